@@ -1,0 +1,3 @@
+from playground.ui.endpoints_page import render
+
+render()

@@ -1,0 +1,3 @@
+from playground.ui.playground_page import render
+
+render()

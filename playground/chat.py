@@ -1,0 +1,134 @@
+"""Typed workspace state: cards, their config and their chat history.
+
+Nothing here holds a token: tokens typed into Custom live only in the UI's
+per-session secrets, so a workspace can be shown, saved or exported safely.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Role = Literal["user", "assistant"]
+Status = Literal["done", "streaming", "stopped", "error"]
+
+CUSTOM = "Custom"
+DEFAULT_CARDS = 2
+
+
+class Metrics(BaseModel):
+    """Timing and size of one answer."""
+
+    ttft_s: float | None = None
+    total_s: float | None = None
+    output_tokens: int | None = None
+    tokens_estimated: bool = True
+
+    @property
+    def tokens_per_second(self) -> float | None:
+        if (
+            self.output_tokens is None
+            or self.ttft_s is None
+            or self.total_s is None
+            or self.output_tokens < 2
+        ):
+            return None
+        span = self.total_s - self.ttft_s
+        return (self.output_tokens - 1) / span if span > 0 else None
+
+
+class Message(BaseModel):
+    """One chat message. An assistant message is created *before* it streams."""
+
+    role: Role
+    content: str = ""
+    status: Status = "done"
+    error: str | None = None
+    metrics: Metrics | None = None
+
+
+class CustomConfig(BaseModel):
+    """What a person typed into Custom (never the token)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str = ""
+    model_id: str = ""
+
+
+class CardConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    endpoint: str | None = None
+    model: str | None = None  # a model ID, CUSTOM, or None (not chosen yet)
+    custom: CustomConfig = Field(default_factory=CustomConfig)
+
+
+def new_card_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class Card(BaseModel):
+    id: str = Field(default_factory=new_card_id)
+    config: CardConfig = Field(default_factory=CardConfig)
+    messages: list[Message] = Field(default_factory=list)
+
+    @property
+    def is_streaming(self) -> bool:
+        return bool(self.messages) and self.messages[-1].status == "streaming"
+
+    def history_for_request(self) -> list[dict[str, str]]:
+        """The messages sent to the model: every turn with content, in order.
+
+        The assistant message being answered (the last, still streaming) is
+        left out, as are failed answers that produced no text.
+        """
+        msgs = self.messages[:-1] if self.is_streaming else self.messages
+        return [{"role": m.role, "content": m.content} for m in msgs if m.content]
+
+    def add_turn(self, prompt: str) -> Message:
+        """Append the user's prompt and an empty, streaming assistant answer."""
+        self.messages.append(Message(role="user", content=prompt))
+        answer = Message(role="assistant", status="streaming")
+        self.messages.append(answer)
+        return answer
+
+    def clear_history(self) -> None:
+        self.messages.clear()
+
+
+class Workspace(BaseModel):
+    """Everything on the playground page."""
+
+    cards: list[Card] = Field(default_factory=lambda: [Card() for _ in range(DEFAULT_CARDS)])
+    sync_input: bool = False
+    cards_per_row: int = Field(default=DEFAULT_CARDS, ge=1, le=4)
+
+    def card(self, card_id: str) -> Card | None:
+        return next((c for c in self.cards if c.id == card_id), None)
+
+    def add_card(self, max_cards: int, *, after: str | None = None) -> Card | None:
+        """Add an empty card (copying the endpoint of the last one); None at the cap."""
+        if len(self.cards) >= max_cards:
+            return None
+        template = self.card(after) if after else (self.cards[-1] if self.cards else None)
+        card = Card(
+            config=CardConfig(endpoint=template.config.endpoint) if template else CardConfig()
+        )
+        index = self.cards.index(template) + 1 if template else len(self.cards)
+        self.cards.insert(index, card)
+        return card
+
+    def remove_card(self, card_id: str) -> bool:
+        """Remove a card; the last card cannot be removed."""
+        card = self.card(card_id)
+        if card is None or len(self.cards) <= 1:
+            return False
+        self.cards.remove(card)
+        return True
+
+    @property
+    def any_streaming(self) -> bool:
+        return any(c.is_streaming for c in self.cards)

@@ -1,0 +1,62 @@
+"""Where endpoints come from: the config file and Streamlit secrets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pydantic import SecretStr
+
+from playground.config import LoadedConfig, resolve_token
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """An OpenAI-compatible endpoint a card can talk to.
+
+    ``token`` is a ``SecretStr`` so that it never shows up in a repr or a log.
+    """
+
+    name: str
+    base_url: str
+    token: SecretStr | None = None
+    source: str = "custom"
+
+    @property
+    def token_value(self) -> str | None:
+        return self.token.get_secret_value() if self.token is not None else None
+
+
+@dataclass(frozen=True)
+class EndpointCatalog:
+    endpoints: tuple[Endpoint, ...]
+    problems: tuple[str, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [e.name for e in self.endpoints]
+
+    def get(self, name: str | None) -> Endpoint | None:
+        for endpoint in self.endpoints:
+            if endpoint.name == name:
+                return endpoint
+        return None
+
+
+def build_catalog(loaded: LoadedConfig, environ: Mapping[str, str]) -> EndpointCatalog:
+    """Turn loaded config into endpoints, resolving ``token_env`` from ``environ``."""
+    endpoints: list[Endpoint] = []
+    problems = list(loaded.errors)
+    for sourced in loaded.endpoints:
+        token, problem = resolve_token(sourced.config, environ)
+        if problem:
+            problems.append(f"{sourced.source}: {problem}")
+        endpoints.append(
+            Endpoint(
+                name=sourced.config.name,
+                base_url=sourced.config.base_url,
+                token=token,
+                source=sourced.source,
+            )
+        )
+    return EndpointCatalog(tuple(endpoints), tuple(problems))

@@ -1,0 +1,167 @@
+"""The project's exceptions, and the one place third-party errors are mapped to them.
+
+Exception tree::
+
+    PlaygroundError                 base: every error has a user-facing ``message``
+    ├── ConfigError                 a config file or secrets entry is invalid
+    ├── InvalidBaseURL              a baseURL typed by a person is not usable
+    └── EndpointError               talking to an endpoint failed
+        ├── Unauthorized            401 / 403: token missing or rejected
+        ├── NotFound                404: wrong version segment or unknown model
+        ├── RateLimited             429
+        ├── ServerError             5xx
+        ├── BadRequest              other 4xx
+        ├── Unreachable             connection refused, DNS failure
+        ├── TimedOut                connect or read timeout
+        └── StreamBroken            the connection or the stream broke midway
+
+``translate_errors()`` is the only place that knows about the openai SDK's
+exception types (the SDK wraps its HTTP library's errors in them). Messages
+never include tokens: they are built from status codes and our own
+descriptions; the short excerpt of a server's own error text that is shown has
+every secret passed in ``redact`` replaced, since a server may echo a token.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+
+import openai
+
+
+class PlaygroundError(Exception):
+    """Base class: ``message`` is safe to show to a person."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigError(PlaygroundError):
+    """A config source (file or secrets) has an invalid entry."""
+
+
+class InvalidBaseURL(PlaygroundError):
+    """A baseURL a person typed cannot be used."""
+
+
+class EndpointError(PlaygroundError):
+    """Talking to an OpenAI-compatible endpoint failed."""
+
+
+class Unauthorized(EndpointError):
+    pass
+
+
+class NotFound(EndpointError):
+    pass
+
+
+class RateLimited(EndpointError):
+    pass
+
+
+class ServerError(EndpointError):
+    pass
+
+
+class BadRequest(EndpointError):
+    pass
+
+
+class Unreachable(EndpointError):
+    pass
+
+
+class TimedOut(EndpointError):
+    pass
+
+
+class StreamBroken(EndpointError):
+    pass
+
+
+def _server_detail(exc: openai.APIStatusError, redact: Sequence[str]) -> str:
+    """A short, printable excerpt of the server's own error message, if it sent one."""
+    body = exc.body
+    detail = ""
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict):
+            detail = str(inner.get("message") or inner.get("detail") or "")
+        elif isinstance(inner, str):
+            detail = inner
+    for secret in redact:
+        if secret:
+            detail = detail.replace(secret, "***")
+    detail = " ".join(detail.split())
+    if len(detail) > 200:
+        detail = detail[:197] + "..."
+    return f" Server said: {detail}" if detail else ""
+
+
+def error_for_status(status: int, *, what: str, detail: str = "") -> EndpointError:
+    """Build the project's error for an HTTP status returned by ``what``."""
+    if status in (401, 403):
+        verb = "missing or was rejected" if status == 401 else "not allowed to do this"
+        return Unauthorized(
+            f"{what} answered {status}: the token is {verb}. Check the Token "
+            f"(or the endpoint's token in the config).{detail}"
+        )
+    if status == 404:
+        return NotFound(
+            f"{what} answered 404 Not Found. Check that the baseURL ends with the "
+            f"version segment (for example /v1) and that the model ID exists.{detail}"
+        )
+    if status == 429:
+        return RateLimited(
+            f"{what} answered 429 Too Many Requests: the rate limit was hit. "
+            f"Wait a moment and retry.{detail}"
+        )
+    if status >= 500:
+        return ServerError(
+            f"{what} answered {status}: the server failed. Retry later or check "
+            f"the server's logs.{detail}"
+        )
+    return BadRequest(f"{what} rejected the request with {status}.{detail}")
+
+
+@contextlib.contextmanager
+def translate_errors(
+    what: str = "The endpoint", *, redact: Sequence[str | None] = ()
+) -> Iterator[None]:
+    """Map openai and httpx exceptions raised inside the block to ``EndpointError``s."""
+    try:
+        yield
+    except PlaygroundError:
+        raise
+    except openai.APIStatusError as exc:
+        raise error_for_status(
+            exc.status_code, what=what, detail=_server_detail(exc, [r for r in redact if r])
+        ) from None
+    except openai.APITimeoutError:
+        raise TimedOut(
+            f"{what} did not answer in time. Check that the server is up and not "
+            "overloaded, or raise the timeouts in the config."
+        ) from None
+    except openai.APIConnectionError as exc:
+        cause = exc.__cause__ or exc.__context__
+        if type(cause).__name__ in ("RemoteProtocolError", "ReadError"):
+            raise StreamBroken(
+                f"The connection to {what.lower()} broke before the answer was "
+                "complete. The partial answer is kept; retry to get a full one."
+            ) from None
+        raise Unreachable(
+            f"Could not connect to {what.lower()}. Check the baseURL (host and "
+            "port) and that the server is running."
+        ) from None
+    except openai.APIResponseValidationError:
+        raise StreamBroken(
+            f"{what} sent a response that is not valid OpenAI-compatible JSON."
+        ) from None
+    except (ValueError, KeyError, TypeError) as exc:
+        # Malformed payloads (bad JSON in an SSE chunk, missing fields).
+        raise StreamBroken(
+            f"{what} sent data that could not be understood ({type(exc).__name__})."
+        ) from None

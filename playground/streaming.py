@@ -1,0 +1,196 @@
+"""Streaming one answer into a ``Message`` from a background thread.
+
+A ``StreamJob`` owns one HTTP stream. Its thread appends deltas to a buffer and
+publishes the text into the target message at most every ``flush_interval``
+seconds (so cost stays linear in the answer's length), then sets the final
+status. The UI only *follows* a job (``wait_for_change`` + ``snapshot``), so a
+Streamlit rerun never cuts a stream: the next run simply follows it again.
+``cancel()`` closes the HTTP stream so the server stops generating; the
+partial text is kept and the message is marked "stopped".
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import openai
+
+from playground.chat import Message, Metrics
+from playground.clients import auth_headers
+from playground.errors import EndpointError, StreamBroken, Unreachable, translate_errors
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    text: str
+    version: int
+    done: bool
+
+
+class StreamJob:
+    """Streams ``model``'s answer to ``history`` into ``target``."""
+
+    def __init__(
+        self,
+        client: openai.OpenAI,
+        *,
+        model: str,
+        history: list[dict[str, str]],
+        target: Message,
+        token: str | None,
+        what: str = "The endpoint",
+        flush_interval: float = 0.05,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._client = client
+        self._model = model
+        self._history = history
+        self._target = target
+        self._headers = auth_headers(token)
+        self._redact = [token] if token else []
+        self._what = what
+        self._flush_interval = flush_interval
+        self._clock = clock
+        self._parts: list[str] = [target.content] if target.content else []
+        self._text = target.content
+        self._version = 0
+        self._done = False
+        self._chunks = 0
+        self._cancelled = threading.Event()
+        self._cond = threading.Condition()
+        self._stream: Any = None
+        self._thread = threading.Thread(target=self._run, name="playground-stream", daemon=True)
+
+    # -- control -------------------------------------------------------
+    def start(self) -> StreamJob:
+        self._target.status = "streaming"
+        self._thread.start()
+        return self
+
+    def cancel(self) -> None:
+        """Stop the answer: close the HTTP stream; the partial text is kept."""
+        self._cancelled.set()
+        with self._cond:
+            stream = self._stream
+        if stream is not None:
+            try:
+                stream.close()
+            except Exception:  # closing from another thread may race the reader
+                log.debug("closing a cancelled stream failed", exc_info=True)
+        with self._cond:
+            self._cond.notify_all()
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+    # -- following -----------------------------------------------------
+    @property
+    def done(self) -> bool:
+        return self._done
+
+    @property
+    def message(self) -> Message:
+        return self._target
+
+    def snapshot(self) -> Snapshot:
+        with self._cond:
+            return Snapshot(self._text, self._version, self._done)
+
+    def wait_for_change(self, seen_version: int, timeout: float) -> Snapshot:
+        """Block until the text changes past ``seen_version``, the job ends, or timeout."""
+        with self._cond:
+            self._cond.wait_for(
+                lambda: self._version != seen_version or self._done, timeout=timeout
+            )
+            return Snapshot(self._text, self._version, self._done)
+
+    # -- the thread ----------------------------------------------------
+    def _publish(self) -> None:
+        with self._cond:
+            self._text = "".join(self._parts)
+            self._parts = [self._text] if self._text else []
+            self._target.content = self._text
+            self._version += 1
+            self._cond.notify_all()
+
+    def _run(self) -> None:
+        started = self._clock()
+        first: float | None = None
+        last_flush = started
+        status = "done"
+        error: str | None = None
+        try:
+            with translate_errors(self._what, redact=self._redact):
+                stream = self._client.chat.completions.create(
+                    model=self._model,
+                    messages=self._history,  # type: ignore[arg-type]
+                    stream=True,
+                    extra_headers=self._headers,
+                )
+                with self._cond:
+                    self._stream = stream
+                if self._cancelled.is_set():
+                    stream.close()
+                for chunk in stream:
+                    if self._cancelled.is_set():
+                        break
+                    for choice in chunk.choices or ():
+                        delta = choice.delta.content if choice.delta else None
+                        if delta:
+                            if first is None:
+                                first = self._clock()
+                            self._parts.append(delta)
+                            self._chunks += 1
+                    now = self._clock()
+                    if now - last_flush >= self._flush_interval:
+                        last_flush = now
+                        self._publish()
+        except EndpointError as exc:
+            if not self._cancelled.is_set():
+                status = "error"
+                if isinstance(exc, Unreachable) and first is not None:
+                    exc = StreamBroken(
+                        "The connection broke before the answer was complete. "
+                        "The partial answer is kept; retry to get a full one."
+                    )
+                error = exc.message
+        except Exception as exc:  # a bug or an SDK surprise must not kill the card
+            if not self._cancelled.is_set():
+                log.warning("stream failed unexpectedly: %s", type(exc).__name__)
+                status = "error"
+                error = f"The answer failed unexpectedly ({type(exc).__name__})."
+        finally:
+            with self._cond:
+                stream = self._stream
+                self._stream = None
+            if stream is not None:
+                try:
+                    stream.close()
+                except Exception:
+                    log.debug("closing the stream failed", exc_info=True)
+            if self._cancelled.is_set():
+                status = "stopped"
+            end = self._clock()
+            metrics = Metrics(
+                ttft_s=(first - started) if first is not None else None,
+                total_s=end - started,
+                output_tokens=self._chunks,
+                tokens_estimated=True,
+            )
+            with self._cond:
+                self._text = "".join(self._parts)
+                target = self._target
+                target.content = self._text
+                target.metrics = metrics
+                target.error = error
+                target.status = status  # type: ignore[assignment]
+                self._version += 1
+                self._done = True
+                self._cond.notify_all()

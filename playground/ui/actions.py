@@ -1,0 +1,41 @@
+"""What happens when a prompt is sent: one place for single cards and Sync Input."""
+
+from __future__ import annotations
+
+from playground.chat import Message
+from playground.errors import PlaygroundError
+from playground.streaming import StreamJob
+from playground.targets import resolve_target
+from playground.ui.resources import get_client, load_settings
+from playground.ui.state import AppState, custom_token
+
+
+def send_prompt(state: AppState, card_ids: list[str], prompt: object) -> None:
+    """Append ``prompt`` to each card and start its answer streaming.
+
+    Empty or whitespace-only prompts are ignored. A card that cannot send (no
+    model, bad baseURL) keeps the prompt and shows why in its answer.
+    """
+    if not isinstance(prompt, str) or not prompt.strip():
+        return
+    loaded, catalog = load_settings()
+    for card_id in card_ids:
+        card = state.workspace.card(card_id)
+        if card is None or card.is_streaming:
+            continue
+        try:
+            target = resolve_target(card.config, catalog, custom_token(card_id))
+        except PlaygroundError as exc:
+            card.messages.append(Message(role="user", content=prompt))
+            card.messages.append(Message(role="assistant", status="error", error=exc.message))
+            continue
+        answer = card.add_turn(prompt)
+        client = get_client(target.base_url, target.token, loaded.timeouts)
+        state.jobs[card_id] = StreamJob(
+            client,
+            model=target.model,
+            history=card.history_for_request(),
+            target=answer,
+            token=target.token,
+            what=target.what,
+        ).start()

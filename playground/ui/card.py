@@ -1,0 +1,207 @@
+"""One chat card: its endpoint and model selectors, history, input and stream.
+
+Each card is a parallel fragment that touches only its own card, so a synced
+prompt streams into every card at once, and interacting with one card reruns
+only that card.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.chat import CUSTOM, Card
+from playground.endpoints import EndpointCatalog
+from playground.errors import InvalidBaseURL
+from playground.ui.actions import send_prompt
+from playground.ui.messages import follow, history
+from playground.ui.resources import fetch_models, load_settings
+from playground.ui.state import AppState, app_state, widget_key
+from playground.urls import normalize_base_url
+
+
+def _escalate_if_others_stream(state: AppState, card_id: str) -> None:
+    """In a fragment-only rerun, bring back the full page if other cards are streaming.
+
+    A fragment rerun interrupts the page's run, which stops the other cards'
+    live redraws (their streams go on in the background). A full rerun makes
+    every card follow its stream again, in parallel.
+    """
+    fragment_rerun = state.card_runs.get(card_id) == state.full_runs
+    state.card_runs[card_id] = state.full_runs
+    if fragment_rerun and any(c.is_streaming for c in state.workspace.cards if c.id != card_id):
+        st.rerun(scope="app")
+
+
+def _remove_control(state: AppState, card: Card) -> None:
+    with st.popover("", icon=":material/close:", help="Remove chat card"):
+        if len(state.workspace.cards) <= 1:
+            st.caption("The last card cannot be removed.")
+            return
+        st.warning("Remove this card? Everything entered in it will be deleted.")
+        if st.button("Remove card", key=widget_key(card.id, "remove"), type="primary"):
+            state.cancel(card.id)
+            state.jobs.pop(card.id, None)
+            state.workspace.remove_card(card.id)
+            st.rerun(scope="app")
+
+
+def _more_menu(state: AppState, card: Card) -> None:
+    with st.popover("More", icon=":material/more_vert:"):
+        if st.button(
+            "Delete Chat History",
+            key=widget_key(card.id, "clear"),
+            icon=":material/delete:",
+            disabled=not card.messages,
+            width="stretch",
+        ):
+            state.cancel(card.id)
+            state.jobs.pop(card.id, None)
+            card.clear_history()
+            st.rerun(scope="fragment")
+        if st.button(
+            "Refresh model list",
+            key=widget_key(card.id, "refresh"),
+            icon=":material/refresh:",
+            width="stretch",
+        ):
+            state.models_nonce += 1
+            st.rerun(scope="fragment")
+
+
+def _endpoint_selector(card: Card, catalog: EndpointCatalog) -> None:
+    names = catalog.names
+    if not names:
+        card.config.endpoint = None
+        return
+    key = widget_key(card.id, "endpoint")
+    if st.session_state.get(key) not in names:
+        st.session_state[key] = card.config.endpoint if card.config.endpoint in names else names[0]
+    card.config.endpoint = st.selectbox(
+        "Endpoint", names, key=key, help="Type to search the configured endpoints."
+    )
+
+
+def _model_selector(state: AppState, card: Card, catalog: EndpointCatalog) -> None:
+    loaded, _ = load_settings()
+    endpoint = catalog.get(card.config.endpoint)
+    options = [CUSTOM]
+    problem = None
+    if endpoint is not None:
+        listed = fetch_models(
+            endpoint.base_url, endpoint.token_value, loaded.timeouts, state.models_nonce
+        )
+        options = [*listed.models, CUSTOM]
+        if listed.error:
+            problem = f"{listed.error} Using Custom instead."
+        elif not listed.models:
+            problem = "This endpoint lists no models; enter a Model ID in Custom."
+    key = widget_key(card.id, "model")
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = card.config.model if card.config.model in options else options[0]
+    card.config.model = st.selectbox("Model", options, key=key, help="Type to search.")
+    if problem:
+        st.caption(f":material/warning: {problem}")
+
+
+def _custom_fields(card: Card, catalog: EndpointCatalog) -> None:
+    endpoint = catalog.get(card.config.endpoint)
+    url_key = widget_key(card.id, "base_url")
+    if url_key not in st.session_state:
+        st.session_state[url_key] = card.config.custom.base_url or (
+            endpoint.base_url if endpoint else ""
+        )
+    raw_url = st.text_input(
+        "baseURL",
+        key=url_key,
+        placeholder="http://localhost:8000/v1",
+        help="Base URL of the server, including the version segment (for example /v1).",
+    )
+    card.config.custom.base_url = raw_url
+    if raw_url.strip():
+        try:
+            hint = normalize_base_url(raw_url).hint
+            if hint:
+                st.caption(f":material/info: {hint}")
+        except InvalidBaseURL as exc:
+            st.error(exc.message, icon=":material/link_off:")
+    card.config.custom.model_id = st.text_input(
+        "Model ID",
+        key=widget_key(card.id, "model_id"),
+        value=card.config.custom.model_id,
+        placeholder="for example gpt-4o",
+    )
+    st.text_input(
+        "Token",
+        key=widget_key(card.id, "token"),
+        type="password",
+        help="Optional. The API key for this server; never shown or saved.",
+    )
+
+
+def _title(card: Card, index: int) -> str:
+    model = card.config.model
+    if model == CUSTOM:
+        model = card.config.custom.model_id.strip() or "Custom"
+    return f"**{index}** · {model or 'no model'}"
+
+
+@st.fragment(parallel=True)
+def card_view(card_id: str) -> None:
+    state = app_state()
+    card = state.workspace.card(card_id)
+    if card is None:
+        return
+    _escalate_if_others_stream(state, card_id)
+    _, catalog = load_settings()
+    index = state.workspace.cards.index(card) + 1
+    with st.container(border=True, key=f"card-{card_id}"):
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.markdown(_title(card, index), width="stretch")
+            _more_menu(state, card)
+            _remove_control(state, card)
+        _endpoint_selector(card, catalog)
+        _model_selector(state, card, catalog)
+        if card.config.model == CUSTOM:
+            _custom_fields(card, catalog)
+        with st.container(key=f"history-{card_id}"):
+            history(card.messages)
+            _follow_stream(state, card)
+    if not state.workspace.sync_input:
+        st.chat_input(
+            "Message this card",
+            key=widget_key(card_id, "input"),
+            on_submit=_on_card_submit,
+            args=(card_id,),
+            submit_mode="disable",
+        )
+
+
+def _follow_stream(state: AppState, card: Card) -> None:
+    if not card.is_streaming:
+        return
+    job = state.jobs.get(card.id)
+    answer = card.messages[-1]
+    if job is None or job.message is not answer:
+        # A streaming answer without a live job (its session was reset): keep the text.
+        answer.status = "stopped"
+        history([answer])
+        return
+    with st.chat_message("assistant"):
+        placeholder = st.empty()
+        stop_slot = st.empty()
+        stop_slot.button(
+            "Stop",
+            key=widget_key(card.id, "stop"),
+            icon=":material/stop_circle:",
+            on_click=state.cancel,
+            args=(card.id,),
+            type="tertiary",
+            help="Stop this answer; the partial text is kept.",
+        )
+        follow(job, placeholder)
+        stop_slot.empty()
+
+
+def _on_card_submit(card_id: str) -> None:
+    prompt = st.session_state.get(widget_key(card_id, "input"))
+    send_prompt(app_state(), [card_id], prompt)

@@ -1,0 +1,45 @@
+"""The Endpoints page: every configured endpoint, where it came from, and whether it answers."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.ui.resources import fetch_models, load_settings
+from playground.ui.state import app_state
+
+
+def render() -> None:
+    state = app_state()
+    loaded, catalog = load_settings()
+    st.markdown("### Endpoints")
+    if loaded.files:
+        st.caption("Config file: " + ", ".join(f"`{f}`" for f in loaded.files))
+    if st.button("Check again", icon=":material/refresh:", key="endpoints_refresh"):
+        state.models_nonce += 1
+    if catalog.problems:
+        st.error(
+            "**Config problems** (valid entries are still used):\n\n"
+            + "\n".join(f"- {p}" for p in catalog.problems),
+            icon=":material/warning:",
+        )
+    if not catalog.endpoints:
+        st.info("No endpoints are configured. See the Playground page for how to add one.")
+        return
+    rows = []
+    for endpoint in catalog.endpoints:
+        listed = fetch_models(
+            endpoint.base_url, endpoint.token_value, loaded.timeouts, state.models_nonce
+        )
+        rows.append(
+            {
+                "Endpoint": endpoint.name,
+                "baseURL": endpoint.base_url,
+                "Source": endpoint.source,
+                "Token": "set" if endpoint.token else "none",
+                "Models": len(listed.models),
+                "Answers": "no" if listed.error else "yes",
+                "Details": listed.error
+                or ", ".join(listed.models[:5]) + (" …" if len(listed.models) > 5 else ""),
+            }
+        )
+    st.dataframe(rows, hide_index=True, width="stretch")

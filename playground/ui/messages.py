@@ -1,0 +1,82 @@
+"""Rendering chat messages and following a streaming answer."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from playground.chat import Message, Metrics
+from playground.streaming import StreamJob
+
+REDRAW_INTERVAL = 0.05  # at most ~20 redraws a second per card
+_CURSOR = " ▌"
+
+
+def metrics_caption(metrics: Metrics | None) -> str | None:
+    if metrics is None:
+        return None
+    parts = []
+    if metrics.ttft_s is not None:
+        parts.append(f"first token {metrics.ttft_s:.2f} s")
+    if metrics.total_s is not None:
+        parts.append(f"total {metrics.total_s:.2f} s")
+    if metrics.output_tokens:
+        approx = "≈" if metrics.tokens_estimated else ""
+        parts.append(f"{approx}{metrics.output_tokens} tokens")
+    tps = metrics.tokens_per_second
+    if tps is not None:
+        parts.append(f"{tps:.1f} tok/s")
+    return " · ".join(parts) or None
+
+
+def message_body(message: Message) -> None:
+    """The inside of one chat bubble: text, then status, error and figures."""
+    if message.content:
+        st.markdown(message.content)
+    if message.status == "stopped":
+        st.caption("⏹ Stopped" + ("" if message.content else " before any text arrived"))
+    if message.status == "error" and message.error:
+        st.error(message.error, icon=":material/error:")
+    caption = metrics_caption(message.metrics) if message.role == "assistant" else None
+    if caption:
+        st.caption(caption)
+
+
+def history(messages: list[Message]) -> None:
+    for message in messages:
+        if message.status == "streaming":
+            continue
+        with st.chat_message(message.role):
+            message_body(message)
+
+
+def follow(job: StreamJob, placeholder: st.delta_generator.DeltaGenerator) -> None:
+    """Redraw ``placeholder`` as ``job`` streams (bounded rate), then draw the final message.
+
+    Returns when the job is done. Each redraw is a Streamlit yield point, so a
+    rerun or stop request ends this loop; the job itself keeps streaming.
+    """
+    seen = -1
+    started = time.monotonic()
+    last_beat = 0.0
+    while True:
+        snap = job.wait_for_change(seen, timeout=0.5)
+        if snap.done:
+            break
+        now = time.monotonic()
+        if snap.version != seen:
+            seen = snap.version
+            placeholder.markdown(snap.text + _CURSOR if snap.text else "…")
+            last_beat = now
+        elif now - last_beat >= 0.5:
+            # A heartbeat while a server is slow: shows progress, and is a yield point.
+            placeholder.markdown(
+                (snap.text + _CURSOR) if snap.text else f"… waiting {now - started:.0f} s"
+            )
+            last_beat = now
+        spare = REDRAW_INTERVAL - (time.monotonic() - now)
+        if spare > 0:
+            time.sleep(spare)
+    with placeholder.container():
+        message_body(job.message)

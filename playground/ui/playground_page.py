@@ -1,0 +1,131 @@
+"""The Playground page: top bar, sidebar settings, the grid of cards, Sync Input."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from playground.ui.actions import send_prompt
+from playground.ui.card import card_view
+from playground.ui.resources import load_settings
+from playground.ui.state import AppState, app_state
+
+FIRST_RUN_HELP = """\
+**No endpoint is configured yet.** Add one in any of three ways:
+
+1. a `playground.toml` file next to the app (or the path in `PLAYGROUND_CONFIG`):
+   ```toml
+   [[endpoints]]
+   name = "vLLM on gpu-3"
+   base_url = "http://gpu-3.internal:8000/v1"
+   token = "..."  # optional
+   ```
+2. the same `[[endpoints]]` tables in `.streamlit/secrets.toml`;
+3. or right here: each card is set to **Custom**: enter its baseURL, Model ID and Token.
+"""
+
+
+def _sidebar(state: AppState) -> None:
+    ws = state.workspace
+    with st.sidebar:
+        ws.sync_input = st.toggle(
+            "Sync Input",
+            value=ws.sync_input,
+            key="sync_input_toggle",
+            help="Send one prompt to every card at once.",
+        )
+        ws.cards_per_row = st.slider(
+            "Cards per row", min_value=1, max_value=4, value=ws.cards_per_row, key="cards_per_row"
+        )
+
+
+def _add_card(state: AppState, max_cards: int) -> None:
+    state.workspace.add_card(max_cards)
+
+
+def _top_bar(state: AppState, max_cards: int) -> DeltaGenerator:
+    """Title, the streaming status slot, and "+"; returns the status slot."""
+    bar = st.container(horizontal=True, vertical_alignment="center")
+    bar.markdown("### LLM Playground", width="stretch")
+    status = bar.empty()
+    at_cap = len(state.workspace.cards) >= max_cards
+    bar.button(
+        "",
+        icon=":material/add:",
+        key="add_card",
+        help=f"Add chat card (at most {max_cards})" if at_cap else "Add chat card",
+        disabled=at_cap,
+        on_click=_add_card,
+        args=(state, max_cards),
+    )
+    return status
+
+
+def _while_streaming(state: AppState, status: DeltaGenerator) -> None:
+    """Offer "Stop all" while cards stream, and clear it once every answer is done.
+
+    Runs on the page's own thread while the card fragments stream in parallel;
+    each status redraw is also a point where a click elsewhere can interrupt.
+    """
+    if not state.workspace.any_streaming:
+        return
+    with status.container(horizontal=True, vertical_alignment="center"):
+        st.button(
+            "Stop all",
+            icon=":material/stop_circle:",
+            key="stop_all",
+            on_click=state.cancel_all,
+            help="Stop every answer that is streaming; partial text is kept.",
+        )
+        note = st.empty()
+    while True:
+        streaming = sum(c.is_streaming for c in state.workspace.cards)
+        if not streaming:
+            break
+        note.caption(f"{streaming} answering…")
+        time.sleep(0.25)
+    status.empty()
+
+
+def _config_problems(problems: tuple[str, ...]) -> None:
+    if not problems:
+        return
+    with st.expander(f":material/warning: Config problems ({len(problems)})", expanded=False):
+        for problem in problems:
+            st.markdown(f"- {problem}")
+        st.caption("Valid entries are in use. See the Endpoints page for details.")
+
+
+def _on_sync_submit() -> None:
+    state = app_state()
+    prompt = st.session_state.get("sync_prompt")
+    send_prompt(state, [c.id for c in state.workspace.cards], prompt)
+
+
+def render() -> None:
+    state = app_state()
+    state.full_runs += 1
+    loaded, catalog = load_settings()
+    _sidebar(state)
+    status = _top_bar(state, loaded.limits.max_cards)
+    _config_problems(catalog.problems)
+    if not catalog.endpoints:
+        st.info(FIRST_RUN_HELP, icon=":material/info:")
+    ws = state.workspace
+    per_row = ws.cards_per_row
+    for start in range(0, len(ws.cards), per_row):
+        row = ws.cards[start : start + per_row]
+        columns = st.columns(per_row)
+        for column, card in zip(columns, row, strict=False):
+            with column:
+                card_view(card.id)
+    if ws.sync_input:
+        st.chat_input(
+            "Send to every card",
+            key="sync_prompt",
+            on_submit=_on_sync_submit,
+            submit_mode="disable",
+        )
+    _while_streaming(state, status)

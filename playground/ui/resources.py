@@ -1,0 +1,49 @@
+"""Config, clients and model lists, cached across reruns where that is safe."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import openai
+import streamlit as st
+
+from playground.clients import make_client
+from playground.config import LoadedConfig, Timeouts, config_file_path, load_config
+from playground.discovery import ModelList, list_models
+from playground.endpoints import EndpointCatalog, build_catalog
+
+
+def _secrets() -> tuple[Mapping[str, Any] | None, str | None]:
+    """Streamlit secrets as a plain mapping, or a message if they can't be read."""
+    try:
+        if not st.secrets.load_if_toml_exists():
+            return None, None
+        return st.secrets.to_dict(), None
+    except Exception as exc:  # a broken secrets.toml must not stop the app
+        return None, f".streamlit/secrets.toml: cannot be read ({type(exc).__name__})"
+
+
+def load_settings() -> tuple[LoadedConfig, EndpointCatalog]:
+    """The config and endpoint catalog for this run (small files; parsed each run)."""
+    path, named = config_file_path(os.environ, Path.cwd())
+    secrets, secrets_error = _secrets()
+    loaded = load_config(path, secrets, file_required=named)
+    if secrets_error:
+        loaded.errors.append(secrets_error)
+    return loaded, build_catalog(loaded, os.environ)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def get_client(base_url: str, token: str | None, timeouts: Timeouts) -> openai.OpenAI:
+    """One thread-safe client per (base_url, token, timeouts)."""
+    return make_client(base_url, token, timeouts)
+
+
+@st.cache_data(show_spinner=False, ttl=60, max_entries=256)
+def fetch_models(base_url: str, token: str | None, timeouts: Timeouts, nonce: int) -> ModelList:
+    """Model IDs of an endpoint, cached for a minute (``nonce`` forces a refresh)."""
+    del nonce
+    return list_models(base_url, token, timeouts)

@@ -1,0 +1,57 @@
+"""The one typed object this app keeps in ``st.session_state``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from playground.chat import Workspace
+from playground.streaming import StreamJob
+
+_KEY = "playground"
+
+
+@dataclass
+class AppState:
+    """Per-browser-session state.
+
+    ``workspace`` is the serialisable part (cards, histories). ``jobs`` are the
+    running or last stream of each card. ``full_runs`` counts full-page runs so
+    that a card fragment can tell a full run from its own fragment rerun.
+    """
+
+    workspace: Workspace = field(default_factory=Workspace)
+    jobs: dict[str, StreamJob] = field(default_factory=dict)
+    full_runs: int = 0
+    card_runs: dict[str, int] = field(default_factory=dict)
+    models_nonce: int = 0
+    notices: list[str] = field(default_factory=list)
+
+    def cancel(self, card_id: str) -> None:
+        job = self.jobs.get(card_id)
+        if job is not None and not job.done:
+            job.cancel()
+
+    def cancel_all(self) -> None:
+        for card_id in list(self.jobs):
+            self.cancel(card_id)
+
+
+def app_state() -> AppState:
+    state = st.session_state.get(_KEY)
+    if not isinstance(state, AppState):
+        state = AppState()
+        st.session_state[_KEY] = state
+    return state
+
+
+def widget_key(card_id: str, name: str) -> str:
+    """Widget keys derive from the card's stable id, never from its model."""
+    return f"card-{card_id}-{name}"
+
+
+def custom_token(card_id: str) -> str | None:
+    """The token typed into a card's Custom "Token" field, if any."""
+    value = st.session_state.get(widget_key(card_id, "token"))
+    return (value.strip() or None) if isinstance(value, str) else None

@@ -1,0 +1,11 @@
+"""Entry point: ``streamlit run streamlit_app.py``."""
+
+import streamlit as st
+
+st.set_page_config(page_title="LLM Playground", page_icon=":material/forum:", layout="wide")
+st.navigation(
+    [
+        st.Page("pages/playground.py", title="Playground", icon=":material/forum:", default=True),
+        st.Page("pages/endpoints.py", title="Endpoints", icon=":material/dns:"),
+    ]
+).run()

@@ -1,0 +1,276 @@
+"""A small OpenAI-compatible HTTP server for tests and benchmarks.
+
+It serves any number of *scenarios*, each under its own base URL
+``http://127.0.0.1:<port>/<scenario>/v1``, with knobs for latency, token rate,
+required token and faults. The real ``openai`` SDK talks to it over real HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+
+@dataclass
+class Scenario:
+    """How one fake endpoint behaves."""
+
+    models: list[str] = field(default_factory=lambda: ["fake-small", "fake-large"])
+    reply: str | None = None  # None: echo the last user message
+    tokens: int = 0  # extra filler tokens after the reply
+    tokens_per_second: float = 0.0  # 0: as fast as possible
+    latency: float = 0.0  # seconds before the first token
+    token: str | None = None  # required bearer token
+    models_status: int = 200
+    chat_status: int = 200
+    break_after: int | None = None  # drop the connection after this many tokens
+    stall_after: int | None = None  # stop sending (but keep the connection) after N tokens
+
+
+@dataclass
+class RecordedRequest:
+    scenario: str
+    path: str
+    authorization: str | None
+    body: dict[str, Any] | None
+
+
+@dataclass
+class StreamRecord:
+    scenario: str
+    sent_tokens: int = 0
+    finished: bool = False  # sent [DONE]
+    disconnected: bool = False  # the client went away first
+    started: float = field(default_factory=time.monotonic)
+    ended: float | None = None
+
+
+def reply_tokens(scenario: Scenario, model: str, messages: list[dict[str, Any]]) -> list[str]:
+    """The answer as a list of tokens (words with their leading space)."""
+    if scenario.reply is not None:
+        text = scenario.reply
+    else:
+        last = next(
+            (m.get("content", "") for m in reversed(messages) if m.get("role") == "user"), ""
+        )
+        text = f"[{model}] turn {sum(1 for m in messages if m.get('role') == 'user')}: {last}"
+    words = text.split(" ")
+    toks = [words[0]] + [" " + w for w in words[1:]]
+    toks += [f" w{i}" for i in range(scenario.tokens)]
+    return toks
+
+
+class FakeOpenAIServer:
+    """Runs the fake server in a background thread on 127.0.0.1."""
+
+    def __init__(self) -> None:
+        self.scenarios: dict[str, Scenario] = {}
+        self.requests: list[RecordedRequest] = []
+        self.streams: list[StreamRecord] = []
+        self.port = 0
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- configuration -------------------------------------------------
+    def add(self, name: str, scenario: Scenario | None = None) -> str:
+        """Register a scenario and return its base URL."""
+        self.scenarios[name] = scenario or Scenario()
+        return self.base_url(name)
+
+    def base_url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.port}/{name}/v1"
+
+    def chat_requests(self, scenario: str) -> list[RecordedRequest]:
+        return [
+            r for r in self.requests if r.scenario == scenario and r.path.endswith("/completions")
+        ]
+
+    # -- lifecycle -----------------------------------------------------
+    def start(self) -> FakeOpenAIServer:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        app = Starlette(
+            routes=[
+                Route("/{scenario}/v1/models", self._models, methods=["GET"]),
+                Route("/{scenario}/v1/chat/completions", self._chat, methods=["POST"]),
+            ]
+        )
+        config = uvicorn.Config(
+            app, log_level="critical", access_log=False, lifespan="off", timeout_keep_alive=30
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("fake OpenAI server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    # -- handlers ------------------------------------------------------
+    def _scenario(self, request: Request) -> tuple[str, Scenario | None]:
+        name = request.path_params["scenario"]
+        return name, self.scenarios.get(name)
+
+    def _auth_error(self, request: Request, scenario: Scenario) -> Response | None:
+        if scenario.token is None:
+            return None
+        if request.headers.get("authorization") != f"Bearer {scenario.token}":
+            return JSONResponse(
+                {"error": {"message": "Invalid token", "type": "auth"}}, status_code=401
+            )
+        return None
+
+    async def _models(self, request: Request) -> Response:
+        name, scenario = self._scenario(request)
+        self.requests.append(
+            RecordedRequest(name, request.url.path, request.headers.get("authorization"), None)
+        )
+        if scenario is None:
+            return JSONResponse({"error": {"message": "no such scenario"}}, status_code=404)
+        if (denied := self._auth_error(request, scenario)) is not None:
+            return denied
+        if scenario.models_status != 200:
+            return JSONResponse(
+                {"error": {"message": "models failed"}}, status_code=scenario.models_status
+            )
+        data = [
+            {"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in scenario.models
+        ]
+        return JSONResponse({"object": "list", "data": data})
+
+    async def _chat(self, request: Request) -> Response:
+        name, scenario = self._scenario(request)
+        body = await request.json()
+        self.requests.append(
+            RecordedRequest(name, request.url.path, request.headers.get("authorization"), body)
+        )
+        if scenario is None:
+            return JSONResponse({"error": {"message": "no such scenario"}}, status_code=404)
+        if (denied := self._auth_error(request, scenario)) is not None:
+            return denied
+        if scenario.chat_status != 200:
+            return JSONResponse(
+                {"error": {"message": f"chat failed with {scenario.chat_status}"}},
+                status_code=scenario.chat_status,
+            )
+        model = body.get("model", "")
+        if model not in scenario.models:
+            return JSONResponse(
+                {"error": {"message": f"The model '{model}' does not exist"}}, status_code=404
+            )
+        tokens = reply_tokens(scenario, model, body.get("messages", []))
+        if not body.get("stream"):
+            return JSONResponse(_completion(model, "".join(tokens)))
+        record = StreamRecord(name)
+        self.streams.append(record)
+        return StreamingResponse(
+            self._sse(scenario, model, tokens, record), media_type="text/event-stream"
+        )
+
+    async def _sse(
+        self, scenario: Scenario, model: str, tokens: list[str], record: StreamRecord
+    ) -> AsyncIterator[bytes]:
+        try:
+            if scenario.latency:
+                await asyncio.sleep(scenario.latency)
+            interval = 1.0 / scenario.tokens_per_second if scenario.tokens_per_second else 0.0
+            start = time.monotonic()
+            for i, tok in enumerate(tokens):
+                if scenario.break_after is not None and i >= scenario.break_after:
+                    raise ConnectionAbortedError("fake server drops the connection")
+                if scenario.stall_after is not None and i >= scenario.stall_after:
+                    await asyncio.sleep(3600)
+                if interval:
+                    delay = start + i * interval - time.monotonic()
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                yield _sse_chunk(
+                    model, {"content": tok} if i else {"role": "assistant", "content": tok}
+                )
+                record.sent_tokens += 1
+            yield _sse_chunk(model, {}, finish="stop")
+            yield b"data: [DONE]\n\n"
+            record.finished = True
+        except (asyncio.CancelledError, GeneratorExit):
+            record.disconnected = True
+            raise
+        finally:
+            record.ended = time.monotonic()
+
+
+def _sse_chunk(model: str, delta: dict[str, Any], finish: str | None = None) -> bytes:
+    payload = {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
+    return f"data: {json.dumps(payload)}\n\n".encode()
+
+
+def _completion(model: str, text: str) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+        ],
+    }
+
+
+def closed_port() -> int:
+    """A 127.0.0.1 port with nothing listening (connection refused)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def main() -> None:
+    """Serve a few scenarios for manual use: ``python -m tests.fake_openai``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--tokens-per-second", type=float, default=30.0)
+    parser.add_argument("--tokens", type=int, default=60)
+    args = parser.parse_args()
+    server = FakeOpenAIServer().start()
+    for name in ("fast", "slow"):
+        rate = args.tokens_per_second * (1 if name == "fast" else 0.3)
+        url = server.add(name, Scenario(tokens=args.tokens, tokens_per_second=rate))
+        print(f"{name}: {url}", flush=True)
+    print(f"broken: {server.add('broken', Scenario(chat_status=500))}", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
