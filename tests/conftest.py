@@ -1,0 +1,68 @@
+"""Shared fixtures: a real OpenAI-compatible HTTP server on 127.0.0.1, and app config."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+
+from tests.fake_openai import FakeOpenAIServer, Scenario
+
+_names = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[FakeOpenAIServer]:
+    srv = FakeOpenAIServer().start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def scenario(server: FakeOpenAIServer) -> Callable[..., str]:
+    """Register a fresh scenario (``scenario(tokens=5)``) and return its base URL."""
+
+    def make(**knobs: object) -> str:
+        name = f"s{next(_names)}"
+        return server.add(name, Scenario(**knobs))  # type: ignore[arg-type]
+
+    return make
+
+
+def scenario_name(base_url: str) -> str:
+    return base_url.rstrip("/").split("/")[-2]
+
+
+@pytest.fixture
+def write_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Path]:
+    """Write a playground.toml and point the app at it (via PLAYGROUND_CONFIG)."""
+
+    def write(text: str) -> Path:
+        path = tmp_path / "playground.toml"
+        path.write_text(text, encoding="utf-8")
+        monkeypatch.setenv("PLAYGROUND_CONFIG", str(path))
+        return path
+
+    # Tests never read a real secrets file or config from the working tree.
+    monkeypatch.chdir(tmp_path)
+    return write
+
+
+@pytest.fixture(autouse=True)
+def _clear_streamlit_caches() -> Iterator[None]:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def endpoints_toml(**endpoints: str) -> str:
+    """``[[endpoints]]`` tables for name=base_url pairs (underscores become spaces)."""
+    out = []
+    for name, url in endpoints.items():
+        out.append(f'[[endpoints]]\nname = "{name.replace("_", " ")}"\nbase_url = "{url}"\n')
+    return "\n".join(out)

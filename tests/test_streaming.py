@@ -1,0 +1,137 @@
+import itertools
+import time
+from collections.abc import Callable
+
+import openai
+import pytest
+
+from playground.chat import Card
+from playground.clients import make_client
+from playground.config import Timeouts
+from playground.errors import translate_errors
+from playground.streaming import StreamJob
+from tests.conftest import scenario_name
+from tests.fake_openai import FakeOpenAIServer, closed_port
+
+TIMEOUTS = Timeouts(connect=2, read=3)
+
+
+def start(url: str, prompt: str = "hello", *, card: Card | None = None, token: str | None = None):
+    card = card or Card()
+    answer = card.add_turn(prompt)
+    job = StreamJob(
+        make_client(url, token, TIMEOUTS, max_retries=0),
+        model="fake-small",
+        history=card.history_for_request(),
+        target=answer,
+        token=token,
+    ).start()
+    return card, job
+
+
+def test_streams_the_whole_answer_into_the_message(scenario: Callable[..., str]) -> None:
+    card, job = start(scenario(tokens=30))
+    job.join(10)
+    answer = card.messages[-1]
+    assert answer.status == "done"
+    assert answer.content == "[fake-small] turn 1: hello " + " ".join(f"w{i}" for i in range(30))
+    assert answer.metrics is not None and answer.metrics.output_tokens == 34
+    assert answer.metrics.ttft_s is not None and answer.metrics.total_s >= answer.metrics.ttft_s
+
+
+def test_sends_full_history_each_turn(
+    scenario: Callable[..., str], server: FakeOpenAIServer
+) -> None:
+    url = scenario()
+    card, job = start(url, "first")
+    job.join(10)
+    _, job = start(url, "second", card=card)
+    job.join(10)
+    sent = server.chat_requests(scenario_name(url))[-1].body
+    assert sent is not None
+    assert [m["role"] for m in sent["messages"]] == ["user", "assistant", "user"]
+    assert sent["messages"][1]["content"] == "[fake-small] turn 1: first"
+    assert card.messages[-1].content == "[fake-small] turn 2: second"
+
+
+def test_followers_see_growing_text(scenario: Callable[..., str]) -> None:
+    _, job = start(scenario(tokens=40, tokens_per_second=200))
+    seen: list[str] = []
+    version = -1
+    while True:
+        snap = job.wait_for_change(version, timeout=5)
+        version = snap.version
+        seen.append(snap.text)
+        if snap.done:
+            break
+    assert len(seen) >= 3
+    assert all(a == b[: len(a)] for a, b in itertools.pairwise(seen))
+
+
+def test_cancel_keeps_partial_text_and_closes_the_stream(
+    scenario: Callable[..., str], server: FakeOpenAIServer
+) -> None:
+    url = scenario(tokens=400, tokens_per_second=50)
+    card, job = start(url)
+    deadline = time.monotonic() + 10
+    while len(job.snapshot().text) < 20 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    job.cancel()
+    job.join(5)
+    answer = card.messages[-1]
+    assert answer.status == "stopped"
+    assert answer.content.startswith("[fake-small] turn 1: hello")
+    assert len(answer.content) < 1000
+    record = [s for s in server.streams if s.scenario == scenario_name(url)][-1]
+    deadline = time.monotonic() + 5
+    while record.ended is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert record.disconnected and not record.finished
+    assert record.sent_tokens < 400
+
+
+def test_connection_dropped_midway_keeps_partial_text(scenario: Callable[..., str]) -> None:
+    card, job = start(scenario(tokens=50, break_after=10))
+    job.join(10)
+    answer = card.messages[-1]
+    assert answer.status == "error"
+    assert answer.content.startswith("[fake-small] turn 1: hello")
+    assert answer.error is not None and "broke" in answer.error
+
+
+@pytest.mark.parametrize(
+    ("knobs", "fragment"),
+    [
+        pytest.param({"chat_status": 500}, "500", id="server-error"),
+        pytest.param({"chat_status": 429}, "429", id="rate-limit"),
+        pytest.param({"token": "right"}, "401", id="unauthorized"),
+        pytest.param({"models": ["other"]}, "404", id="unknown-model"),
+        pytest.param({"tokens": 5, "stall_after": 2}, "did not answer in time", id="read-timeout"),
+    ],
+)
+def test_errors_become_messages(
+    scenario: Callable[..., str], knobs: dict[str, object], fragment: str
+) -> None:
+    card, job = start(scenario(**knobs), token="wrong" if "token" in knobs else None)
+    job.join(15)
+    answer = card.messages[-1]
+    assert answer.status == "error"
+    assert answer.error is not None and fragment in answer.error
+    assert card.messages[-2].content == "hello"  # the prompt is kept
+
+
+def test_unreachable_server() -> None:
+    card, job = start(f"http://127.0.0.1:{closed_port()}/v1")
+    job.join(10)
+    assert card.messages[-1].status == "error"
+    assert "Could not connect" in (card.messages[-1].error or "")
+
+
+def test_server_error_text_is_redacted(scenario: Callable[..., str]) -> None:
+    # The server's error text ("chat failed with 400") is shown, minus any secret.
+    url = scenario(chat_status=400)
+    client = make_client(url, "sk-secret-123", TIMEOUTS, max_retries=0)
+    with pytest.raises(Exception) as info, translate_errors("X", redact=["failed"]):
+        client.chat.completions.create(model="fake-small", messages=[], stream=True)
+    assert not isinstance(info.value, openai.OpenAIError)
+    assert "failed" not in str(info.value) and "***" in str(info.value)
