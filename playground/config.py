@@ -77,7 +77,21 @@ class Limits(BaseModel):
     max_cards: int = Field(default=8, ge=1, le=32)
 
 
-_SECTIONS: dict[str, type[BaseModel]] = {"timeouts": Timeouts, "limits": Limits}
+class LocalModel(BaseModel):
+    """``[local_model]``: the embedded Gemma 3 270M (when requirements-local.txt is installed)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = True
+    n_ctx: int = Field(default=4096, ge=256, le=32768)
+    max_tokens: int = Field(default=512, ge=1, le=32768)
+
+
+_SECTIONS: dict[str, type[BaseModel]] = {
+    "timeouts": Timeouts,
+    "limits": Limits,
+    "local_model": LocalModel,
+}
 
 
 @dataclass(frozen=True)
@@ -95,6 +109,7 @@ class LoadedConfig:
     endpoints: list[Sourced] = field(default_factory=list)
     timeouts: Timeouts = field(default_factory=Timeouts)
     limits: Limits = field(default_factory=Limits)
+    local_model: LocalModel = field(default_factory=LocalModel)
     errors: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
 

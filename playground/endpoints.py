@@ -18,9 +18,11 @@ class Endpoint:
     """
 
     name: str
-    base_url: str
+    base_url: str  # empty while an embedded model is still starting
     token: SecretStr | None = None
     source: str = "custom"
+    embedded: bool = False
+    max_tokens: int | None = None  # sent with each request when set
 
     @property
     def token_value(self) -> str | None:
@@ -43,8 +45,14 @@ class EndpointCatalog:
         return None
 
 
-def build_catalog(loaded: LoadedConfig, environ: Mapping[str, str]) -> EndpointCatalog:
-    """Turn loaded config into endpoints, resolving ``token_env`` from ``environ``."""
+def build_catalog(
+    loaded: LoadedConfig, environ: Mapping[str, str], embedded: Endpoint | None = None
+) -> EndpointCatalog:
+    """Turn loaded config into endpoints, resolving ``token_env`` from ``environ``.
+
+    ``embedded`` (the local model, when installed and enabled) comes last, so a
+    configured endpoint is preselected when there is one.
+    """
     endpoints: list[Endpoint] = []
     problems = list(loaded.errors)
     for sourced in loaded.endpoints:
@@ -59,4 +67,6 @@ def build_catalog(loaded: LoadedConfig, environ: Mapping[str, str]) -> EndpointC
                 source=sourced.source,
             )
         )
+    if embedded is not None and embedded.name not in {e.name for e in endpoints}:
+        endpoints.append(embedded)
     return EndpointCatalog(tuple(endpoints), tuple(problems))

@@ -45,6 +45,7 @@ class StreamJob:
         history: list[dict[str, str]],
         target: Message,
         token: str | None,
+        max_tokens: int | None = None,
         what: str = "The endpoint",
         flush_interval: float = 0.05,
         clock: Callable[[], float] = time.monotonic,
@@ -56,6 +57,7 @@ class StreamJob:
         self._headers = auth_headers(token)
         self._redact = [token] if token else []
         self._what = what
+        self._extra = {"max_tokens": max_tokens} if max_tokens else {}
         self._flush_interval = flush_interval
         self._clock = clock
         self._parts: list[str] = [target.content] if target.content else []
@@ -103,6 +105,11 @@ class StreamJob:
         with self._cond:
             return Snapshot(self._text, self._version, self._done)
 
+    def wait_done(self, timeout: float) -> bool:
+        """Block until the job ends or ``timeout`` passes; whether it ended."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._done, timeout=timeout)
+
     def wait_for_change(self, seen_version: int, timeout: float) -> Snapshot:
         """Block until the text changes past ``seen_version``, the job ends, or timeout."""
         with self._cond:
@@ -133,6 +140,7 @@ class StreamJob:
                     messages=self._history,  # type: ignore[arg-type]
                     stream=True,
                     extra_headers=self._headers,
+                    **self._extra,
                 )
                 with self._cond:
                     self._stream = stream

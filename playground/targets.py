@@ -20,6 +20,7 @@ class Target:
     model: str
     token: str | None
     label: str  # how the card's server is named in messages ("vLLM on gpu-3")
+    max_tokens: int | None = None
 
     @property
     def what(self) -> str:
@@ -34,7 +35,15 @@ def resolve_target(
     if config.model and config.model != CUSTOM:
         if endpoint is None:
             raise IncompleteCard("Choose an endpoint for this card first.")
-        return Target(endpoint.base_url, config.model, endpoint.token_value, endpoint.name)
+        if not endpoint.base_url:
+            raise IncompleteCard(f"'{endpoint.name}' is not ready yet; wait until it has started.")
+        return Target(
+            endpoint.base_url,
+            config.model,
+            endpoint.token_value,
+            endpoint.name,
+            endpoint.max_tokens,
+        )
     if config.model is None and endpoint is not None:
         raise IncompleteCard("Choose a model for this card first.")
     # Custom

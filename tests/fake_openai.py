@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import socket
 import threading
 import time
@@ -99,6 +100,7 @@ class FakeOpenAIServer:
 
     # -- lifecycle -----------------------------------------------------
     def start(self) -> FakeOpenAIServer:
+        logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))

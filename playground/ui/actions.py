@@ -37,5 +37,6 @@ def send_prompt(state: AppState, card_ids: list[str], prompt: object) -> None:
             history=card.history_for_request(),
             target=answer,
             token=target.token,
+            max_tokens=target.max_tokens,
             what=target.what,
         ).start()

@@ -7,6 +7,8 @@ only that card.
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from playground.chat import CUSTOM, Card
@@ -14,7 +16,7 @@ from playground.endpoints import EndpointCatalog
 from playground.errors import InvalidBaseURL
 from playground.ui.actions import send_prompt
 from playground.ui.messages import follow, history
-from playground.ui.resources import fetch_models, load_settings
+from playground.ui.resources import fetch_models, load_settings, local_server
 from playground.ui.state import AppState, app_state, widget_key
 from playground.urls import normalize_base_url
 
@@ -81,12 +83,42 @@ def _endpoint_selector(card: Card, catalog: EndpointCatalog) -> None:
     )
 
 
+def _start_local_model(catalog: EndpointCatalog, name: str | None) -> EndpointCatalog:
+    """Start the embedded model on first use, showing progress in the card.
+
+    Returns the catalog again once the model is ready (it then has its URL).
+    """
+    endpoint = catalog.get(name)
+    if endpoint is None or not endpoint.embedded or endpoint.base_url:
+        return catalog
+    loaded, _ = load_settings()
+    server = local_server(loaded.local_model.n_ctx)
+    status = server.ensure_started()
+    if status.busy:
+        box = st.empty()
+        started = time.monotonic()
+        while status.busy:
+            box.info(
+                f":material/hourglass_top: Starting the local model: {status.detail} "
+                f"({time.monotonic() - started:.0f} s)"
+            )
+            status = server.wait(0.5, status)
+        box.empty()
+    if not status.ready:
+        st.error(f"The local model could not start. {status.detail}", icon=":material/error:")
+        return catalog
+    return load_settings()[1]
+
+
 def _model_selector(state: AppState, card: Card, catalog: EndpointCatalog) -> None:
     loaded, _ = load_settings()
+    catalog = _start_local_model(catalog, card.config.endpoint)
     endpoint = catalog.get(card.config.endpoint)
     options = [CUSTOM]
     problem = None
-    if endpoint is not None:
+    if endpoint is not None and not endpoint.base_url:
+        problem = f"'{endpoint.name}' is not available."
+    elif endpoint is not None:
         listed = fetch_models(
             endpoint.base_url, endpoint.token_value, loaded.timeouts, state.models_nonce
         )

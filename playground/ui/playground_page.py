@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
@@ -80,12 +78,20 @@ def _while_streaming(state: AppState, status: DeltaGenerator) -> None:
             help="Stop every answer that is streaming; partial text is kept.",
         )
         note = st.empty()
+    shown = -1
     while True:
-        streaming = sum(c.is_streaming for c in state.workspace.cards)
-        if not streaming:
+        pending = [
+            job
+            for card in state.workspace.cards
+            if card.is_streaming and (job := state.jobs.get(card.id)) is not None
+        ]
+        if not pending:
             break
-        note.caption(f"{streaming} answering…")
-        time.sleep(0.25)
+        if len(pending) != shown:
+            shown = len(pending)
+            note.caption(f"{shown} answering…")
+        if not pending[0].wait_done(timeout=0.25):
+            note.caption(f"{shown} answering…")  # a yield point for clicks elsewhere
     status.empty()
 
 
@@ -111,8 +117,15 @@ def render() -> None:
     _sidebar(state)
     status = _top_bar(state, loaded.limits.max_cards)
     _config_problems(catalog.problems)
-    if not catalog.endpoints:
-        st.info(FIRST_RUN_HELP, icon=":material/info:")
+    if not any(not e.embedded for e in catalog.endpoints):
+        if catalog.endpoints:  # only the embedded model
+            with st.expander(
+                ":material/info: Using the embedded local model (Gemma 3 270M). "
+                "How to add your own endpoints"
+            ):
+                st.markdown(FIRST_RUN_HELP.replace("**No endpoint is configured yet.** ", ""))
+        else:
+            st.info(FIRST_RUN_HELP, icon=":material/info:")
     ws = state.workspace
     per_row = ws.cards_per_row
     for start in range(0, len(ws.cards), per_row):

@@ -13,7 +13,12 @@ import streamlit as st
 from playground.clients import make_client
 from playground.config import LoadedConfig, Timeouts, config_file_path, load_config
 from playground.discovery import ModelList, list_models
-from playground.endpoints import EndpointCatalog, build_catalog
+from playground.endpoints import Endpoint, EndpointCatalog, build_catalog
+from playground.local_model import (
+    LOCAL_ENDPOINT_NAME,
+    LocalModelServer,
+    local_model_installed,
+)
 
 
 def _secrets() -> tuple[Mapping[str, Any] | None, str | None]:
@@ -26,6 +31,25 @@ def _secrets() -> tuple[Mapping[str, Any] | None, str | None]:
         return None, f".streamlit/secrets.toml: cannot be read ({type(exc).__name__})"
 
 
+@st.cache_resource(show_spinner=False)
+def local_server(n_ctx: int) -> LocalModelServer:
+    """The embedded model's server: one per app process, shared by every session."""
+    return LocalModelServer(n_ctx=n_ctx)
+
+
+def _embedded_endpoint(loaded: LoadedConfig) -> Endpoint | None:
+    if not loaded.local_model.enabled or not local_model_installed():
+        return None
+    status = local_server(loaded.local_model.n_ctx).status
+    return Endpoint(
+        name=LOCAL_ENDPOINT_NAME,
+        base_url=status.base_url if status.ready and status.base_url else "",
+        source="embedded",
+        embedded=True,
+        max_tokens=loaded.local_model.max_tokens,
+    )
+
+
 def load_settings() -> tuple[LoadedConfig, EndpointCatalog]:
     """The config and endpoint catalog for this run (small files; parsed each run)."""
     path, named = config_file_path(os.environ, Path.cwd())
@@ -33,7 +57,7 @@ def load_settings() -> tuple[LoadedConfig, EndpointCatalog]:
     loaded = load_config(path, secrets, file_required=named)
     if secrets_error:
         loaded.errors.append(secrets_error)
-    return loaded, build_catalog(loaded, os.environ)
+    return loaded, build_catalog(loaded, os.environ, _embedded_endpoint(loaded))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -1,0 +1,63 @@
+"""Synced prompt to N cards: wall time / slowest single answer.
+
+Each card's endpoint streams its answer in about 1.0 s (20 tokens at 20
+tokens/s). Sending one after another would give N; the ideal is 1.0.
+Usage: ``python benchmarks/fanout.py [N ...]``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from common import FakeOpenAIServer, Scenario, headless_app, machine, use_endpoints
+
+from playground.ui.state import AppState
+
+
+def synced_send(at, prompt: str) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    at.chat_input(key="sync_prompt").set_value(prompt).run()
+    return time.perf_counter() - start
+
+
+def fanout_ratio(server: FakeOpenAIServer, n: int) -> tuple[float, float, float]:
+    """(wall, slowest answer, ratio) for a synced prompt to ``n`` cards."""
+    urls = {
+        f"E{i}": server.add(f"fan{n}-{i}", Scenario(tokens=19, tokens_per_second=20))
+        for i in range(n)
+    }
+    use_endpoints(urls)
+    at = headless_app()
+    state: AppState = at.session_state["playground"]
+    while len(state.workspace.cards) < n:
+        at.button(key="add_card").click().run()
+    for i, card in enumerate(state.workspace.cards):
+        at.selectbox(key=f"card-{card.id}-endpoint").set_value(f"E{i}").run()
+    at.toggle(key="sync_input_toggle").set_value(True).run()
+    synced_send(at, "warm-up")
+    wall = synced_send(at, "measure")
+    answers = [c.messages[-1] for c in state.workspace.cards]
+    assert all(a.status == "done" for a in answers), [a.error for a in answers]
+    slowest = max(a.metrics.total_s for a in answers if a.metrics and a.metrics.total_s)
+    return wall, slowest, wall / slowest
+
+
+def main(ns: list[int]) -> list[tuple[int, float, float, float]]:
+    server = FakeOpenAIServer().start()
+    rows = []
+    try:
+        for n in ns:
+            rows.append((n, *fanout_ratio(server, n)))
+    finally:
+        server.stop()
+    print(f"# synced prompt fan-out ({machine()})")
+    print("| N cards | wall (s) | slowest answer (s) | wall / slowest | target |")
+    print("|---|---|---|---|---|")
+    for n, wall, slowest, ratio in rows:
+        print(f"| {n} | {wall:.2f} | {slowest:.2f} | {ratio:.2f} | ≤ 1.15 |")
+    return rows
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [2, 4, 8])
