@@ -36,13 +36,19 @@ def scenario_name(base_url: str) -> str:
     return base_url.rstrip("/").split("/")[-2]
 
 
-@pytest.fixture
-def write_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Path]:
-    """Write a playground.toml and point the app at it (via PLAYGROUND_CONFIG)."""
+NO_LOCAL_MODEL = "\n[local_model]\nenabled = false\n"
 
-    def write(text: str) -> Path:
+
+@pytest.fixture
+def write_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Path]:
+    """Write a playground.toml and point the app at it (via PLAYGROUND_CONFIG).
+
+    The embedded local model is off unless a test passes ``local_model=True``.
+    """
+
+    def write(text: str, *, local_model: bool = False) -> Path:
         path = tmp_path / "playground.toml"
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text if local_model else text + NO_LOCAL_MODEL, encoding="utf-8")
         monkeypatch.setenv("PLAYGROUND_CONFIG", str(path))
         return path
 

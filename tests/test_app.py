@@ -9,7 +9,7 @@ from tests.apptest import cards, error_texts, key, new_app, send_synced, send_to
 from tests.conftest import endpoints_toml, scenario_name
 from tests.fake_openai import FakeOpenAIServer
 
-Config = Callable[[str], Path]
+Config = Callable[..., Path]
 MakeScenario = Callable[..., str]
 
 

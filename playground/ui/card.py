@@ -1,8 +1,11 @@
-"""One chat card: its endpoint and model selectors, history, input and stream.
+"""One chat card: its endpoint and model selectors, More menu, history and stream.
 
 Each card is a parallel fragment that touches only its own card, so a synced
-prompt streams into every card at once, and interacting with one card reruns
-only that card.
+prompt streams into every card at once, and choosing a model or using the More
+menu reruns only that card. Streamlit queues such fragment reruns until the
+page's run ends, so what must act *while* answers stream (Stop, a card's own
+input) is drawn by the page itself, right under the card (see
+``playground_page``).
 """
 
 from __future__ import annotations
@@ -14,28 +17,16 @@ import streamlit as st
 from playground.chat import CUSTOM, Card
 from playground.endpoints import EndpointCatalog
 from playground.errors import InvalidBaseURL
-from playground.ui.actions import send_prompt
 from playground.ui.messages import follow, history
 from playground.ui.resources import fetch_models, load_settings, local_server
 from playground.ui.state import AppState, app_state, widget_key
 from playground.urls import normalize_base_url
 
 
-def _escalate_if_others_stream(state: AppState, card_id: str) -> None:
-    """In a fragment-only rerun, bring back the full page if other cards are streaming.
-
-    A fragment rerun interrupts the page's run, which stops the other cards'
-    live redraws (their streams go on in the background). A full rerun makes
-    every card follow its stream again, in parallel.
-    """
-    fragment_rerun = state.card_runs.get(card_id) == state.full_runs
-    state.card_runs[card_id] = state.full_runs
-    if fragment_rerun and any(c.is_streaming for c in state.workspace.cards if c.id != card_id):
-        st.rerun(scope="app")
-
-
 def _remove_control(state: AppState, card: Card) -> None:
-    with st.popover("", icon=":material/close:", help="Remove chat card"):
+    with st.popover(
+        "", icon=":material/close:", help="Remove chat card", key=widget_key(card.id, "x")
+    ):
         if len(state.workspace.cards) <= 1:
             st.caption("The last card cannot be removed.")
             return
@@ -48,7 +39,7 @@ def _remove_control(state: AppState, card: Card) -> None:
 
 
 def _more_menu(state: AppState, card: Card) -> None:
-    with st.popover("More", icon=":material/more_vert:"):
+    with st.popover("More", icon=":material/more_vert:", key=widget_key(card.id, "more")):
         if st.button(
             "Delete Chat History",
             key=widget_key(card.id, "clear"),
@@ -183,10 +174,9 @@ def card_view(card_id: str) -> None:
     card = state.workspace.card(card_id)
     if card is None:
         return
-    _escalate_if_others_stream(state, card_id)
     _, catalog = load_settings()
     index = state.workspace.cards.index(card) + 1
-    with st.container(border=True, key=f"card-{card_id}"):
+    with st.container(border=True, key=f"pgcard-{card_id}"):
         with st.container(horizontal=True, vertical_alignment="center"):
             st.markdown(_title(card, index), width="stretch")
             _more_menu(state, card)
@@ -195,17 +185,9 @@ def card_view(card_id: str) -> None:
         _model_selector(state, card, catalog)
         if card.config.model == CUSTOM:
             _custom_fields(card, catalog)
-        with st.container(key=f"history-{card_id}"):
+        with st.container(key=f"pghistory-{card_id}"):
             history(card.messages)
             _follow_stream(state, card)
-    if not state.workspace.sync_input:
-        st.chat_input(
-            "Message this card",
-            key=widget_key(card_id, "input"),
-            on_submit=_on_card_submit,
-            args=(card_id,),
-            submit_mode="disable",
-        )
 
 
 def _follow_stream(state: AppState, card: Card) -> None:
@@ -219,21 +201,4 @@ def _follow_stream(state: AppState, card: Card) -> None:
         history([answer])
         return
     with st.chat_message("assistant"):
-        placeholder = st.empty()
-        stop_slot = st.empty()
-        stop_slot.button(
-            "Stop",
-            key=widget_key(card.id, "stop"),
-            icon=":material/stop_circle:",
-            on_click=state.cancel,
-            args=(card.id,),
-            type="tertiary",
-            help="Stop this answer; the partial text is kept.",
-        )
-        follow(job, placeholder)
-        stop_slot.empty()
-
-
-def _on_card_submit(card_id: str) -> None:
-    prompt = st.session_state.get(widget_key(card_id, "input"))
-    send_prompt(app_state(), [card_id], prompt)
+        follow(job, st.empty())

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from playground.chat import Card
 from playground.ui.actions import send_prompt
 from playground.ui.card import card_view
 from playground.ui.resources import load_settings
-from playground.ui.state import AppState, app_state
+from playground.ui.state import AppState, app_state, widget_key
 
 FIRST_RUN_HELP = """\
 **No endpoint is configured yet.** Add one in any of three ways:
@@ -61,13 +64,56 @@ def _top_bar(state: AppState, max_cards: int) -> DeltaGenerator:
     return status
 
 
-def _while_streaming(state: AppState, status: DeltaGenerator) -> None:
-    """Offer "Stop all" while cards stream, and clear it once every answer is done.
+def _card_controls(state: AppState, card: Card, slot: DeltaGenerator) -> None:
+    """Under a card: its Stop button while it streams, else its own input (Sync Input off).
 
-    Runs on the page's own thread while the card fragments stream in parallel;
-    each status redraw is also a point where a click elsewhere can interrupt.
+    These are drawn by the page, not the card's fragment: a click on a page
+    widget interrupts the running page at once (the streams go on in the
+    background and every card follows its stream again), whereas a fragment's
+    widgets would wait until every answer has finished. Each is drawn at most
+    once per run: a Stop button is swapped for the input when the answer ends.
     """
-    if not state.workspace.any_streaming:
+    if card.is_streaming:
+        slot.button(
+            "Stop",
+            key=widget_key(card.id, "stop"),
+            icon=":material/stop_circle:",
+            on_click=state.cancel,
+            args=(card.id,),
+            help="Stop this answer; the partial text is kept.",
+        )
+    elif not state.workspace.sync_input:
+        slot.chat_input(
+            "Message this card",
+            key=widget_key(card.id, "input"),
+            on_submit=_on_card_submit,
+            args=(card.id,),
+            submit_mode="disable",
+        )
+    else:
+        slot.empty()
+
+
+def _on_card_submit(card_id: str) -> None:
+    send_prompt(app_state(), [card_id], st.session_state.get(widget_key(card_id, "input")))
+
+
+def _while_streaming(
+    state: AppState, status: DeltaGenerator, controls: dict[str, DeltaGenerator]
+) -> None:
+    """Offer "Stop all" while cards stream; give each card its input back as it ends.
+
+    Runs on the page's own thread while the card fragments follow their streams
+    in parallel. Each status redraw is a point where a click elsewhere can
+    interrupt the run.
+    """
+    cards = {c.id: c for c in state.workspace.cards}
+    pending = {
+        card_id: job
+        for card_id, card in cards.items()
+        if card.is_streaming and (job := state.jobs.get(card_id)) is not None
+    }
+    if not pending:
         return
     with status.container(horizontal=True, vertical_alignment="center"):
         st.button(
@@ -78,20 +124,17 @@ def _while_streaming(state: AppState, status: DeltaGenerator) -> None:
             help="Stop every answer that is streaming; partial text is kept.",
         )
         note = st.empty()
-    shown = -1
-    while True:
-        pending = [
-            job
-            for card in state.workspace.cards
-            if card.is_streaming and (job := state.jobs.get(card.id)) is not None
-        ]
-        if not pending:
-            break
-        if len(pending) != shown:
-            shown = len(pending)
-            note.caption(f"{shown} answering…")
-        if not pending[0].wait_done(timeout=0.25):
-            note.caption(f"{shown} answering…")  # a yield point for clicks elsewhere
+    last_beat = 0.0
+    while pending:
+        for card_id, job in list(pending.items()):
+            if job.done:
+                del pending[card_id]
+                _card_controls(state, cards[card_id], controls[card_id])
+        now = time.monotonic()
+        if pending and now - last_beat >= 0.25:
+            last_beat = now
+            note.caption(f"{len(pending)} answering…")  # also a point where clicks interrupt
+        time.sleep(0.02)
     status.empty()
 
 
@@ -112,7 +155,6 @@ def _on_sync_submit() -> None:
 
 def render() -> None:
     state = app_state()
-    state.full_runs += 1
     loaded, catalog = load_settings()
     _sidebar(state)
     status = _top_bar(state, loaded.limits.max_cards)
@@ -128,12 +170,15 @@ def render() -> None:
             st.info(FIRST_RUN_HELP, icon=":material/info:")
     ws = state.workspace
     per_row = ws.cards_per_row
+    controls: dict[str, DeltaGenerator] = {}
     for start in range(0, len(ws.cards), per_row):
         row = ws.cards[start : start + per_row]
         columns = st.columns(per_row)
         for column, card in zip(columns, row, strict=False):
             with column:
                 card_view(card.id)
+                controls[card.id] = st.empty()
+                _card_controls(state, card, controls[card.id])
     if ws.sync_input:
         st.chat_input(
             "Send to every card",
@@ -141,4 +186,4 @@ def render() -> None:
             on_submit=_on_sync_submit,
             submit_mode="disable",
         )
-    _while_streaming(state, status)
+    _while_streaming(state, status, controls)

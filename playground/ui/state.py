@@ -17,14 +17,11 @@ class AppState:
     """Per-browser-session state.
 
     ``workspace`` is the serialisable part (cards, histories). ``jobs`` are the
-    running or last stream of each card. ``full_runs`` counts full-page runs so
-    that a card fragment can tell a full run from its own fragment rerun.
+    running or last stream of each card.
     """
 
     workspace: Workspace = field(default_factory=Workspace)
     jobs: dict[str, StreamJob] = field(default_factory=dict)
-    full_runs: int = 0
-    card_runs: dict[str, int] = field(default_factory=dict)
     models_nonce: int = 0
     notices: list[str] = field(default_factory=list)
 

@@ -1,0 +1,84 @@
+"""A page object for the Playground page, driven the way a person would."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, Page, expect
+
+
+class PlaygroundPage:
+    def __init__(self, page: Page, url: str) -> None:
+        self.page = page
+        self.url = url
+
+    def open(self) -> PlaygroundPage:
+        self.page.goto(self.url)
+        expect(self.cards()).to_have_count(2, timeout=60_000)
+        return self
+
+    # -- finding things ------------------------------------------------
+    def cards(self) -> Locator:
+        return self.page.locator('[class*="st-key-pgcard-"]')
+
+    def card_ids(self) -> list[str]:
+        classes: list[str] = self.cards().evaluate_all(
+            "els => els.map(e => [...e.classList].find(c => c.startsWith('st-key-pgcard-')))"
+        )
+        return [c.removeprefix("st-key-pgcard-") for c in classes]
+
+    def widget(self, card_id: str, name: str) -> Locator:
+        return self.page.locator(f'.st-key-card-{card_id}-{name}:not([data-stale="true"])')
+
+    def history(self, card_id: str) -> Locator:
+        return self.page.locator(f".st-key-pghistory-{card_id}")
+
+    def bubbles(self, card_id: str) -> Locator:
+        return self.history(card_id).locator('[data-testid="stChatMessage"]')
+
+    # -- doing things --------------------------------------------------
+    def add_card(self) -> None:
+        self.page.locator('.st-key-add_card:not([data-stale="true"]) button:visible').click()
+
+    def remove_card(self, card_id: str) -> None:
+        self.widget(card_id, "x").locator("button:visible").first.click()
+        expect(self.page.get_by_text("Everything entered in it will be deleted")).to_be_visible()
+        self.widget(card_id, "remove").locator("button:visible").click()
+
+    def delete_history(self, card_id: str) -> None:
+        self.widget(card_id, "more").locator("button:visible").first.click()
+        self.widget(card_id, "clear").locator("button:visible").click()
+
+    def set_sync(self, on: bool) -> None:
+        toggle = self.page.locator('.st-key-sync_input_toggle:not([data-stale="true"]) input')
+        if toggle.is_checked() != on:
+            self.page.get_by_text("Sync Input").click()
+        expect(toggle).to_be_checked(checked=on)
+
+    def stop_all(self) -> None:
+        self.page.locator('.st-key-stop_all:not([data-stale="true"]) button:visible').click()
+
+    def send_synced(self, prompt: str) -> None:
+        box = self.page.get_by_placeholder("Send to every card")
+        expect(box).to_be_enabled()
+        box.fill(prompt)
+        box.press("Enter")
+
+    def send_to_card(self, card_id: str, prompt: str) -> None:
+        box = self.widget(card_id, "input").locator("textarea")
+        expect(box).to_be_enabled()
+        box.fill(prompt)
+        box.press("Enter")
+
+    def choose(self, card_id: str, name: str, option: str) -> None:
+        box = self.widget(card_id, name).get_by_role("combobox")
+        box.click()
+        box.fill(option)  # the selector is searchable: typing filters it
+        self.page.get_by_role("option", name=option, exact=True).click()
+        expect(box).to_have_value(option)
+
+    def type_into(self, card_id: str, name: str, text: str) -> None:
+        field = self.widget(card_id, name).locator("input")
+        field.fill(text)
+        field.press("Enter")
+
+    def texts(self, card_ids: list[str]) -> list[str]:
+        return [self.history(cid).inner_text() for cid in card_ids]

@@ -1,0 +1,146 @@
+"""The whole journey in a real headless Chromium, against ``streamlit run``."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import RunningApp, no_error_boxes, start_app, stop_app
+from tests.browser.pg import PlaygroundPage
+from tests.fake_openai import FakeOpenAIServer, Scenario
+
+pytestmark = pytest.mark.browser
+CURSOR = "▌"
+
+
+@pytest.fixture
+def fake_app(server: FakeOpenAIServer, tmp_path: Path) -> Iterator[tuple[RunningApp, str]]:
+    slow = server.add("browser-slow", Scenario(tokens=300, tokens_per_second=25))
+    fast = server.add("browser-fast", Scenario(tokens=5))
+    app = start_app(
+        f'[[endpoints]]\nname = "Slow"\nbase_url = "{slow}"\n'
+        f'[[endpoints]]\nname = "Fast"\nbase_url = "{fast}"\n'
+        "[local_model]\nenabled = false\n",
+        tmp_path,
+    )
+    yield app, fast
+    stop_app(app)
+
+
+def watch_all_streaming(pg: PlaygroundPage, ids: list[str], seconds: float) -> bool:
+    """Whether, at one moment, every card showed a partial answer still streaming."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        texts = pg.texts(ids)
+        if all(CURSOR in t and "turn" in t for t in texts):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_journey_against_test_server(
+    page: Page, fake_app: tuple[RunningApp, str], shot: Callable[[str], Path]
+) -> None:
+    app, fast_url = fake_app
+    pg = PlaygroundPage(page, app.url).open()
+    shot("1-two-cards")
+
+    # 1. two cards; "+" adds a third; "x" removes one after confirming.
+    pg.add_card()
+    expect(pg.cards()).to_have_count(3)
+    third = pg.card_ids()[2]
+    pg.remove_card(third)
+    expect(pg.cards()).to_have_count(2)
+    assert third not in pg.card_ids()
+    no_error_boxes(page)
+    first, second = pg.card_ids()
+
+    # 2. Sync Input on; Enter sends to every card; all stream at the same time.
+    pg.set_sync(True)
+    pg.send_synced("tell me a story")
+    assert watch_all_streaming(pg, [first, second], 20), pg.texts([first, second])
+    shot("2-streaming-together")
+
+    # 3. Stop one answer midway: its partial text stays; the other card goes on.
+    pg.widget(first, "stop").locator("button:visible").click()
+    expect(pg.history(first)).to_contain_text("Stopped", timeout=10_000)
+    stopped_text = pg.history(first).inner_text()
+    assert "turn 1: tell me a story" in stopped_text
+    assert "w299" not in stopped_text
+    before = pg.history(second).inner_text()
+    page.wait_for_timeout(800)
+    assert len(pg.history(second).inner_text()) > len(before)  # still streaming
+    assert pg.history(first).inner_text() == stopped_text  # stopped for good
+    pg.stop_all()
+    expect(pg.history(second)).to_contain_text("Stopped", timeout=10_000)
+    shot("3-stopped")
+    no_error_boxes(page)
+
+    # 4. More -> Delete Chat History empties only that card.
+    pg.delete_history(first)
+    expect(pg.bubbles(first)).to_have_count(0)
+    expect(pg.bubbles(second)).to_have_count(2)
+    shot("4-history-deleted")
+
+    # 5. Custom: a bad baseURL gets a message; a good one chats.
+    pg.set_sync(False)
+    pg.choose(first, "model", "Custom")
+    pg.type_into(first, "base_url", "localhost:8000/v1")
+    expect(pg.widget(first, "base_url").locator("xpath=..")).to_be_visible()
+    expect(page.get_by_text("baseURL must start with http:// or https://")).to_be_visible()
+    shot("5-bad-base-url")
+    pg.type_into(first, "base_url", fast_url)
+    expect(page.get_by_text("baseURL must start with http://")).to_have_count(0)
+    pg.type_into(first, "model_id", "fake-small")
+    pg.send_to_card(first, "custom hello")
+    expect(pg.history(first)).to_contain_text("[fake-small] turn 1: custom hello w0 w1 w2 w3 w4")
+    expect(pg.bubbles(second)).to_have_count(2)  # the other card did not answer
+    shot("5-custom-chat")
+
+    # 6. Nothing went wrong anywhere.
+    no_error_boxes(page)
+    assert "Traceback" not in app.log.read_text()
+
+
+@pytest.fixture
+def local_app(tmp_path: Path) -> Iterator[RunningApp]:
+    app = start_app("[local_model]\nmax_tokens = 200\nn_ctx = 1024\n", tmp_path)
+    yield app
+    stop_app(app)
+
+
+@pytest.mark.local_model
+def test_journey_against_the_embedded_model(
+    page: Page, local_app: RunningApp, shot: Callable[[str], Path]
+) -> None:
+    pg = PlaygroundPage(page, local_app.url).open()
+    first, second = pg.card_ids()
+    for cid in (first, second):
+        expect(pg.widget(cid, "model").get_by_role("combobox")).to_have_value(
+            "gemma-3-270m", timeout=180_000
+        )
+    shot("1-embedded-ready")
+    pg.set_sync(True)
+    pg.send_synced("The capital of France is")
+    # The single local server answers one request at a time: both finish, neither fails.
+    for cid in (first, second):
+        expect(pg.history(cid).locator('[data-testid="stCaptionContainer"]')).to_contain_text(
+            "tok/s", timeout=120_000
+        )
+    shot("2-embedded-answers")
+    assert all(len(t.strip()) > len("The capital of France is") for t in pg.texts([first, second]))
+
+    # Stop a long answer midway: the partial text is kept.
+    pg.send_synced("Write a long story about a dragon.")
+    expect(pg.history(first)).to_contain_text(CURSOR, timeout=60_000)
+    page.wait_for_timeout(1000)
+    pg.stop_all()
+    for cid in (first, second):
+        expect(pg.history(cid)).to_contain_text("Stopped", timeout=30_000)
+    shot("3-embedded-stopped")
+    no_error_boxes(page)
+    assert "Traceback" not in local_app.log.read_text()
