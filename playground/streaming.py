@@ -68,6 +68,7 @@ class StreamJob:
         self._cancelled = threading.Event()
         self._cond = threading.Condition()
         self._stream: Any = None
+        self.started_at: float | None = None  # clock() when the request was sent
         self._thread = threading.Thread(target=self._run, name="playground-stream", daemon=True)
 
     # -- control -------------------------------------------------------
@@ -128,7 +129,7 @@ class StreamJob:
             self._cond.notify_all()
 
     def _run(self) -> None:
-        started = self._clock()
+        started = self.started_at = self._clock()
         first: float | None = None
         last_flush = started
         status = "done"

@@ -35,7 +35,10 @@ def message_body(message: Message) -> None:
     if message.content:
         st.markdown(message.content)
     if message.status == "stopped":
-        st.caption("⏹ Stopped" + ("" if message.content else " before any text arrived"))
+        st.caption(
+            ":material/stop_circle: Stopped"
+            + ("" if message.content else " before any text arrived")
+        )
     if message.status == "error" and message.error:
         st.error(message.error, icon=":material/error:")
     caption = metrics_caption(message.metrics) if message.role == "assistant" else None

@@ -49,7 +49,7 @@ def _add_card(state: AppState, max_cards: int) -> None:
 def _top_bar(state: AppState, max_cards: int) -> DeltaGenerator:
     """Title, the streaming status slot, and "+"; returns the status slot."""
     bar = st.container(horizontal=True, vertical_alignment="center")
-    bar.markdown("### LLM Playground", width="stretch")
+    bar.subheader("LLM Playground", anchor=False, width="stretch")
     status = bar.empty()
     at_cap = len(state.workspace.cards) >= max_cards
     bar.button(
