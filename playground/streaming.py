@@ -5,8 +5,10 @@ publishes the text into the target message at most every ``flush_interval``
 seconds (so cost stays linear in the answer's length), then sets the final
 status. The UI only *follows* a job (``wait_for_change`` + ``snapshot``), so a
 Streamlit rerun never cuts a stream: the next run simply follows it again.
-``cancel()`` closes the HTTP stream so the server stops generating; the
-partial text is kept and the message is marked "stopped".
+
+``cancel()`` never blocks: it marks the answer "stopped" at once, keeping its
+partial text, and closes the HTTP stream from a helper thread so the server
+stops generating. Whatever the stream thread sees after that is dropped.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 import openai
 
-from playground.chat import Message, Metrics
+from playground.chat import Message, Metrics, Status
 from playground.clients import auth_headers
 from playground.errors import EndpointError, StreamBroken, Unreachable, translate_errors
 
@@ -65,30 +67,27 @@ class StreamJob:
         self._version = 0
         self._done = False
         self._chunks = 0
+        self._first: float | None = None
+        self.started_at: float | None = None  # clock() when the request was sent
         self._cancelled = threading.Event()
         self._cond = threading.Condition()
         self._stream: Any = None
-        self.started_at: float | None = None  # clock() when the request was sent
         self._thread = threading.Thread(target=self._run, name="playground-stream", daemon=True)
 
     # -- control -------------------------------------------------------
     def start(self) -> StreamJob:
         self._target.status = "streaming"
+        self.started_at = self._clock()
         self._thread.start()
         return self
 
     def cancel(self) -> None:
-        """Stop the answer: close the HTTP stream; the partial text is kept."""
+        """Stop the answer now; the partial text is kept. Never blocks."""
+        if self._cancelled.is_set():
+            return
         self._cancelled.set()
-        with self._cond:
-            stream = self._stream
-        if stream is not None:
-            try:
-                stream.close()
-            except Exception:  # closing from another thread may race the reader
-                log.debug("closing a cancelled stream failed", exc_info=True)
-        with self._cond:
-            self._cond.notify_all()
+        self._finish("stopped", None)
+        threading.Thread(target=self._close_stream, name="playground-stop", daemon=True).start()
 
     def join(self, timeout: float | None = None) -> None:
         self._thread.join(timeout)
@@ -119,20 +118,52 @@ class StreamJob:
             )
             return Snapshot(self._text, self._version, self._done)
 
-    # -- the thread ----------------------------------------------------
+    # -- internals -----------------------------------------------------
     def _publish(self) -> None:
         with self._cond:
+            if self._done:
+                return
             self._text = "".join(self._parts)
             self._parts = [self._text] if self._text else []
             self._target.content = self._text
             self._version += 1
             self._cond.notify_all()
 
+    def _finish(self, status: Status, error: str | None) -> None:
+        """Publish the final text, figures and status, once."""
+        with self._cond:
+            if self._done:
+                return
+            end = self._clock()
+            started = self.started_at if self.started_at is not None else end
+            self._text = "".join(self._parts)
+            target = self._target
+            target.content = self._text
+            target.metrics = Metrics(
+                ttft_s=(self._first - started) if self._first is not None else None,
+                total_s=end - started,
+                output_tokens=self._chunks,
+                tokens_estimated=True,
+            )
+            target.error = error
+            target.status = status
+            self._version += 1
+            self._done = True
+            self._cond.notify_all()
+
+    def _close_stream(self) -> None:
+        with self._cond:
+            stream = self._stream
+            self._stream = None
+        if stream is not None:
+            try:
+                stream.close()
+            except Exception:  # closing may race the reader; the stream is gone either way
+                log.debug("closing the stream failed", exc_info=True)
+
     def _run(self) -> None:
-        started = self.started_at = self._clock()
-        first: float | None = None
-        last_flush = started
-        status = "done"
+        last_flush = self._clock()
+        status: Status = "done"
         error: str | None = None
         try:
             with translate_errors(self._what, redact=self._redact):
@@ -145,16 +176,14 @@ class StreamJob:
                 )
                 with self._cond:
                     self._stream = stream
-                if self._cancelled.is_set():
-                    stream.close()
                 for chunk in stream:
                     if self._cancelled.is_set():
                         break
                     for choice in chunk.choices or ():
                         delta = choice.delta.content if choice.delta else None
                         if delta:
-                            if first is None:
-                                first = self._clock()
+                            if self._first is None:
+                                self._first = self._clock()
                             self._parts.append(delta)
                             self._chunks += 1
                     now = self._clock()
@@ -162,44 +191,18 @@ class StreamJob:
                         last_flush = now
                         self._publish()
         except EndpointError as exc:
-            if not self._cancelled.is_set():
-                status = "error"
-                if isinstance(exc, Unreachable) and first is not None:
-                    exc = StreamBroken(
-                        "The connection broke before the answer was complete. "
-                        "The partial answer is kept; retry to get a full one."
-                    )
-                error = exc.message
+            status = "error"
+            if isinstance(exc, Unreachable) and self._first is not None:
+                exc = StreamBroken(
+                    "The connection broke before the answer was complete. "
+                    "The partial answer is kept; retry to get a full one."
+                )
+            error = exc.message
         except Exception as exc:  # a bug or an SDK surprise must not kill the card
-            if not self._cancelled.is_set():
-                log.warning("stream failed unexpectedly: %s", type(exc).__name__)
-                status = "error"
-                error = f"The answer failed unexpectedly ({type(exc).__name__})."
+            log.warning("stream failed unexpectedly: %s", type(exc).__name__)
+            status = "error"
+            error = f"The answer failed unexpectedly ({type(exc).__name__})."
         finally:
-            with self._cond:
-                stream = self._stream
-                self._stream = None
-            if stream is not None:
-                try:
-                    stream.close()
-                except Exception:
-                    log.debug("closing the stream failed", exc_info=True)
-            if self._cancelled.is_set():
-                status = "stopped"
-            end = self._clock()
-            metrics = Metrics(
-                ttft_s=(first - started) if first is not None else None,
-                total_s=end - started,
-                output_tokens=self._chunks,
-                tokens_estimated=True,
-            )
-            with self._cond:
-                self._text = "".join(self._parts)
-                target = self._target
-                target.content = self._text
-                target.metrics = metrics
-                target.error = error
-                target.status = status  # type: ignore[assignment]
-                self._version += 1
-                self._done = True
-                self._cond.notify_all()
+            self._close_stream()
+            # After cancel() this is a no-op: the answer was already marked stopped.
+            self._finish(status, error)

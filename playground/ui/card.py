@@ -10,6 +10,7 @@ input) is drawn by the page itself, right under the card (see
 
 from __future__ import annotations
 
+import logging
 import time
 
 import streamlit as st
@@ -21,6 +22,8 @@ from playground.ui.messages import follow, history
 from playground.ui.resources import fetch_models, load_settings, local_server
 from playground.ui.state import AppState, app_state, widget_key
 from playground.urls import normalize_base_url
+
+log = logging.getLogger(__name__)
 
 
 def _remove_control(state: AppState, card: Card) -> None:
@@ -174,6 +177,19 @@ def card_view(card_id: str) -> None:
     card = state.workspace.card(card_id)
     if card is None:
         return
+    try:
+        _card_body(state, card)
+    except Exception:  # a bug in one card must not take the page down
+        log.exception("card %s could not be drawn", card_id)
+        st.error(
+            "This card hit an unexpected problem and could not be drawn completely. "
+            "Its history is kept; try again, or remove the card.",
+            icon=":material/error:",
+        )
+
+
+def _card_body(state: AppState, card: Card) -> None:
+    card_id = card.id
     _, catalog = load_settings()
     index = state.workspace.cards.index(card) + 1
     with st.container(border=True, key=f"pgcard-{card_id}"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -124,9 +125,17 @@ def test_journey_against_the_embedded_model(
             "gemma-3-270m", timeout=180_000
         )
     shot("1-embedded-ready")
+
+    # 1. "+" adds a card; "x" removes one after confirming.
+    pg.add_card()
+    expect(pg.cards()).to_have_count(3)
+    pg.remove_card(pg.card_ids()[2])
+    expect(pg.cards()).to_have_count(2)
+
+    # 2. Sync Input: both cards answer. The one local server serves one request
+    # at a time, so the second card waits its turn; neither fails.
     pg.set_sync(True)
     pg.send_synced("The capital of France is")
-    # The single local server answers one request at a time: both finish, neither fails.
     for cid in (first, second):
         expect(pg.history(cid).locator('[data-testid="stCaptionContainer"]')).to_contain_text(
             "tok/s", timeout=120_000
@@ -134,13 +143,39 @@ def test_journey_against_the_embedded_model(
     shot("2-embedded-answers")
     assert all(len(t.strip()) > len("The capital of France is") for t in pg.texts([first, second]))
 
-    # Stop a long answer midway: the partial text is kept.
+    # 3. Stop a long answer midway: the partial text is kept.
     pg.send_synced("Write a long story about a dragon.")
     expect(pg.history(first)).to_contain_text(CURSOR, timeout=60_000)
     page.wait_for_timeout(1000)
     pg.stop_all()
     for cid in (first, second):
         expect(pg.history(cid)).to_contain_text("Stopped", timeout=30_000)
+    assert "Write a long story about a dragon." in pg.history(first).inner_text()
     shot("3-embedded-stopped")
+
+    # 4. Delete Chat History on one card only.
+    pg.delete_history(second)
+    expect(pg.bubbles(second)).to_have_count(0)
+    expect(pg.bubbles(first)).to_have_count(4)
+
+    # 5. Custom: prefilled with the endpoint's baseURL; a bad one is refused,
+    # the good one chats with the same model.
+    pg.set_sync(False)
+    pg.choose(second, "model", "Custom")
+    url_field = pg.widget(second, "base_url").locator("input")
+    expect(url_field).to_have_value(re.compile(r"^http://127\.0\.0\.1:\d+/v1$"))
+    good_url = url_field.input_value()
+    pg.type_into(second, "base_url", "file:///etc/passwd")
+    expect(page.get_by_text("'file:' URLs are not allowed")).to_be_visible()
+    pg.type_into(second, "base_url", good_url)
+    pg.type_into(second, "model_id", "gemma-3-270m")
+    pg.send_to_card(second, "Hello")
+    expect(pg.history(second).locator('[data-testid="stCaptionContainer"]')).to_contain_text(
+        "tok/s", timeout=120_000
+    )
+    expect(pg.bubbles(second)).to_have_count(2)
+    shot("5-embedded-custom")
+
+    # 6. No error box and no traceback anywhere.
     no_error_boxes(page)
     assert "Traceback" not in local_app.log.read_text()
