@@ -21,21 +21,23 @@ DEFAULT_CARDS = 2
 class Metrics(BaseModel):
     """Timing and size of one answer."""
 
-    ttft_s: float | None = None
-    total_s: float | None = None
+    ttft_s: float | None = None  # request sent -> first token
+    last_token_s: float | None = None  # request sent -> last token
+    total_s: float | None = None  # request sent -> stream closed
     output_tokens: int | None = None
-    tokens_estimated: bool = True
+    tokens_estimated: bool = True  # counted from the stream, not the server's usage
 
     @property
     def tokens_per_second(self) -> float | None:
+        """Output tokens per second from the first token to the last."""
         if (
             self.output_tokens is None
             or self.ttft_s is None
-            or self.total_s is None
+            or self.last_token_s is None
             or self.output_tokens < 2
         ):
             return None
-        span = self.total_s - self.ttft_s
+        span = self.last_token_s - self.ttft_s
         return (self.output_tokens - 1) / span if span > 0 else None
 
 

@@ -48,6 +48,8 @@ class StreamJob:
         target: Message,
         token: str | None,
         max_tokens: int | None = None,
+        include_usage: bool = True,
+        on_usage_rejected: Callable[[], None] | None = None,
         what: str = "The endpoint",
         flush_interval: float = 0.05,
         clock: Callable[[], float] = time.monotonic,
@@ -59,7 +61,11 @@ class StreamJob:
         self._headers = auth_headers(token)
         self._redact = [token] if token else []
         self._what = what
-        self._extra = {"max_tokens": max_tokens} if max_tokens else {}
+        self._extra: dict[str, Any] = {"max_tokens": max_tokens} if max_tokens else {}
+        self._include_usage = include_usage
+        self._on_usage_rejected = on_usage_rejected
+        self._usage_tokens: int | None = None
+        self._last: float | None = None
         self._flush_interval = flush_interval
         self._clock = clock
         self._parts: list[str] = [target.content] if target.content else []
@@ -141,9 +147,12 @@ class StreamJob:
             target.content = self._text
             target.metrics = Metrics(
                 ttft_s=(self._first - started) if self._first is not None else None,
+                last_token_s=(self._last - started) if self._last is not None else None,
                 total_s=end - started,
-                output_tokens=self._chunks,
-                tokens_estimated=True,
+                output_tokens=self._usage_tokens
+                if self._usage_tokens is not None
+                else self._chunks,
+                tokens_estimated=self._usage_tokens is None,
             )
             target.error = error
             target.status = status
@@ -161,29 +170,54 @@ class StreamJob:
             except Exception:  # closing may race the reader; the stream is gone either way
                 log.debug("closing the stream failed", exc_info=True)
 
+    def _open(self) -> Any:
+        """Open the stream, asking for usage; without it if the server rejects the option."""
+
+        def create(**options: Any) -> Any:
+            return self._client.chat.completions.create(
+                model=self._model,
+                messages=self._history,  # type: ignore[arg-type]
+                stream=True,
+                extra_headers=self._headers,
+                **self._extra,
+                **options,
+            )
+
+        if not self._include_usage:
+            return create()
+        try:
+            return create(stream_options={"include_usage": True})
+        except openai.APIStatusError as exc:
+            if exc.status_code not in (400, 422):
+                raise
+            # Some servers reject stream_options: ask again without it; counts
+            # are then estimated from the stream.
+            stream = create()
+            if self._on_usage_rejected is not None:
+                self._on_usage_rejected()
+            return stream
+
     def _run(self) -> None:
         last_flush = self._clock()
         status: Status = "done"
         error: str | None = None
         try:
             with translate_errors(self._what, redact=self._redact):
-                stream = self._client.chat.completions.create(
-                    model=self._model,
-                    messages=self._history,  # type: ignore[arg-type]
-                    stream=True,
-                    extra_headers=self._headers,
-                    **self._extra,
-                )
+                stream = self._open()
                 with self._cond:
                     self._stream = stream
                 for chunk in stream:
                     if self._cancelled.is_set():
                         break
+                    usage = getattr(chunk, "usage", None)
+                    if usage is not None and isinstance(usage.completion_tokens, int):
+                        self._usage_tokens = usage.completion_tokens
                     for choice in chunk.choices or ():
                         delta = choice.delta.content if choice.delta else None
                         if delta:
+                            self._last = self._clock()
                             if self._first is None:
-                                self._first = self._clock()
+                                self._first = self._last
                             self._parts.append(delta)
                             self._chunks += 1
                     now = self._clock()

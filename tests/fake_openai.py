@@ -38,6 +38,8 @@ class Scenario:
     chat_status: int = 200
     break_after: int | None = None  # drop the connection after this many tokens
     stall_after: int | None = None  # stop sending (but keep the connection) after N tokens
+    usage: bool = True  # send a usage chunk when the client asks (stream_options)
+    reject_stream_options: bool = False  # answer 400 to requests with stream_options
 
 
 @dataclass
@@ -179,6 +181,11 @@ class FakeOpenAIServer:
                 {"error": {"message": f"chat failed with {scenario.chat_status}"}},
                 status_code=scenario.chat_status,
             )
+        if scenario.reject_stream_options and "stream_options" in body:
+            return JSONResponse(
+                {"error": {"message": "Unrecognized request argument: stream_options"}},
+                status_code=400,
+            )
         model = body.get("model", "")
         if model not in scenario.models:
             return JSONResponse(
@@ -189,12 +196,20 @@ class FakeOpenAIServer:
             return JSONResponse(_completion(model, "".join(tokens)))
         record = StreamRecord(name)
         self.streams.append(record)
+        with_usage = scenario.usage and bool(
+            (body.get("stream_options") or {}).get("include_usage")
+        )
         return StreamingResponse(
-            self._sse(scenario, model, tokens, record), media_type="text/event-stream"
+            self._sse(scenario, model, tokens, record, with_usage), media_type="text/event-stream"
         )
 
     async def _sse(
-        self, scenario: Scenario, model: str, tokens: list[str], record: StreamRecord
+        self,
+        scenario: Scenario,
+        model: str,
+        tokens: list[str],
+        record: StreamRecord,
+        with_usage: bool,
     ) -> AsyncIterator[bytes]:
         try:
             if scenario.latency:
@@ -215,6 +230,21 @@ class FakeOpenAIServer:
                 )
                 record.sent_tokens += 1
             yield _sse_chunk(model, {}, finish="stop")
+            if with_usage:
+                usage = {
+                    "prompt_tokens": 7,
+                    "completion_tokens": len(tokens),
+                    "total_tokens": 7 + len(tokens),
+                }
+                payload = {
+                    "id": "chatcmpl-fake",
+                    "object": "chat.completion.chunk",
+                    "created": int(time.time()),
+                    "model": model,
+                    "choices": [],
+                    "usage": usage,
+                }
+                yield f"data: {json.dumps(payload)}\n\n".encode()
             yield b"data: [DONE]\n\n"
             record.finished = True
         except (asyncio.CancelledError, GeneratorExit):

@@ -102,6 +102,30 @@ def test_sync_on_every_card_streams_at_the_same_time(
     assert len(assistant_bubbles) == 3
 
 
+def test_answers_show_their_figures(write_config: Config, scenario: MakeScenario) -> None:
+    write_config(endpoints_toml(Alpha=scenario(tokens=10)))
+    at = new_app()
+    send_to_card(at, cards(at)[0], "figures")
+    captions = [c.value for m in at.chat_message if m.name == "assistant" for c in m.caption]
+    assert len(captions) == 1
+    assert "first token" in captions[0] and "total" in captions[0]
+    assert "14 tokens" in captions[0] and "≈" not in captions[0] and "tok/s" in captions[0]
+
+
+def test_a_server_without_usage_is_remembered(
+    write_config: Config, scenario: MakeScenario, server: FakeOpenAIServer
+) -> None:
+    url = scenario(tokens=2, reject_stream_options=True)
+    write_config(endpoints_toml(Alpha=url))
+    at = new_app()
+    send_to_card(at, cards(at)[0], "one")
+    send_to_card(at, cards(at)[0], "two")
+    bodies = [r.body or {} for r in server.chat_requests(scenario_name(url))]
+    assert ["stream_options" in b for b in bodies] == [True, False, False]
+    assert cards(at)[0].messages[-1].metrics.tokens_estimated  # type: ignore[union-attr]
+    assert any("≈6 tokens" in c.value for c in at.caption)
+
+
 def test_one_failing_card_does_not_affect_the_others(
     write_config: Config, scenario: MakeScenario
 ) -> None:

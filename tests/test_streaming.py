@@ -39,6 +39,45 @@ def test_streams_the_whole_answer_into_the_message(scenario: Callable[..., str])
     assert answer.metrics.ttft_s is not None and answer.metrics.total_s >= answer.metrics.ttft_s
 
 
+def test_token_count_comes_from_server_usage(scenario: Callable[..., str]) -> None:
+    card, job = start(scenario(tokens=10))
+    job.join(10)
+    metrics = card.messages[-1].metrics
+    assert metrics is not None and metrics.output_tokens == 14
+    assert metrics.tokens_estimated is False
+    assert metrics.last_token_s is not None and metrics.total_s is not None
+    assert metrics.ttft_s is not None and metrics.ttft_s <= metrics.last_token_s <= metrics.total_s
+
+
+def test_without_server_usage_the_count_is_estimated(scenario: Callable[..., str]) -> None:
+    card, job = start(scenario(tokens=10, usage=False))
+    job.join(10)
+    metrics = card.messages[-1].metrics
+    assert metrics is not None and metrics.output_tokens == 14 and metrics.tokens_estimated
+
+
+def test_server_rejecting_stream_options_gets_a_plain_request(
+    scenario: Callable[..., str], server: FakeOpenAIServer
+) -> None:
+    url = scenario(tokens=3, reject_stream_options=True)
+    rejected: list[bool] = []
+    card = Card()
+    answer = card.add_turn("hi")
+    StreamJob(
+        make_client(url, None, TIMEOUTS, max_retries=0),
+        model="fake-small",
+        history=card.history_for_request(),
+        target=answer,
+        token=None,
+        on_usage_rejected=lambda: rejected.append(True),
+    ).start().join(10)
+    assert answer.status == "done" and answer.content.endswith("w2")
+    assert answer.metrics is not None and answer.metrics.tokens_estimated
+    bodies = [r.body or {} for r in server.chat_requests(scenario_name(url))]
+    assert ["stream_options" in b for b in bodies] == [True, False]
+    assert rejected == [True]
+
+
 def test_sends_full_history_each_turn(
     scenario: Callable[..., str], server: FakeOpenAIServer
 ) -> None:

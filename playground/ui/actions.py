@@ -38,5 +38,7 @@ def send_prompt(state: AppState, card_ids: list[str], prompt: object) -> None:
             target=answer,
             token=target.token,
             max_tokens=target.max_tokens,
+            include_usage=target.base_url not in state.no_usage,
+            on_usage_rejected=lambda url=target.base_url: state.no_usage.add(url),
             what=target.what,
         ).start()
