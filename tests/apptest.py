@@ -45,3 +45,9 @@ def send_synced(at: AppTest, prompt: str) -> None:
 
 def error_texts(at: AppTest) -> list[str]:
     return [e.value for e in at.error]
+
+
+def assert_cards_drawn(at: AppTest) -> None:
+    """No card fell back to its "unexpected problem" box, and no exception."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [e for e in error_texts(at) if "unexpected problem" in e]

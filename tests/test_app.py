@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.apptest import cards, error_texts, key, new_app, send_synced, send_to_card, state
+from playground.chat import Message
+from tests.apptest import (
+    assert_cards_drawn,
+    cards,
+    error_texts,
+    key,
+    new_app,
+    send_synced,
+    send_to_card,
+    state,
+)
 from tests.conftest import endpoints_toml, scenario_name
 from tests.fake_openai import FakeOpenAIServer
 
@@ -38,6 +48,7 @@ def test_add_card_then_remove_one_after_confirmation(
     at.button(key=key(third, "remove")).click().run()
     assert [c.id for c in cards(at)] != [] and third.id not in [c.id for c in cards(at)]
     assert len(cards(at)) == 2
+    assert_cards_drawn(at)
 
 
 def test_last_card_cannot_be_removed(write_config: Config, scenario: MakeScenario) -> None:
@@ -81,6 +92,7 @@ def test_delete_chat_history_empties_only_that_card(
     assert first.messages == []
     assert len(second.messages) == 2
     assert first.config.endpoint == "Alpha" and first.config.model == "fake-small"
+    assert_cards_drawn(at)
 
 
 def test_sync_on_every_card_streams_at_the_same_time(
@@ -232,3 +244,25 @@ def test_cards_wrap_into_rows(write_config: Config, scenario: MakeScenario) -> N
     at.slider(key="cards_per_row").set_value(1).run()
     assert state(at).workspace.cards_per_row == 1
     assert len(at.columns) == 3  # three rows of one
+
+
+def test_long_histories_show_recent_turns_and_unfold_on_request(
+    write_config: Config, scenario: MakeScenario
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()))
+    at = new_app()
+    first = cards(at)[0]
+    for i in range(50):
+        first.messages.append(Message(role="user", content=f"question {i}"))
+        first.messages.append(Message(role="assistant", content=f"answer {i}"))
+    at.run()
+    bubbles = [m for m in at.chat_message]
+    assert len(bubbles) == 20
+    assert bubbles[0].markdown[0].value == "question 40"
+    at.button(key=key(first, "unfold")).click().run()
+    assert_cards_drawn(at)
+    assert len(at.chat_message) == 100
+    assert at.chat_message[0].markdown[0].value == "question 0"
+    at.button(key=key(first, "fold")).click().run()
+    assert len(at.chat_message) == 20
+    assert_cards_drawn(at)

@@ -34,34 +34,50 @@ def _remove_control(state: AppState, card: Card) -> None:
             st.caption("The last card cannot be removed.")
             return
         st.warning("Remove this card? Everything entered in it will be deleted.")
-        if st.button("Remove card", key=widget_key(card.id, "remove"), type="primary"):
-            state.cancel(card.id)
-            state.jobs.pop(card.id, None)
-            state.workspace.remove_card(card.id)
-            st.rerun(scope="app")
+        st.button(
+            "Remove card",
+            key=widget_key(card.id, "remove"),
+            type="primary",
+            on_click=_remove_card,
+            args=(state, card.id),
+        )
+
+
+def _remove_card(state: AppState, card_id: str) -> None:
+    state.cancel(card_id)
+    state.jobs.pop(card_id, None)
+    state.workspace.remove_card(card_id)
+
+
+def _clear_history(state: AppState, card: Card) -> None:
+    state.cancel(card.id)
+    state.jobs.pop(card.id, None)
+    card.clear_history()
+
+
+def _refresh_models(state: AppState) -> None:
+    state.models_nonce += 1
 
 
 def _more_menu(state: AppState, card: Card) -> None:
     with st.popover("More", icon=":material/more_vert:", key=widget_key(card.id, "more")):
-        if st.button(
+        st.button(
             "Delete Chat History",
             key=widget_key(card.id, "clear"),
             icon=":material/delete:",
             disabled=not card.messages,
             width="stretch",
-        ):
-            state.cancel(card.id)
-            state.jobs.pop(card.id, None)
-            card.clear_history()
-            st.rerun(scope="fragment")
-        if st.button(
+            on_click=_clear_history,
+            args=(state, card),
+        )
+        st.button(
             "Refresh model list",
             key=widget_key(card.id, "refresh"),
             icon=":material/refresh:",
             width="stretch",
-        ):
-            state.models_nonce += 1
-            st.rerun(scope="fragment")
+            on_click=_refresh_models,
+            args=(state,),
+        )
 
 
 def _endpoint_selector(card: Card, catalog: EndpointCatalog) -> None:
@@ -175,8 +191,8 @@ def _title(card: Card, index: int) -> str:
 def card_view(card_id: str) -> None:
     state = app_state()
     card = state.workspace.card(card_id)
-    if card is None:
-        return
+    if card is None:  # removed by its own "x": redraw the page without it
+        st.rerun(scope="app")
     try:
         _card_body(state, card)
     except Exception:  # a bug in one card must not take the page down
@@ -202,8 +218,42 @@ def _card_body(state: AppState, card: Card) -> None:
         if card.config.model == CUSTOM:
             _custom_fields(card, catalog)
         with st.container(key=f"pghistory-{card_id}"):
-            history(card.messages)
+            _history(state, card)
             _follow_stream(state, card)
+
+
+HISTORY_WINDOW = 20  # messages drawn by default; older ones on request
+
+
+def _history(state: AppState, card: Card) -> None:
+    """The card's messages; beyond the last ``HISTORY_WINDOW``, only on request.
+
+    Long histories would otherwise make every rerun redraw hundreds of messages.
+    """
+    older = len(card.messages) - HISTORY_WINDOW
+    if older <= 0:
+        history(card.messages)
+        return
+    if card.id in state.full_history:
+        st.button(
+            "Hide earlier messages",
+            key=widget_key(card.id, "fold"),
+            icon=":material/expand_more:",
+            type="tertiary",
+            on_click=state.full_history.discard,
+            args=(card.id,),
+        )
+        history(card.messages)
+        return
+    st.button(
+        f"Show {older} earlier messages",
+        key=widget_key(card.id, "unfold"),
+        icon=":material/expand_less:",
+        type="tertiary",
+        on_click=state.full_history.add,
+        args=(card.id,),
+    )
+    history(card.messages[older:])
 
 
 def _follow_stream(state: AppState, card: Card) -> None:

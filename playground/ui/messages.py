@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
+from playground.blocks import BlockSplitter
 from playground.chat import Message, Metrics
 from playground.streaming import StreamJob
 
@@ -54,15 +56,21 @@ def history(messages: list[Message]) -> None:
             message_body(message)
 
 
-def follow(job: StreamJob, placeholder: st.delta_generator.DeltaGenerator) -> None:
-    """Redraw ``placeholder`` as ``job`` streams (bounded rate), then draw the final message.
+def follow(job: StreamJob, placeholder: DeltaGenerator) -> None:
+    """Draw ``job``'s answer into ``placeholder`` as it streams, then the final message.
 
-    Returns when the job is done. Each redraw is a Streamlit yield point, so a
-    rerun or stop request ends this loop; the job itself keeps streaming.
+    Finished blocks are drawn once and only the short tail is redrawn, at most
+    every ``REDRAW_INTERVAL`` seconds, so the bytes sent grow linearly with the
+    answer. Each redraw is a Streamlit yield point: a rerun or stop request ends
+    this loop, while the job itself keeps streaming.
     """
+    splitter = BlockSplitter()
+    with placeholder.container():
+        finished = st.container()
+        tail = st.empty()
     seen = -1
     started = time.monotonic()
-    last_beat = 0.0
+    last_draw = 0.0
     while True:
         snap = job.wait_for_change(seen, timeout=0.5)
         if snap.done:
@@ -70,14 +78,16 @@ def follow(job: StreamJob, placeholder: st.delta_generator.DeltaGenerator) -> No
         now = time.monotonic()
         if snap.version != seen:
             seen = snap.version
-            placeholder.markdown(snap.text + _CURSOR if snap.text else "…")
-            last_beat = now
-        elif now - last_beat >= 0.5:
+            for block in splitter.feed(snap.text):
+                finished.markdown(block)
+            tail.markdown(splitter.tail + _CURSOR if snap.text else "…")
+            last_draw = now
+        elif now - last_draw >= 0.5:
             # A heartbeat while a server is slow: shows progress, and is a yield point.
-            placeholder.markdown(
-                (snap.text + _CURSOR) if snap.text else f"… waiting {now - started:.0f} s"
+            tail.markdown(
+                splitter.tail + _CURSOR if snap.text else f"… waiting {now - started:.0f} s"
             )
-            last_beat = now
+            last_draw = now
         spare = REDRAW_INTERVAL - (time.monotonic() - now)
         if spare > 0:
             time.sleep(spare)

@@ -23,7 +23,10 @@ class AppState:
     workspace: Workspace = field(default_factory=Workspace)
     jobs: dict[str, StreamJob] = field(default_factory=dict)
     models_nonce: int = 0
-    no_usage: set[str] = field(default_factory=set)  # base URLs that reject stream_options
+    no_usage: set[str] = field(default_factory=set)
+    full_history: set[str] = field(
+        default_factory=set
+    )  # cards showing every message  # base URLs that reject stream_options
     notices: list[str] = field(default_factory=list)
 
     def cancel(self, card_id: str) -> None:
