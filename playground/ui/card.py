@@ -222,7 +222,7 @@ def _card_body(state: AppState, card: Card) -> None:
             _follow_stream(state, card)
 
 
-HISTORY_WINDOW = 20  # messages drawn by default; older ones on request
+HISTORY_WINDOW = 12  # messages drawn by default (6 turns); older ones on request
 
 
 def _history(state: AppState, card: Card) -> None:

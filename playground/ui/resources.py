@@ -50,13 +50,32 @@ def _embedded_endpoint(loaded: LoadedConfig) -> Endpoint | None:
     )
 
 
-def load_settings() -> tuple[LoadedConfig, EndpointCatalog]:
-    """The config and endpoint catalog for this run (small files; parsed each run)."""
-    path, named = config_file_path(os.environ, Path.cwd())
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+_SECRETS_FILES = (Path.home() / ".streamlit" / "secrets.toml", Path(".streamlit") / "secrets.toml")
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load_config(path: Path, named: bool, stamps: tuple[int, ...]) -> LoadedConfig:
+    """Parse the config file and secrets; cached until one of the files changes."""
+    del stamps
     secrets, secrets_error = _secrets()
     loaded = load_config(path, secrets, file_required=named)
     if secrets_error:
         loaded.errors.append(secrets_error)
+    return loaded
+
+
+def load_settings() -> tuple[LoadedConfig, EndpointCatalog]:
+    """The config and endpoint catalog (re-read when a config or secrets file changes)."""
+    path, named = config_file_path(os.environ, Path.cwd())
+    stamps = (_mtime(path), *(_mtime(p) for p in _SECRETS_FILES))
+    loaded = _load_config(path, named, stamps)
     return loaded, build_catalog(loaded, os.environ, _embedded_endpoint(loaded))
 
 
