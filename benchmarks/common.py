@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
+import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +38,39 @@ def use_endpoints(endpoints: dict[str, str]) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def fake_server_process(tokens: int, tokens_per_second: float) -> Iterator[dict[str, str]]:
+    """The local test server in its own process (so it does not share our GIL).
+
+    Yields its base URLs by scenario name: "fast" streams ``tokens`` at
+    ``tokens_per_second``; "slow" at 0.3 times that rate.
+    """
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.fake_openai",
+            "--tokens",
+            str(tokens),
+            "--tokens-per-second",
+            str(tokens_per_second),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        urls = {}
+        for _ in range(3):
+            name, url = proc.stdout.readline().strip().split(": ", 1)
+            urls[name] = url
+        yield urls
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
 def headless_app() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=300)
     at.run()
@@ -43,4 +79,12 @@ def headless_app() -> AppTest:
     return at
 
 
-__all__ = ["AppTest", "FakeOpenAIServer", "Scenario", "headless_app", "machine", "use_endpoints"]
+__all__ = [
+    "AppTest",
+    "FakeOpenAIServer",
+    "Scenario",
+    "fake_server_process",
+    "headless_app",
+    "machine",
+    "use_endpoints",
+]

@@ -1,21 +1,44 @@
-"""Run every benchmark and print their tables: ``python benchmarks/run.py``.
+"""Run the benchmark suite and print one table of ratios: ``python benchmarks/run.py``.
 
-``--no-local`` skips the embedded-model benchmark (needs requirements-local.txt).
+Each part also prints its own detailed table first. ``--no-local`` skips the
+embedded-model part (it needs requirements-local.txt); ``--no-browser`` skips
+the parts that need Chromium.
 """
 
 from __future__ import annotations
 
 import sys
 
+import browser
 import fanout
 import local_overhead
+import rerun
+import throughput
+from common import machine
 
 
 def main(argv: list[str]) -> None:
-    fanout.main([2, 4, 8])
+    rows: list[tuple[str, str, str]] = []
+    for n, _wall, _slowest, ratio in fanout.main([2, 4, 8]):
+        rows.append(
+            (f"synced prompt to {n} cards, wall / slowest single answer", f"{ratio:.2f}", "≤ 1.1")
+        )
     print()
+    rows += throughput.main()
+    print()
+    rows += rerun.main()
+    print()
+    if "--no-browser" not in argv:
+        rows += browser.main()
+        print()
     if "--no-local" not in argv:
-        local_overhead.main(7)
+        rows += local_overhead.main(9)
+        print()
+    print(f"# summary ({machine()})")
+    print("| figure | measured | target |")
+    print("|---|---|---|")
+    for figure, value, target in rows:
+        print(f"| {figure} | {value} | {target} |")
 
 
 if __name__ == "__main__":

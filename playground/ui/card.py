@@ -210,13 +210,14 @@ def _card_body(state: AppState, card: Card) -> None:
     index = state.workspace.cards.index(card) + 1
     with st.container(border=True, key=f"pgcard-{card_id}"):
         with st.container(horizontal=True, vertical_alignment="center"):
-            st.markdown(_title(card, index), width="stretch")
+            title = st.empty()  # filled once the selectors below have their values
             _more_menu(state, card)
             _remove_control(state, card)
         _endpoint_selector(card, catalog)
         _model_selector(state, card, catalog)
         if card.config.model == CUSTOM:
             _custom_fields(card, catalog)
+        title.markdown(_title(card, index), width="stretch")
         with st.container(key=f"pghistory-{card_id}"):
             _history(state, card)
             _follow_stream(state, card)

@@ -82,3 +82,27 @@ class PlaygroundPage:
 
     def texts(self, card_ids: list[str]) -> list[str]:
         return [self.history(cid).inner_text() for cid in card_ids]
+
+
+class RunWatcher:
+    """Records how each script run the page sees ends (full page or one fragment)."""
+
+    def __init__(self, page: Page) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self._msg = ForwardMsg
+        self.finished: list[str] = []
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _frame(self, payload: bytes | str) -> None:
+        if not isinstance(payload, bytes):
+            return
+        msg = self._msg.FromString(payload)
+        if msg.WhichOneof("type") == "script_finished":
+            self.finished.append(self._msg.ScriptFinishedStatus.Name(msg.script_finished))
+
+    def full_runs(self) -> int:
+        return self.finished.count("FINISHED_SUCCESSFULLY")
+
+    def fragment_runs(self) -> int:
+        return self.finished.count("FINISHED_FRAGMENT_RUN_SUCCESSFULLY")
