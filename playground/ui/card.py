@@ -19,7 +19,7 @@ from playground.chat import CUSTOM, Card
 from playground.endpoints import EndpointCatalog
 from playground.errors import InvalidBaseURL
 from playground.ui.messages import follow, history
-from playground.ui.resources import fetch_models, load_settings, local_server
+from playground.ui.resources import load_settings, local_server, models_of
 from playground.ui.state import AppState, app_state, widget_key
 from playground.urls import normalize_base_url
 
@@ -69,6 +69,17 @@ def _more_menu(state: AppState, card: Card) -> None:
             width="stretch",
             on_click=_clear_history,
             args=(state, card),
+        )
+        images = card.id in state.images_allowed
+        st.button(
+            "Block images" if images else "Load images",
+            key=widget_key(card.id, "images"),
+            icon=":material/image:",
+            width="stretch",
+            help="Images in answers are not loaded unless you allow it: loading one "
+            "sends a request to the host in its URL.",
+            on_click=(state.images_allowed.discard if images else state.images_allowed.add),
+            args=(card.id,),
         )
         st.button(
             "Refresh model list",
@@ -129,9 +140,7 @@ def _model_selector(state: AppState, card: Card, catalog: EndpointCatalog) -> No
     if endpoint is not None and not endpoint.base_url:
         problem = f"'{endpoint.name}' is not available."
     elif endpoint is not None:
-        listed = fetch_models(
-            endpoint.base_url, endpoint.token_value, loaded.timeouts, state.models_nonce
-        )
+        listed = models_of(endpoint, loaded.timeouts, state.models_nonce)
         options = [*listed.models, CUSTOM]
         if listed.error:
             problem = f"{listed.error} Using Custom instead."
@@ -232,8 +241,9 @@ def _history(state: AppState, card: Card) -> None:
     Long histories would otherwise make every rerun redraw hundreds of messages.
     """
     older = len(card.messages) - HISTORY_WINDOW
+    images = card.id in state.images_allowed
     if older <= 0:
-        history(card.messages)
+        history(card.messages, images)
         return
     if card.id in state.full_history:
         st.button(
@@ -244,7 +254,7 @@ def _history(state: AppState, card: Card) -> None:
             on_click=state.full_history.discard,
             args=(card.id,),
         )
-        history(card.messages)
+        history(card.messages, images)
         return
     st.button(
         f"Show {older} earlier messages",
@@ -254,7 +264,7 @@ def _history(state: AppState, card: Card) -> None:
         on_click=state.full_history.add,
         args=(card.id,),
     )
-    history(card.messages[older:])
+    history(card.messages[older:], images)
 
 
 def _follow_stream(state: AppState, card: Card) -> None:
@@ -265,7 +275,7 @@ def _follow_stream(state: AppState, card: Card) -> None:
     if job is None or job.message is not answer:
         # A streaming answer without a live job (its session was reset): keep the text.
         answer.status = "stopped"
-        history([answer])
+        history([answer], card.id in state.images_allowed)
         return
     with st.chat_message("assistant"):
-        follow(job, st.empty())
+        follow(job, st.empty(), card.id in state.images_allowed)

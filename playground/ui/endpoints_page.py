@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.ui.resources import fetch_models, load_settings
+from playground.discovery import ModelList
+from playground.ui.resources import load_settings, models_of
 from playground.ui.state import app_state
 
 
@@ -27,9 +28,10 @@ def render() -> None:
         return
     rows = []
     for endpoint in catalog.endpoints:
-        listed = fetch_models(
-            endpoint.base_url, endpoint.token_value, loaded.timeouts, state.models_nonce
-        )
+        if not endpoint.base_url:  # the embedded model before its first use
+            listed = ModelList(error="Not started yet: it starts when a card uses it.")
+        else:
+            listed = models_of(endpoint, loaded.timeouts, state.models_nonce)
         rows.append(
             {
                 "Endpoint": endpoint.name,

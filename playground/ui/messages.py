@@ -9,6 +9,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from playground.blocks import BlockSplitter
 from playground.chat import Message, Metrics
+from playground.safe_markdown import block_images
 from playground.streaming import StreamJob
 
 REDRAW_INTERVAL = 0.05  # at most ~20 redraws a second per card
@@ -32,10 +33,17 @@ def metrics_caption(metrics: Metrics | None) -> str | None:
     return " · ".join(parts) or None
 
 
-def message_body(message: Message) -> None:
-    """The inside of one chat bubble: text, then status, error and figures."""
+def _safe(text: str, images: bool) -> str:
+    return text if images else block_images(text)
+
+
+def message_body(message: Message, images: bool = False) -> None:
+    """The inside of one chat bubble: text, then status, error and figures.
+
+    Markdown renders without raw HTML; images are not loaded unless allowed.
+    """
     if message.content:
-        st.markdown(message.content)
+        st.markdown(_safe(message.content, images))
     if message.status == "stopped":
         st.caption(
             ":material/stop_circle: Stopped"
@@ -48,15 +56,15 @@ def message_body(message: Message) -> None:
         st.caption(caption)
 
 
-def history(messages: list[Message]) -> None:
+def history(messages: list[Message], images: bool = False) -> None:
     for message in messages:
         if message.status == "streaming":
             continue
         with st.chat_message(message.role):
-            message_body(message)
+            message_body(message, images)
 
 
-def follow(job: StreamJob, placeholder: DeltaGenerator) -> None:
+def follow(job: StreamJob, placeholder: DeltaGenerator, images: bool = False) -> None:
     """Draw ``job``'s answer into ``placeholder`` as it streams, then the final message.
 
     Finished blocks are drawn once and only the short tail is redrawn, at most
@@ -79,17 +87,19 @@ def follow(job: StreamJob, placeholder: DeltaGenerator) -> None:
         if snap.version != seen:
             seen = snap.version
             for block in splitter.feed(snap.text):
-                finished.markdown(block)
-            tail.markdown(splitter.tail + _CURSOR if snap.text else "…")
+                finished.markdown(_safe(block, images))
+            tail.markdown(_safe(splitter.tail, images) + _CURSOR if snap.text else "…")
             last_draw = now
         elif now - last_draw >= 0.5:
             # A heartbeat while a server is slow: shows progress, and is a yield point.
             tail.markdown(
-                splitter.tail + _CURSOR if snap.text else f"… waiting {now - started:.0f} s"
+                _safe(splitter.tail, images) + _CURSOR
+                if snap.text
+                else f"… waiting {now - started:.0f} s"
             )
             last_draw = now
         spare = REDRAW_INTERVAL - (time.monotonic() - now)
         if spare > 0:
             time.sleep(spare)
     with placeholder.container():
-        message_body(job.message)
+        message_body(job.message, images)

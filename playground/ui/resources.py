@@ -16,6 +16,7 @@ from playground.discovery import ModelList, list_models
 from playground.endpoints import Endpoint, EndpointCatalog, build_catalog
 from playground.local_model import (
     LOCAL_ENDPOINT_NAME,
+    LOCAL_MODEL_ID,
     LocalModelServer,
     local_model_installed,
 )
@@ -47,6 +48,7 @@ def _embedded_endpoint(loaded: LoadedConfig) -> Endpoint | None:
         source="embedded",
         embedded=True,
         max_tokens=loaded.local_model.max_tokens,
+        static_models=(LOCAL_MODEL_ID,),
     )
 
 
@@ -90,3 +92,10 @@ def fetch_models(base_url: str, token: str | None, timeouts: Timeouts, nonce: in
     """Model IDs of an endpoint, cached for a minute (``nonce`` forces a refresh)."""
     del nonce
     return list_models(base_url, token, timeouts)
+
+
+def models_of(endpoint: Endpoint, timeouts: Timeouts, nonce: int) -> ModelList:
+    """The endpoint's models: its known list, or what GET /models says (cached)."""
+    if endpoint.static_models:
+        return ModelList(models=endpoint.static_models)
+    return fetch_models(endpoint.base_url, endpoint.token_value, timeouts, nonce)

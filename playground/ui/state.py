@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from playground.chat import Workspace
+from playground.chat import Card, Workspace
 from playground.streaming import StreamJob
 
 _KEY = "playground"
@@ -23,11 +23,11 @@ class AppState:
     workspace: Workspace = field(default_factory=Workspace)
     jobs: dict[str, StreamJob] = field(default_factory=dict)
     models_nonce: int = 0
+    # base URLs that reject stream_options
     no_usage: set[str] = field(default_factory=set)
-    full_history: set[str] = field(
-        default_factory=set
-    )  # cards showing every message  # base URLs that reject stream_options
-    notices: list[str] = field(default_factory=list)
+    # cards showing every message, and cards that load images in answers
+    full_history: set[str] = field(default_factory=set)
+    images_allowed: set[str] = field(default_factory=set)
 
     def cancel(self, card_id: str) -> None:
         job = self.jobs.get(card_id)
@@ -56,3 +56,22 @@ def custom_token(card_id: str) -> str | None:
     """The token typed into a card's Custom "Token" field, if any."""
     value = st.session_state.get(widget_key(card_id, "token"))
     return (value.strip() or None) if isinstance(value, str) else None
+
+
+def sync_config_from_widgets(card: Card) -> None:
+    """Copy the card's selector and Custom field values into its config.
+
+    Callbacks run before the card is drawn, so a prompt sent in the same
+    interaction as an edit (type a Model ID, press Enter in the chat input)
+    must read the widgets, not the config the last drawing left behind.
+    """
+    values = st.session_state
+    config = card.config
+    if isinstance(endpoint := values.get(widget_key(card.id, "endpoint")), str):
+        config.endpoint = endpoint
+    if isinstance(model := values.get(widget_key(card.id, "model")), str):
+        config.model = model
+    if isinstance(base_url := values.get(widget_key(card.id, "base_url")), str):
+        config.custom.base_url = base_url
+    if isinstance(model_id := values.get(widget_key(card.id, "model_id")), str):
+        config.custom.model_id = model_id
