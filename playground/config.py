@@ -70,11 +70,12 @@ class Timeouts(BaseModel):
 
 
 class Limits(BaseModel):
-    """``[limits]``: how many cards a workspace may hold."""
+    """``[limits]``: how many cards a workspace holds; concurrent requests per endpoint."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     max_cards: int = Field(default=8, ge=1, le=32)
+    max_concurrent_per_endpoint: int = Field(default=4, ge=1, le=64)
 
 
 class LocalModel(BaseModel):

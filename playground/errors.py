@@ -160,8 +160,10 @@ def translate_errors(
         raise StreamBroken(
             f"{what} sent a response that is not valid OpenAI-compatible JSON."
         ) from None
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError):
         # Malformed payloads (bad JSON in an SSE chunk, missing fields).
         raise StreamBroken(
-            f"{what} sent data that could not be understood ({type(exc).__name__})."
+            f"{what} sent malformed data that is not valid OpenAI-compatible JSON. "
+            "Anything received before it is kept; check that the baseURL points at an "
+            "OpenAI-compatible API."
         ) from None

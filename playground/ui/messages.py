@@ -44,6 +44,8 @@ def message_body(message: Message, images: bool = False) -> None:
     """
     if message.content:
         st.markdown(_safe(message.content, images))
+    elif message.role == "assistant" and message.status == "done":
+        st.caption(":material/info: The model returned an empty answer.")
     if message.status == "stopped":
         st.caption(
             ":material/stop_circle: Stopped"

@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from playground.chat import Card
-from playground.ui.actions import send_prompt
+from playground.ui.actions import can_retry, retry, send_prompt
 from playground.ui.card import card_view
 from playground.ui.resources import load_settings
 from playground.ui.state import AppState, app_state, widget_key
@@ -65,7 +65,7 @@ def _top_bar(state: AppState, max_cards: int) -> DeltaGenerator:
 
 
 def _card_controls(state: AppState, card: Card, slot: DeltaGenerator) -> None:
-    """Under a card: its Stop button while it streams, else its own input (Sync Input off).
+    """Under a card: Stop while it streams; else Retry after a failure, and its input.
 
     These are drawn by the page, not the card's fragment: a click on a page
     widget interrupts the running page at once (the streams go on in the
@@ -82,14 +82,25 @@ def _card_controls(state: AppState, card: Card, slot: DeltaGenerator) -> None:
             args=(card.id,),
             help="Stop this answer; the partial text is kept.",
         )
-    elif not state.workspace.sync_input:
-        slot.chat_input(
-            "Message this card",
-            key=widget_key(card.id, "input"),
-            on_submit=_on_card_submit,
-            args=(card.id,),
-            submit_mode="disable",
-        )
+    elif not state.workspace.sync_input or can_retry(card):
+        with slot.container():
+            if can_retry(card):
+                st.button(
+                    "Retry",
+                    key=widget_key(card.id, "retry"),
+                    icon=":material/refresh:",
+                    on_click=retry,
+                    args=(state, card.id),
+                    help="Ask again for the last prompt, replacing the failed answer.",
+                )
+            if not state.workspace.sync_input:
+                st.chat_input(
+                    "Message this card",
+                    key=widget_key(card.id, "input"),
+                    on_submit=_on_card_submit,
+                    args=(card.id,),
+                    submit_mode="disable",
+                )
     else:
         slot.empty()
 

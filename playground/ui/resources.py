@@ -14,6 +14,7 @@ from playground.clients import make_client
 from playground.config import LoadedConfig, Timeouts, config_file_path, load_config
 from playground.discovery import ModelList, list_models
 from playground.endpoints import Endpoint, EndpointCatalog, build_catalog
+from playground.gates import EndpointGates
 from playground.local_model import (
     LOCAL_ENDPOINT_NAME,
     LOCAL_MODEL_ID,
@@ -79,6 +80,12 @@ def load_settings() -> tuple[LoadedConfig, EndpointCatalog]:
     stamps = (_mtime(path), *(_mtime(p) for p in _SECRETS_FILES))
     loaded = _load_config(path, named, stamps)
     return loaded, build_catalog(loaded, os.environ, _embedded_endpoint(loaded))
+
+
+@st.cache_resource(show_spinner=False)
+def endpoint_gates(limit: int) -> EndpointGates:
+    """Concurrency caps per endpoint, shared by every session of this app process."""
+    return EndpointGates(limit)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
