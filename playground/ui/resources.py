@@ -11,7 +11,13 @@ import openai
 import streamlit as st
 
 from playground.clients import make_client
-from playground.config import LoadedConfig, Timeouts, config_file_path, load_config
+from playground.config import (
+    LoadedConfig,
+    Timeouts,
+    config_file_path,
+    load_config,
+    read_toml_file,
+)
 from playground.discovery import ModelList, list_models
 from playground.endpoints import Endpoint, EndpointCatalog, build_catalog
 from playground.gates import EndpointGates
@@ -23,14 +29,24 @@ from playground.local_model import (
 )
 
 
+def _secrets_files() -> list[Path]:
+    return [Path(p) for p in st.get_option("secrets.files")]
+
+
 def _secrets() -> tuple[Mapping[str, Any] | None, str | None]:
-    """Streamlit secrets as a plain mapping, or a message if they can't be read."""
+    """Streamlit secrets as a plain mapping, or a message naming a broken file."""
     try:
-        if not st.secrets.load_if_toml_exists():
-            return None, None
-        return st.secrets.to_dict(), None
+        if st.secrets.load_if_toml_exists():
+            return st.secrets.to_dict(), None
     except Exception as exc:  # a broken secrets.toml must not stop the app
-        return None, f".streamlit/secrets.toml: cannot be read ({type(exc).__name__})"
+        return None, f"secrets: cannot be read ({type(exc).__name__})"
+    # Streamlit reports "no secrets" for a file it cannot parse: find it ourselves.
+    for path in _secrets_files():
+        if path.exists():
+            _, error = read_toml_file(path)
+            if error:
+                return None, f"{path}: cannot be read: {error.split(': ', 1)[-1]}"
+    return None, None
 
 
 @st.cache_resource(show_spinner=False)
@@ -60,9 +76,6 @@ def _mtime(path: Path) -> int:
         return 0
 
 
-_SECRETS_FILES = (Path.home() / ".streamlit" / "secrets.toml", Path(".streamlit") / "secrets.toml")
-
-
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _load_config(path: Path, named: bool, stamps: tuple[int, ...]) -> LoadedConfig:
     """Parse the config file and secrets; cached until one of the files changes."""
@@ -77,7 +90,7 @@ def _load_config(path: Path, named: bool, stamps: tuple[int, ...]) -> LoadedConf
 def load_settings() -> tuple[LoadedConfig, EndpointCatalog]:
     """The config and endpoint catalog (re-read when a config or secrets file changes)."""
     path, named = config_file_path(os.environ, Path.cwd())
-    stamps = (_mtime(path), *(_mtime(p) for p in _SECRETS_FILES))
+    stamps = (_mtime(path), *(_mtime(p) for p in _secrets_files()))
     loaded = _load_config(path, named, stamps)
     return loaded, build_catalog(loaded, os.environ, _embedded_endpoint(loaded))
 

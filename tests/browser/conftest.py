@@ -55,7 +55,7 @@ class RunningApp:
     log: Path
 
 
-def start_app(config_text: str, tmp: Path) -> RunningApp:
+def start_app(config_text: str, tmp: Path, *extra_args: str) -> RunningApp:
     config = tmp / "playground.toml"
     config.write_text(config_text, encoding="utf-8")
     port = _free_port()
@@ -74,6 +74,7 @@ def start_app(config_text: str, tmp: Path) -> RunningApp:
             str(port),
             "--server.address",
             "127.0.0.1",
+            *extra_args,
         ],
         cwd=ROOT,
         env=env,
