@@ -39,6 +39,7 @@ def faulty_url(kind: str, scenario: MakeScenario, backlog: FullBacklog) -> str:
         "401": {"token": "the-right-one"},
         "403": {"chat_status": 403},
         "404-chat": {"chat_status": 404},
+        "404-models": {"models_status": 404, "chat_status": 404},
         "429": {"chat_status": 429, "retry_after": 0.1},
         "500": {"chat_status": 500},
         "502": {"chat_status": 502},
@@ -56,6 +57,7 @@ CASES = [
     pytest.param("401", ["401", "Token"], id="401"),
     pytest.param("403", ["403", "not allowed"], id="403"),
     pytest.param("404-chat", ["404", "version segment", "model ID"], id="404-chat"),
+    pytest.param("404-models", ["404", "version segment"], id="404-models-and-chat"),
     pytest.param("429", ["429", "rate limit", "retry"], id="429"),
     pytest.param("500", ["500", "server failed"], id="500"),
     pytest.param("502", ["502", "server failed"], id="502"),
@@ -133,27 +135,38 @@ def test_models_404_falls_back_to_custom_and_says_why(
     assert any("404" in c.value and "/v1" in c.value for c in at.caption)
 
 
-def test_empty_answer_is_shown_as_such(
-    write_config: Callable[..., Path], scenario: MakeScenario
-) -> None:
-    write_config(endpoints_toml(Empty=scenario(reply="")) + TIMEOUTS)
-    at = new_app()
-    send_synced(at, "say nothing")
-    answer = cards(at)[0].messages[-1]
-    assert answer.status == "done" and answer.content == ""
-    assert any("empty answer" in c.value for c in at.caption)
+BIG = ("lorem ipsum dolor sit amet " * 40 + "\n\n") * 950  # about 1 MB
 
 
-def test_a_one_megabyte_answer_arrives_whole(
-    write_config: Callable[..., Path], scenario: MakeScenario
+@pytest.mark.parametrize(
+    ("knobs", "expected"),
+    [
+        pytest.param({"reply": ""}, "", id="empty-answer"),
+        pytest.param({"reply": BIG, "chunk_chars": 4096}, BIG, id="one-megabyte-answer"),
+    ],
+)
+def test_unusual_answers_are_shown_whole_beside_the_others(
+    write_config: Callable[..., Path],
+    scenario: MakeScenario,
+    knobs: dict[str, object],
+    expected: str,
 ) -> None:
-    big = ("lorem ipsum dolor sit amet " * 40 + "\n\n") * 950  # about 1 MB
-    write_config(endpoints_toml(Big=scenario(reply=big, chunk_chars=4096)) + TIMEOUTS)
+    write_config(endpoints_toml(Good=scenario(), Odd=scenario(**knobs)) + TIMEOUTS)
     at = new_app()
-    send_synced(at, "a lot")
-    answer = cards(at)[0].messages[-1]
-    assert answer.status == "done"
-    assert answer.content == big and len(big) > 1_000_000
+    send_synced(at, "first")
+    at.selectbox(key=key(cards(at)[1], "endpoint")).set_value("Odd").run()
+    send_synced(at, "second")
+    first, second = cards(at)
+    assert not at.exception
+    assert second.messages[-1].status == "done" and second.messages[-1].content == expected
+    if not expected:
+        assert any("empty answer" in c.value for c in at.caption)
+    assert first.messages[-1].content == "[fake-small] turn 2: second"
+    assert [m.content for m in second.messages[:3]] == [
+        "first",
+        "[fake-small] turn 1: first",
+        "second",
+    ]
 
 
 def test_429_is_retried_after_retry_after_before_the_first_token(
