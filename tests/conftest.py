@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import streamlit as st
 
+from playground.streaming import StreamJob
 from tests.fake_openai import FakeOpenAIServer, Scenario
 
 _names = itertools.count()
@@ -72,3 +74,10 @@ def endpoints_toml(**endpoints: str) -> str:
     for name, url in endpoints.items():
         out.append(f'[[endpoints]]\nname = "{name.replace("_", " ")}"\nbase_url = "{url}"\n')
     return "\n".join(out)
+
+
+def wait_for_text(job: StreamJob, chars: int, timeout: float) -> None:
+    """Block until ``job`` has streamed at least ``chars`` characters (or timeout)."""
+    deadline = time.monotonic() + timeout
+    while len(job.snapshot().text) < chars and time.monotonic() < deadline:
+        time.sleep(0.02)

@@ -28,6 +28,7 @@ from playground.local_model import (
 )
 from playground.streaming import StreamJob
 from tests.apptest import cards, new_app, send_synced
+from tests.conftest import wait_for_text
 
 TIMEOUTS = Timeouts(connect=5, read=120, models=10)
 
@@ -109,9 +110,7 @@ def test_two_cards_on_one_server_both_answer(local: LocalModelServer) -> None:
 def test_stop_keeps_partial_text_and_frees_the_server(local: LocalModelServer) -> None:
     card = Card()
     job = ask(local, card, "Write a very long story about a dragon.", 1500)
-    deadline = time.monotonic() + 60
-    while len(job.snapshot().text) < 20 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for_text(job, 20, timeout=60)
     job.cancel()
     job.join(30)
     answer = card.messages[-1]

@@ -10,7 +10,7 @@ from playground.clients import make_client
 from playground.config import Timeouts
 from playground.errors import translate_errors
 from playground.streaming import StreamJob
-from tests.conftest import scenario_name
+from tests.conftest import scenario_name, wait_for_text
 from tests.fake_openai import FakeOpenAIServer, closed_port
 
 TIMEOUTS = Timeouts(connect=2, read=3)
@@ -112,9 +112,7 @@ def test_cancel_keeps_partial_text_and_closes_the_stream(
 ) -> None:
     url = scenario(tokens=400, tokens_per_second=50)
     card, job = start(url)
-    deadline = time.monotonic() + 10
-    while len(job.snapshot().text) < 20 and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_for_text(job, 20, timeout=10)
     job.cancel()
     job.join(5)
     answer = card.messages[-1]

@@ -55,8 +55,13 @@ def local_server(n_ctx: int) -> LocalModelServer:
     return LocalModelServer(n_ctx=n_ctx)
 
 
+@st.cache_resource(show_spinner=False)
+def _local_model_installed() -> bool:
+    return local_model_installed()
+
+
 def _embedded_endpoint(loaded: LoadedConfig) -> Endpoint | None:
-    if not loaded.local_model.enabled or not local_model_installed():
+    if not loaded.local_model.enabled or not _local_model_installed():
         return None
     status = local_server(loaded.local_model.n_ctx).status
     return Endpoint(
