@@ -135,9 +135,9 @@ def peak_memory_kib() -> int:
     with fake_server_process(20, 0) as urls:
 
         def body(pg: PlaygroundPage, wire: Wire) -> None:
-            while len(pg.card_ids()) < 8:
+            for count in range(3, 9):
                 pg.add_card()
-                pg.page.wait_for_timeout(200)
+                expect(pg.cards()).to_have_count(count)
             pg.set_sync(True)
             ids = pg.card_ids()
             for i in range(50):
