@@ -25,6 +25,7 @@ every secret passed in ``redact`` replaced, since a server may echo a token.
 from __future__ import annotations
 
 import contextlib
+import socket
 from collections.abc import Iterator, Sequence
 
 import openai
@@ -101,6 +102,17 @@ def _server_detail(exc: openai.APIStatusError, redact: Sequence[str]) -> str:
     return f" Server said: {detail}" if detail else ""
 
 
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(8):  # the chain is short; never loop on a cycle
+        if seen is None:
+            return False
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def error_for_status(status: int, *, what: str, detail: str = "") -> EndpointError:
     """Build the project's error for an HTTP status returned by ``what``."""
     if status in (401, 403):
@@ -147,6 +159,11 @@ def translate_errors(
         ) from None
     except openai.APIConnectionError as exc:
         cause = exc.__cause__ or exc.__context__
+        if _caused_by(exc, socket.gaierror):
+            raise Unreachable(
+                f"Could not connect to {what.lower()}: its host name could not be found "
+                "(DNS). Check the spelling of the host in the baseURL."
+            ) from None
         if type(cause).__name__ in ("RemoteProtocolError", "ReadError"):
             raise StreamBroken(
                 f"The connection to {what.lower()} broke before the answer was "
