@@ -90,13 +90,6 @@ class Card(BaseModel):
         msgs = self.messages[:-1] if self.is_streaming else self.messages
         return [{"role": m.role, "content": m.content} for m in msgs if m.content]
 
-    def add_turn(self, prompt: str) -> Message:
-        """Append the user's prompt and an empty, streaming assistant answer."""
-        self.messages.append(Message(role="user", content=prompt))
-        answer = Message(role="assistant", status="streaming")
-        self.messages.append(answer)
-        return answer
-
     def clear_history(self) -> None:
         self.messages.clear()
 
@@ -130,7 +123,3 @@ class Workspace(BaseModel):
             return False
         self.cards.remove(card)
         return True
-
-    @property
-    def any_streaming(self) -> bool:
-        return any(c.is_streaming for c in self.cards)

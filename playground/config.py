@@ -8,7 +8,6 @@ values, so a token can never appear in one.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -237,7 +236,3 @@ def resolve_token(
             )
         return SecretStr(value), None
     return None, None
-
-
-def default_environ() -> Mapping[str, str]:
-    return os.environ

@@ -3,7 +3,6 @@
 Exception tree::
 
     PlaygroundError                 base: every error has a user-facing ``message``
-    ├── ConfigError                 a config file or secrets entry is invalid
     ├── InvalidBaseURL              a baseURL typed by a person is not usable
     └── EndpointError               talking to an endpoint failed
         ├── Unauthorized            401 / 403: token missing or rejected
@@ -37,10 +36,6 @@ class PlaygroundError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-class ConfigError(PlaygroundError):
-    """A config source (file or secrets) has an invalid entry."""
 
 
 class InvalidBaseURL(PlaygroundError):

@@ -125,11 +125,6 @@ class StreamJob:
         with self._cond:
             return Snapshot(self._text, self._version, self._done)
 
-    def wait_done(self, timeout: float) -> bool:
-        """Block until the job ends or ``timeout`` passes; whether it ended."""
-        with self._cond:
-            return self._cond.wait_for(lambda: self._done, timeout=timeout)
-
     def wait_for_change(self, seen_version: int, timeout: float) -> Snapshot:
         """Block until the text changes past ``seen_version``, the job ends, or timeout."""
         with self._cond:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
+from playground.chat import Card, Message
 from playground.streaming import StreamJob
 from tests.fake_openai import FakeOpenAIServer, Scenario
 
@@ -81,3 +82,11 @@ def wait_for_text(job: StreamJob, chars: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while len(job.snapshot().text) < chars and time.monotonic() < deadline:
         time.sleep(0.02)
+
+
+def add_turn(card: Card, prompt: str) -> Message:
+    """Append a prompt and the empty answer that a StreamJob will fill."""
+    card.messages.append(Message(role="user", content=prompt))
+    answer = Message(role="assistant", status="streaming")
+    card.messages.append(answer)
+    return answer

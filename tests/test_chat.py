@@ -5,6 +5,7 @@ from playground.config import EndpointConfig, LoadedConfig, Sourced
 from playground.endpoints import build_catalog
 from playground.errors import InvalidBaseURL
 from playground.targets import IncompleteCard, resolve_target
+from tests.conftest import add_turn
 
 
 def test_workspace_starts_with_two_cards_with_distinct_ids() -> None:
@@ -38,7 +39,7 @@ def test_history_for_request_skips_the_pending_answer_and_empty_failures() -> No
         Message(role="user", content="b"),
         Message(role="assistant", content="partial", status="stopped"),
     ]
-    card.add_turn("c")
+    add_turn(card, "c")
     assert card.history_for_request() == [
         {"role": "user", "content": "a"},
         {"role": "user", "content": "b"},

@@ -28,7 +28,7 @@ from playground.local_model import (
 )
 from playground.streaming import StreamJob
 from tests.apptest import cards, new_app, send_synced
-from tests.conftest import wait_for_text
+from tests.conftest import add_turn, wait_for_text
 
 TIMEOUTS = Timeouts(connect=5, read=120, models=10)
 
@@ -55,7 +55,7 @@ def local() -> Iterator[LocalModelServer]:
 def ask(server: LocalModelServer, card: Card, prompt: str, max_tokens: int = 16) -> StreamJob:
     base_url = server.status.base_url
     assert base_url
-    answer = card.add_turn(prompt)
+    answer = add_turn(card, prompt)
     return StreamJob(
         make_client(base_url, None, TIMEOUTS),
         model=LOCAL_MODEL_ID,

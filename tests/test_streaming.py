@@ -10,7 +10,7 @@ from playground.clients import make_client
 from playground.config import Timeouts
 from playground.errors import translate_errors
 from playground.streaming import StreamJob
-from tests.conftest import scenario_name, wait_for_text
+from tests.conftest import add_turn, scenario_name, wait_for_text
 from tests.fake_openai import FakeOpenAIServer, closed_port
 
 TIMEOUTS = Timeouts(connect=2, read=3)
@@ -18,7 +18,7 @@ TIMEOUTS = Timeouts(connect=2, read=3)
 
 def start(url: str, prompt: str = "hello", *, card: Card | None = None, token: str | None = None):
     card = card or Card()
-    answer = card.add_turn(prompt)
+    answer = add_turn(card, prompt)
     job = StreamJob(
         make_client(url, token, TIMEOUTS, max_retries=0),
         model="fake-small",
@@ -62,7 +62,7 @@ def test_server_rejecting_stream_options_gets_a_plain_request(
     url = scenario(tokens=3, reject_stream_options=True)
     rejected: list[bool] = []
     card = Card()
-    answer = card.add_turn("hi")
+    answer = add_turn(card, "hi")
     StreamJob(
         make_client(url, None, TIMEOUTS, max_retries=0),
         model="fake-small",
