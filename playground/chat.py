@@ -60,12 +60,68 @@ class CustomConfig(BaseModel):
     model_id: str = ""
 
 
+# Sampling parameters and their short labels in a card's header.
+_SAMPLING = {
+    "temperature": "T",
+    "max_tokens": "max",
+    "top_p": "top_p",
+    "frequency_penalty": "freq",
+    "presence_penalty": "pres",
+    "seed": "seed",
+}
+
+
+class Settings(BaseModel):
+    """A card's system prompt and sampling parameters; bounds are validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    system_prompt: str = Field(default="", max_length=100_000)
+    send_sampling: bool = True  # some servers reject some parameters: off sends none
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    max_tokens: int | None = Field(default=None, ge=1, le=1_000_000)
+    top_p: float | None = Field(default=None, ge=0, le=1)
+    frequency_penalty: float | None = Field(default=None, ge=-2, le=2)
+    presence_penalty: float | None = Field(default=None, ge=-2, le=2)
+    seed: int | None = None
+    stop: list[str] = Field(default_factory=list, max_length=4)
+
+    def request_params(self) -> dict[str, object]:
+        """The sampling parameters to send (none when ``send_sampling`` is off)."""
+        if not self.send_sampling:
+            return {}
+        params: dict[str, object] = {
+            name: value for name in _SAMPLING if (value := getattr(self, name)) is not None
+        }
+        if self.stop:
+            params["stop"] = list(self.stop)
+        return params
+
+    def summary(self) -> str:
+        """A short label when the settings differ from the defaults ("" otherwise)."""
+        parts = []
+        if self.system_prompt.strip():
+            parts.append("system prompt")
+        if not self.send_sampling:
+            parts.append("no sampling params")
+        else:
+            for name, label in _SAMPLING.items():
+                value = getattr(self, name)
+                if value is not None:
+                    shown = f"{value:g}" if isinstance(value, float) else str(value)
+                    parts.append(f"{label} {shown}")
+            if self.stop:
+                parts.append(f"{len(self.stop)} stop")
+        return " · ".join(parts)
+
+
 class CardConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     endpoint: str | None = None
     model: str | None = None  # a model ID, CUSTOM, or None (not chosen yet)
     custom: CustomConfig = Field(default_factory=CustomConfig)
+    settings: Settings = Field(default_factory=Settings)
 
 
 def new_card_id() -> str:
@@ -84,11 +140,14 @@ class Card(BaseModel):
     def history_for_request(self) -> list[dict[str, str]]:
         """The messages sent to the model: every turn with content, in order.
 
-        The assistant message being answered (the last, still streaming) is
-        left out, as are failed answers that produced no text.
+        The card's system prompt comes first, as a ``system`` message. The
+        assistant message being answered (the last, still streaming) is left
+        out, as are failed answers that produced no text.
         """
         msgs = self.messages[:-1] if self.is_streaming else self.messages
-        return [{"role": m.role, "content": m.content} for m in msgs if m.content]
+        system = self.config.settings.system_prompt.strip()
+        head = [{"role": "system", "content": system}] if system else []
+        return head + [{"role": m.role, "content": m.content} for m in msgs if m.content]
 
     def clear_history(self) -> None:
         self.messages.clear()

@@ -60,6 +60,7 @@ class StreamJob:
         target: Message,
         token: str | None,
         max_tokens: int | None = None,
+        params: dict[str, Any] | None = None,
         include_usage: bool = True,
         on_usage_rejected: Callable[[], None] | None = None,
         gate: threading.Semaphore | None = None,
@@ -75,6 +76,7 @@ class StreamJob:
         self._redact = [token] if token else []
         self._what = what
         self._extra: dict[str, Any] = {"max_tokens": max_tokens} if max_tokens else {}
+        self._extra.update(params or {})  # the card's settings win over the endpoint default
         self._include_usage = include_usage
         self._on_usage_rejected = on_usage_rejected
         self._gate = gate

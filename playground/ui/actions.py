@@ -59,6 +59,7 @@ def _answer(state: AppState, card: Card) -> None:
         target=answer,
         token=target.token,
         max_tokens=target.max_tokens,
+        params=card.config.settings.request_params(),
         include_usage=target.base_url not in state.no_usage,
         on_usage_rejected=lambda url=target.base_url: state.no_usage.add(url),
         gate=endpoint_gates(loaded.limits.max_concurrent_per_endpoint).gate(target.base_url),

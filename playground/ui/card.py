@@ -14,8 +14,9 @@ import logging
 import time
 
 import streamlit as st
+from pydantic import ValidationError
 
-from playground.chat import CUSTOM, Card
+from playground.chat import CUSTOM, Card, Settings
 from playground.endpoints import EndpointCatalog
 from playground.errors import InvalidBaseURL
 from playground.ui.messages import follow, history
@@ -57,6 +58,89 @@ def _clear_history(state: AppState, card: Card) -> None:
 
 def _refresh_models(state: AppState) -> None:
     state.models_nonce += 1
+
+
+_NUMBERS: dict[str, tuple[str, float | None, float | None, float]] = {
+    # setting: (label, min, max, step)
+    "temperature": ("Temperature", 0.0, 2.0, 0.1),
+    "top_p": ("top_p", 0.0, 1.0, 0.05),
+    "max_tokens": ("Max tokens", 1, 1_000_000, 1),
+    "seed": ("Seed", None, None, 1),
+    "frequency_penalty": ("Frequency penalty", -2.0, 2.0, 0.1),
+    "presence_penalty": ("Presence penalty", -2.0, 2.0, 0.1),
+}
+
+
+def _show_settings(card: Card) -> None:
+    """Put a card's settings into its Settings widgets (before they are drawn)."""
+    settings = card.config.settings
+    st.session_state[widget_key(card.id, "system")] = settings.system_prompt
+    st.session_state[widget_key(card.id, "send_sampling")] = settings.send_sampling
+    st.session_state[widget_key(card.id, "stop_seqs")] = "\n".join(settings.stop)
+    for name in _NUMBERS:
+        st.session_state[widget_key(card.id, name)] = getattr(settings, name)
+
+
+def _apply_to_all(state: AppState, card_id: str) -> None:
+    source = state.workspace.card(card_id)
+    if source is None:
+        return
+    for card in state.workspace.cards:
+        if card is not source:
+            card.config.settings = source.config.settings.model_copy(deep=True)
+            _show_settings(card)
+
+
+def _settings_menu(state: AppState, card: Card) -> None:
+    """System prompt and sampling parameters, validated by ``Settings``."""
+    if widget_key(card.id, "system") not in st.session_state:
+        _show_settings(card)
+    with st.popover("Settings", icon=":material/tune:", key=widget_key(card.id, "settings")):
+        system = st.text_area("System prompt", key=widget_key(card.id, "system"), height=80)
+        send = st.toggle(
+            "Send sampling parameters",
+            key=widget_key(card.id, "send_sampling"),
+            help="Some servers reject some parameters: turn this off to send only the messages.",
+        )
+        values: dict[str, float | int | None] = {}
+        for name, (label, low, high, step) in _NUMBERS.items():
+            number = st.number_input(
+                label,
+                min_value=low,
+                max_value=high,
+                step=step,
+                key=widget_key(card.id, name),
+                disabled=not send,
+                placeholder="server default",
+            )
+            values[name] = int(number) if number is not None and isinstance(step, int) else number
+        stops = st.text_area(
+            "Stop sequences",
+            key=widget_key(card.id, "stop_seqs"),
+            height=68,
+            help="One per line, at most 4.",
+            disabled=not send,
+        )
+        try:
+            card.config.settings = Settings(
+                system_prompt=system,
+                send_sampling=send,
+                stop=[line for line in stops.splitlines() if line.strip()],
+                **values,
+            )
+        except ValidationError as exc:
+            st.error(
+                "Not applied: "
+                + "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()),
+                icon=":material/error:",
+            )
+        st.button(
+            "Apply to all cards",
+            key=widget_key(card.id, "apply_all"),
+            icon=":material/content_copy:",
+            on_click=_apply_to_all,
+            args=(state, card.id),
+        )
 
 
 def _more_menu(state: AppState, card: Card) -> None:
@@ -190,10 +274,14 @@ def _custom_fields(card: Card, catalog: EndpointCatalog) -> None:
 
 
 def _title(card: Card, index: int) -> str:
+    """The card's number and model, and a summary of settings that differ from the defaults."""
     model = card.config.model
     if model == CUSTOM:
         model = card.config.custom.model_id.strip() or "Custom"
-    return f"**{index}** · {model or 'no model'}"
+    summary = card.config.settings.summary()
+    return f"**{index}** · {model or 'no model'}" + (
+        f"  \n:gray[:small[{summary}]]" if summary else ""
+    )
 
 
 @st.fragment(parallel=True)
@@ -220,6 +308,7 @@ def _card_body(state: AppState, card: Card) -> None:
     with st.container(border=True, key=f"pgcard-{card_id}"):
         with st.container(horizontal=True, vertical_alignment="center"):
             title = st.empty()  # filled once the selectors below have their values
+            _settings_menu(state, card)
             _more_menu(state, card)
             _remove_control(state, card)
         _endpoint_selector(card, catalog)
