@@ -64,7 +64,7 @@ def _top_bar(state: AppState, max_cards: int) -> DeltaGenerator:
     return status
 
 
-def _card_controls(state: AppState, card: Card, slot: DeltaGenerator) -> None:
+def _card_controls(state: AppState, card: Card, slot: DeltaGenerator) -> bool:
     """Under a card: Stop while it streams; else Retry after a failure, and its input.
 
     These are drawn by the page, not the card's fragment: a click on a page
@@ -82,7 +82,8 @@ def _card_controls(state: AppState, card: Card, slot: DeltaGenerator) -> None:
             args=(card.id,),
             help="Stop this answer; the partial text is kept.",
         )
-    elif not state.workspace.sync_input or can_retry(card):
+        return True
+    if not state.workspace.sync_input or can_retry(card):
         with slot.container():
             if can_retry(card):
                 st.button(
@@ -103,6 +104,7 @@ def _card_controls(state: AppState, card: Card, slot: DeltaGenerator) -> None:
                 )
     else:
         slot.empty()
+    return False
 
 
 def _on_card_submit(card_id: str) -> None:
@@ -110,20 +112,20 @@ def _on_card_submit(card_id: str) -> None:
 
 
 def _while_streaming(
-    state: AppState, status: DeltaGenerator, controls: dict[str, DeltaGenerator]
+    state: AppState,
+    status: DeltaGenerator,
+    controls: dict[str, DeltaGenerator],
+    stopping: set[str],
 ) -> None:
     """Offer "Stop all" while cards stream; give each card its input back as it ends.
 
     Runs on the page's own thread while the card fragments follow their streams
     in parallel. Each status redraw is a point where a click elsewhere can
-    interrupt the run.
+    interrupt the run. ``stopping`` are the cards drawn with a Stop button; each
+    gets its controls back when its answer ends, even one that ended already.
     """
     cards = {c.id: c for c in state.workspace.cards}
-    pending = {
-        card_id: job
-        for card_id, card in cards.items()
-        if card.is_streaming and (job := state.jobs.get(card_id)) is not None
-    }
+    pending = {card_id: state.jobs.get(card_id) for card_id in stopping}
     if not pending:
         return
     with status.container(horizontal=True, vertical_alignment="center"):
@@ -138,7 +140,7 @@ def _while_streaming(
     last_beat = 0.0
     while pending:
         for card_id, job in list(pending.items()):
-            if job.done:
+            if job is None or job.done:
                 del pending[card_id]
                 _card_controls(state, cards[card_id], controls[card_id])
         now = time.monotonic()
@@ -182,6 +184,7 @@ def render() -> None:
     ws = state.workspace
     per_row = ws.cards_per_row
     controls: dict[str, DeltaGenerator] = {}
+    stopping: set[str] = set()
     for start in range(0, len(ws.cards), per_row):
         row = ws.cards[start : start + per_row]
         columns = st.columns(per_row)
@@ -189,7 +192,8 @@ def render() -> None:
             with column:
                 card_view(card.id)
                 controls[card.id] = st.empty()
-                _card_controls(state, card, controls[card.id])
+                if _card_controls(state, card, controls[card.id]):
+                    stopping.add(card.id)
     if ws.sync_input:
         st.chat_input(
             "Send to every card",
@@ -197,4 +201,4 @@ def render() -> None:
             on_submit=_on_sync_submit,
             submit_mode="disable",
         )
-    _while_streaming(state, status, controls)
+    _while_streaming(state, status, controls, stopping)
