@@ -73,7 +73,8 @@ class PlaygroundPage:
         box = self.widget(card_id, name).get_by_role("combobox")
         box.click()
         box.fill(option)  # the selector is searchable: typing filters it
-        self.page.get_by_role("option", name=option, exact=True).click()
+        expect(self.page.get_by_role("option", name=option, exact=True)).to_be_visible()
+        box.press("Enter")  # picks the highlighted match, as a keyboard user would
         expect(box).to_have_value(option)
 
     def type_into(self, card_id: str, name: str, text: str) -> None:
