@@ -45,14 +45,12 @@ def _remove_control(state: AppState, card: Card) -> None:
 
 
 def _remove_card(state: AppState, card_id: str) -> None:
-    state.cancel(card_id)
-    state.jobs.pop(card_id, None)
+    state.forget(card_id)
     state.workspace.remove_card(card_id)
 
 
 def _clear_history(state: AppState, card: Card) -> None:
-    state.cancel(card.id)
-    state.jobs.pop(card.id, None)
+    state.forget(card.id)
     card.clear_history()
 
 

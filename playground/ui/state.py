@@ -34,6 +34,11 @@ class AppState:
         if job is not None and not job.done:
             job.cancel()
 
+    def forget(self, card_id: str) -> None:
+        """Stop the card's answer, if streaming, and drop its job."""
+        self.cancel(card_id)
+        self.jobs.pop(card_id, None)
+
     def cancel_all(self) -> None:
         for card_id in list(self.jobs):
             self.cancel(card_id)

@@ -46,7 +46,8 @@ class PlaygroundPage:
     def delete_history(self, card_id: str) -> None:
         self.widget(card_id, "more").locator("button:visible").first.click()
         self.widget(card_id, "clear").locator("button:visible").click()
-        self.page.keyboard.press("Escape")  # close the More menu, as a person would
+        expect(self.bubbles(card_id)).to_have_count(0, timeout=15_000)
+        self.page.keyboard.press("Escape")  # then close the More menu, as a person would
 
     def set_sync(self, on: bool) -> None:
         toggle = self.page.locator('.st-key-sync_input_toggle:not([data-stale="true"]) input')
