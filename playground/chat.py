@@ -41,14 +41,27 @@ class Metrics(BaseModel):
         return (self.output_tokens - 1) / span if span > 0 else None
 
 
-class Message(BaseModel):
-    """One chat message. An assistant message is created *before* it streams."""
+def new_id() -> str:
+    """A short random id for a card or a message (not a secret)."""
+    return uuid.uuid4().hex[:12]
 
+
+class Message(BaseModel):
+    """One chat message. An assistant message is created *before* it streams.
+
+    ``reasoning`` is what a thinking model said before answering (shown apart,
+    never sent back). ``earlier`` keeps the answers a Regenerate replaced,
+    oldest first, so nothing received is lost.
+    """
+
+    id: str = Field(default_factory=new_id)
     role: Role
     content: str = ""
+    reasoning: str = ""
     status: Status = "done"
     error: str | None = None
     metrics: Metrics | None = None
+    earlier: list[Message] = Field(default_factory=list)
 
 
 class CustomConfig(BaseModel):
@@ -124,12 +137,8 @@ class CardConfig(BaseModel):
     settings: Settings = Field(default_factory=Settings)
 
 
-def new_card_id() -> str:
-    return uuid.uuid4().hex[:12]
-
-
 class Card(BaseModel):
-    id: str = Field(default_factory=new_card_id)
+    id: str = Field(default_factory=new_id)
     config: CardConfig = Field(default_factory=CardConfig)
     messages: list[Message] = Field(default_factory=list)
 
