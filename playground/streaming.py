@@ -25,15 +25,18 @@ import openai
 from playground.chat import Message, Metrics, Status
 from playground.clients import auth_headers
 from playground.errors import EndpointError, StreamBroken, Unreachable, translate_errors
+from playground.reasoning import delta_reasoning, split_think
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    text: str
+    text: str  # the answer so far (reasoning taken out)
     version: int
     done: bool
+    reasoning: str = ""
+    thinking: bool = False  # the model is still reasoning
 
 
 def _check_content_type(stream: Any, what: str) -> None:
@@ -85,7 +88,10 @@ class StreamJob:
         self._flush_interval = flush_interval
         self._clock = clock
         self._parts: list[str] = [target.content] if target.content else []
+        self._reasoning_parts: list[str] = [target.reasoning] if target.reasoning else []
         self._text = target.content
+        self._reasoning = target.reasoning
+        self._thinking = False
         self._version = 0
         self._done = False
         self._chunks = 0
@@ -125,7 +131,10 @@ class StreamJob:
 
     def snapshot(self) -> Snapshot:
         with self._cond:
-            return Snapshot(self._text, self._version, self._done)
+            return self._snap()
+
+    def _snap(self) -> Snapshot:
+        return Snapshot(self._text, self._version, self._done, self._reasoning, self._thinking)
 
     def wait_for_change(self, seen_version: int, timeout: float) -> Snapshot:
         """Block until the text changes past ``seen_version``, the job ends, or timeout."""
@@ -133,16 +142,27 @@ class StreamJob:
             self._cond.wait_for(
                 lambda: self._version != seen_version or self._done, timeout=timeout
             )
-            return Snapshot(self._text, self._version, self._done)
+            return self._snap()
 
     # -- internals -----------------------------------------------------
+    def _split(self, final: bool) -> None:
+        """Join the deltas so far into the answer and the reasoning (``<think>`` or fields)."""
+        raw = "".join(self._parts)
+        self._parts = [raw] if raw else []
+        fields = "".join(self._reasoning_parts)
+        self._reasoning_parts = [fields] if fields else []
+        split = split_think(raw, final=final)
+        self._text = split.answer
+        self._reasoning = "\n\n".join(r for r in (fields.strip(), split.reasoning) if r)
+        self._thinking = split.thinking or (bool(fields) and not split.answer and not final)
+        self._target.content = self._text
+        self._target.reasoning = self._reasoning
+
     def _publish(self) -> None:
         with self._cond:
             if self._done:
                 return
-            self._text = "".join(self._parts)
-            self._parts = [self._text] if self._text else []
-            self._target.content = self._text
+            self._split(final=False)
             self._version += 1
             self._cond.notify_all()
 
@@ -153,9 +173,8 @@ class StreamJob:
                 return
             end = self._clock()
             started = self.started_at if self.started_at is not None else end
-            self._text = "".join(self._parts)
+            self._split(final=True)
             target = self._target
-            target.content = self._text
             target.metrics = Metrics(
                 ttft_s=(self._first - started) if self._first is not None else None,
                 last_token_s=(self._last - started) if self._last is not None else None,
@@ -246,12 +265,16 @@ class StreamJob:
                     for choice in chunk.choices or ():
                         finished = finished or choice.finish_reason is not None
                         delta = choice.delta.content if choice.delta else None
-                        if delta:
+                        thought = delta_reasoning(choice.delta) if choice.delta else None
+                        if delta or thought:
                             self._last = self._clock()
                             if self._first is None:
                                 self._first = self._last
-                            self._parts.append(delta)
                             self._chunks += 1
+                        if delta:
+                            self._parts.append(delta)
+                        if thought:
+                            self._reasoning_parts.append(thought)
                     now = self._clock()
                     if now - last_flush >= self._flush_interval:
                         last_flush = now

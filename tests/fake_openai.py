@@ -47,6 +47,8 @@ class Scenario:
     no_done: bool = False  # end the stream cleanly but without finish_reason or [DONE]
     chunk_chars: int | None = None  # send the reply in pieces of this many characters
     reject_stream_options: bool = False  # answer 400 to requests with stream_options
+    reasoning: str | None = None  # a thinking model's reasoning, sent before the reply
+    reasoning_style: str = "field"  # "field": reasoning_content deltas; "tags": <think> text
 
 
 @dataclass
@@ -213,6 +215,14 @@ class FakeOpenAIServer:
                 {"error": {"message": f"The model '{model}' does not exist"}}, status_code=404
             )
         tokens = reply_tokens(scenario, model, body.get("messages", []))
+        deltas = [{"content": tok} for tok in tokens]
+        if scenario.reasoning is not None:
+            words = [f" {w}" for w in scenario.reasoning.split(" ")]
+            if scenario.reasoning_style == "tags":
+                thoughts = [{"content": w} for w in ["<think>", *words, "</think>\n\n"]]
+            else:
+                thoughts = [{"reasoning_content": w} for w in words]
+            deltas = thoughts + deltas
         if not body.get("stream"):
             return JSONResponse(_completion(model, "".join(tokens)))
         record = StreamRecord(name)
@@ -221,14 +231,14 @@ class FakeOpenAIServer:
             (body.get("stream_options") or {}).get("include_usage")
         )
         return StreamingResponse(
-            self._sse(scenario, model, tokens, record, with_usage), media_type="text/event-stream"
+            self._sse(scenario, model, deltas, record, with_usage), media_type="text/event-stream"
         )
 
     async def _sse(
         self,
         scenario: Scenario,
         model: str,
-        tokens: list[str],
+        tokens: list[dict[str, str]],
         record: StreamRecord,
         with_usage: bool,
     ) -> AsyncIterator[bytes]:
@@ -257,9 +267,7 @@ class FakeOpenAIServer:
                         await asyncio.sleep(delay)
                 elif i % 64 == 0:
                     await asyncio.sleep(0)  # let a disconnect cancel us
-                yield _sse_chunk(
-                    model, {"content": tok} if i else {"role": "assistant", "content": tok}
-                )
+                yield _sse_chunk(model, tok if i else {"role": "assistant", **tok})
                 record.sent_tokens += 1
             if scenario.no_done:
                 return

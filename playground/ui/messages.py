@@ -41,7 +41,11 @@ def message_body(message: Message, images: bool = False) -> None:
     """The inside of one chat bubble: text, then status, error and figures.
 
     Markdown renders without raw HTML; images are not loaded unless allowed.
+    A thinking model's reasoning sits in a collapsed "Reasoning" expander above.
     """
+    if message.reasoning:
+        with st.expander("Reasoning", icon=":material/psychology:"):
+            st.markdown(_safe(message.reasoning, images))
     if message.content:
         st.markdown(_safe(message.content, images))
     elif message.role == "assistant" and message.status == "done":
@@ -76,8 +80,12 @@ def follow(job: StreamJob, placeholder: DeltaGenerator, images: bool = False) ->
     """
     splitter = BlockSplitter()
     with placeholder.container():
-        finished = st.container()
+        thoughts = st.empty()
+        finished_slot = st.empty()
         tail = st.empty()
+    finished = finished_slot.container()
+    thought_view: _Reasoning | None = None
+    fed = ""
     seen = -1
     started = time.monotonic()
     last_draw = 0.0
@@ -88,9 +96,22 @@ def follow(job: StreamJob, placeholder: DeltaGenerator, images: bool = False) ->
         now = time.monotonic()
         if snap.version != seen:
             seen = snap.version
+            if snap.reasoning:
+                if thought_view is None:
+                    thought_view = _Reasoning(thoughts)
+                thought_view.show(snap.reasoning, snap.thinking, images)
+            if not snap.text.startswith(fed):
+                # The text was re-split (a closing </think> moved it into the reasoning).
+                splitter = BlockSplitter()
+                finished = finished_slot.container()
+            fed = snap.text
             for block in splitter.feed(snap.text):
                 finished.markdown(_safe(block, images))
-            tail.markdown(_safe(splitter.tail, images) + _CURSOR if snap.text else "…")
+            tail.markdown(
+                _safe(splitter.tail, images) + _CURSOR
+                if snap.text
+                else ("… thinking" if snap.thinking else "…")
+            )
             last_draw = now
         elif now - last_draw >= 0.5:
             # A heartbeat while a server is slow: shows progress, and is a yield point.
@@ -105,3 +126,18 @@ def follow(job: StreamJob, placeholder: DeltaGenerator, images: bool = False) ->
             time.sleep(spare)
     with placeholder.container():
         message_body(job.message, images)
+
+
+class _Reasoning:
+    """The live "Reasoning" expander of a streaming answer (collapsed; drawn in blocks)."""
+
+    def __init__(self, slot: DeltaGenerator) -> None:
+        with slot.expander("Reasoning", icon=":material/psychology:"):
+            self._finished = st.container()
+            self._tail = st.empty()
+        self._splitter = BlockSplitter()
+
+    def show(self, text: str, thinking: bool, images: bool) -> None:
+        for block in self._splitter.feed(text):
+            self._finished.markdown(_safe(block, images))
+        self._tail.markdown(_safe(self._splitter.tail, images) + (_CURSOR if thinking else ""))

@@ -1,0 +1,53 @@
+"""Telling a thinking model's reasoning apart from its answer.
+
+Models that think out loud send their reasoning either in a separate delta
+field (``reasoning_content``, or ``reasoning`` on some servers) or inline, as
+``<think>…</think>`` at the start of the text. Some chat templates open the
+tag in the prompt, so the answer then holds only the closing tag.
+``split_think`` handles all of these on the text received so far.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OPEN = "<think>"
+CLOSE = "</think>"
+DELTA_FIELDS = ("reasoning_content", "reasoning")
+
+
+@dataclass(frozen=True)
+class Split:
+    reasoning: str
+    answer: str
+    thinking: bool  # the reasoning has not ended yet
+
+
+def split_think(text: str, *, final: bool = False) -> Split:
+    """Split streamed text into reasoning and answer.
+
+    While streaming (``final`` False), a text that might still turn into an
+    opening tag ("<thi") is held back rather than shown as the answer.
+    """
+    stripped = text.lstrip()
+    if stripped.startswith(OPEN):
+        body = stripped[len(OPEN) :]
+        end = body.find(CLOSE)
+        if end < 0:
+            return Split(body.strip(), "", not final)
+        return Split(body[:end].strip(), body[end + len(CLOSE) :].lstrip(), False)
+    if stripped and OPEN.startswith(stripped) and not final:
+        return Split("", "", True)
+    end = text.find(CLOSE)
+    if end >= 0:  # the template opened the tag: everything before the close is reasoning
+        return Split(text[:end].strip(), text[end + len(CLOSE) :].lstrip(), False)
+    return Split("", text, False)
+
+
+def delta_reasoning(delta: object) -> str | None:
+    """The reasoning text carried by a stream delta, if any."""
+    for name in DELTA_FIELDS:
+        value = getattr(delta, name, None)
+        if isinstance(value, str) and value:
+            return value
+    return None
