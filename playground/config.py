@@ -23,6 +23,7 @@ from pydantic import (
     field_validator,
 )
 
+from playground.backendai.settings import BackendAIConfig
 from playground.errors import InvalidBaseURL
 from playground.urls import normalize_base_url
 
@@ -91,6 +92,7 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "timeouts": Timeouts,
     "limits": Limits,
     "local_model": LocalModel,
+    "backendai": BackendAIConfig,
 }
 
 
@@ -110,6 +112,7 @@ class LoadedConfig:
     timeouts: Timeouts = field(default_factory=Timeouts)
     limits: Limits = field(default_factory=Limits)
     local_model: LocalModel = field(default_factory=LocalModel)
+    backendai: BackendAIConfig | None = None
     errors: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
 

@@ -1,0 +1,193 @@
+"""What can go wrong talking to a Backend.AI manager, each with one user-facing message.
+
+Exception tree (under ``playground.errors.PlaygroundError``)::
+
+    ManagerError                    talking to the Backend.AI manager failed
+    ├── ManagerUnreachable          connection refused, DNS failure, timed out
+    ├── BadKeypair                  401, or no secret key: access key unknown / secret wrong
+    ├── ClockSkewRejected           the manager refused our Date (more than 15 minutes off)
+    ├── PermissionDenied            403, or a GraphQL "forbidden" error
+    └── BadResponse                 anything else: 404, 5xx, not JSON, GraphQL errors, ...
+
+``manager_errors()`` is the one place httpx exceptions are mapped; ``error_for_response()``
+maps an HTTP answer. Messages are built from status codes and our own words plus a short
+excerpt of the manager's ``title``/``msg`` with every known secret replaced, so they never
+contain the secret key or a token.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from playground.errors import PlaygroundError
+
+WHAT = "The Backend.AI manager"
+_WHAT = "the Backend.AI manager"
+
+
+class ManagerError(PlaygroundError):
+    """Talking to the Backend.AI manager failed; ``message`` is safe to show."""
+
+
+class ManagerUnreachable(ManagerError):
+    pass
+
+
+class BadKeypair(ManagerError):
+    pass
+
+
+class ClockSkewRejected(ManagerError):
+    pass
+
+
+class PermissionDenied(ManagerError):
+    pass
+
+
+class BadResponse(ManagerError):
+    pass
+
+
+def redact(text: str, secrets: Sequence[str | None]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def _excerpt(text: str, secrets: Sequence[str | None]) -> str:
+    text = " ".join(redact(text, secrets).split())
+    return text[:197] + "..." if len(text) > 200 else text
+
+
+def _problem(response: httpx.Response) -> dict[str, Any]:
+    """The manager's RFC 7807 body (``type``, ``title``, ``msg``), or {}."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def server_detail(response: httpx.Response, secrets: Sequence[str | None]) -> str:
+    body = _problem(response)
+    parts = [str(body[k]) for k in ("title", "msg") if isinstance(body.get(k), str | int)]
+    detail = _excerpt(" ".join(parts), secrets)
+    return f" Manager said: {detail}" if detail else ""
+
+
+def _skew_minutes(response: httpx.Response, signed_at: datetime | None) -> float | None:
+    """How far our clock was from the manager's, from its ``Date`` response header."""
+    raw = response.headers.get("date")
+    if not raw or signed_at is None:
+        return None
+    try:
+        server_now = parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None
+    if server_now.tzinfo is None or signed_at.tzinfo is None:
+        return None
+    return (signed_at - server_now).total_seconds() / 60
+
+
+def is_clock_skew(response: httpx.Response) -> bool:
+    """The manager's "Date/time sync error" (400, invalid-auth-params)."""
+    if response.status_code not in (400, 401):
+        return False
+    body = _problem(response)
+    text = f"{body.get('msg', '')} {body.get('title', '')}".lower()
+    return "date/time" in text or "sync error" in text
+
+
+def error_for_response(
+    response: httpx.Response,
+    *,
+    action: str,
+    secrets: Sequence[str | None] = (),
+    signed_at: datetime | None = None,
+) -> ManagerError:
+    """The project's error for a non-2xx answer to ``action`` (e.g. "list endpoints")."""
+    status = response.status_code
+    detail = server_detail(response, secrets)
+    if is_clock_skew(response):
+        minutes = _skew_minutes(response, signed_at)
+        how_far = (
+            f"this machine's clock is about {abs(minutes):.0f} minutes "
+            f"{'ahead of' if minutes > 0 else 'behind'} the manager's"
+            if minutes is not None and abs(minutes) >= 1
+            else "this machine's clock and the manager's differ"
+        )
+        return ClockSkewRejected(
+            f"{WHAT} rejected the request time (clock skew): {how_far}, and it allows at "
+            "most 15 minutes. Set this machine's clock right (NTP) and retry."
+        )
+    if status == 401:
+        return BadKeypair(
+            f"{WHAT} rejected the keypair (401): the access key is unknown or the secret key "
+            "does not match it. Check access_key and secret_key (or secret_key_env) in the "
+            f"[backendai] config.{detail}"
+        )
+    if status == 403:
+        return PermissionDenied(
+            f"{WHAT} answered 403 Forbidden: this keypair is not allowed to {action}. Ask the "
+            f"cluster's admin for access, or use the keypair of the endpoint's owner.{detail}"
+        )
+    if status == 404:
+        return BadResponse(
+            f"{WHAT} answered 404 Not Found to {action}. Check that the [backendai] endpoint "
+            f"is the manager's API URL; the endpoint may also have been deleted.{detail}"
+        )
+    if status == 400 and "version" in detail.lower():
+        return BadResponse(
+            f"{WHAT} rejected the API version (400). Set [backendai] api_version to one "
+            f"this manager supports.{detail}"
+        )
+    if status >= 500:
+        return BadResponse(
+            f"{WHAT} failed to {action} ({status}). Retry later or check the manager's "
+            f"logs.{detail}"
+        )
+    return BadResponse(f"{WHAT} rejected the request to {action} ({status}).{detail}")
+
+
+@contextlib.contextmanager
+def manager_errors(endpoint: str, timeout: float) -> Iterator[None]:
+    """Map httpx transport errors raised inside the block to ``ManagerUnreachable``."""
+    try:
+        yield
+    except ManagerError:
+        raise
+    except httpx.TimeoutException:
+        raise ManagerUnreachable(
+            f"{WHAT} at {endpoint} did not answer within {timeout:g} s. Check that it is "
+            "up, or raise [backendai] timeout."
+        ) from None
+    except httpx.TransportError as exc:
+        if _caused_by_dns(exc):
+            raise ManagerUnreachable(
+                f"Could not connect to {_WHAT}: the host name in {endpoint} could not "
+                "be found (DNS). Check [backendai] endpoint."
+            ) from None
+        raise ManagerUnreachable(
+            f"Could not connect to {_WHAT} at {endpoint}. Check [backendai] endpoint "
+            "(host and port) and that the manager is running."
+        ) from None
+
+
+def _caused_by_dns(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, socket.gaierror):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
