@@ -21,6 +21,8 @@ DEFAULT_CARDS = 2
 class Metrics(BaseModel):
     """Timing and size of one answer."""
 
+    model_config = ConfigDict(extra="forbid")
+
     ttft_s: float | None = None  # request sent -> first token
     last_token_s: float | None = None  # request sent -> last token
     total_s: float | None = None  # request sent -> stream closed
@@ -40,6 +42,22 @@ class Metrics(BaseModel):
         span = self.last_token_s - self.ttft_s
         return (self.output_tokens - 1) / span if span > 0 else None
 
+    def summary(self) -> str:
+        """The figures in one short line ("first token 0.21 s · total 1.30 s · ...")."""
+        parts = []
+        if self.ttft_s is not None:
+            parts.append(f"first token {self.ttft_s:.2f} s")
+        if self.total_s is not None:
+            parts.append(f"total {self.total_s:.2f} s")
+        if self.output_tokens:
+            parts.append(f"{'≈' if self.tokens_estimated else ''}{self.output_tokens} tokens")
+        if (tps := self.tokens_per_second) is not None:
+            parts.append(f"{tps:.1f} tok/s")
+        return " · ".join(parts)
+
+
+ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"  # ids end up in widget keys and CSS classes
+
 
 def new_id() -> str:
     """A short random id for a card or a message (not a secret)."""
@@ -54,7 +72,9 @@ class Message(BaseModel):
     oldest first, so nothing received is lost.
     """
 
-    id: str = Field(default_factory=new_id)
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(default_factory=new_id, pattern=ID_PATTERN)
     role: Role
     content: str = ""
     reasoning: str = ""
@@ -138,7 +158,9 @@ class CardConfig(BaseModel):
 
 
 class Card(BaseModel):
-    id: str = Field(default_factory=new_id)
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(default_factory=new_id, pattern=ID_PATTERN)
     config: CardConfig = Field(default_factory=CardConfig)
     messages: list[Message] = Field(default_factory=list)
 
@@ -161,9 +183,45 @@ class Card(BaseModel):
     def clear_history(self) -> None:
         self.messages.clear()
 
+    def last_prompt(self) -> Message | None:
+        return next((m for m in reversed(self.messages) if m.role == "user"), None)
+
+    def take_last_answer(self) -> list[Message] | None:
+        """Remove the last answer so its prompt can be answered again (Regenerate).
+
+        Returns the answers to keep reachable on the new one (the removed
+        answer, if it got any text, after its own earlier answers), or None
+        when there is no prompt to answer.
+        """
+        if self.is_streaming or self.last_prompt() is None:
+            return None
+        earlier: list[Message] = []
+        while self.messages and self.messages[-1].role == "assistant":
+            earlier = _keep(self.messages.pop()) + earlier
+        return earlier
+
+    def edit_last_prompt(self, text: str) -> list[Message] | None:
+        """Replace the last prompt's text and drop the answer after it (kept as earlier)."""
+        prompt = self.last_prompt()
+        if prompt is None or self.is_streaming:
+            return None
+        earlier = self.take_last_answer() or []
+        prompt.content = text
+        return earlier
+
+
+def _keep(answer: Message) -> list[Message]:
+    """An answer being replaced, flattened with its own earlier answers, if worth keeping."""
+    kept = list(answer.earlier)
+    if answer.content or answer.reasoning:
+        kept.append(answer.model_copy(update={"earlier": []}))
+    return kept
+
 
 class Workspace(BaseModel):
     """Everything on the playground page."""
+
+    model_config = ConfigDict(extra="forbid")
 
     cards: list[Card] = Field(default_factory=lambda: [Card() for _ in range(DEFAULT_CARDS)])
     sync_input: bool = False
@@ -182,6 +240,22 @@ class Workspace(BaseModel):
         )
         index = self.cards.index(template) + 1 if template else len(self.cards)
         self.cards.insert(index, card)
+        return card
+
+    def clone_card(self, card_id: str, max_cards: int, *, model: str | None = None) -> Card | None:
+        """A new card right after ``card_id`` with its endpoint, model and settings.
+
+        The history starts empty; ``model`` replaces the model (to compare models).
+        None when at the cap or the card does not exist.
+        """
+        source = self.card(card_id)
+        if source is None or len(self.cards) >= max_cards:
+            return None
+        config = source.config.model_copy(deep=True)
+        if model is not None:
+            config.model = model
+        card = Card(config=config)
+        self.cards.insert(self.cards.index(source) + 1, card)
         return card
 
     def remove_card(self, card_id: str) -> bool:

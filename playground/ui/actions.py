@@ -25,15 +25,31 @@ def send_prompt(state: AppState, card_ids: list[str], prompt: object) -> None:
             _answer(state, card)
 
 
-def retry(state: AppState, card_id: str) -> None:
-    """Ask again for the card's last prompt, replacing the failed answer."""
+def regenerate(state: AppState, card_id: str) -> None:
+    """Answer the card's last prompt again.
+
+    The answer it replaces stays reachable under the new one ("Earlier
+    answers"), unless it failed without any text (then Retry just replaces it).
+    """
     card = state.workspace.card(card_id)
-    if card is None or card.is_streaming or not card.messages:
+    if card is None:
         return
-    if card.messages[-1].role == "assistant" and card.messages[-1].status == "error":
-        card.messages.pop()
-    if card.messages and card.messages[-1].role == "user":
-        _answer(state, card)
+    earlier = card.take_last_answer()
+    if earlier is not None:
+        _answer(state, card, earlier)
+
+
+def edit_and_resend(state: AppState, card_ids: list[str], text: object) -> None:
+    """Replace the last prompt of each card with ``text`` and answer it again."""
+    if not isinstance(text, str) or not text.strip():
+        return
+    for card_id in card_ids:
+        card = state.workspace.card(card_id)
+        if card is None:
+            continue
+        earlier = card.edit_last_prompt(text)
+        if earlier is not None:
+            _answer(state, card, earlier)
 
 
 def can_retry(card: Card) -> bool:
@@ -41,16 +57,27 @@ def can_retry(card: Card) -> bool:
     return last is not None and last.role == "assistant" and last.status == "error"
 
 
-def _answer(state: AppState, card: Card) -> None:
-    """Start streaming an answer to the card's history (which ends with a prompt)."""
+def can_regenerate(card: Card) -> bool:
+    last = card.messages[-1] if card.messages else None
+    return last is not None and last.role == "assistant" and not card.is_streaming
+
+
+def _answer(state: AppState, card: Card, earlier: list[Message] | None = None) -> None:
+    """Start streaming an answer to the card's history (which ends with a prompt).
+
+    ``earlier`` are answers this one replaces; they stay reachable on it.
+    """
+    earlier = earlier or []
     loaded, catalog = load_settings()
     sync_config_from_widgets(card)
     try:
         target = resolve_target(card.config, catalog, custom_token(card.id))
     except PlaygroundError as exc:
-        card.messages.append(Message(role="assistant", status="error", error=exc.message))
+        card.messages.append(
+            Message(role="assistant", status="error", error=exc.message, earlier=earlier)
+        )
         return
-    answer = Message(role="assistant", status="streaming")
+    answer = Message(role="assistant", status="streaming", earlier=earlier)
     card.messages.append(answer)
     state.jobs[card.id] = StreamJob(
         get_client(target.base_url, target.token, loaded.timeouts),

@@ -21,7 +21,7 @@ from playground.endpoints import EndpointCatalog
 from playground.errors import InvalidBaseURL
 from playground.ui.messages import follow, history
 from playground.ui.resources import load_settings, local_server, models_of
-from playground.ui.state import AppState, app_state, widget_key
+from playground.ui.state import AppState, app_state, custom_token, widget_key
 from playground.urls import normalize_base_url
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,38 @@ def _clear_history(state: AppState, card: Card) -> None:
 
 def _refresh_models(state: AppState) -> None:
     state.models_nonce += 1
+
+
+def _clone(state: AppState, card_id: str, compare: bool) -> None:
+    """Clone a card (same endpoint, model and settings); to compare, pick another model."""
+    loaded, catalog = load_settings()
+    source = state.workspace.card(card_id)
+    if source is None:
+        return
+    model = None
+    if compare:
+        model = _other_model(state, source, catalog)
+    clone = state.workspace.clone_card(card_id, loaded.limits.max_cards, model=model)
+    if clone is None:
+        return
+    if source.config.model == CUSTOM and (token := custom_token(card_id)):
+        # The clone talks to the same server: it gets the typed token too (this session only).
+        st.session_state[widget_key(clone.id, "token")] = token
+    if compare:
+        state.compare_hint.add(clone.id)
+
+
+def _other_model(state: AppState, card: Card, catalog: EndpointCatalog) -> str | None:
+    """A model of the card's endpoint that no card uses yet (else any other one)."""
+    endpoint = catalog.get(card.config.endpoint)
+    if endpoint is None or not endpoint.base_url:
+        return None
+    loaded, _ = load_settings()
+    listed = models_of(endpoint, loaded.timeouts, state.models_nonce).models
+    used = {c.config.model for c in state.workspace.cards if c.config.endpoint == endpoint.name}
+    unused = [m for m in listed if m not in used]
+    others = [m for m in listed if m != card.config.model]
+    return (unused or others or [None])[0]
 
 
 _NUMBERS: dict[str, tuple[str, float | None, float | None, float]] = {
@@ -142,7 +174,31 @@ def _settings_menu(state: AppState, card: Card) -> None:
 
 
 def _more_menu(state: AppState, card: Card) -> None:
+    loaded, _ = load_settings()
+    full = len(state.workspace.cards) >= loaded.limits.max_cards
+    at_cap = f" (at most {loaded.limits.max_cards} cards)" if full else ""
     with st.popover("More", icon=":material/more_vert:", key=widget_key(card.id, "more")):
+        st.button(
+            "Clone card",
+            key=widget_key(card.id, "clone"),
+            icon=":material/library_add:",
+            disabled=full,
+            width="stretch",
+            help="A new card with the same endpoint, model and settings, and an empty "
+            "history: compare one model under two settings." + at_cap,
+            on_click=_clone,
+            args=(state, card.id, False),
+        )
+        st.button(
+            "Compare with other models",
+            key=widget_key(card.id, "compare"),
+            icon=":material/compare_arrows:",
+            disabled=full,
+            width="stretch",
+            help="A new card with the same endpoint and settings, set to another model." + at_cap,
+            on_click=_clone,
+            args=(state, card.id, True),
+        )
         st.button(
             "Delete Chat History",
             key=widget_key(card.id, "clear"),
@@ -231,7 +287,16 @@ def _model_selector(state: AppState, card: Card, catalog: EndpointCatalog) -> No
     key = widget_key(card.id, "model")
     if st.session_state.get(key) not in options:
         st.session_state[key] = card.config.model if card.config.model in options else options[0]
-    card.config.model = st.selectbox("Model", options, key=key, help="Type to search.")
+    card.config.model = st.selectbox(
+        "Model",
+        options,
+        key=key,
+        help="Type to search.",
+        on_change=state.compare_hint.discard,
+        args=(card.id,),
+    )
+    if card.id in state.compare_hint:
+        st.caption(":material/compare_arrows: Comparing: choose the model for this card.")
     if problem:
         st.caption(f":material/warning: {problem}")
 
@@ -330,7 +395,7 @@ def _history(state: AppState, card: Card) -> None:
     older = len(card.messages) - HISTORY_WINDOW
     images = card.id in state.images_allowed
     if older <= 0:
-        history(card.messages, images)
+        history(card.messages, images, card.id)
         return
     if card.id in state.full_history:
         st.button(
@@ -341,7 +406,7 @@ def _history(state: AppState, card: Card) -> None:
             on_click=state.full_history.discard,
             args=(card.id,),
         )
-        history(card.messages, images)
+        history(card.messages, images, card.id)
         return
     st.button(
         f"Show {older} earlier messages",
@@ -351,7 +416,7 @@ def _history(state: AppState, card: Card) -> None:
         on_click=state.full_history.add,
         args=(card.id,),
     )
-    history(card.messages[older:], images)
+    history(card.messages[older:], images, card.id)
 
 
 def _follow_stream(state: AppState, card: Card) -> None:
@@ -362,7 +427,7 @@ def _follow_stream(state: AppState, card: Card) -> None:
     if job is None or job.message is not answer:
         # A streaming answer without a live job (its session was reset): keep the text.
         answer.status = "stopped"
-        history([answer], card.id in state.images_allowed)
+        history([answer], card.id in state.images_allowed, card.id)
         return
     with st.chat_message("assistant"):
-        follow(job, st.empty(), card.id in state.images_allowed)
+        follow(job, st.empty(), card.id in state.images_allowed, card.id)

@@ -17,28 +17,18 @@ _CURSOR = " ▌"
 
 
 def metrics_caption(metrics: Metrics | None) -> str | None:
-    if metrics is None:
-        return None
-    parts = []
-    if metrics.ttft_s is not None:
-        parts.append(f"first token {metrics.ttft_s:.2f} s")
-    if metrics.total_s is not None:
-        parts.append(f"total {metrics.total_s:.2f} s")
-    if metrics.output_tokens:
-        approx = "≈" if metrics.tokens_estimated else ""
-        parts.append(f"{approx}{metrics.output_tokens} tokens")
-    tps = metrics.tokens_per_second
-    if tps is not None:
-        parts.append(f"{tps:.1f} tok/s")
-    return " · ".join(parts) or None
+    return (metrics.summary() or None) if metrics is not None else None
 
 
 def _safe(text: str, images: bool) -> str:
     return text if images else block_images(text)
 
 
-def message_body(message: Message, images: bool = False) -> None:
+def message_body(message: Message, images: bool = False, key: str | None = None) -> None:
     """The inside of one chat bubble: text, then status, error and figures.
+
+    With a ``key`` (unique per card), a finished answer also gets its "Copy
+    answer" button and the answers a Regenerate replaced.
 
     Markdown renders without raw HTML; images are not loaded unless allowed.
     A thinking model's reasoning sits in a collapsed "Reasoning" expander above.
@@ -58,19 +48,54 @@ def message_body(message: Message, images: bool = False) -> None:
     if message.status == "error" and message.error:
         st.error(message.error, icon=":material/error:")
     caption = metrics_caption(message.metrics) if message.role == "assistant" else None
-    if caption:
-        st.caption(caption)
+    if key is None or message.role != "assistant":
+        if caption:
+            st.caption(caption)
+        return
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        if message.content:
+            _copy_button(message, key)
+        if caption:
+            st.caption(caption)
+    if message.earlier:
+        _earlier_answers(message, images)
 
 
-def history(messages: list[Message], images: bool = False) -> None:
+def _copy_button(message: Message, key: str) -> None:
+    with st.popover(
+        "",
+        icon=":material/content_copy:",
+        help="Copy answer",
+        type="tertiary",
+        key=f"{key}-copy-{message.id}",
+    ):
+        st.code(message.content, language="markdown", wrap_lines=True)
+        st.caption("The answer's Markdown: copy it with the button at the box's top right.")
+
+
+def _earlier_answers(message: Message, images: bool) -> None:
+    count = len(message.earlier)
+    label = "Earlier answer" if count == 1 else f"Earlier answers ({count})"
+    with st.expander(label, icon=":material/history:"):
+        for number, old in enumerate(message.earlier, start=1):
+            if count > 1:
+                st.caption(f"Answer {number} of {count + 1}")
+            message_body(old, images)
+            if number < count:
+                st.divider()
+
+
+def history(messages: list[Message], images: bool = False, key: str | None = None) -> None:
     for message in messages:
         if message.status == "streaming":
             continue
         with st.chat_message(message.role):
-            message_body(message, images)
+            message_body(message, images, key)
 
 
-def follow(job: StreamJob, placeholder: DeltaGenerator, images: bool = False) -> None:
+def follow(
+    job: StreamJob, placeholder: DeltaGenerator, images: bool = False, key: str | None = None
+) -> None:
     """Draw ``job``'s answer into ``placeholder`` as it streams, then the final message.
 
     Finished blocks are drawn once and only the short tail is redrawn, at most
@@ -125,7 +150,7 @@ def follow(job: StreamJob, placeholder: DeltaGenerator, images: bool = False) ->
         if spare > 0:
             time.sleep(spare)
     with placeholder.container():
-        message_body(job.message, images)
+        message_body(job.message, images, key)
 
 
 class _Reasoning:

@@ -7,11 +7,19 @@ import time
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from playground.chat import Card
-from playground.ui.actions import can_retry, retry, send_prompt
+from playground.chat import Card, Message
+from playground.ui.actions import (
+    can_regenerate,
+    can_retry,
+    edit_and_resend,
+    regenerate,
+    send_prompt,
+)
 from playground.ui.card import card_view
+from playground.ui.links import apply_link, notices, share_link
 from playground.ui.resources import load_settings
 from playground.ui.state import AppState, app_state, widget_key
+from playground.ui.workspace_io import export_buttons, import_control
 
 FIRST_RUN_HELP = """\
 **No endpoint is configured yet.** Add one in any of three ways:
@@ -40,6 +48,11 @@ def _sidebar(state: AppState) -> None:
         ws.cards_per_row = st.slider(
             "Cards per row", min_value=1, max_value=4, value=ws.cards_per_row, key="cards_per_row"
         )
+        st.divider()
+        st.caption("Workspace")
+        share_link(state)
+        export_buttons(state)
+        import_control(state)
 
 
 def _add_card(state: AppState, max_cards: int) -> None:
@@ -83,28 +96,66 @@ def _card_controls(state: AppState, card: Card, slot: DeltaGenerator) -> bool:
             help="Stop this answer; the partial text is kept.",
         )
         return True
-    if not state.workspace.sync_input or can_retry(card):
-        with slot.container():
-            if can_retry(card):
-                st.button(
-                    "Retry",
-                    key=widget_key(card.id, "retry"),
-                    icon=":material/refresh:",
-                    on_click=retry,
-                    args=(state, card.id),
-                    help="Ask again for the last prompt, replacing the failed answer.",
-                )
-            if not state.workspace.sync_input:
-                st.chat_input(
-                    "Message this card",
-                    key=widget_key(card.id, "input"),
-                    on_submit=_on_card_submit,
-                    args=(card.id,),
-                    submit_mode="disable",
-                )
-    else:
-        slot.empty()
+    sync = state.workspace.sync_input
+    with slot.container():
+        prompt = card.last_prompt()
+        if can_regenerate(card) or (prompt is not None and not sync):
+            with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+                if can_regenerate(card):
+                    _regenerate_button(state, card)
+                if prompt is not None and not sync:
+                    _edit_prompt(state, [card.id], prompt, widget_key(card.id, "edit"))
+        if not sync:
+            st.chat_input(
+                "Message this card",
+                key=widget_key(card.id, "input"),
+                on_submit=_on_card_submit,
+                args=(card.id,),
+                submit_mode="disable",
+            )
     return False
+
+
+def _regenerate_button(state: AppState, card: Card) -> None:
+    failed = can_retry(card)
+    st.button(
+        "Retry" if failed else "Regenerate",
+        key=widget_key(card.id, "retry"),
+        icon=":material/refresh:",
+        type="tertiary",
+        on_click=regenerate,
+        args=(state, card.id),
+        help="Ask again for the last prompt, replacing the failed answer."
+        if failed
+        else 'Answer the last prompt again; this answer stays under "Earlier answers".',
+    )
+
+
+def _edit_prompt(state: AppState, card_ids: list[str], prompt: Message, key: str) -> None:
+    """A popover to edit the last prompt and send it again (to ``card_ids``)."""
+    text_key = f"{key}-{prompt.id}"  # a new prompt gets a fresh, prefilled field
+    many = len(card_ids) > 1
+    with st.popover(
+        "Edit last prompt" if many else "Edit",
+        icon=":material/edit:",
+        type="tertiary",
+        key=key,
+        help="Edit the last prompt and send it again"
+        + (" to every card." if many else "; the answer it replaces is kept."),
+    ):
+        st.text_area("Last prompt", value=prompt.content, key=text_key, height=120)
+        st.button(
+            "Resend to every card" if many else "Resend",
+            key=f"{key}-resend",
+            type="primary",
+            icon=":material/send:",
+            on_click=_resend,
+            args=(card_ids, text_key),
+        )
+
+
+def _resend(card_ids: list[str], text_key: str) -> None:
+    edit_and_resend(app_state(), card_ids, st.session_state.get(text_key))
 
 
 def _on_card_submit(card_id: str) -> None:
@@ -160,6 +211,31 @@ def _config_problems(problems: tuple[str, ...]) -> None:
         st.caption("Valid entries are in use. See the Endpoints page for details.")
 
 
+def _sync_actions(state: AppState) -> None:
+    """With Sync Input on: edit the last prompt of every card, or regenerate every answer."""
+    cards = [c for c in state.workspace.cards if not c.is_streaming]
+    prompted = [(c, p) for c in cards if (p := c.last_prompt()) is not None]
+    if not prompted:
+        return
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        _edit_prompt(state, [c.id for c, _ in prompted], prompted[0][1], "sync-edit")
+        st.button(
+            "Regenerate all",
+            key="regenerate_all",
+            icon=":material/refresh:",
+            type="tertiary",
+            on_click=_regenerate_all,
+            args=(state,),
+            help="Answer the last prompt again in every card; earlier answers are kept.",
+        )
+
+
+def _regenerate_all(state: AppState) -> None:
+    for card in state.workspace.cards:
+        if can_regenerate(card):
+            regenerate(state, card.id)
+
+
 def _on_sync_submit() -> None:
     state = app_state()
     prompt = st.session_state.get("sync_prompt")
@@ -169,8 +245,10 @@ def _on_sync_submit() -> None:
 def render() -> None:
     state = app_state()
     loaded, catalog = load_settings()
+    apply_link(state)
     _sidebar(state)
     status = _top_bar(state, loaded.limits.max_cards)
+    notices(state)
     _config_problems(catalog.problems)
     if not any(not e.embedded for e in catalog.endpoints):
         if catalog.endpoints:  # only the embedded model
@@ -195,6 +273,7 @@ def render() -> None:
                 if _card_controls(state, card, controls[card.id]):
                     stopping.add(card.id)
     if ws.sync_input:
+        _sync_actions(state)
         st.chat_input(
             "Send to every card",
             key="sync_prompt",

@@ -28,6 +28,13 @@ class AppState:
     # cards showing every message, and cards that load images in answers
     full_history: set[str] = field(default_factory=set)
     images_allowed: set[str] = field(default_factory=set)
+    # cards made by "Compare with other models" that still invite a model choice
+    compare_hint: set[str] = field(default_factory=set)
+    link_applied: bool = False  # the URL's ?card=... was read (once a session)
+    notices: list[str] = field(default_factory=list)  # about a link or an import
+    import_nonce: int = 0  # a new key empties the Import uploader
+    import_error: str | None = None
+    pending_import: tuple[str, Workspace] | None = None  # checked, awaiting "Replace"
 
     def cancel(self, card_id: str) -> None:
         job = self.jobs.get(card_id)

@@ -70,7 +70,7 @@ def test_journey_against_test_server(
     pg.widget(first, "stop").locator("button:visible").click()
     expect(pg.history(first)).to_contain_text("Stopped", timeout=10_000)
     stopped_text = pg.history(first).inner_text()
-    assert "turn 1: tell me a story" in stopped_text
+    assert "[fake-small] turn 1:" in stopped_text  # Stop can land before the prompt is echoed
     assert "w299" not in stopped_text
     before = pg.history(second).inner_text()
     page.wait_for_timeout(800)

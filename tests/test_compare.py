@@ -1,0 +1,158 @@
+"""Comparison tools: clone and compare cards, regenerate, edit and resend, copy (issue 6)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from playground.chat import Card, Message
+from tests.apptest import assert_cards_drawn, cards, key, new_app, send_synced, send_to_card
+from tests.conftest import endpoints_toml, scenario_name
+from tests.fake_openai import FakeOpenAIServer
+
+Config = Callable[..., Path]
+MakeScenario = Callable[..., str]
+
+
+def test_take_last_answer_keeps_earlier_answers_flat() -> None:
+    card = Card(
+        messages=[
+            Message(role="user", content="q"),
+            Message(
+                role="assistant", content="a2", earlier=[Message(role="assistant", content="a1")]
+            ),
+        ]
+    )
+    earlier = card.take_last_answer()
+    assert earlier is not None and [m.content for m in earlier] == ["a1", "a2"]
+    assert all(m.earlier == [] for m in earlier)
+    assert [m.content for m in card.messages] == ["q"]
+    # A failed answer without text is not worth keeping.
+    card.messages.append(Message(role="assistant", status="error", error="boom"))
+    assert card.take_last_answer() == []
+    assert Card().take_last_answer() is None
+
+
+def test_clone_card_copies_endpoint_model_and_settings(
+    write_config: Config, scenario: MakeScenario
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario(models=["m1", "m2", "m3"])))
+    at = new_app()
+    first = cards(at)[0]
+    at.selectbox(key=key(first, "model")).set_value("m2").run()
+    at.number_input(key=key(first, "temperature")).set_value(0.2).run()
+    send_to_card(at, first, "hello")
+    at.button(key=key(first, "clone")).click().run()
+    first, clone, _ = cards(at)
+    assert clone.config.endpoint == "Alpha" and clone.config.model == "m2"
+    assert clone.config.settings.temperature == 0.2
+    assert clone.messages == [] and clone.id != first.id
+    assert at.selectbox(key=key(clone, "model")).value == "m2"
+    assert at.number_input(key=key(clone, "temperature")).value == 0.2
+    # The clone's settings are its own.
+    at.number_input(key=key(clone, "temperature")).set_value(1.5).run()
+    assert cards(at)[0].config.settings.temperature == 0.2
+    assert_cards_drawn(at)
+
+
+def test_compare_with_other_models_picks_an_unused_model(
+    write_config: Config, scenario: MakeScenario
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario(models=["m1", "m2", "m3"])))
+    at = new_app()
+    first = cards(at)[0]  # both cards start on m1
+    at.text_area(key=key(first, "system")).set_value("Be brief.").run()
+    at.button(key=key(first, "compare")).click().run()
+    compared = cards(at)[1]
+    assert compared.config.model == "m2" and compared.config.endpoint == "Alpha"
+    assert compared.config.settings.system_prompt == "Be brief."
+    assert any("choose the model" in c.value for c in at.caption)
+    at.selectbox(key=key(compared, "model")).set_value("m3").run()
+    assert not any("choose the model" in c.value for c in at.caption)
+
+
+def test_clone_and_compare_are_disabled_at_the_cap(
+    write_config: Config, scenario: MakeScenario
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()) + "\n[limits]\nmax_cards = 2\n")
+    at = new_app()
+    first = cards(at)[0]
+    assert at.button(key=key(first, "clone")).disabled
+    assert at.button(key=key(first, "compare")).disabled
+
+
+def test_regenerate_replaces_the_answer_and_keeps_the_earlier_one(
+    write_config: Config, scenario: MakeScenario, server: FakeOpenAIServer
+) -> None:
+    url = scenario()
+    write_config(endpoints_toml(Alpha=url))
+    at = new_app()
+    first = cards(at)[0]
+    send_to_card(at, first, "tell me")
+    old = first.messages[-1]
+    assert at.button(key=key(first, "retry")).label == "Regenerate"
+    at.button(key=key(first, "retry")).click().run()
+    first = cards(at)[0]
+    assert [m.role for m in first.messages] == ["user", "assistant"]
+    answer = first.messages[-1]
+    assert answer.status == "done" and answer.id != old.id
+    assert [m.id for m in answer.earlier] == [old.id]
+    # The same history was sent again.
+    requests = server.chat_requests(scenario_name(url))
+    assert requests[-1].body is not None and requests[-2].body is not None
+    assert requests[-1].body["messages"] == requests[-2].body["messages"]
+    assert any(e.label == "Earlier answer" for e in at.expander)
+    # Twice: both earlier answers stay reachable, oldest first.
+    at.button(key=key(first, "retry")).click().run()
+    assert [m.id for m in cards(at)[0].messages[-1].earlier] == [old.id, answer.id]
+    assert any(e.label == "Earlier answers (2)" for e in at.expander)
+
+
+def test_edit_last_prompt_and_resend_in_one_card(
+    write_config: Config, scenario: MakeScenario
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()))
+    at = new_app()
+    first, second = cards(at)
+    send_to_card(at, first, "first question")
+    send_to_card(at, second, "untouched")
+    prompt = first.last_prompt()
+    assert prompt is not None
+    field = at.text_area(key=f"{key(first, 'edit')}-{prompt.id}")
+    assert field.value == "first question"
+    field.set_value("better question").run()
+    at.button(key=f"{key(first, 'edit')}-resend").click().run()
+    first, second = cards(at)
+    assert [m.content for m in first.messages] == [
+        "better question",
+        "[fake-small] turn 1: better question",
+    ]
+    assert first.messages[-1].earlier[0].content == "[fake-small] turn 1: first question"
+    assert [m.content for m in second.messages] == ["untouched", "[fake-small] turn 1: untouched"]
+    assert_cards_drawn(at)
+
+
+def test_edit_with_sync_input_resends_to_every_card(
+    write_config: Config, scenario: MakeScenario
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()))
+    at = new_app()
+    send_synced(at, "hi all")
+    prompt = cards(at)[0].last_prompt()
+    assert prompt is not None
+    at.text_area(key=f"sync-edit-{prompt.id}").set_value("hello all").run()
+    at.button(key="sync-edit-resend").click().run()
+    for card in cards(at):
+        assert [m.content for m in card.messages] == ["hello all", "[fake-small] turn 1: hello all"]
+    at.button(key="regenerate_all").click().run()
+    assert all(len(c.messages[-1].earlier) == 2 for c in cards(at))
+
+
+def test_copy_answer_offers_the_exact_markdown(
+    write_config: Config, scenario: MakeScenario
+) -> None:
+    reply = "Use **bold** and `code`:\n\n```python\nprint('hi')\n```"
+    write_config(endpoints_toml(Alpha=scenario(reply=reply)))
+    at = new_app()
+    send_to_card(at, cards(at)[0], "show me")
+    assert [c.value for c in at.code if c.language == "markdown"] == [reply]

@@ -1,0 +1,92 @@
+"""Links that open the playground with given cards (issue 6)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground.chat import Card, CardConfig
+from playground.deeplinks import CardLink, link_query, parse_card
+from tests.apptest import APP, cards, state
+from tests.conftest import endpoints_toml
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param("Alpha:m1", CardLink("Alpha", "m1"), id="plain"),
+        pytest.param("Alpha", CardLink("Alpha", None), id="no-model"),
+        pytest.param("Ollama:llama3:8b", CardLink("Ollama", "llama3:8b"), id="colon-in-model"),
+        pytest.param("gpu:3:m1", CardLink("gpu:3", "m1"), id="colon-in-endpoint"),
+        pytest.param("Nowhere:m", CardLink("Nowhere", "m"), id="unknown"),
+    ],
+)
+def test_parse_card(value: str, expected: CardLink) -> None:
+    assert parse_card(value, ["Alpha", "Ollama", "gpu", "gpu:3"]) == expected
+
+
+def test_link_query_leaves_out_custom_cards() -> None:
+    cards_ = [
+        Card(config=CardConfig(endpoint="A b", model="m:1")),
+        Card(config=CardConfig(endpoint="A b", model="Custom")),
+    ]
+    assert link_query(cards_, sync=True) == "card=A+b%3Am%3A1&sync=1"
+
+
+def open_link(query: dict[str, str | list[str]]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def link_notices(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if "link" in w.value]
+
+
+def test_link_opens_the_given_cards_with_sync(
+    write_config: Callable[..., Path], scenario: Callable[..., str]
+) -> None:
+    write_config(
+        endpoints_toml(Alpha=scenario(models=["m1", "m2"]), Beta=scenario(models=["b1", "b2"]))
+    )
+    at = open_link({"card": ["Beta:b2", "Alpha:m2", "Alpha"], "sync": "1"})
+    assert [(c.config.endpoint, c.config.model) for c in cards(at)] == [
+        ("Beta", "b2"),
+        ("Alpha", "m2"),
+        ("Alpha", "m1"),
+    ]
+    assert state(at).workspace.sync_input
+    assert at.toggle(key="sync_input_toggle").value is True
+    assert not link_notices(at)
+
+
+def test_unknown_endpoint_or_model_falls_back_with_a_message(
+    write_config: Callable[..., Path], scenario: Callable[..., str]
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario(models=["m1", "m2"])))
+    at = open_link({"card": ["Nowhere:m1", "Alpha:ghost"]})
+    assert [(c.config.endpoint, c.config.model) for c in cards(at)] == [
+        ("Alpha", "m1"),
+        ("Alpha", "m1"),
+    ]
+    text = " ".join(link_notices(at))
+    assert "'Nowhere' is not configured here" in text
+    assert "does not offer the link's model 'ghost'" in text
+    at.button(key="dismiss_notices").click().run()
+    assert not link_notices(at)
+
+
+def test_tokens_are_never_read_from_a_link(
+    write_config: Callable[..., Path], scenario: Callable[..., str]
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()))
+    at = open_link({"card": "Alpha:fake-small", "token": "sk-canary-link"})
+    assert "token" not in at.query_params
+    assert any("never carry tokens" in n for n in link_notices(at))
+    assert "sk-canary-link" not in repr(state(at).workspace.model_dump())
