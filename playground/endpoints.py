@@ -26,6 +26,11 @@ class Endpoint:
     # Known model IDs: no discovery request. The embedded llama.cpp server serves
     # one request at a time, so GET /models would wait behind a running answer.
     static_models: tuple[str, ...] = ()
+    title: str | None = None  # how to show it when ``name`` is an id (Backend.AI)
+
+    @property
+    def label(self) -> str:
+        return self.title or self.name
 
     @property
     def token_value(self) -> str | None:
@@ -40,6 +45,12 @@ class EndpointCatalog:
     @property
     def names(self) -> list[str]:
         return [e.name for e in self.endpoints]
+
+    def with_endpoint(self, endpoint: Endpoint | None) -> EndpointCatalog:
+        """This catalog plus one more endpoint (a Backend.AI one a card chose)."""
+        if endpoint is None or self.get(endpoint.name) is not None:
+            return self
+        return EndpointCatalog((*self.endpoints, endpoint), self.problems)
 
     def get(self, name: str | None) -> Endpoint | None:
         for endpoint in self.endpoints:

@@ -104,8 +104,13 @@ def import_json(
     endpoints: Collection[str],
     max_cards: int,
     max_bytes: int = MAX_IMPORT_BYTES,
+    remote_prefix: str | None = None,
 ) -> Workspace:
-    """Read a JSON export; raise ``ImportProblem`` if it cannot be used here."""
+    """Read a JSON export; raise ``ImportProblem`` if it cannot be used here.
+
+    Endpoint values starting with ``remote_prefix`` (Backend.AI endpoints, when a
+    cluster is configured) are accepted without being in ``endpoints``.
+    """
     if len(data) > max_bytes:
         raise ImportProblem(
             f"The file is too large to import ({len(data) / 1e6:.1f} MB; "
@@ -152,7 +157,13 @@ def import_json(
     if len(set(ids)) != len(ids):
         raise ImportProblem("The file has two cards with the same id.")
     unknown = sorted(
-        {c.config.endpoint for c in workspace.cards if c.config.endpoint} - set(endpoints)
+        {
+            name
+            for c in workspace.cards
+            if (name := c.config.endpoint)
+            and not (remote_prefix and name.startswith(remote_prefix))
+        }
+        - set(endpoints)
     )
     if unknown:
         names = ", ".join(f"'{name}'" for name in unknown)

@@ -36,12 +36,12 @@ def resolve_target(
         if endpoint is None:
             raise IncompleteCard("Choose an endpoint for this card first.")
         if not endpoint.base_url:
-            raise IncompleteCard(f"'{endpoint.name}' is not ready yet; wait until it has started.")
+            raise IncompleteCard(f"'{endpoint.label}' is not ready yet; wait until it has started.")
         return Target(
             endpoint.base_url,
             config.model,
             endpoint.token_value,
-            endpoint.name,
+            endpoint.label,
             endpoint.max_tokens,
         )
     if config.model is None and endpoint is not None:

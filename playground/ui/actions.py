@@ -6,6 +6,7 @@ from playground.chat import Card, Message
 from playground.errors import PlaygroundError
 from playground.streaming import StreamJob
 from playground.targets import resolve_target
+from playground.ui import backendai
 from playground.ui.resources import endpoint_gates, get_client, load_settings
 from playground.ui.state import AppState, custom_token, sync_config_from_widgets
 
@@ -70,6 +71,8 @@ def _answer(state: AppState, card: Card, earlier: list[Message] | None = None) -
     earlier = earlier or []
     loaded, catalog = load_settings()
     sync_config_from_widgets(card)
+    if backendai.is_backendai(card.config.endpoint):
+        catalog = catalog.with_endpoint(backendai.resolve(state, card)[0])
     try:
         target = resolve_target(card.config, catalog, custom_token(card.id))
     except PlaygroundError as exc:

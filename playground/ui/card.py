@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from playground.chat import CUSTOM, Card, Settings
 from playground.endpoints import EndpointCatalog
 from playground.errors import InvalidBaseURL
+from playground.ui import backendai
 from playground.ui.messages import follow, history
 from playground.ui.resources import load_settings, local_server, models_of
 from playground.ui.state import AppState, app_state, custom_token, widget_key
@@ -229,17 +230,42 @@ def _more_menu(state: AppState, card: Card) -> None:
         )
 
 
-def _endpoint_selector(card: Card, catalog: EndpointCatalog) -> None:
+def _endpoint_selector(state: AppState, card: Card, catalog: EndpointCatalog) -> None:
+    """Configured endpoints, then Backend.AI ones matching the card's search."""
     names = catalog.names
-    if not names:
+    remote, labels = backendai.endpoint_options(state, card)
+    options = names + remote
+    if not options:
         card.config.endpoint = None
+        backendai.search_field(state, card)
         return
     key = widget_key(card.id, "endpoint")
-    if st.session_state.get(key) not in names:
-        st.session_state[key] = card.config.endpoint if card.config.endpoint in names else names[0]
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = (
+            card.config.endpoint
+            if card.config.endpoint in options
+            else _default_endpoint(state, catalog, remote)
+        )
     card.config.endpoint = st.selectbox(
-        "Endpoint", names, key=key, help="Type to search the configured endpoints."
+        "Endpoint",
+        options,
+        key=key,
+        format_func=lambda value: labels.get(value, value),
+        help="Type to search the listed endpoints."
+        + (" Search Backend.AI below for more." if remote else ""),
     )
+    backendai.search_field(state, card)
+
+
+def _default_endpoint(state: AppState, catalog: EndpointCatalog, remote: list[str]) -> str:
+    """A configured endpoint first; else a healthy Backend.AI one; else the embedded model."""
+    configured = [e.name for e in catalog.endpoints if not e.embedded]
+    if configured:
+        return configured[0]
+    healthy = backendai.default_endpoint(state, remote)
+    if healthy is not None:
+        return healthy
+    return (catalog.names or remote)[0]
 
 
 def _start_local_model(catalog: EndpointCatalog, name: str | None) -> EndpointCatalog:
@@ -272,11 +298,17 @@ def _start_local_model(catalog: EndpointCatalog, name: str | None) -> EndpointCa
 def _model_selector(state: AppState, card: Card, catalog: EndpointCatalog) -> None:
     loaded, _ = load_settings()
     catalog = _start_local_model(catalog, card.config.endpoint)
+    problem = None
+    if backendai.is_backendai(card.config.endpoint):
+        remote, problem = backendai.resolve(state, card)
+        if remote is not None and remote.base_url:
+            backendai.token_selector(state, card)
+            remote, problem = backendai.resolve(state, card)  # now with the chosen token
+        catalog = catalog.with_endpoint(remote)
     endpoint = catalog.get(card.config.endpoint)
     options = [CUSTOM]
-    problem = None
     if endpoint is not None and not endpoint.base_url:
-        problem = f"'{endpoint.name}' is not available."
+        problem = problem or f"'{endpoint.label}' is not available."
     elif endpoint is not None:
         listed = models_of(endpoint, loaded.timeouts, state.models_nonce)
         options = [*listed.models, CUSTOM]
@@ -284,21 +316,34 @@ def _model_selector(state: AppState, card: Card, catalog: EndpointCatalog) -> No
             problem = f"{listed.error} Using Custom instead."
         elif not listed.models:
             problem = "This endpoint lists no models; enter a Model ID in Custom."
+        # else: keep a Backend.AI health warning, if any
     key = widget_key(card.id, "model")
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = card.config.model if card.config.model in options else options[0]
+    current = st.session_state.get(key)
+    # Custom may be only a fallback while the list failed: once it loads, pick a model.
+    fell_back = current == CUSTOM and card.id in state.fallback_custom and len(options) > 1
+    if current not in options or fell_back:
+        wanted = state.fallback_custom.pop(card.id, None) if fell_back else card.config.model
+        st.session_state[key] = wanted if wanted in options else options[0]
+        if st.session_state[key] == CUSTOM and wanted != CUSTOM and problem:
+            state.fallback_custom[card.id] = wanted
     card.config.model = st.selectbox(
         "Model",
         options,
         key=key,
         help="Type to search.",
-        on_change=state.compare_hint.discard,
-        args=(card.id,),
+        on_change=_model_chosen,
+        args=(state, card.id),
     )
     if card.id in state.compare_hint:
         st.caption(":material/compare_arrows: Comparing: choose the model for this card.")
     if problem:
         st.caption(f":material/warning: {problem}")
+
+
+def _model_chosen(state: AppState, card_id: str) -> None:
+    """A person chose the model: no more hints or automatic changes for this card."""
+    state.compare_hint.discard(card_id)
+    state.fallback_custom.pop(card_id, None)
 
 
 def _custom_fields(card: Card, catalog: EndpointCatalog) -> None:
@@ -374,7 +419,7 @@ def _card_body(state: AppState, card: Card) -> None:
             _settings_menu(state, card)
             _more_menu(state, card)
             _remove_control(state, card)
-        _endpoint_selector(card, catalog)
+        _endpoint_selector(state, card, catalog)
         _model_selector(state, card, catalog)
         if card.config.model == CUSTOM:
             _custom_fields(card, catalog)

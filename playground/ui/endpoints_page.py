@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.discovery import ModelList
+from playground.ui import backendai
 from playground.ui.resources import load_settings, models_of
 from playground.ui.state import app_state
 
@@ -23,6 +24,7 @@ def render() -> None:
             + "\n".join(f"- {p}" for p in catalog.problems),
             icon=":material/warning:",
         )
+    _backendai(state.backendai_nonce)
     if not catalog.endpoints:
         st.info("No endpoints are configured. See the Playground page for how to add one.")
         return
@@ -45,3 +47,20 @@ def render() -> None:
             }
         )
     st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def _backendai(nonce: int) -> None:
+    """The Backend.AI cluster, when one is configured: reachable, and how many endpoints."""
+    cfg = load_settings()[0].backendai
+    if cfg is None:
+        return
+    found = backendai.search("", nonce)
+    where = f"`{cfg.endpoint}` with access key `{cfg.access_key}`"
+    if found.error:
+        st.warning(f"**Backend.AI** at {where}: {found.error}", icon=":material/cloud_off:")
+    elif found.page is not None:
+        st.success(
+            f"**Backend.AI** at {where}: {found.page.total_count} model-service endpoints. "
+            "Search them from a card's Endpoint selector.",
+            icon=":material/cloud_done:",
+        )

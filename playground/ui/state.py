@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import streamlit as st
+from pydantic import SecretStr
 
+from playground.backendai import ServiceEndpoint
 from playground.chat import Card, Workspace
 from playground.streaming import StreamJob
 
@@ -30,11 +32,19 @@ class AppState:
     images_allowed: set[str] = field(default_factory=set)
     # cards made by "Compare with other models" that still invite a model choice
     compare_hint: set[str] = field(default_factory=set)
+    # cards set to Custom only because their model list failed, and the model they
+    # wanted: they go back to a model when the list loads
+    fallback_custom: dict[str, str | None] = field(default_factory=dict)
     link_applied: bool = False  # the URL's ?card=... was read (once a session)
     notices: list[str] = field(default_factory=list)  # about a link or an import
     import_nonce: int = 0  # a new key empties the Import uploader
     import_error: str | None = None
     pending_import: tuple[str, Workspace] | None = None  # checked, awaiting "Replace"
+    # Backend.AI: endpoints seen in searches, each card's chosen token (this session only)
+    backendai_nonce: int = 0
+    backendai_seen: dict[str, ServiceEndpoint] = field(default_factory=dict)
+    backendai_tokens: dict[str, SecretStr] = field(default_factory=dict)
+    backendai_messages: dict[str, str] = field(default_factory=dict)
 
     def cancel(self, card_id: str) -> None:
         job = self.jobs.get(card_id)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from playground.chat import Workspace
 from playground.export import ImportProblem, export_json, export_markdown, import_json
+from playground.ui import backendai
 from playground.ui.resources import load_settings
 from playground.ui.state import AppState, app_state
 
@@ -79,6 +80,7 @@ def _check_upload() -> None:
             endpoints=catalog.names,
             max_cards=loaded.limits.max_cards,
             max_bytes=MAX_UPLOAD_MB * 1024 * 1024,
+            remote_prefix=backendai.PREFIX if loaded.backendai is not None else None,
         )
     except ImportProblem as exc:
         state.import_error = f"'{name}' was not imported. {exc.message}"
@@ -113,4 +115,5 @@ def replace_workspace(state: AppState, workspace: Workspace) -> None:
         st.session_state.pop(key, None)
     state.full_history.clear()
     state.compare_hint.clear()
+    state.fallback_custom.clear()
     state.workspace = workspace
