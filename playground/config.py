@@ -25,6 +25,7 @@ from pydantic import (
 
 from playground.backendai.settings import BackendAIConfig
 from playground.errors import InvalidBaseURL
+from playground.store.config import StoreConfig
 from playground.urls import normalize_base_url
 
 DEFAULT_CONFIG_FILE = "playground.toml"
@@ -92,6 +93,7 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "timeouts": Timeouts,
     "limits": Limits,
     "local_model": LocalModel,
+    "store": StoreConfig,
     "backendai": BackendAIConfig,
 }
 
@@ -112,6 +114,7 @@ class LoadedConfig:
     timeouts: Timeouts = field(default_factory=Timeouts)
     limits: Limits = field(default_factory=Limits)
     local_model: LocalModel = field(default_factory=LocalModel)
+    store: StoreConfig = field(default_factory=StoreConfig)
     backendai: BackendAIConfig | None = None
     errors: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)

@@ -1,0 +1,155 @@
+"""Saving workspaces: the store's write rate, a big workspace's size, and whether saving
+slows streaming.
+
+1. Saves per second of a workspace of 4 cards x 100 messages into SQLite (each save
+   a real change and a compare-and-swap on the revision), and that workspace's size.
+2. Tokens per second of a ``StreamJob`` streaming into that workspace from the local
+   test server (in its own process), with an ``AutoSaver`` saving it while it streams
+   against without one; alternating rounds, medians. At the default interval (2 s)
+   and at 0.1 s (20 times as many saves), with the server paced at 5,000 tokens/s and
+   unpaced (as fast as it can, so any time the saver takes from the stream shows).
+Usage: ``python benchmarks/store.py``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from common import fake_server_process, machine
+
+from playground.chat import Card, Message, Metrics, Workspace
+from playground.clients import make_client
+from playground.config import Timeouts
+from playground.store import AutoSaver, StoreConfig, WorkspaceStore
+from playground.streaming import StreamJob
+
+SECONDS = 2.0  # each paced answer lasts about this long
+ROUNDS = 5
+PROSE = (
+    "Streaming keeps the partial answer in the message as it arrives, so a stop or a "
+    "rerun never loses text. "
+)
+
+
+def big_workspace(cards: int = 4, messages: int = 100) -> Workspace:
+    """Cards of alternating prompts (~200 chars) and answers (~1,500 chars) with figures."""
+    ws = Workspace(cards=[Card() for _ in range(cards)])
+    for card in ws.cards:
+        for i in range(messages // 2):
+            card.messages.append(Message(role="user", content=f"Question {i}: " + PROSE * 2))
+            card.messages.append(
+                Message(
+                    role="assistant",
+                    content=f"Answer {i}. " + PROSE * 14,
+                    metrics=Metrics(ttft_s=0.12, last_token_s=3.4, total_s=3.5, output_tokens=320),
+                )
+            )
+    return ws
+
+
+def write_rate(seconds: float = 3.0) -> tuple[float, int]:
+    """(saves per second, workspace bytes) on a SQLite file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        store = WorkspaceStore.from_config(StoreConfig(data_dir=tmp))
+        ws = big_workspace()
+        size = len(ws.model_dump_json().encode())
+        workspace_id = store.create(ws)
+        revision, saves = 1, 0
+        target = ws.cards[0].messages[-1]
+        start = time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            target.content += "x"
+            revision = store.save(workspace_id, ws, revision).revision
+            saves += 1
+        elapsed = time.perf_counter() - start
+        store.close()
+    return saves / elapsed, size
+
+
+def stream_once(url: str, store: WorkspaceStore | None, interval: float) -> tuple[float, int]:
+    """(tokens/s of one answer, saves made while it streamed)."""
+    ws = big_workspace()
+    card = ws.cards[0]
+    card.messages.append(Message(role="user", content="go"))
+    answer = Message(role="assistant", status="streaming")
+    card.messages.append(answer)
+    saver = AutoSaver(store, lambda: ws, interval=interval) if store is not None else None
+    job = StreamJob(
+        make_client(url, None, Timeouts(), max_retries=0),
+        model="fake-small",
+        history=[{"role": "user", "content": "go"}],
+        target=answer,
+        token=None,
+    ).start()
+    if saver is not None:
+        saver.mark_dirty()  # what the UI does when it sends the prompt
+    job.join(60)
+    saves = 0
+    if saver is not None:
+        saver.stop()
+        saves = saver.saves
+    assert answer.status == "done" and answer.metrics is not None, answer.error
+    tps = answer.metrics.tokens_per_second
+    assert tps is not None
+    return tps, saves
+
+
+def streaming_ratio(rate: float, interval: float) -> tuple[float, float, float, float]:
+    """(tok/s without saving, with saving, ratio, saves per answer); medians."""
+    tokens = int((rate or 10_000) * SECONDS)
+    with fake_server_process(tokens, rate) as urls, tempfile.TemporaryDirectory() as tmp:
+        url = urls["fast"]
+        store = WorkspaceStore(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+        stream_once(url, None, interval)  # warm-up
+        stream_once(url, store, interval)
+        off, on, saves = [], [], []
+        for _ in range(ROUNDS):
+            off.append(stream_once(url, None, interval)[0])
+            tps, n = stream_once(url, store, interval)
+            on.append(tps)
+            saves.append(n)
+        store.close()
+    off_m, on_m = statistics.median(off), statistics.median(on)
+    return off_m, on_m, on_m / off_m, statistics.median(saves)
+
+
+def main() -> list[tuple[str, str, str]]:
+    rows = []
+    print(f"# saving workspaces ({machine()})")
+    rate, size = write_rate()
+    print("| figure | value |")
+    print("|---|---|")
+    print(f"| SQLite saves/s, 4 cards x 100 messages | {rate:.0f} |")
+    print(f"| that workspace's size | {size:,} bytes |")
+    rows.append(("SQLite saves/s of a 4 x 100-message workspace", f"{rate:.0f}", "report"))
+    rows.append(("size of a 4 x 100-message workspace", f"{size:,} bytes", "report"))
+    print()
+    print(
+        "| server rate | autosave interval | tok/s saving off | tok/s saving on "
+        "| ratio | saves per answer | target |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    default = StoreConfig().autosave_interval
+    for server_rate in (5000.0, 0.0):
+        for interval in (default, 0.1):
+            off, on, ratio, saves = streaming_ratio(server_rate, interval)
+            label = f"{server_rate:.0f} tok/s" if server_rate else "unpaced"
+            print(
+                f"| {label} | {interval:g} s | {off:.0f} | {on:.0f} | {ratio:.3f} "
+                f"| {saves:.0f} | ≥ 0.95 |"
+            )
+            rows.append(
+                (
+                    f"tokens/s saving on / off, {label}, every {interval:g} s",
+                    f"{ratio:.3f}",
+                    "≥ 0.95",
+                )
+            )
+    return rows
+
+
+if __name__ == "__main__":
+    main()

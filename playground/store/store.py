@@ -1,0 +1,436 @@
+"""``WorkspaceStore``: workspaces saved in SQLite or PostgreSQL through SQLAlchemy Core."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import sqlalchemy as sa
+from pydantic import ValidationError
+from sqlalchemy.engine import Connection, Engine
+
+from playground.chat import Workspace
+from playground.store.config import StoreConfig
+from playground.store.errors import (
+    StoreError,
+    StoreUnavailable,
+    WorkspaceNotFound,
+    WorkspaceTooLarge,
+    WorkspaceUnreadable,
+)
+from playground.store.merge import merge_workspaces
+from playground.store.schema import migrate, workspaces
+from playground.store.summary import derive
+
+log = logging.getLogger(__name__)
+
+RENAME_MAX = 200  # characters of a title a person typed
+_ID_RE = re.compile(r"[A-Za-z0-9_-]{22,64}")  # token_urlsafe(16) is 22 characters
+_BUSY_TIMEOUT_MS = 5000
+
+
+class Owners(Enum):
+    ANY = "any"
+
+
+ANY_OWNER: Final = Owners.ANY  # list/rename/delete: whoever owns the workspace
+OwnerFilter = str | None | Literal[Owners.ANY]
+
+
+def new_workspace_id() -> str:
+    """A random workspace id: 128 bits, URL-safe (22 characters). It is a secret link."""
+    return secrets.token_urlsafe(16)
+
+
+def is_workspace_id(value: object) -> bool:
+    """Whether ``value`` looks like a workspace id (checked before any query)."""
+    return isinstance(value, str) and _ID_RE.fullmatch(value) is not None
+
+
+@dataclass(frozen=True)
+class StoredWorkspace:
+    """A workspace as loaded; ``revision`` is what the next ``save`` expects."""
+
+    id: str
+    workspace: Workspace
+    revision: int
+    title: str
+    owner: str | None
+    created_at: dt.datetime  # UTC
+    updated_at: dt.datetime  # UTC
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What ``save`` did.
+
+    ``workspace`` is set when another writer had saved first: it is the merge of
+    both, now stored at ``revision``, for the caller to adopt (``adopt_merged``).
+    """
+
+    revision: int
+    size: int
+    workspace: Workspace | None = None
+
+    @property
+    def merged(self) -> bool:
+        return self.workspace is not None
+
+
+@dataclass(frozen=True)
+class WorkspaceSummary:
+    """One row of the History page (the workspace itself is not loaded)."""
+
+    id: str
+    title: str  # "" until the first prompt
+    owner: str | None
+    created_at: dt.datetime  # UTC
+    updated_at: dt.datetime  # UTC: when it last changed
+    models: tuple[str, ...]
+    messages: int
+    size: int  # bytes
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def _engine_url(url: str) -> sa.URL:
+    parsed = sa.make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")  # the driver we ship
+    return parsed
+
+
+class WorkspaceStore:
+    """Saved workspaces. Thread-safe: share one per process (it holds a connection pool).
+
+    Opening creates the SQLite file and its directory when needed and migrates
+    the schema. Every method raises ``StoreError`` subclasses only.
+    """
+
+    def __init__(self, url: str, *, max_workspace_bytes: int = 4 * 1024 * 1024) -> None:
+        self.max_workspace_bytes = max_workspace_bytes
+        try:
+            parsed = _engine_url(url)
+        except (sa.exc.ArgumentError, ValueError):
+            raise StoreUnavailable("The store URL is not a valid database URL.") from None
+        self.dialect = parsed.get_backend_name()
+        with _translate():
+            try:
+                if self.dialect == "sqlite":
+                    self._engine = _sqlite_engine(parsed)
+                else:
+                    self._engine = sa.create_engine(parsed, pool_pre_ping=True)
+            except ImportError as exc:
+                raise StoreUnavailable(
+                    f"The database driver for this store URL is not installed ({exc.name})."
+                ) from None
+        try:
+            with self._write() as conn:
+                migrate(conn)
+        except BaseException:
+            self._engine.dispose()
+            raise
+
+    @classmethod
+    def from_config(cls, config: StoreConfig, cwd: Path | None = None) -> WorkspaceStore:
+        return cls(config.database_url(cwd), max_workspace_bytes=config.max_workspace_bytes)
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    # -- operations ------------------------------------------------------------
+    def create(
+        self, workspace: Workspace, owner: str | None = None, *, data: str | None = None
+    ) -> str:
+        """Store a new workspace (revision 1); its new random id.
+
+        ``data`` is ``workspace.model_dump_json()`` when the caller already has it.
+        """
+        data = workspace.model_dump_json() if data is None else data
+        size = self._check_size(data)
+        facts = derive(workspace)
+        now = _now()
+        workspace_id = new_workspace_id()
+        with self._write() as conn:
+            conn.execute(
+                workspaces.insert().values(
+                    id=workspace_id,
+                    owner=owner,
+                    title=facts.title,
+                    title_custom=False,
+                    created_at=now,
+                    updated_at=now,
+                    revision=1,
+                    data=data,
+                    size=size,
+                    models=json.dumps(facts.models),
+                    messages=facts.messages,
+                    search_text=facts.search_text,
+                )
+            )
+        return workspace_id
+
+    def load(self, workspace_id: str) -> StoredWorkspace | None:
+        """The stored workspace, or None for an unknown or malformed id."""
+        if not is_workspace_id(workspace_id):
+            return None
+        t = workspaces
+        query = sa.select(
+            t.c.data, t.c.revision, t.c.title, t.c.owner, t.c.created_at, t.c.updated_at
+        ).where(t.c.id == workspace_id)
+        with self._read() as conn:
+            row = conn.execute(query).one_or_none()
+        if row is None:
+            return None
+        return StoredWorkspace(
+            id=workspace_id,
+            workspace=_parse(row.data),
+            revision=row.revision,
+            title=row.title,
+            owner=row.owner,
+            created_at=_utc(row.created_at),
+            updated_at=_utc(row.updated_at),
+        )
+
+    def save(
+        self,
+        workspace_id: str,
+        workspace: Workspace,
+        expected_revision: int,
+        *,
+        data: str | None = None,
+    ) -> SaveResult:
+        """Write ``workspace`` if the stored revision is still ``expected_revision``.
+
+        Otherwise another writer saved first: the stored version and this one are
+        merged (no message is lost), the merge is written, and returned in
+        ``SaveResult.workspace``. One transaction either way. Raises
+        ``WorkspaceTooLarge`` (nothing written), ``WorkspaceNotFound`` (deleted),
+        ``StoreUnavailable``.
+        """
+        if not is_workspace_id(workspace_id):
+            raise WorkspaceNotFound("This workspace id is not valid.")
+        data = workspace.model_dump_json() if data is None else data
+        size = self._check_size(data)
+        t = workspaces
+        with self._write() as conn:
+            result = conn.execute(
+                t.update()
+                .where(t.c.id == workspace_id, t.c.revision == expected_revision)
+                .values(revision=expected_revision + 1, **_columns(workspace, data, size))
+            )
+            if result.rowcount == 1:
+                return SaveResult(revision=expected_revision + 1, size=size)
+            row = conn.execute(
+                sa.select(t.c.revision, t.c.data).where(t.c.id == workspace_id).with_for_update()
+            ).one_or_none()
+            if row is None:
+                raise WorkspaceNotFound(
+                    "This workspace was deleted (from the History page or another tab), "
+                    "so it is no longer saved. Start a new workspace to keep your work."
+                )
+            # Parse our own JSON rather than use the live object: a consistent snapshot.
+            merged = merge_workspaces(_parse(row.data), Workspace.model_validate_json(data))
+            merged_data = merged.model_dump_json()
+            merged_size = self._check_size(merged_data)
+            conn.execute(
+                t.update()
+                .where(t.c.id == workspace_id)
+                .values(revision=row.revision + 1, **_columns(merged, merged_data, merged_size))
+            )
+            return SaveResult(revision=row.revision + 1, size=merged_size, workspace=merged)
+
+    def list(
+        self, *, owner: OwnerFilter = ANY_OWNER, query: str = "", limit: int = 50, offset: int = 0
+    ) -> list[WorkspaceSummary]:
+        """Saved workspaces, newest first.
+
+        ``owner``: a user id lists that person's; None lists those saved without
+        sign-in; ``ANY_OWNER`` lists all (single-user mode). ``query`` matches
+        titles and message text, case-insensitively.
+        """
+        t = workspaces
+        stmt = sa.select(
+            t.c.id,
+            t.c.title,
+            t.c.owner,
+            t.c.created_at,
+            t.c.updated_at,
+            t.c.models,
+            t.c.messages,
+            t.c.size,
+        )
+        stmt = _owned_by(stmt, owner)
+        needle = query.strip().lower()
+        if needle:
+            stmt = stmt.where(
+                sa.or_(
+                    sa.func.lower(t.c.title).contains(needle, autoescape=True),
+                    t.c.search_text.contains(needle, autoescape=True),
+                )
+            )
+        stmt = stmt.order_by(t.c.updated_at.desc(), t.c.id).limit(max(limit, 0)).offset(offset)
+        with self._read() as conn:
+            rows = conn.execute(stmt).all()
+        return [
+            WorkspaceSummary(
+                id=row.id,
+                title=row.title,
+                owner=row.owner,
+                created_at=_utc(row.created_at),
+                updated_at=_utc(row.updated_at),
+                models=tuple(json.loads(row.models)),
+                messages=row.messages,
+                size=row.size,
+            )
+            for row in rows
+        ]
+
+    def rename(self, workspace_id: str, title: str, *, owner: OwnerFilter = ANY_OWNER) -> bool:
+        """Set the title a person typed; "" goes back to the first prompt. Whether it existed."""
+        if not is_workspace_id(workspace_id):
+            return False
+        title = " ".join(title.split())[:RENAME_MAX]
+        t = workspaces
+        with self._write() as conn:
+            if title:
+                values: dict[str, Any] = {"title": title, "title_custom": True}
+            else:
+                data = conn.execute(
+                    _owned_by(sa.select(t.c.data).where(t.c.id == workspace_id), owner)
+                ).scalar_one_or_none()
+                if data is None:
+                    return False
+                values = {"title": derive(_parse(data)).title, "title_custom": False}
+            stmt = _owned_by(t.update().where(t.c.id == workspace_id), owner)
+            return conn.execute(stmt.values(**values)).rowcount == 1
+
+    def delete(self, workspace_id: str, *, owner: OwnerFilter = ANY_OWNER) -> bool:
+        """Delete a workspace; whether it existed (and belonged to ``owner``)."""
+        if not is_workspace_id(workspace_id):
+            return False
+        stmt = _owned_by(workspaces.delete().where(workspaces.c.id == workspace_id), owner)
+        with self._write() as conn:
+            return conn.execute(stmt).rowcount == 1
+
+    # -- internals ---------------------------------------------------------------
+    def _check_size(self, data: str) -> int:
+        size = len(data.encode("utf-8"))
+        if size > self.max_workspace_bytes:
+            raise WorkspaceTooLarge(size, self.max_workspace_bytes)
+        return size
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with _translate(), self._engine.connect() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A write transaction; on SQLite it takes the write lock at BEGIN (IMMEDIATE)."""
+        with _translate(), self._engine.connect() as conn:
+            conn.execution_options(playground_write=True)
+            with conn.begin():
+                yield conn
+
+
+def _columns(workspace: Workspace, data: str, size: int) -> dict[str, Any]:
+    facts = derive(workspace)
+    t = workspaces
+    return {
+        "data": data,
+        "size": size,
+        "updated_at": _now(),
+        # A title a person typed stays; otherwise it follows the first prompt.
+        "title": sa.case((t.c.title_custom, t.c.title), else_=facts.title),
+        "models": json.dumps(facts.models),
+        "messages": facts.messages,
+        "search_text": facts.search_text,
+    }
+
+
+def _owned_by(stmt: Any, owner: OwnerFilter) -> Any:
+    if owner is ANY_OWNER:
+        return stmt
+    if owner is None:
+        return stmt.where(workspaces.c.owner.is_(None))
+    return stmt.where(workspaces.c.owner == owner)
+
+
+def _parse(data: str) -> Workspace:
+    try:
+        return Workspace.model_validate_json(data)
+    except ValidationError:
+        raise WorkspaceUnreadable(
+            "This saved workspace cannot be read by this version of the app."
+        ) from None
+
+
+@contextlib.contextmanager
+def _translate() -> Iterator[None]:
+    """Database errors become ``StoreUnavailable``; the message names no URL and no data."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except sa.exc.SQLAlchemyError as exc:
+        # str(exc) holds the SQL and its parameters (workspace text): use the driver's own.
+        orig = getattr(exc, "orig", None)
+        kind = type(orig or exc).__name__
+        reason = (str(orig).strip().splitlines() or [""])[0][:200] if orig is not None else ""
+        log.warning("workspace store error: %s", kind)
+        detail = f"{kind}: {reason}" if reason else kind
+        raise StoreUnavailable(
+            f"The workspace store is not available right now ({detail})."
+        ) from None
+    except OSError as exc:
+        raise StoreUnavailable(
+            f"The workspace store is not available right now ({exc.strerror or exc})."
+        ) from None
+
+
+def _sqlite_engine(url: sa.URL) -> Engine:
+    database = url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        path = Path(database).expanduser()
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=0o700)
+            # Keep workspaces (secret links, private chats) out of git.
+            (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+        url = url.set(database=str(path))
+    engine = sa.create_engine(url)
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" below emits BEGIN itself
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable across app crashes
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("playground_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine

@@ -1,0 +1,44 @@
+"""What the store keeps beside a workspace's JSON, for the History page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from playground.chat import CUSTOM, Workspace
+
+TITLE_MAX = 80  # characters of a title derived from the first prompt
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What the store keeps beside a workspace's JSON, for History."""
+
+    title: str
+    models: list[str]
+    messages: int
+    search_text: str
+
+
+def derive(workspace: Workspace) -> Derived:
+    """Title (from the first prompt), models, message count and search text."""
+    title = ""
+    models: list[str] = []
+    texts: list[str] = []
+    count = 0
+    for card in workspace.cards:
+        config = card.config
+        model = config.custom.model_id if config.model == CUSTOM else config.model
+        if model and model not in models:
+            models.append(model)
+        for message in card.messages:
+            count += 1
+            if not title and message.role == "user" and message.content.strip():
+                title = _title(message.content)
+            texts.append(message.content)
+            texts.extend(e.content for e in message.earlier)
+    return Derived(title, models, count, "\n".join(t for t in texts if t).lower())
+
+
+def _title(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= TITLE_MAX else text[: TITLE_MAX - 1].rstrip() + "…"
