@@ -170,8 +170,12 @@ def _add_source(
         if not isinstance(raw, Mapping):
             loaded.errors.append(f"{source}: {key}: must be a table")
             continue
+        # A later source (secrets) adds to what an earlier one (the file) set, so a
+        # secret such as backendai.secret_key can live apart from the rest of its table.
+        earlier = getattr(loaded, key)
+        base = earlier.model_dump(exclude_unset=True) if earlier is not None else {}
         try:
-            setattr(loaded, key, model.model_validate(dict(raw)))
+            setattr(loaded, key, model.model_validate({**base, **raw}))
         except ValidationError as exc:
             loaded.errors.extend(_describe(source, key, exc))
     raw_endpoints = data.get("endpoints", [])

@@ -50,6 +50,20 @@ def test_secrets_are_added_after_the_file(tmp_path: Path) -> None:
     assert catalog.problems == ()
 
 
+def test_a_secret_completes_a_section_of_the_file(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[backendai]\nendpoint = "http://127.0.0.1:9"\naccess_key = "AKIA1"\n'
+        "[timeouts]\nconnect = 2\n",
+    )
+    loaded = load_config(path, {"backendai": {"secret_key": "s3cr3t"}, "timeouts": {"read": 9}})
+    assert loaded.errors == []
+    assert loaded.backendai is not None and loaded.backendai.access_key == "AKIA1"
+    assert loaded.backendai.secret_key is not None
+    assert loaded.backendai.secret_key.get_secret_value() == "s3cr3t"
+    assert (loaded.timeouts.connect, loaded.timeouts.read) == (2, 9)
+
+
 def test_token_env_reads_environment(tmp_path: Path) -> None:
     path = write(
         tmp_path,

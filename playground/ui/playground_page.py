@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from playground.chat import Card, Message
+from playground.ui import persistence
 from playground.ui.actions import (
     can_regenerate,
     can_retry,
@@ -50,6 +51,15 @@ def _sidebar(state: AppState) -> None:
         )
         st.divider()
         st.caption("Workspace")
+        st.button(
+            "New workspace",
+            key="new_workspace",
+            icon=":material/note_add:",
+            width="stretch",
+            on_click=persistence.new_workspace,
+            args=(state,),
+            help="Start again with two empty cards; this workspace stays saved (see History).",
+        )
         share_link(state)
         export_buttons(state)
         import_control(state)
@@ -245,10 +255,12 @@ def _on_sync_submit() -> None:
 def render() -> None:
     state = app_state()
     loaded, catalog = load_settings()
+    persistence.restore(state)
     apply_link(state)
     _sidebar(state)
     status = _top_bar(state, loaded.limits.max_cards)
     notices(state)
+    persistence.before_run(state)
     _config_problems(catalog.problems)
     if not any(not e.embedded for e in catalog.endpoints):
         if catalog.endpoints:  # only the embedded model
@@ -280,4 +292,6 @@ def render() -> None:
             on_submit=_on_sync_submit,
             submit_mode="disable",
         )
+    persistence.after_run(state)  # before waiting: answers are saved while they stream
     _while_streaming(state, status, controls, stopping)
+    persistence.after_run(state)

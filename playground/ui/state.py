@@ -9,6 +9,7 @@ from pydantic import SecretStr
 
 from playground.backendai import ServiceEndpoint
 from playground.chat import Card, Workspace
+from playground.store import AutoSaver
 from playground.streaming import StreamJob
 
 _KEY = "playground"
@@ -35,6 +36,7 @@ class AppState:
     # cards set to Custom only because their model list failed, and the model they
     # wanted: they go back to a model when the list loads
     fallback_custom: dict[str, str | None] = field(default_factory=dict)
+    saver: AutoSaver | None = None  # saves this workspace (see persistence)
     link_applied: bool = False  # the URL's ?card=... was read (once a session)
     notices: list[str] = field(default_factory=list)  # about a link or an import
     import_nonce: int = 0  # a new key empties the Import uploader
@@ -97,3 +99,17 @@ def sync_config_from_widgets(card: Card) -> None:
         config.custom.base_url = base_url
     if isinstance(model_id := values.get(widget_key(card.id, "model_id")), str):
         config.custom.model_id = model_id
+
+
+def replace_workspace(state: AppState, workspace: Workspace) -> None:
+    """Swap in another workspace: stop every stream, forget the old cards' widgets."""
+    state.cancel_all()
+    state.jobs.clear()
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("card-")]:
+        del st.session_state[key]
+    for key in ("sync_input_toggle", "cards_per_row"):
+        st.session_state.pop(key, None)
+    state.full_history.clear()
+    state.compare_hint.clear()
+    state.fallback_custom.clear()
+    state.workspace = workspace

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.chat import Workspace
 from playground.export import ImportProblem, export_json, export_markdown, import_json
 from playground.ui import backendai
 from playground.ui.resources import load_settings
-from playground.ui.state import AppState, app_state
+from playground.ui.state import AppState, app_state, replace_workspace
 
 MAX_UPLOAD_MB = 20
 
@@ -103,17 +102,3 @@ def _cancel() -> None:
     state.pending_import = None
     state.import_error = None
     state.import_nonce += 1
-
-
-def replace_workspace(state: AppState, workspace: Workspace) -> None:
-    """Swap in another workspace: stop every stream, forget the old cards' widgets."""
-    state.cancel_all()
-    state.jobs.clear()
-    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("card-")]:
-        del st.session_state[key]
-    for key in ("sync_input_toggle", "cards_per_row"):
-        st.session_state.pop(key, None)
-    state.full_history.clear()
-    state.compare_hint.clear()
-    state.fallback_custom.clear()
-    state.workspace = workspace

@@ -1,0 +1,3 @@
+from playground.ui.history_page import render
+
+render()

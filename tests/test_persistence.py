@@ -1,0 +1,186 @@
+"""Workspaces saved as you go and restored from their link; the History page (issue 8)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground.chat import Workspace
+from playground.store import StoreConfig, WorkspaceStore
+from playground.ui.state import AppState
+from tests.apptest import APP, cards, key, new_app, send_synced, send_to_card, state
+from tests.conftest import endpoints_toml
+
+Config = Callable[..., Path]
+STORE = "\n[store]\nautosave_interval = 0.1\n"
+CANARY = "sk-canary-store-5d1e"
+
+
+def saved_id(at: AppTest) -> str:
+    saver = state(at).saver
+    assert saver is not None and saver.workspace_id is not None
+    assert (
+        at.query_params["ws"] == [saver.workspace_id] or at.query_params["ws"] == saver.workspace_id
+    )
+    return saver.workspace_id
+
+
+def wait_saved(app_state: AppState, timeout: float = 10) -> None:
+    """Until the background saver has written the live workspace."""
+    saver = app_state.saver
+    assert saver is not None and saver.workspace_id is not None
+    store = WorkspaceStore.from_config(StoreConfig())  # a second connection, as a reader
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        stored = store.load(saver.workspace_id)
+        if stored is not None and stored.workspace == app_state.workspace:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the workspace was not saved in time")
+
+
+def open_app(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def page(name: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page(f"pages/{name}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_reload_restores_the_workspace_exactly(
+    write_config: Config, scenario: Callable[..., str]
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario(models=["m1", "m2"])) + STORE)
+    at = new_app()
+    assert state(at).saver is None and "ws" not in at.query_params  # nothing sent: nothing saved
+    at.button(key="add_card").click().run()
+    third = cards(at)[2]
+    at.selectbox(key=key(third, "model")).set_value("m2").run()
+    send_synced(at, "remember me")
+    workspace_id = saved_id(at)
+    wait_saved(state(at))
+    before = state(at).workspace.model_dump_json()
+
+    again = open_app(ws=workspace_id)
+    assert state(again).workspace.model_dump_json() == before
+    assert [c.id for c in cards(again)] == [c.id for c in cards(at)]
+    assert again.toggle(key="sync_input_toggle").value is True
+    assert again.selectbox(key=key(cards(again)[2], "model")).value == "m2"
+    # It goes on in the restored session, under the same id.
+    again.chat_input(key="sync_prompt").set_value("and this").run()
+    assert saved_id(again) == workspace_id
+    assert len(cards(again)[0].messages) == 4
+
+
+def test_an_unknown_or_malformed_link_starts_fresh_with_a_message(
+    write_config: Config, scenario: Callable[..., str]
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()) + STORE)
+    for bad in ("A" * 22, "../../etc/passwd", "x"):
+        at = open_app(ws=bad)
+        assert any("workspace link is unknown" in w.value for w in at.warning)
+        assert "ws" not in at.query_params
+        assert len(cards(at)) == 2 and all(not c.messages for c in cards(at))
+
+
+def test_new_workspace_keeps_the_old_one(
+    write_config: Config, scenario: Callable[..., str]
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()) + STORE)
+    at = new_app()
+    send_to_card(at, cards(at)[0], "first workspace")
+    old = saved_id(at)
+    at.button(key="new_workspace").click().run()
+    assert state(at).saver is None and "ws" not in at.query_params
+    assert len(cards(at)) == 2 and all(not c.messages for c in cards(at))
+    send_to_card(at, cards(at)[0], "second workspace")
+    assert saved_id(at) != old
+    restored = open_app(ws=old)
+    assert cards(restored)[0].messages[0].content == "first workspace"
+
+
+def test_history_lists_searches_renames_and_deletes(
+    write_config: Config, scenario: Callable[..., str]
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()) + STORE)
+    ids = []
+    for prompt in ("How do rust lifetimes work?", "A poem about tea"):
+        at = new_app()
+        send_to_card(at, cards(at)[0], prompt)
+        ids.append(saved_id(at))
+        wait_saved(state(at))
+    history = page("history")
+    titles = [m.value for m in history.markdown if m.value.startswith("**")]
+    assert titles == ["**A poem about tea**", "**How do rust lifetimes work?**"]  # newest first
+    assert any("2 messages" in c.value and "fake-small" in c.value for c in history.caption)
+    # Search covers message text too (the answer echoes the prompt).
+    history.text_input(key="history_search").set_value("lifetimes").run()
+    assert [m.value for m in history.markdown if m.value.startswith("**")] == [
+        "**How do rust lifetimes work?**"
+    ]
+    history.text_input(key="history_search").set_value("").run()
+    history.text_input(key=f"hist-{ids[1]}-title").set_value("Tea").run()
+    history.button(key=f"hist-{ids[1]}-save-title").click().run()
+    assert "**Tea**" in [m.value for m in history.markdown]
+    history.button(key=f"hist-{ids[0]}-confirm-delete").click().run()
+    assert [m.value for m in history.markdown if m.value.startswith("**")] == ["**Tea**"]
+    gone = open_app(ws=ids[0])
+    assert any("workspace link is unknown" in w.value for w in gone.warning)
+
+
+def test_history_is_off_in_a_shared_deployment(
+    write_config: Config, scenario: Callable[..., str]
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()) + "\n[store]\nshared = true\n")
+    at = new_app()
+    send_to_card(at, cards(at)[0], "private")
+    workspace_id = saved_id(at)
+    history = page("history")
+    assert any("History is off" in i.value for i in history.info)
+    assert not [m for m in history.markdown if "private" in m.value]
+    assert cards(open_app(ws=workspace_id))[0].messages[0].content == "private"  # the link works
+
+
+def test_typed_tokens_never_reach_the_store(
+    write_config: Config, scenario: Callable[..., str], tmp_path: Path
+) -> None:
+    url = scenario(token=CANARY)
+    write_config(endpoints_toml(Alpha=scenario()) + STORE)
+    at = new_app()
+    first = cards(at)[0]
+    at.selectbox(key=key(first, "model")).set_value("Custom").run()
+    at.text_input(key=key(first, "base_url")).set_value(url).run()
+    at.text_input(key=key(first, "model_id")).set_value("fake-small").run()
+    at.text_input(key=key(first, "token")).set_value(CANARY).run()
+    send_to_card(at, first, "secret?")
+    assert cards(at)[0].messages[-1].status == "done"  # the token was used
+    workspace_id = saved_id(at)
+    wait_saved(state(at))
+    state(at).saver.stop()  # type: ignore[union-attr]
+    files = list((tmp_path / ".playground-data").iterdir())
+    assert files and all(CANARY.encode() not in f.read_bytes() for f in files)
+    restored = open_app(ws=workspace_id)
+    assert restored.text_input(key=key(cards(restored)[0], "token")).value == ""
+
+
+@pytest.mark.parametrize("status", ["streaming"])
+def test_an_answer_saved_mid_stream_comes_back_stopped(status: str) -> None:
+    from playground.chat import Card, Message
+    from playground.ui.persistence import settle
+
+    ws = Workspace(cards=[Card(messages=[Message(role="assistant", content="par", status=status)])])
+    assert settle(ws).cards[0].messages[0].status == "stopped"
+    assert settle(ws).cards[0].messages[0].content == "par"
