@@ -149,7 +149,13 @@ def follow(
         spare = REDRAW_INTERVAL - (time.monotonic() - now)
         if spare > 0:
             time.sleep(spare)
-    with placeholder.container():
+    # Clear every live slot, then draw the final message. Redrawing a block that
+    # was already sent in this run keeps its extra old children (a stale tail
+    # with its cursor would stay under the answer), so each slot is emptied first.
+    thoughts.empty()
+    tail.empty()
+    finished_slot.empty()
+    with finished_slot.container():
         message_body(job.message, images, key)
 
 

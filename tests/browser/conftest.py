@@ -56,6 +56,9 @@ class RunningApp:
 
 
 def start_app(config_text: str, tmp: Path, *extra_args: str) -> RunningApp:
+    """``streamlit run`` the app with this config; saved workspaces go under ``tmp``."""
+    if "[store]" not in config_text:
+        config_text += f'\n[store]\ndata_dir = "{tmp / "data"}"\n'
     config = tmp / "playground.toml"
     config.write_text(config_text, encoding="utf-8")
     port = _free_port()
