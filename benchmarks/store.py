@@ -8,6 +8,7 @@ slows streaming.
    against without one; alternating rounds, medians. At the default interval (2 s)
    and at 0.1 s (20 times as many saves), with the server paced at 5,000 tokens/s and
    unpaced (as fast as it can, so any time the saver takes from the stream shows).
+   The ratio is the median of back-to-back pairs (off/on in alternating order).
 Usage: ``python benchmarks/store.py``.
 """
 
@@ -24,10 +25,11 @@ from playground.chat import Card, Message, Metrics, Workspace
 from playground.clients import make_client
 from playground.config import Timeouts
 from playground.store import AutoSaver, StoreConfig, WorkspaceStore
+from playground.store.summary import derive
 from playground.streaming import StreamJob
 
-SECONDS = 2.0  # each paced answer lasts about this long
-ROUNDS = 5
+SECONDS = 1.5  # each paced answer lasts about this long
+ROUNDS = 7
 PROSE = (
     "Streaming keeps the partial answer in the message as it arrives, so a stop or a "
     "rerun never loses text. "
@@ -69,6 +71,18 @@ def write_rate(seconds: float = 3.0) -> tuple[float, int]:
     return saves / elapsed, size
 
 
+def snapshot_ms(rounds: int = 50) -> float:
+    """Median ms a save spends in Python holding the GIL: serializing and the History summary."""
+    ws = big_workspace()
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        ws.model_dump_json()
+        derive(ws)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
 def stream_once(url: str, store: WorkspaceStore | None, interval: float) -> tuple[float, int]:
     """(tokens/s of one answer, saves made while it streamed)."""
     ws = big_workspace()
@@ -98,22 +112,36 @@ def stream_once(url: str, store: WorkspaceStore | None, interval: float) -> tupl
 
 
 def streaming_ratio(rate: float, interval: float) -> tuple[float, float, float, float]:
-    """(tok/s without saving, with saving, ratio, saves per answer); medians."""
+    """(tok/s without saving, with saving, ratio, saves per answer); medians.
+
+    Rounds are pairs run back to back (in alternating order), and the ratio is the
+    median of the pairs' ratios, so load that comes and goes cancels out.
+    """
     tokens = int((rate or 10_000) * SECONDS)
     with fake_server_process(tokens, rate) as urls, tempfile.TemporaryDirectory() as tmp:
         url = urls["fast"]
         store = WorkspaceStore(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
         stream_once(url, None, interval)  # warm-up
         stream_once(url, store, interval)
-        off, on, saves = [], [], []
-        for _ in range(ROUNDS):
-            off.append(stream_once(url, None, interval)[0])
-            tps, n = stream_once(url, store, interval)
-            on.append(tps)
-            saves.append(n)
+        off, on, saves, ratios = [], [], [], []
+        for i in range(ROUNDS):
+            if i % 2:
+                with_saver = stream_once(url, store, interval)
+                without = stream_once(url, None, interval)
+            else:
+                without = stream_once(url, None, interval)
+                with_saver = stream_once(url, store, interval)
+            off.append(without[0])
+            on.append(with_saver[0])
+            saves.append(with_saver[1])
+            ratios.append(with_saver[0] / without[0])
         store.close()
-    off_m, on_m = statistics.median(off), statistics.median(on)
-    return off_m, on_m, on_m / off_m, statistics.median(saves)
+    return (
+        statistics.median(off),
+        statistics.median(on),
+        statistics.median(ratios),
+        (statistics.median(saves)),
+    )
 
 
 def main() -> list[tuple[str, str, str]]:
@@ -124,8 +152,13 @@ def main() -> list[tuple[str, str, str]]:
     print("|---|---|")
     print(f"| SQLite saves/s, 4 cards x 100 messages | {rate:.0f} |")
     print(f"| that workspace's size | {size:,} bytes |")
+    held = snapshot_ms()
+    print(f"| per save, serializing + summary (holds the GIL) | {held:.1f} ms |")
     rows.append(("SQLite saves/s of a 4 x 100-message workspace", f"{rate:.0f}", "report"))
     rows.append(("size of a 4 x 100-message workspace", f"{size:,} bytes", "report"))
+    rows.append(
+        ("per save, time holding the GIL (serialize + summary)", f"{held:.1f} ms", "report")
+    )
     print()
     print(
         "| server rate | autosave interval | tok/s saving off | tok/s saving on "
