@@ -86,6 +86,47 @@ class PlaygroundPage:
     def texts(self, card_ids: list[str]) -> list[str]:
         return [self.history(cid).inner_text() for cid in card_ids]
 
+    # -- comparison tools (issue 6) ------------------------------------
+    def open_query(self, query: str, cards: int) -> PlaygroundPage:
+        """Open the page with a query string (a deep link); wait for ``cards`` cards."""
+        self.page.goto(f"{self.url}/?{query}")
+        expect(self.cards()).to_have_count(cards, timeout=60_000)
+        return self
+
+    def copy_button(self, card_id: str, message_id: str) -> Locator:
+        return self.page.locator(
+            f'.st-key-{card_id}-copy-{message_id}:not([data-stale="true"]) button:visible'
+        )
+
+    def button(self, card_id: str, name: str) -> Locator:
+        return self.widget(card_id, name).locator("button:visible").first
+
+    def model_box(self, card_id: str) -> Locator:
+        return self.widget(card_id, "model").get_by_role("combobox")
+
+    def more(self, card_id: str, action: str) -> None:
+        """More menu -> ``action`` (the widget name: clone, compare, clear, ...)."""
+        self.button(card_id, "more").click()
+        self.button(card_id, action).click()
+
+    def answer_ids(self, card_id: str) -> list[str]:
+        """Message ids of the card's finished answers, from their Copy buttons' keys.
+
+        (The copy popover's key is ``<card id>-copy-<message id>``, without "card-".)
+        """
+        prefix = f"st-key-{card_id}-copy-"
+        classes: list[str] = (
+            self.history(card_id)
+            .locator(f'[class*="{prefix}"]:not([data-stale="true"])')
+            .evaluate_all(
+                f"els => els.map(e => [...e.classList].find(c => c.startsWith('{prefix}')))"
+            )
+        )
+        return [c.removeprefix(prefix) for c in classes]
+
+    def sidebar(self) -> Locator:
+        return self.page.locator('[data-testid="stSidebar"]')
+
 
 class RunWatcher:
     """Records how each script run the page sees ends (full page or one fragment)."""
