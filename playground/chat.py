@@ -258,6 +258,14 @@ class Workspace(BaseModel):
         self.cards.insert(self.cards.index(source) + 1, card)
         return card
 
+    def settle(self) -> Workspace:
+        """Mark answers left "streaming" (no live stream behind them) as stopped; text kept."""
+        for card in self.cards:
+            for message in card.messages:
+                if message.status == "streaming":
+                    message.status = "stopped"
+        return self
+
     def remove_card(self, card_id: str) -> bool:
         """Remove a card; the last card cannot be removed."""
         card = self.card(card_id)

@@ -57,12 +57,9 @@ def _without_userinfo(url: str) -> str:
 
 def _for_export(workspace: Workspace) -> Workspace:
     """A copy that is safe and settled: no userinfo in URLs, no answer left streaming."""
-    copy = workspace.model_copy(deep=True)
+    copy = workspace.model_copy(deep=True).settle()
     for card in copy.cards:
         card.config.custom.base_url = _without_userinfo(card.config.custom.base_url)
-        for message in card.messages:
-            if message.status == "streaming":
-                message.status = "stopped"
     return copy
 
 
@@ -171,11 +168,7 @@ def import_json(
             f"The file uses endpoints that are not configured here: {names}. Add them "
             "(under the same names) to the config, then import again."
         )
-    for card in workspace.cards:
-        for message in card.messages:
-            if message.status == "streaming":
-                message.status = "stopped"
-    return workspace
+    return workspace.settle()
 
 
 # -- Markdown ---------------------------------------------------------------

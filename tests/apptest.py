@@ -19,6 +19,16 @@ def new_app() -> AppTest:
     return at
 
 
+def open_with(**params: str | list[str]) -> AppTest:
+    """The app opened with these query parameters (a link)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def state(at: AppTest) -> AppState:
     value = at.session_state["playground"]
     assert isinstance(value, AppState)

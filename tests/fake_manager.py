@@ -29,12 +29,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import logging
 import re
 import secrets
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -43,13 +39,12 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import pytest
-import uvicorn
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from playground.backendai import BackendAIConfig
+from tests.local_server import LocalServer
 
 # The manager's server.py VALID_VERSIONS (recent ones are enough here).
 VALID_VERSIONS = frozenset(
@@ -116,8 +111,7 @@ class FakeManager:
         self.requests: list[RecordedRequest] = []
         self.omit_valid_until = False
         self.port = 0
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._local: LocalServer | None = None
 
     # -- configuration -------------------------------------------------
     def reset(self) -> None:
@@ -171,39 +165,21 @@ class FakeManager:
 
     # -- lifecycle -----------------------------------------------------
     def start(self) -> FakeManager:
-        logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        app = Starlette(
-            routes=[
+        self._local = LocalServer(
+            [
                 Route("/admin/gql", self._gql, methods=["POST"]),
                 Route("/services", self._list_services, methods=["GET"]),
                 Route("/services/{service_id}", self._get_service, methods=["GET"]),
                 Route("/services/{service_id}/token", self._generate_token, methods=["POST"]),
-            ]
+            ],
+            "fake Backend.AI manager",
         )
-        config = uvicorn.Config(
-            app, log_level="critical", access_log=False, lifespan="off", timeout_keep_alive=30
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("fake Backend.AI manager did not start")
-            time.sleep(0.01)
+        self.port = self._local.start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        if self._local is not None:
+            self._local.stop()
 
     # -- authentication (as manager/api/auth.py does it) ------------------
     async def _authenticate(self, request: Request) -> tuple[Keypair | None, Response | None]:

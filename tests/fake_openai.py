@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import logging
 import socket
 import threading
 import time
@@ -18,11 +17,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
+
+from tests.local_server import LocalServer
 
 
 @dataclass
@@ -97,8 +96,7 @@ class FakeOpenAIServer:
         self.active = 0  # streams open right now
         self.max_active: dict[str, int] = {}  # most streams open at once, by scenario
         self.port = 0
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._local: LocalServer | None = None
 
     # -- configuration -------------------------------------------------
     def add(self, name: str, scenario: Scenario | None = None) -> str:
@@ -116,37 +114,19 @@ class FakeOpenAIServer:
 
     # -- lifecycle -----------------------------------------------------
     def start(self) -> FakeOpenAIServer:
-        logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        app = Starlette(
-            routes=[
+        self._local = LocalServer(
+            [
                 Route("/{scenario}/v1/models", self._models, methods=["GET"]),
                 Route("/{scenario}/v1/chat/completions", self._chat, methods=["POST"]),
-            ]
+            ],
+            "fake OpenAI server",
         )
-        config = uvicorn.Config(
-            app, log_level="critical", access_log=False, lifespan="off", timeout_keep_alive=30
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("fake OpenAI server did not start")
-            time.sleep(0.01)
+        self.port = self._local.start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        if self._local is not None:
+            self._local.stop()
 
     # -- handlers ------------------------------------------------------
     def _scenario(self, request: Request) -> tuple[str, Scenario | None]:

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground.chat import Card, CardConfig
 from playground.deeplinks import CardLink, link_query, parse_card
-from tests.apptest import APP, cards, state
+from tests.apptest import cards, open_with, state
 from tests.conftest import endpoints_toml
 
 
@@ -36,15 +36,6 @@ def test_link_query_leaves_out_custom_cards() -> None:
     assert link_query(cards_, sync=True) == "card=A+b%3Am%3A1&sync=1"
 
 
-def open_link(query: dict[str, str | list[str]]) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def link_notices(at: AppTest) -> list[str]:
     return [w.value for w in at.warning if "link" in w.value]
 
@@ -55,7 +46,7 @@ def test_link_opens_the_given_cards_with_sync(
     write_config(
         endpoints_toml(Alpha=scenario(models=["m1", "m2"]), Beta=scenario(models=["b1", "b2"]))
     )
-    at = open_link({"card": ["Beta:b2", "Alpha:m2", "Alpha"], "sync": "1"})
+    at = open_with(card=["Beta:b2", "Alpha:m2", "Alpha"], sync="1")
     assert [(c.config.endpoint, c.config.model) for c in cards(at)] == [
         ("Beta", "b2"),
         ("Alpha", "m2"),
@@ -70,7 +61,7 @@ def test_unknown_endpoint_or_model_falls_back_with_a_message(
     write_config: Callable[..., Path], scenario: Callable[..., str]
 ) -> None:
     write_config(endpoints_toml(Alpha=scenario(models=["m1", "m2"])))
-    at = open_link({"card": ["Nowhere:m1", "Alpha:ghost"]})
+    at = open_with(card=["Nowhere:m1", "Alpha:ghost"])
     assert [(c.config.endpoint, c.config.model) for c in cards(at)] == [
         ("Alpha", "m1"),
         ("Alpha", "m1"),
@@ -86,7 +77,7 @@ def test_tokens_are_never_read_from_a_link(
     write_config: Callable[..., Path], scenario: Callable[..., str]
 ) -> None:
     write_config(endpoints_toml(Alpha=scenario()))
-    at = open_link({"card": "Alpha:fake-small", "token": "sk-canary-link"})
+    at = open_with(card="Alpha:fake-small", token="sk-canary-link")
     assert "token" not in at.query_params
     assert any("never carry tokens" in n for n in link_notices(at))
     assert "sk-canary-link" not in repr(state(at).workspace.model_dump())

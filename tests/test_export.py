@@ -185,4 +185,4 @@ def test_export_buttons_are_offered(
     write_config(endpoints_toml(Alpha=scenario()))
     at = new_app()
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["JSON", "Markdown"]
+    assert labels == ["Export JSON", "Export Markdown"]

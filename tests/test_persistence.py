@@ -6,13 +6,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground.chat import Workspace
 from playground.store import StoreConfig, WorkspaceStore
 from playground.ui.state import AppState
-from tests.apptest import APP, cards, key, new_app, send_synced, send_to_card, state
+from tests.apptest import APP, cards, key, new_app, open_with, send_synced, send_to_card, state
 from tests.conftest import endpoints_toml
 
 Config = Callable[..., Path]
@@ -43,15 +42,6 @@ def wait_saved(app_state: AppState, timeout: float = 10) -> None:
     raise AssertionError("the workspace was not saved in time")
 
 
-def open_app(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def page(name: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page(f"pages/{name}.py")
@@ -74,7 +64,7 @@ def test_a_reload_restores_the_workspace_exactly(
     wait_saved(state(at))
     before = state(at).workspace.model_dump_json()
 
-    again = open_app(ws=workspace_id)
+    again = open_with(ws=workspace_id)
     assert state(again).workspace.model_dump_json() == before
     assert [c.id for c in cards(again)] == [c.id for c in cards(at)]
     assert again.toggle(key="sync_input_toggle").value is True
@@ -90,7 +80,7 @@ def test_an_unknown_or_malformed_link_starts_fresh_with_a_message(
 ) -> None:
     write_config(endpoints_toml(Alpha=scenario()) + STORE)
     for bad in ("A" * 22, "../../etc/passwd", "x"):
-        at = open_app(ws=bad)
+        at = open_with(ws=bad)
         assert any("workspace link is unknown" in w.value for w in at.warning)
         assert "ws" not in at.query_params
         assert len(cards(at)) == 2 and all(not c.messages for c in cards(at))
@@ -108,7 +98,7 @@ def test_new_workspace_keeps_the_old_one(
     assert len(cards(at)) == 2 and all(not c.messages for c in cards(at))
     send_to_card(at, cards(at)[0], "second workspace")
     assert saved_id(at) != old
-    restored = open_app(ws=old)
+    restored = open_with(ws=old)
     assert cards(restored)[0].messages[0].content == "first workspace"
 
 
@@ -137,7 +127,7 @@ def test_history_lists_searches_renames_and_deletes(
     assert "**Tea**" in [m.value for m in history.markdown]
     history.button(key=f"hist-{ids[0]}-confirm-delete").click().run()
     assert [m.value for m in history.markdown if m.value.startswith("**")] == ["**Tea**"]
-    gone = open_app(ws=ids[0])
+    gone = open_with(ws=ids[0])
     assert any("workspace link is unknown" in w.value for w in gone.warning)
 
 
@@ -151,7 +141,7 @@ def test_history_is_off_in_a_shared_deployment(
     history = page("history")
     assert any("History is off" in i.value for i in history.info)
     assert not [m for m in history.markdown if "private" in m.value]
-    assert cards(open_app(ws=workspace_id))[0].messages[0].content == "private"  # the link works
+    assert cards(open_with(ws=workspace_id))[0].messages[0].content == "private"  # the link works
 
 
 def test_typed_tokens_never_reach_the_store(
@@ -172,15 +162,14 @@ def test_typed_tokens_never_reach_the_store(
     state(at).saver.stop()  # type: ignore[union-attr]
     files = list((tmp_path / ".playground-data").iterdir())
     assert files and all(CANARY.encode() not in f.read_bytes() for f in files)
-    restored = open_app(ws=workspace_id)
+    restored = open_with(ws=workspace_id)
     assert restored.text_input(key=key(cards(restored)[0], "token")).value == ""
 
 
-@pytest.mark.parametrize("status", ["streaming"])
-def test_an_answer_saved_mid_stream_comes_back_stopped(status: str) -> None:
+def test_an_answer_saved_mid_stream_comes_back_stopped() -> None:
     from playground.chat import Card, Message
-    from playground.ui.persistence import settle
 
-    ws = Workspace(cards=[Card(messages=[Message(role="assistant", content="par", status=status)])])
-    assert settle(ws).cards[0].messages[0].status == "stopped"
-    assert settle(ws).cards[0].messages[0].content == "par"
+    answer = Message(role="assistant", content="par", status="streaming")
+    ws = Workspace(cards=[Card(messages=[answer])])
+    assert ws.settle().cards[0].messages[0].status == "stopped"
+    assert ws.cards[0].messages[0].content == "par"

@@ -112,7 +112,7 @@ def test_cancel_keeps_partial_text_and_closes_the_stream(
 ) -> None:
     url = scenario(tokens=400, tokens_per_second=50)
     card, job = start(url)
-    wait_for_text(job, 20, timeout=10)
+    wait_for_text(job, len("[fake-small] turn 1: hello"), timeout=10)
     job.cancel()
     job.join(5)
     answer = card.messages[-1]

@@ -76,6 +76,7 @@ def _clone(state: AppState, card_id: str, compare: bool) -> None:
         st.session_state[widget_key(clone.id, "token")] = token
     if compare:
         state.compare_hint.add(clone.id)
+    state.redraw_page = True  # this ran in the card's fragment: the new card needs the page
 
 
 def _other_model(state: AppState, card: Card, catalog: EndpointCatalog) -> str | None:
@@ -396,7 +397,8 @@ def _title(card: Card, index: int) -> str:
 def card_view(card_id: str) -> None:
     state = app_state()
     card = state.workspace.card(card_id)
-    if card is None:  # removed by its own "x": redraw the page without it
+    if card is None or state.redraw_page:  # removed by its "x", or a card was added
+        state.redraw_page = False
         st.rerun(scope="app")
     try:
         _card_body(state, card)

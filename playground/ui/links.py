@@ -85,7 +85,7 @@ def share_link(state: AppState) -> None:
             )
             return
         base = st.context.url or ""
-        st.code(f"{base}?{query}", language=None, wrap_lines=True)
+        st.code(f"{base.rstrip('/')}/?{query}", language=None, wrap_lines=True)
         st.caption(
             "Opens the same endpoints and models (not the chat history). Custom cards and "
             "tokens are never put in a link."

@@ -124,19 +124,10 @@ def open_workspace(state: AppState, workspace_id: str) -> bool:
         )
         return False
     leave(state)
-    replace_workspace(state, settle(stored.workspace))
+    replace_workspace(state, stored.workspace.settle())
     state.saver = _saver(state, stored.id, stored.revision)
     state.link_applied = True  # a workspace link wins over ?card=
     return True
-
-
-def settle(workspace: Workspace) -> Workspace:
-    """Answers that were streaming when last saved are marked stopped (their text is kept)."""
-    for card in workspace.cards:
-        for message in card.messages:
-            if message.status == "streaming":
-                message.status = "stopped"
-    return workspace
 
 
 def leave(state: AppState) -> None:

@@ -165,7 +165,10 @@ def _edit_prompt(state: AppState, card_ids: list[str], prompt: Message, key: str
 
 
 def _resend(card_ids: list[str], text_key: str) -> None:
-    edit_and_resend(app_state(), card_ids, st.session_state.get(text_key))
+    state = app_state()
+    for card_id in card_ids:
+        state.cancel(card_id)  # an answer still streaming is stopped (text kept) and replaced
+    edit_and_resend(state, card_ids, st.session_state.get(text_key))
 
 
 def _on_card_submit(card_id: str) -> None:
@@ -222,9 +225,13 @@ def _config_problems(problems: tuple[str, ...]) -> None:
 
 
 def _sync_actions(state: AppState) -> None:
-    """With Sync Input on: edit the last prompt of every card, or regenerate every answer."""
-    cards = [c for c in state.workspace.cards if not c.is_streaming]
-    prompted = [(c, p) for c in cards if (p := c.last_prompt()) is not None]
+    """With Sync Input on: edit the last prompt of every card, or regenerate every answer.
+
+    Drawn whether or not answers are streaming (the page does not redraw it when
+    they end); both actions stop an answer still streaming first, so every card
+    gets the same prompt again.
+    """
+    prompted = [(c, p) for c in state.workspace.cards if (p := c.last_prompt()) is not None]
     if not prompted:
         return
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
@@ -242,6 +249,7 @@ def _sync_actions(state: AppState) -> None:
 
 def _regenerate_all(state: AppState) -> None:
     for card in state.workspace.cards:
+        state.cancel(card.id)  # a streaming answer is stopped (its text kept) and replaced
         if can_regenerate(card):
             regenerate(state, card.id)
 

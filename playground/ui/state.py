@@ -37,6 +37,7 @@ class AppState:
     # wanted: they go back to a model when the list loads
     fallback_custom: dict[str, str | None] = field(default_factory=dict)
     saver: AutoSaver | None = None  # saves this workspace (see persistence)
+    redraw_page: bool = False  # a card's fragment changed the cards: run the whole page
     link_applied: bool = False  # the URL's ?card=... was read (once a session)
     notices: list[str] = field(default_factory=list)  # about a link or an import
     import_nonce: int = 0  # a new key empties the Import uploader

@@ -14,25 +14,27 @@ MAX_UPLOAD_MB = 20
 
 def export_buttons(state: AppState) -> None:
     """Download buttons; the file is built only when clicked (in Streamlit's thread)."""
-    with st.container(horizontal=True, gap="small"):
+    with st.container(gap="small"):
         st.download_button(
-            "JSON",
+            "Export JSON",
             data=lambda: export_json(state.workspace),
             file_name="llm-playground-workspace.json",
             mime="application/json",
             key="export_json",
             icon=":material/download:",
+            width="stretch",
             on_click="ignore",
             help="Export the workspace (cards, endpoint names, models, settings, histories, "
             "figures; never tokens). Import it again here.",
         )
         st.download_button(
-            "Markdown",
+            "Export Markdown",
             data=lambda: export_markdown(state.workspace).encode("utf-8"),
             file_name="llm-playground-transcript.md",
             mime="text/markdown",
             key="export_markdown",
-            icon=":material/description:",
+            icon=":material/download:",
+            width="stretch",
             on_click="ignore",
             help="A readable transcript, card by card, with settings and figures.",
         )
