@@ -13,6 +13,7 @@ import browser
 import fanout
 import local_overhead
 import rerun
+import store
 import throughput
 from common import machine
 
@@ -27,6 +28,8 @@ def main(argv: list[str]) -> None:
     rows += throughput.main()
     print()
     rows += rerun.main()
+    print()
+    rows += store.main()
     print()
     if "--no-browser" not in argv:
         rows += browser.main()
