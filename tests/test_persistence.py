@@ -173,3 +173,36 @@ def test_an_answer_saved_mid_stream_comes_back_stopped() -> None:
     ws = Workspace(cards=[Card(messages=[answer])])
     assert ws.settle().cards[0].messages[0].status == "stopped"
     assert ws.cards[0].messages[0].content == "par"
+
+
+def signed_in(email: str, page_file: str | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.user = {"is_logged_in": True, "email": email, "sub": f"oidc|{email}"}
+    for name, value in params.items():
+        at.query_params[name] = value
+    if page_file:
+        at.switch_page(page_file)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_with_sign_in_workspaces_belong_to_their_owner(
+    write_config: Config, scenario: Callable[..., str]
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()) + "\n[store]\nshared = true\n")
+    alice = signed_in("alice@example.com")
+    send_to_card(alice, cards(alice)[0], "alice's secret plan")
+    workspace_id = saved_id(alice)
+    wait_saved(state(alice))
+    # Alice's History lists it (sign-in turns History on even in a shared deployment).
+    mine = signed_in("alice@example.com", "pages/history.py")
+    assert "**alice's secret plan**" in [m.value for m in mine.markdown]
+    # Bob sees nothing of it: not in his History, and not through its link.
+    theirs = signed_in("bob@example.com", "pages/history.py")
+    assert not [m for m in theirs.markdown if "secret plan" in m.value]
+    bob = signed_in("bob@example.com", ws=workspace_id)
+    assert any("workspace link is unknown" in w.value for w in bob.warning)
+    assert all(not c.messages for c in cards(bob))
+    again = signed_in("alice@example.com", ws=workspace_id)
+    assert cards(again)[0].messages[0].content == "alice's secret plan"
