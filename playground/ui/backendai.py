@@ -34,7 +34,6 @@ from playground.ui.state import AppState, widget_key
 
 PREFIX = "backendai:"
 LIFETIMES = {"1 hour": "1h", "1 day": "1d", "7 days": "7d", "30 days": "30d"}
-_HEALTH_ICON = {"ready": "🟢", "degraded": "🟡", "unhealthy": "🔴", "provisioning": "⚪"}
 
 
 def is_backendai(value: str | None) -> bool:
@@ -141,7 +140,7 @@ def tokens(endpoint_id: str, nonce: int) -> list[EndpointToken] | str:
 
 
 def option_label(found: ServiceEndpoint) -> str:
-    return f"{found.name} · Backend.AI · {_HEALTH_ICON[found.health]} {found.health}"
+    return f"{found.name} · Backend.AI · {found.health}"
 
 
 # -- the card ---------------------------------------------------------------------

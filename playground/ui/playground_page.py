@@ -270,7 +270,7 @@ def render() -> None:
     notices(state)
     persistence.before_run(state)
     _config_problems(catalog.problems)
-    if not any(not e.embedded for e in catalog.endpoints):
+    if loaded.backendai is None and not any(not e.embedded for e in catalog.endpoints):
         if catalog.endpoints:  # only the embedded model
             with st.expander(
                 ":material/info: Using the embedded local model (Gemma 3 270M). "
