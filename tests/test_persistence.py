@@ -206,3 +206,40 @@ def test_with_sign_in_workspaces_belong_to_their_owner(
     assert all(not c.messages for c in cards(bob))
     again = signed_in("alice@example.com", ws=workspace_id)
     assert cards(again)[0].messages[0].content == "alice's secret plan"
+
+
+def test_history_open_switches_to_that_workspace(
+    write_config: Config, scenario: Callable[..., str]
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()) + STORE)
+    first = new_app()
+    send_to_card(first, cards(first)[0], "open me later")
+    workspace_id = saved_id(first)
+    wait_saved(state(first))
+    history = page("history")
+    history.button(key=f"hist-{workspace_id}-open").click().run()
+    assert not history.exception
+    assert cards(history)[0].messages[0].content == "open me later"
+    assert saved_id(history) == workspace_id
+
+
+def test_a_workspace_too_large_to_save_gets_a_warning_and_loses_nothing(
+    write_config: Config, scenario: Callable[..., str]
+) -> None:
+    write_config(
+        endpoints_toml(Alpha=scenario())
+        + "\n[store]\nmax_workspace_bytes = 65536\nautosave_interval = 0.1\n"
+    )
+    at = new_app()
+    send_to_card(at, cards(at)[0], "small")
+    saved_id(at)
+    big = "x" * 70_000
+    send_to_card(at, cards(at)[0], big)
+    deadline = time.monotonic() + 10
+    while state(at).saver.last_error is None and time.monotonic() < deadline:  # type: ignore[union-attr]
+        time.sleep(0.05)
+    at.run()
+    warnings = [w.value for w in at.warning if "not saved" in w.value]
+    assert warnings and "too large" in warnings[0].lower(), warnings
+    assert cards(at)[0].messages[2].content == big  # kept in the page
+    assert not at.exception
