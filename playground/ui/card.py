@@ -412,23 +412,23 @@ def card_view(card_id: str) -> None:
 
 
 def _card_body(state: AppState, card: Card) -> None:
+    """The card's header, selectors and history (the page draws its border and controls)."""
     card_id = card.id
     _, catalog = load_settings()
     index = state.workspace.cards.index(card) + 1
-    with st.container(border=True, key=f"pgcard-{card_id}"):
-        with st.container(horizontal=True, vertical_alignment="center"):
-            title = st.empty()  # filled once the selectors below have their values
-            _settings_menu(state, card)
-            _more_menu(state, card)
-            _remove_control(state, card)
-        _endpoint_selector(state, card, catalog)
-        _model_selector(state, card, catalog)
-        if card.config.model == CUSTOM:
-            _custom_fields(card, catalog)
-        title.markdown(_title(card, index), width="stretch")
-        with st.container(key=f"pghistory-{card_id}"):
-            _history(state, card)
-            _follow_stream(state, card)
+    with st.container(horizontal=True, vertical_alignment="center"):
+        title = st.empty()  # filled once the selectors below have their values
+        _settings_menu(state, card)
+        _more_menu(state, card)
+        _remove_control(state, card)
+    _endpoint_selector(state, card, catalog)
+    _model_selector(state, card, catalog)
+    if card.config.model == CUSTOM:
+        _custom_fields(card, catalog)
+    title.markdown(_title(card, index), width="stretch")
+    with st.container(key=f"pghistory-{card_id}"):
+        _history(state, card)
+        _follow_stream(state, card)
 
 
 HISTORY_WINDOW = 12  # messages drawn by default (6 turns); older ones on request

@@ -287,7 +287,9 @@ def render() -> None:
         row = ws.cards[start : start + per_row]
         columns = st.columns(per_row)
         for column, card in zip(columns, row, strict=False):
-            with column:
+            # The card's border holds its fragment and, under it, the controls the
+            # page draws (see _card_controls), so they read as part of the card.
+            with column, st.container(border=True, key=f"pgcard-{card.id}"):
                 card_view(card.id)
                 controls[card.id] = st.empty()
                 if _card_controls(state, card, controls[card.id]):
