@@ -15,6 +15,8 @@ Role = Literal["user", "assistant"]
 Status = Literal["done", "streaming", "stopped", "error"]
 
 CUSTOM = "Custom"
+# A card's endpoint that is a Backend.AI model service: "backendai:<endpoint id>".
+BACKENDAI_PREFIX = "backendai:"
 DEFAULT_CARDS = 2
 
 

@@ -8,14 +8,17 @@ that look like one are reported so the UI can drop them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from playground.chat import CUSTOM, Card
+from playground.chat import BACKENDAI_PREFIX, CUSTOM, Card
 
 TRUE_WORDS = frozenset({"1", "true", "on", "yes"})
-SECRET_KEYS = frozenset({"token", "api_key", "apikey", "key", "secret", "password"})
+# Any query key that looks like it carries a credential ("access_token", "api-key",
+# "Authorization", "openai_api_key", ...).
+_SECRET_KEY = re.compile(r"token|key|secret|passw|auth|bearer|credential", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -42,19 +45,23 @@ def is_true(value: str | None) -> bool:
 
 def secret_keys(keys: Iterable[str]) -> list[str]:
     """Query keys that would carry a token (never read; the UI removes them)."""
-    return [key for key in keys if key.strip().lower() in SECRET_KEYS]
+    return [key for key in keys if _SECRET_KEY.search(key)]
 
 
 def link_query(cards: Sequence[Card], sync: bool) -> str:
     """The query string (``card=...&sync=1``) that opens these cards again.
 
-    Custom cards and cards without an endpoint or model are left out: a link
-    never carries a baseURL or a token.
+    Custom cards, Backend.AI cards (their ids are this cluster's) and cards
+    without an endpoint or model are left out: a link never carries a baseURL
+    or a token.
     """
     pairs = [
         ("card", f"{c.config.endpoint}:{c.config.model}")
         for c in cards
-        if c.config.endpoint and c.config.model and c.config.model != CUSTOM
+        if c.config.endpoint
+        and not c.config.endpoint.startswith(BACKENDAI_PREFIX)
+        and c.config.model
+        and c.config.model != CUSTOM
     ]
     if sync:
         pairs.append(("sync", "1"))

@@ -16,12 +16,12 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from typing import Literal
-from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from playground.chat import CUSTOM, Card, Message, Workspace
 from playground.errors import PlaygroundError
+from playground.urls import without_secrets
 
 FORMAT = "llm-playground/workspace"
 VERSION = 1
@@ -43,23 +43,11 @@ class WorkspaceExport(BaseModel):
     workspace: Workspace
 
 
-def _without_userinfo(url: str) -> str:
-    """A URL with any ``user:password@`` part removed (it would be a secret)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
-
-
 def _for_export(workspace: Workspace) -> Workspace:
     """A copy that is safe and settled: no userinfo in URLs, no answer left streaming."""
     copy = workspace.model_copy(deep=True).settle()
     for card in copy.cards:
-        card.config.custom.base_url = _without_userinfo(card.config.custom.base_url)
+        card.config.custom.base_url = without_secrets(card.config.custom.base_url)
     return copy
 
 
@@ -153,6 +141,12 @@ def import_json(
     ids = [card.id for card in workspace.cards]
     if len(set(ids)) != len(ids):
         raise ImportProblem("The file has two cards with the same id.")
+    for number, card in enumerate(workspace.cards, start=1):
+        message_ids = [m.id for m in card.messages] + [
+            e.id for m in card.messages for e in m.earlier
+        ]
+        if len(set(message_ids)) != len(message_ids):
+            raise ImportProblem(f"Card {number} of the file has two messages with the same id.")
     unknown = sorted(
         {
             name
@@ -178,7 +172,7 @@ def _model_label(card: Card) -> str:
     model = card.config.model
     if model == CUSTOM:
         model = card.config.custom.model_id.strip() or "Custom"
-        url = _without_userinfo(card.config.custom.base_url.strip())
+        url = without_secrets(card.config.custom.base_url.strip())
         return f"{model} (Custom, {url})" if url else model
     where = f" on {card.config.endpoint}" if card.config.endpoint else ""
     return f"{model or 'no model'}{where}"

@@ -9,10 +9,14 @@ tag in the prompt, so the answer then holds only the closing tag.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 OPEN = "<think>"
 CLOSE = "</think>"
+# Without an opening tag, a closing one ends reasoning only on a line of its own end
+# ("…thoughts</think>\n\nAnswer"), not when an answer merely mentions the tag.
+_TEMPLATE_CLOSE = re.compile(r"</think>[ \t]*(?:\n|$)")
 DELTA_FIELDS = ("reasoning_content", "reasoning")
 
 
@@ -38,9 +42,9 @@ def split_think(text: str, *, final: bool = False) -> Split:
         return Split(body[:end].strip(), body[end + len(CLOSE) :].lstrip(), False)
     if stripped and OPEN.startswith(stripped) and not final:
         return Split("", "", True)
-    end = text.find(CLOSE)
-    if end >= 0:  # the template opened the tag: everything before the close is reasoning
-        return Split(text[:end].strip(), text[end + len(CLOSE) :].lstrip(), False)
+    close = _TEMPLATE_CLOSE.search(text)
+    if close is not None:  # the template opened the tag: what comes before is reasoning
+        return Split(text[: close.start()].strip(), text[close.end() :].lstrip(), False)
     return Split("", text, False)
 
 

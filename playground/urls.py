@@ -12,6 +12,25 @@ _SUFFIXES = ("/chat/completions", "/completions", "/models")
 _VERSION_SEGMENT = re.compile(r"/v\d+[a-z0-9]*(/|$)", re.IGNORECASE)
 
 
+def without_secrets(raw: str) -> str:
+    """A typed URL without the parts that may carry a key: ``user:password@``, query, fragment.
+
+    What is kept of a Custom baseURL (saved, exported, restored) goes through
+    this; the field itself still shows what the person typed, with its message.
+    """
+    text = raw.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return ""
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    if "@" in text and "@" not in parts.netloc:  # no scheme: "user:key@host/v1"
+        return without_secrets(text.rsplit("@", 1)[-1])
+    if netloc == parts.netloc and not parts.query and not parts.fragment and "?" not in text:
+        return raw
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
 @dataclass(frozen=True)
 class BaseURL:
     """A usable baseURL, and a hint for the person when it looks unusual."""

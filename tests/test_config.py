@@ -157,3 +157,16 @@ def test_default_config_file_is_optional(tmp_path: Path) -> None:
     assert path == tmp_path / "playground.toml" and not named
     loaded = load_config(path, None, file_required=named)
     assert loaded.errors == [] and loaded.endpoints == []
+
+
+def test_backendai_endpoint_with_a_password_is_rejected_without_echoing_it(
+    tmp_path: Path,
+) -> None:
+    path = write(
+        tmp_path,
+        '[backendai]\nendpoint = "https://admin:hunter2@api.example.com"\naccess_key = "AK"\n',
+    )
+    loaded = load_config(path, None)
+    assert loaded.backendai is None
+    assert any("user name or password" in e for e in loaded.errors)
+    assert all("hunter2" not in e for e in loaded.errors)

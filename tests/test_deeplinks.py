@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground.chat import Card, CardConfig
-from playground.deeplinks import CardLink, link_query, parse_card
+from playground.deeplinks import CardLink, link_query, parse_card, secret_keys
 from tests.apptest import cards, open_with, state
 from tests.conftest import endpoints_toml
 
@@ -28,10 +28,18 @@ def test_parse_card(value: str, expected: CardLink) -> None:
     assert parse_card(value, ["Alpha", "Ollama", "gpu", "gpu:3"]) == expected
 
 
-def test_link_query_leaves_out_custom_cards() -> None:
+@pytest.mark.parametrize(
+    "name", ["token", "access_token", "api-key", "Authorization", "openai_api_key", "PASSWORD"]
+)
+def test_keys_that_look_like_credentials_are_dropped(name: str) -> None:
+    assert secret_keys([name, "card", "sync", "ws", "embed"]) == [name]
+
+
+def test_link_query_leaves_out_custom_and_backendai_cards() -> None:
     cards_ = [
         Card(config=CardConfig(endpoint="A b", model="m:1")),
         Card(config=CardConfig(endpoint="A b", model="Custom")),
+        Card(config=CardConfig(endpoint="backendai:0b5c", model="m")),
     ]
     assert link_query(cards_, sync=True) == "card=A+b%3Am%3A1&sync=1"
 

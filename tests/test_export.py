@@ -41,7 +41,8 @@ def sample() -> Workspace:
                     endpoint="Alpha",
                     model="Custom",
                     custom=CustomConfig(
-                        base_url=f"http://me:{CANARY}@127.0.0.1:9/v1", model_id="x"
+                        base_url=f"http://me:{CANARY}@127.0.0.1:9/v1?key={CANARY}#{CANARY}",
+                        model_id="x",
                     ),
                 ),
                 messages=[
@@ -95,6 +96,10 @@ def _envelope(**changes: object) -> bytes:
     return json.dumps(data).encode()
 
 
+def _msg(message_id: str) -> dict[str, str]:
+    return {"id": message_id, "role": "user", "content": "x"}
+
+
 def _nested(depth: int) -> bytes:
     return (
         '{"format": "llm-playground/workspace", "version": 1, "x": '
@@ -130,6 +135,11 @@ def _nested(depth: int) -> bytes:
         pytest.param(_envelope(workspace={"cards": [{}] * 9}), "at most 8", id="too-many-cards"),
         pytest.param(b" " * 2_000_001, "too large", id="huge"),
         pytest.param(_nested(200), "nested too deeply", id="deep-nesting"),
+        pytest.param(
+            _envelope(workspace={"cards": [{"messages": [_msg("same"), _msg("same")]}]}),
+            "two messages with the same id",
+            id="duplicate-message-ids",
+        ),
         pytest.param(_nested(100_000), "nested too deeply", id="very-deep-nesting"),
     ],
 )

@@ -243,3 +243,59 @@ def test_a_workspace_too_large_to_save_gets_a_warning_and_loses_nothing(
     assert warnings and "too large" in warnings[0].lower(), warnings
     assert cards(at)[0].messages[2].content == big  # kept in the page
     assert not at.exception
+
+
+def test_visitors_without_sign_in_never_see_a_signed_in_persons_workspaces(
+    write_config: Config, scenario: Callable[..., str]
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()) + STORE)  # single-user mode
+    alice = signed_in("alice@example.com")
+    send_to_card(alice, cards(alice)[0], "alice's notes")
+    wait_saved(state(alice))
+    anonymous = new_app()
+    send_to_card(anonymous, cards(anonymous)[0], "anonymous notes")
+    wait_saved(state(anonymous))
+    history = page("history")
+    titles = [m.value for m in history.markdown if m.value.startswith("**")]
+    assert titles == ["**anonymous notes**"]  # not Alice's: no listing, renaming or deleting
+
+
+def test_a_key_typed_into_the_base_url_is_never_saved(
+    write_config: Config, scenario: Callable[..., str], tmp_path: Path
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()) + STORE)
+    at = new_app()
+    first = cards(at)[0]
+    at.selectbox(key=key(first, "model")).set_value("Custom").run()
+    at.text_input(key=key(first, "base_url")).set_value(
+        f"http://me:{CANARY}@127.0.0.1:9/v1?api_key={CANARY}"
+    ).run()
+    assert any("user name or password" in e.value for e in at.error)  # explained, as typed
+    send_to_card(at, first, "hello")
+    wait_saved(state(at))
+    state(at).saver.stop()  # type: ignore[union-attr]
+    assert cards(at)[0].config.custom.base_url == "http://127.0.0.1:9/v1"
+    files = list((tmp_path / ".playground-data").iterdir())
+    assert files and all(CANARY.encode() not in f.read_bytes() for f in files)
+
+
+def test_an_import_becomes_a_new_workspace_and_keeps_the_old_one(
+    write_config: Config, scenario: Callable[..., str]
+) -> None:
+    from playground.export import export_json
+
+    write_config(endpoints_toml(Alpha=scenario()) + STORE)
+    other = new_app()
+    send_to_card(other, cards(other)[0], "imported conversation")
+    data = export_json(state(other).workspace)
+    at = new_app()
+    send_to_card(at, cards(at)[0], "original conversation")
+    original = saved_id(at)
+    wait_saved(state(at))
+    next(u for u in at.file_uploader if u.label == "Import JSON").upload(
+        "x.json", data, "application/json"
+    ).run()
+    at.button(key="import_confirm").click().run()
+    assert cards(at)[0].messages[0].content == "imported conversation"
+    assert saved_id(at) != original
+    assert cards(open_with(ws=original))[0].messages[0].content == "original conversation"

@@ -27,7 +27,14 @@ from tests.test_streaming import start
         pytest.param("  <think> a </think> B", False, Split("a", "B", False), id="spaces"),
         pytest.param("<thi", False, Split("", "", True), id="partial-tag-held"),
         pytest.param("<thi", True, Split("", "<thi", False), id="partial-tag-at-end"),
-        pytest.param("a</think>B", False, Split("a", "B", False), id="opened-by-template"),
+        pytest.param("a</think>\n\nB", False, Split("a", "B", False), id="opened-by-template"),
+        pytest.param("a</think>", False, Split("a", "", False), id="template-close-so-far"),
+        pytest.param(
+            "Qwen ends reasoning with </think> and then answers.",
+            True,
+            Split("", "Qwen ends reasoning with </think> and then answers.", False),
+            id="an-answer-that-mentions-the-tag",
+        ),
         pytest.param("x < y", False, Split("", "x < y", False), id="less-than"),
     ],
 )

@@ -422,3 +422,13 @@ def test_sqlite_file_is_readable_by_plain_sqlite(tmp_path: Path) -> None:
             "SELECT data FROM playground_workspaces WHERE id = ?", (workspace_id,)
         ).fetchone()
     assert len(json.loads(data)["cards"]) == 2
+
+
+def test_a_nul_character_in_a_message_does_not_stop_saving(store: WorkspaceStore) -> None:
+    workspace = Workspace(cards=[Card(messages=[Message(role="user", content="a\x00b")])])
+    workspace_id = store.create(workspace)
+    workspace.cards[0].messages.append(Message(role="assistant", content="c\x00d"))
+    store.save(workspace_id, workspace, 1)
+    stored = store.load(workspace_id)
+    assert stored is not None and stored.workspace == workspace  # the text itself is kept
+    assert [s.title for s in store.list(query="ab")] == ["ab"]

@@ -39,6 +39,8 @@ class BackendAIConfig(BaseModel):
         value = value.strip().rstrip("/")
         if not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", value):
             raise ValueError("must be the manager's API URL, starting with http:// or https://")
+        if "@" in value.split("://", 1)[1].split("/", 1)[0]:
+            raise ValueError("must not contain a user name or password (the keypair signs)")
         return value
 
     @field_validator("access_key")

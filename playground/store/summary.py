@@ -36,7 +36,9 @@ def derive(workspace: Workspace) -> Derived:
                 title = _title(message.content)
             texts.append(message.content)
             texts.extend(e.content for e in message.earlier)
-    return Derived(title, models, count, "\n".join(t for t in texts if t).lower())
+    search = "\n".join(t for t in texts if t).lower()
+    # PostgreSQL text columns cannot hold NUL (the JSON column escapes it; these do not).
+    return Derived(title.replace("\x00", ""), models, count, search.replace("\x00", ""))
 
 
 def _title(text: str) -> str:

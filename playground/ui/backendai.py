@@ -27,12 +27,12 @@ from playground.backendai import (
     ServiceEndpoint,
     resolve_secret_key,
 )
-from playground.chat import Card
+from playground.chat import BACKENDAI_PREFIX, Card
 from playground.endpoints import Endpoint
 from playground.ui.resources import load_settings
 from playground.ui.state import AppState, widget_key
 
-PREFIX = "backendai:"
+PREFIX = BACKENDAI_PREFIX
 LIFETIMES = {"1 hour": "1h", "1 day": "1d", "7 days": "7d", "30 days": "30d"}
 
 

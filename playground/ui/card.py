@@ -19,11 +19,12 @@ from pydantic import ValidationError
 from playground.chat import CUSTOM, Card, Settings
 from playground.endpoints import EndpointCatalog
 from playground.errors import InvalidBaseURL
+from playground.safe_markdown import block_images
 from playground.ui import backendai
 from playground.ui.messages import follow, history
 from playground.ui.resources import load_settings, local_server, models_of
 from playground.ui.state import AppState, app_state, custom_token, widget_key
-from playground.urls import normalize_base_url
+from playground.urls import normalize_base_url, without_secrets
 
 log = logging.getLogger(__name__)
 
@@ -360,7 +361,7 @@ def _custom_fields(card: Card, catalog: EndpointCatalog) -> None:
         placeholder="http://localhost:8000/v1",
         help="Base URL of the server, including the version segment (for example /v1).",
     )
-    card.config.custom.base_url = raw_url
+    card.config.custom.base_url = without_secrets(raw_url)  # kept: never a key in a URL
     if raw_url.strip():
         try:
             hint = normalize_base_url(raw_url).hint
@@ -388,6 +389,7 @@ def _title(card: Card, index: int) -> str:
     if model == CUSTOM:
         model = card.config.custom.model_id.strip() or "Custom"
     summary = card.config.settings.summary()
+    model = block_images(model) if model else model  # a typed Model ID is not trusted
     return f"**{index}** · {model or 'no model'}" + (
         f"  \n:gray[:small[{summary}]]" if summary else ""
     )

@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from playground.chat import Workspace
+from playground.safe_markdown import block_images
 from playground.store import StoreError, WorkspaceSummary
 from playground.ui import persistence
 from playground.ui.state import AppState, app_state, replace_workspace
@@ -39,8 +40,9 @@ def render() -> None:
             icon=":material/cloud_off:",
         )
         return
-    owner = persistence.history_owner()
-    if owner is None:
+    scope = persistence.history_scope()
+    owner = scope.owner
+    if not scope.enabled:
         st.info(
             "History is off in this shared deployment: sign in to see your workspaces. "
             "A workspace's own link still opens it.",
@@ -68,11 +70,13 @@ def render() -> None:
         st.caption(f"Showing the newest {PAGE_SIZE}; search to find older ones.")
 
 
-def _row(state: AppState, summary: WorkspaceSummary, owner: object, current: str | None) -> None:
+def _row(
+    state: AppState, summary: WorkspaceSummary, owner: str | None, current: str | None
+) -> None:
     key = f"hist-{summary.id}"
     with st.container(border=True, key=key):
         with st.container(horizontal=True, vertical_alignment="center"):
-            title = summary.title or "Untitled workspace"
+            title = block_images(summary.title) if summary.title else "Untitled workspace"
             here = " · :blue-badge[open now]" if summary.id == current else ""
             st.markdown(f"**{title}**{here}", width="stretch")
             if st.button("Open", key=f"{key}-open", icon=":material/open_in_new:"):
@@ -97,17 +101,17 @@ def _row(state: AppState, summary: WorkspaceSummary, owner: object, current: str
                     on_click=_delete,
                     args=(state, summary.id, owner),
                 )
-        models = ", ".join(summary.models) or "no model chosen"
+        models = block_images(", ".join(summary.models)) or "no model chosen"
         st.caption(f"{ago(summary.updated_at)} · {summary.messages} messages · {models}")
 
 
-def _rename(workspace_id: str, title_key: str, owner: object) -> None:
+def _rename(workspace_id: str, title_key: str, owner: str | None) -> None:
     store = persistence.store()
     if store is not None:
         store.rename(workspace_id, str(st.session_state.get(title_key, "")), owner=owner)
 
 
-def _delete(state: AppState, workspace_id: str, owner: object) -> None:
+def _delete(state: AppState, workspace_id: str, owner: str | None) -> None:
     store = persistence.store()
     if store is None:
         return

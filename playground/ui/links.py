@@ -6,6 +6,7 @@ import streamlit as st
 
 from playground.chat import Card, CardConfig, Workspace
 from playground.deeplinks import is_true, link_query, parse_card, secret_keys
+from playground.safe_markdown import block_images
 from playground.ui.resources import load_settings, models_of
 from playground.ui.state import AppState
 
@@ -71,7 +72,9 @@ def notices(state: AppState) -> None:
     if not state.notices:
         return
     with st.container(horizontal=True, vertical_alignment="center"):
-        st.warning("  \n".join(state.notices), icon=":material/link:", width="stretch")
+        # Notices quote what a link said: never let that load an image.
+        text = block_images("  \n".join(state.notices))
+        st.warning(text, icon=":material/link:", width="stretch")
         st.button("Dismiss", key="dismiss_notices", on_click=state.notices.clear)
 
 

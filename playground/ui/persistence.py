@@ -16,12 +16,12 @@ single-user mode (``[store] shared = false``, the default).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import streamlit as st
 
 from playground.chat import Workspace
 from playground.store import (
-    ANY_OWNER,
     AutoSaver,
     StoreConfig,
     StoreError,
@@ -36,22 +36,27 @@ WS_PARAM = "ws"
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _store(config: StoreConfig) -> WorkspaceStore | StoreError:
-    """One store per process (thread-safe), or why it cannot be opened."""
+def _store(config: StoreConfig) -> WorkspaceStore:
+    """One store per process (thread-safe). Raises ``StoreError``, which is not cached:
+    a database that was down is tried again on the next run."""
+    return WorkspaceStore.from_config(config)
+
+
+def _open() -> WorkspaceStore | StoreError:
     try:
-        return WorkspaceStore.from_config(config)
+        return _store(load_settings()[0].store)
     except StoreError as exc:
         log.warning("the workspace store cannot be opened: %s", type(exc).__name__)
         return exc
 
 
 def store() -> WorkspaceStore | None:
-    result = _store(load_settings()[0].store)
+    result = _open()
     return result if isinstance(result, WorkspaceStore) else None
 
 
 def store_problem() -> str | None:
-    result = _store(load_settings()[0].store)
+    result = _open()
     return result.message if isinstance(result, StoreError) else None
 
 
@@ -66,12 +71,21 @@ def current_user() -> str | None:
     return str(value) if value else None
 
 
-def history_owner() -> object | None:
-    """Whose workspaces History lists: the signed-in person's, all, or None (off)."""
+@dataclass(frozen=True)
+class HistoryScope:
+    """Whether History is on for this visitor, and whose workspaces it lists and changes."""
+
+    enabled: bool
+    owner: str | None  # the signed-in person, or None: workspaces saved without sign-in
+
+
+def history_scope() -> HistoryScope:
+    """Signed in: that person's own. Not signed in: those saved without sign-in, and
+    only in single-user mode (``[store] shared = false``); never someone else's."""
     user = current_user()
     if user is not None:
-        return user
-    return None if load_settings()[0].store.shared else ANY_OWNER
+        return HistoryScope(True, user)
+    return HistoryScope(not load_settings()[0].store.shared, None)
 
 
 def _saver(state: AppState, workspace_id: str | None, revision: int) -> AutoSaver | None:
@@ -137,10 +151,10 @@ def leave(state: AppState) -> None:
         state.saver = None
 
 
-def new_workspace(state: AppState) -> None:
-    """Start an empty workspace (two cards); the old one stays saved."""
+def new_workspace(state: AppState, workspace: Workspace | None = None) -> None:
+    """Start another workspace (empty, two cards; or an imported one); the old one stays saved."""
     leave(state)
-    replace_workspace(state, Workspace())
+    replace_workspace(state, workspace if workspace is not None else Workspace())
     st.query_params.pop(WS_PARAM, None)
 
 

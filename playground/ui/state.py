@@ -11,6 +11,7 @@ from playground.backendai import ServiceEndpoint
 from playground.chat import Card, Workspace
 from playground.store import AutoSaver
 from playground.streaming import StreamJob
+from playground.urls import without_secrets
 
 _KEY = "playground"
 
@@ -97,7 +98,7 @@ def sync_config_from_widgets(card: Card) -> None:
     if isinstance(model := values.get(widget_key(card.id, "model")), str):
         config.model = model
     if isinstance(base_url := values.get(widget_key(card.id, "base_url")), str):
-        config.custom.base_url = base_url
+        config.custom.base_url = without_secrets(base_url)
     if isinstance(model_id := values.get(widget_key(card.id, "model_id")), str):
         config.custom.model_id = model_id
 
@@ -111,6 +112,9 @@ def replace_workspace(state: AppState, workspace: Workspace) -> None:
     for key in ("sync_input_toggle", "cards_per_row"):
         st.session_state.pop(key, None)
     state.full_history.clear()
+    state.images_allowed.clear()
     state.compare_hint.clear()
     state.fallback_custom.clear()
+    state.backendai_tokens.clear()
+    state.backendai_messages.clear()
     state.workspace = workspace

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.export import ImportProblem, export_json, export_markdown, import_json
-from playground.ui import backendai
+from playground.ui import backendai, persistence
 from playground.ui.resources import load_settings
-from playground.ui.state import AppState, app_state, replace_workspace
+from playground.ui.state import AppState, app_state
 
 MAX_UPLOAD_MB = 20
 
@@ -94,7 +94,7 @@ def _replace() -> None:
     if state.pending_import is None:
         return
     _, workspace = state.pending_import
-    replace_workspace(state, workspace)
+    persistence.new_workspace(state, workspace)  # the current one stays saved as it was
     state.pending_import = None
     state.import_nonce += 1  # a fresh, empty uploader
 
