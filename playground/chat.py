@@ -84,6 +84,7 @@ class Message(BaseModel):
     error: str | None = None
     metrics: Metrics | None = None
     earlier: list[Message] = Field(default_factory=list)
+    edits: int = Field(default=0, ge=0)  # times a person edited this prompt (for merging)
 
 
 class CustomConfig(BaseModel):
@@ -209,6 +210,7 @@ class Card(BaseModel):
             return None
         earlier = self.take_last_answer() or []
         prompt.content = text
+        prompt.edits += 1
         return earlier
 
 

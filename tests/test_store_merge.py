@@ -303,3 +303,21 @@ def test_arbitrary_message_lists_keep_every_id(
     # Shared messages keep the stored order.
     shared = [i for i in top if i in set(stored_ids) & set(mine_ids)]
     assert shared == [i for i in stored_ids if i in set(mine_ids)]
+
+
+def test_an_edited_prompt_is_not_undone_by_a_stale_tab() -> None:
+    from playground.chat import Card, Message, Workspace
+    from playground.store import merge_workspaces
+
+    prompt = Message(role="user", content="Explain quicksort in detail please")
+    answer = Message(role="assistant", content="Quicksort is ...")
+    stale = Workspace(cards=[Card(id="c", messages=[prompt, answer])])
+    mine = stale.model_copy(deep=True)
+    earlier = mine.cards[0].edit_last_prompt("Explain mergesort")
+    assert earlier is not None
+    mine.cards[0].messages.append(
+        Message(role="assistant", content="Mergesort is ...", earlier=earlier)
+    )
+    for merged in (merge_workspaces(stale, mine), merge_workspaces(mine, stale)):
+        texts = [m.content for m in merged.cards[0].messages]
+        assert texts[0] == "Explain mergesort" and "Mergesort is ..." in texts

@@ -148,6 +148,8 @@ def _merge_messages(stored: list[Message], mine: list[Message]) -> list[Message]
 
 
 def _merge_message(stored: Message, mine: Message) -> Message:
+    if stored.role == "user" and stored.edits != mine.edits:
+        return stored if stored.edits > mine.edits else mine  # the later edit of a prompt
     earlier = _merge_sequence(stored.earlier, mine.earlier, key=_message_id, pick=_choose)
     merged = _choose(stored, mine).model_copy(update={"earlier": earlier})
     _keep_uncovered(merged, (stored, mine, *stored.earlier, *mine.earlier))
@@ -189,6 +191,8 @@ def _rank(m: Message) -> tuple[bool, int, int]:
 
 def _choose(stored: Message, mine: Message) -> Message:
     """The more complete of two versions of one message (``mine`` on a tie)."""
+    if stored.edits != mine.edits:  # a prompt edited by a person: the later edit wins
+        return stored if stored.edits > mine.edits else mine
     stored_ahead, mine_ahead = _extends(stored, mine), _extends(mine, stored)
     if stored_ahead and mine_ahead:  # the same text: a finished answer wins
         return stored if stored.status != "streaming" and mine.status == "streaming" else mine
