@@ -54,6 +54,14 @@ class PlaygroundPage:
         if toggle.is_checked() != on:
             self.page.get_by_text("Sync Input").click()
         expect(toggle).to_be_checked(checked=on)
+        # Wait for the page run the toggle started to draw its inputs: a selector
+        # used while that run still redraws the card can lose what was typed in it.
+        if on:
+            expect(self.page.get_by_placeholder("Send to every card")).to_be_visible()
+        else:
+            expect(self.page.get_by_placeholder("Send to every card")).to_have_count(0)
+            for card_id in self.card_ids():
+                expect(self.widget(card_id, "input")).to_be_visible()
 
     def stop_all(self) -> None:
         self.page.locator('.st-key-stop_all:not([data-stale="true"]) button:visible').click()
