@@ -67,7 +67,9 @@ def test_settings_are_sent_and_applied_to_all(
 
     at.button(key=key(first, "apply_all")).click().run()
     assert cards(at)[1].config.settings == cards(at)[0].config.settings
-    assert at.number_input(key=key(second, "temperature")).value == 0.3
+    # The other card's Settings widgets show the copied values (a new generation of keys).
+    assert at.number_input(key=key(second, "temperature-g1")).value == 0.3
+    assert at.text_area(key=key(second, "system-g1")).value == "Answer in French."
 
     at.toggle(key=key(first, "send_sampling")).set_value(False).run()
     send_to_card(at, first, "encore")

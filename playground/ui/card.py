@@ -104,14 +104,13 @@ _NUMBERS: dict[str, tuple[str, float | None, float | None, float]] = {
 }
 
 
-def _show_settings(card: Card) -> None:
-    """Put a card's settings into its Settings widgets (before they are drawn)."""
-    settings = card.config.settings
-    st.session_state[widget_key(card.id, "system")] = settings.system_prompt
-    st.session_state[widget_key(card.id, "send_sampling")] = settings.send_sampling
-    st.session_state[widget_key(card.id, "stop_seqs")] = "\n".join(settings.stop)
-    for name in _NUMBERS:
-        st.session_state[widget_key(card.id, name)] = getattr(settings, name)
+def _settings_key(state: AppState, card_id: str, name: str) -> str:
+    """A Settings widget's key. Each widget starts from the card's config (``value=``):
+    the widgets sit in a popover the browser may never have opened, so they must not
+    depend on widget state the browser never reported. When the config changes from
+    outside the widgets (Apply to all cards), a new generation of keys takes it up."""
+    generation = state.settings_generation.get(card_id, 0)
+    return widget_key(card_id, name if generation == 0 else f"{name}-g{generation}")
 
 
 def _apply_to_all(state: AppState, card_id: str) -> None:
@@ -121,35 +120,43 @@ def _apply_to_all(state: AppState, card_id: str) -> None:
     for card in state.workspace.cards:
         if card is not source:
             card.config.settings = source.config.settings.model_copy(deep=True)
-            _show_settings(card)
+            state.settings_generation[card.id] = state.settings_generation.get(card.id, 0) + 1
 
 
 def _settings_menu(state: AppState, card: Card) -> None:
     """System prompt and sampling parameters, validated by ``Settings``."""
-    if widget_key(card.id, "system") not in st.session_state:
-        _show_settings(card)
+    current = card.config.settings
+
+    def key(name: str) -> str:
+        return _settings_key(state, card.id, name)
+
     with st.popover("Settings", icon=":material/tune:", key=widget_key(card.id, "settings")):
-        system = st.text_area("System prompt", key=widget_key(card.id, "system"), height=80)
+        system = st.text_area(
+            "System prompt", value=current.system_prompt, key=key("system"), height=80
+        )
         send = st.toggle(
             "Send sampling parameters",
-            key=widget_key(card.id, "send_sampling"),
+            value=current.send_sampling,
+            key=key("send_sampling"),
             help="Some servers reject some parameters: turn this off to send only the messages.",
         )
         values: dict[str, float | int | None] = {}
         for name, (label, low, high, step) in _NUMBERS.items():
             number = st.number_input(
                 label,
+                value=getattr(current, name),
                 min_value=low,
                 max_value=high,
                 step=step,
-                key=widget_key(card.id, name),
+                key=key(name),
                 disabled=not send,
                 placeholder="server default",
             )
             values[name] = int(number) if number is not None and isinstance(step, int) else number
         stops = st.text_area(
             "Stop sequences",
-            key=widget_key(card.id, "stop_seqs"),
+            value="\n".join(current.stop),
+            key=key("stop_seqs"),
             height=68,
             help="One per line, at most 4.",
             disabled=not send,

@@ -38,6 +38,8 @@ class AppState:
     # wanted: they go back to a model when the list loads
     fallback_custom: dict[str, str | None] = field(default_factory=dict)
     saver: AutoSaver | None = None  # saves this workspace (see persistence)
+    # bumped when a card's settings change outside its Settings widgets (see card.py)
+    settings_generation: dict[str, int] = field(default_factory=dict)
     redraw_page: bool = False  # a card's fragment changed the cards: run the whole page
     link_applied: bool = False  # the URL's ?card=... was read (once a session)
     notices: list[str] = field(default_factory=list)  # about a link or an import
@@ -115,6 +117,7 @@ def replace_workspace(state: AppState, workspace: Workspace) -> None:
     state.images_allowed.clear()
     state.compare_hint.clear()
     state.fallback_custom.clear()
+    state.settings_generation.clear()
     state.backendai_tokens.clear()
     state.backendai_messages.clear()
     state.workspace = workspace

@@ -102,3 +102,45 @@ def test_a_killed_server_keeps_all_but_the_last_moments(
         assert time.monotonic() - killed_at < 120
     finally:
         stop_app(again)
+
+
+def test_settings_survive_a_reload_and_an_endpoint_change(
+    page: Page, server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    """Settings widgets live in a popover the reloaded page has not opened yet."""
+    one = server.add("persist-settings-1", Scenario(tokens=2))
+    two = server.add("persist-settings-2", Scenario(tokens=2))
+    text = config(one, tmp_path / "data") + f'[[endpoints]]\nname = "Other"\nbase_url = "{two}"\n'
+    app = start_app(text, tmp_path)
+    try:
+        pg = PlaygroundPage(page, app.url).open()
+        first, _ = pg.card_ids()
+        # A fresh page: change the endpoint before Settings was ever opened.
+        pg.choose(first, "endpoint", "Other")
+        pg.choose(first, "endpoint", "Slow")
+        page.wait_for_timeout(500)
+        expect(pg.cards().first).not_to_contain_text("no sampling params")
+        pg.widget(first, "settings").locator("button:visible").first.click()
+        expect(pg.widget(first, "send_sampling").locator("input")).to_be_checked()
+        system = pg.widget(first, "system").locator("textarea")
+        system.fill("You are a pirate.")
+        system.press("Control+Enter")
+        temperature = pg.widget(first, "temperature").locator("input")
+        temperature.fill("0.3")
+        temperature.press("Enter")
+        expect(pg.cards().first).to_contain_text("T 0.3")
+        page.keyboard.press("Escape")
+        pg.send_to_card(first, "ahoy")
+        expect(pg.history(first)).to_contain_text("turn 1: ahoy", timeout=20_000)
+        page.wait_for_timeout(1200)  # saved (every 0.5 s)
+        page.reload()
+        expect(pg.cards()).to_have_count(2, timeout=30_000)
+        pg.choose(first, "endpoint", "Other")  # a run in which Settings was never opened
+        expect(pg.cards().first).to_contain_text("system prompt · T 0.3")
+        pg.send_to_card(first, "still a pirate?")
+        expect(pg.history(first)).to_contain_text("still a pirate?", timeout=20_000)
+        request = server.chat_requests("persist-settings-2")[-1].body or {}
+        assert request["messages"][0] == {"role": "system", "content": "You are a pirate."}
+        assert request["temperature"] == 0.3
+    finally:
+        stop_app(app)
