@@ -85,6 +85,7 @@ class Message(BaseModel):
     metrics: Metrics | None = None
     earlier: list[Message] = Field(default_factory=list)
     edits: int = Field(default=0, ge=0)  # times a person edited this prompt (for merging)
+    replied_to: str | None = None  # an earlier answer's prompt, when it was edited since
 
 
 class CustomConfig(BaseModel):
@@ -209,6 +210,9 @@ class Card(BaseModel):
         if prompt is None or self.is_streaming:
             return None
         earlier = self.take_last_answer() or []
+        for answer in earlier:  # they answered the prompt as it was
+            if answer.replied_to is None:
+                answer.replied_to = prompt.content
         prompt.content = text
         prompt.edits += 1
         return earlier

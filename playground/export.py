@@ -162,6 +162,8 @@ def import_json(
             f"The file uses endpoints that are not configured here: {names}. Add them "
             "(under the same names) to the config, then import again."
         )
+    for card in workspace.cards:  # a hand-made file may hold a key in a baseURL
+        card.config.custom.base_url = without_secrets(card.config.custom.base_url)
     return workspace.settle()
 
 
@@ -217,6 +219,13 @@ def export_markdown(workspace: Workspace) -> str:
                 lines += ["**You:**", "", message.content, ""]
                 continue
             for number, old in enumerate(message.earlier, start=1):
+                if old.replied_to is not None:
+                    lines += [
+                        f"_Earlier answer {number} replied to:_",
+                        "",
+                        _quote(old.replied_to),
+                        "",
+                    ]
                 lines += [*_answer_md(old, f"Earlier answer {number}"), ""]
             lines += [*_answer_md(message, "Assistant"), ""]
     return "\n".join(lines).rstrip() + "\n"

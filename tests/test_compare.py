@@ -128,6 +128,8 @@ def test_edit_last_prompt_and_resend_in_one_card(
         "[fake-small] turn 1: better question",
     ]
     assert first.messages[-1].earlier[0].content == "[fake-small] turn 1: first question"
+    assert first.messages[-1].earlier[0].replied_to == "first question"  # the prompt it answered
+    assert any("earlier version of the prompt: “first question”" in c.value for c in at.caption)
     assert [m.content for m in second.messages] == ["untouched", "[fake-small] turn 1: untouched"]
     assert_cards_drawn(at)
 
@@ -138,7 +140,7 @@ def test_edit_with_sync_input_resends_to_every_card(
     write_config(endpoints_toml(Alpha=scenario()))
     at = new_app()
     send_synced(at, "hi all")
-    prompt = cards(at)[0].last_prompt()
+    prompt = cards(at)[-1].last_prompt()
     assert prompt is not None
     at.text_area(key=f"sync-edit-{prompt.id}").set_value("hello all").run()
     at.button(key="sync-edit-resend").click().run()
@@ -156,3 +158,25 @@ def test_copy_answer_offers_the_exact_markdown(
     at = new_app()
     send_to_card(at, cards(at)[0], "show me")
     assert [c.value for c in at.code if c.language == "markdown"] == [reply]
+
+
+def test_synced_edit_leaves_a_card_that_was_asked_something_else(
+    write_config: Config, scenario: MakeScenario
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()))
+    at = new_app()
+    first, second = cards(at)
+    send_to_card(at, first, "only for the first")
+    send_to_card(at, second, "only for the second")
+    send_synced(at, "for both")
+    at.toggle(key="sync_input_toggle").set_value(False).run()
+    send_to_card(at, cards(at)[0], "first's own follow-up")
+    at.toggle(key="sync_input_toggle").set_value(True).run()
+    prompt = cards(at)[-1].last_prompt()
+    assert prompt is not None and prompt.content == "for both"
+    at.text_area(key=f"sync-edit-{prompt.id}").set_value("for both, edited").run()
+    assert at.button(key="sync-edit-resend").label == "Resend"  # one card has that prompt
+    at.button(key="sync-edit-resend").click().run()
+    first, second = cards(at)
+    assert first.last_prompt().content == "first's own follow-up"  # type: ignore[union-attr]
+    assert second.last_prompt().content == "for both, edited"  # type: ignore[union-attr]

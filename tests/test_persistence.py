@@ -299,3 +299,26 @@ def test_an_import_becomes_a_new_workspace_and_keeps_the_old_one(
     assert cards(at)[0].messages[0].content == "imported conversation"
     assert saved_id(at) != original
     assert cards(open_with(ws=original))[0].messages[0].content == "original conversation"
+
+
+def test_a_workspace_deleted_elsewhere_is_saved_again_under_a_new_link(
+    write_config: Config, scenario: Callable[..., str]
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()) + STORE)
+    at = new_app()
+    send_to_card(at, cards(at)[0], "keep me")
+    old = saved_id(at)
+    wait_saved(state(at))
+    history = page("history")
+    history.button(key=f"hist-{old}-confirm-delete").click().run()
+    send_to_card(at, cards(at)[0], "still here")  # its save finds the workspace gone
+    deadline = time.monotonic() + 10
+    while state(at).saver.last_error is None and time.monotonic() < deadline:  # type: ignore[union-attr]
+        time.sleep(0.05)
+    at.run()
+    assert any("deleted elsewhere" in w.value for w in at.warning)
+    new = saved_id(at)
+    assert new != old
+    wait_saved(state(at))
+    restored = open_with(ws=new)
+    assert [m.content for m in cards(restored)[0].messages][::2] == ["keep me", "still here"]

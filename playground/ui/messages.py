@@ -80,6 +80,10 @@ def _earlier_answers(message: Message, images: bool) -> None:
         for number, old in enumerate(message.earlier, start=1):
             if count > 1:
                 st.caption(f"Answer {number} of {count + 1}")
+            if old.replied_to is not None:
+                shown = " ".join(old.replied_to.split())
+                shown = shown if len(shown) <= 120 else shown[:119] + "…"
+                st.caption(f"In reply to an earlier version of the prompt: “{_safe(shown, False)}”")
             message_body(old, images)
             if number < count:
                 st.divider()

@@ -25,6 +25,7 @@ from playground.store import (
     AutoSaver,
     StoreConfig,
     StoreError,
+    WorkspaceNotFound,
     WorkspaceStore,
     is_workspace_id,
 )
@@ -167,8 +168,7 @@ def after_run(state: AppState) -> None:
         if state.saver is None:
             return
         state.saver.flush()  # create it now, so the link can carry its id
-    else:
-        state.saver.mark_dirty()
+    state.saver.mark_dirty()  # and keep saving while answers stream
     workspace_id = state.saver.workspace_id
     if workspace_id and st.query_params.get(WS_PARAM) != workspace_id:
         st.query_params[WS_PARAM] = workspace_id
@@ -180,6 +180,17 @@ def before_run(state: AppState) -> None:
     if saver is None:
         return
     saver.apply_merge()
+    if isinstance(saver.last_error, WorkspaceNotFound):
+        # Deleted elsewhere (History in another tab): keep what is on the page by
+        # saving it again as a new workspace, with a new link.
+        saver.stop(flush=False)
+        state.saver = None
+        st.query_params.pop(WS_PARAM, None)
+        state.notices.append(
+            "This workspace was deleted elsewhere. What is on this page is kept and saved "
+            "again as a new workspace, with a new link."
+        )
+        return
     if saver.last_error is not None:
         st.warning(
             f"Your latest changes are not saved: {saver.last_error.message}",

@@ -40,15 +40,13 @@ FIRST_RUN_HELP = """\
 def _sidebar(state: AppState) -> None:
     ws = state.workspace
     with st.sidebar:
+        # Seeded from the workspace (a link, a restore or an import set them too).
+        st.session_state.setdefault("sync_input_toggle", ws.sync_input)
+        st.session_state.setdefault("cards_per_row", ws.cards_per_row)
         ws.sync_input = st.toggle(
-            "Sync Input",
-            value=ws.sync_input,
-            key="sync_input_toggle",
-            help="Send one prompt to every card at once.",
+            "Sync Input", key="sync_input_toggle", help="Send one prompt to every card at once."
         )
-        ws.cards_per_row = st.slider(
-            "Cards per row", min_value=1, max_value=4, value=ws.cards_per_row, key="cards_per_row"
-        )
+        ws.cards_per_row = st.slider("Cards per row", min_value=1, max_value=4, key="cards_per_row")
         st.divider()
         st.caption("Workspace")
         st.button(
@@ -151,11 +149,15 @@ def _edit_prompt(state: AppState, card_ids: list[str], prompt: Message, key: str
         type="tertiary",
         key=key,
         help="Edit the last prompt and send it again"
-        + (" to every card." if many else "; the answer it replaces is kept."),
+        + (
+            f" to the {len(card_ids)} cards it was sent to."
+            if many
+            else "; the answer it replaces is kept."
+        ),
     ):
         st.text_area("Last prompt", value=prompt.content, key=text_key, height=120)
         st.button(
-            "Resend to every card" if many else "Resend",
+            f"Resend to {len(card_ids)} cards" if many else "Resend",
             key=f"{key}-resend",
             type="primary",
             icon=":material/send:",
@@ -205,6 +207,10 @@ def _while_streaming(
     while pending:
         for card_id, job in list(pending.items()):
             if job is None or job.done:
+                current = state.jobs.get(card_id)
+                if current is not None and current is not job and not current.done:
+                    pending[card_id] = current  # a new answer began: its Stop is already up
+                    continue
                 del pending[card_id]
                 _card_controls(state, cards[card_id], controls[card_id])
         now = time.monotonic()
@@ -234,8 +240,12 @@ def _sync_actions(state: AppState) -> None:
     prompted = [(c, p) for c in state.workspace.cards if (p := c.last_prompt()) is not None]
     if not prompted:
         return
+    # Only cards whose last prompt is the same text: a card asked something of its
+    # own (Sync Input was off then) keeps its prompt.
+    shared = prompted[-1][1]
+    same = [c.id for c, p in prompted if p.content == shared.content]
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-        _edit_prompt(state, [c.id for c, _ in prompted], prompted[0][1], "sync-edit")
+        _edit_prompt(state, same, shared, "sync-edit")
         st.button(
             "Regenerate all",
             key="regenerate_all",
@@ -267,8 +277,8 @@ def render() -> None:
     apply_link(state)
     _sidebar(state)
     status = _top_bar(state, loaded.limits.max_cards)
-    notices(state)
     persistence.before_run(state)
+    notices(state)
     _config_problems(catalog.problems)
     if loaded.backendai is None and not any(not e.embedded for e in catalog.endpoints):
         if catalog.endpoints:  # only the embedded model

@@ -111,8 +111,10 @@ def replace_workspace(state: AppState, workspace: Workspace) -> None:
     state.jobs.clear()
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("card-")]:
         del st.session_state[key]
-    for key in ("sync_input_toggle", "cards_per_row"):
-        st.session_state.pop(key, None)
+    # The page's own widgets take the new workspace's values (the browser keeps a
+    # widget's old value unless it is set).
+    st.session_state["sync_input_toggle"] = workspace.sync_input
+    st.session_state["cards_per_row"] = workspace.cards_per_row
     state.full_history.clear()
     state.images_allowed.clear()
     state.compare_hint.clear()

@@ -289,7 +289,7 @@ def test_deep_link_opens_cards_with_sync_and_shows_reasoning(
     field = page.locator('[class*="st-key-sync-edit-"] textarea:visible')
     expect(field).to_have_value("2+2?")
     field.fill("3+3?")
-    page.get_by_role("button", name="Resend to every card").click()
+    page.get_by_role("button", name="Resend to 2 cards").click()
     expect(pg.history(lab)).to_contain_text(echo("fake-large", 1, "3+3?"))
     for cid in (lab, thinker):  # the prompt itself changed; "2+2?" lives on only in Earlier
         expect(pg.bubbles(cid).first).to_have_text(re.compile(r"3\+3\?$"))
