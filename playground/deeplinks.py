@@ -9,7 +9,7 @@ that look like one are reported so the UI can drop them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -48,21 +48,22 @@ def secret_keys(keys: Iterable[str]) -> list[str]:
     return [key for key in keys if _SECRET_KEY.search(key)]
 
 
-def link_query(cards: Sequence[Card], sync: bool) -> str:
+def link_query(cards: Sequence[Card], sync: bool, names: Mapping[str, str] | None = None) -> str:
     """The query string (``card=...&sync=1``) that opens these cards again.
 
-    Custom cards, Backend.AI cards (their ids are this cluster's) and cards
-    without an endpoint or model are left out: a link never carries a baseURL
-    or a token.
+    Backend.AI cards appear under their endpoint's name (from ``names``, endpoint
+    value -> name), as Backend.AI's own links do; one whose name is not known is
+    left out, as are Custom cards and cards without an endpoint or model: a link
+    never carries a baseURL or a token.
     """
-    pairs = [
-        ("card", f"{c.config.endpoint}:{c.config.model}")
-        for c in cards
-        if c.config.endpoint
-        and not c.config.endpoint.startswith(BACKENDAI_PREFIX)
-        and c.config.model
-        and c.config.model != CUSTOM
-    ]
+    names = names or {}
+    pairs = []
+    for card in cards:
+        endpoint, model = card.config.endpoint, card.config.model
+        if endpoint and endpoint.startswith(BACKENDAI_PREFIX):
+            endpoint = names.get(endpoint)
+        if endpoint and model and model != CUSTOM:
+            pairs.append(("card", f"{endpoint}:{model}"))
     if sync:
         pairs.append(("sync", "1"))
     return urlencode(pairs)

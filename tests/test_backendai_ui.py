@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Selectbox
 
 from tests import fake_manager as fake
-from tests.apptest import cards, key, new_app, send_to_card
+from tests.apptest import cards, key, new_app, open_with, send_to_card
 from tests.conftest import endpoints_toml, scenario_name
 from tests.fake_manager import ACCESS_KEY, SECRET_KEY, FakeManager
 from tests.fake_openai import FakeOpenAIServer, closed_port
@@ -168,3 +168,19 @@ def test_manager_failures_leave_configured_endpoints_usable(
     assert endpoint_box(at).options == ["Alpha"]
     send_to_card(at, cards(at)[0], "still here")
     assert cards(at)[0].messages[-1].content == "[fake-small] turn 1: still here"
+
+
+def test_a_link_opens_a_backendai_endpoint_by_name(
+    write_config: Config, scenario: Callable[..., str], fake_manager: FakeManager
+) -> None:
+    fake_manager.add_endpoints(30, url=scenario().removesuffix("/v1"))
+    target = fake_manager.add_endpoint(
+        "zz-linked", url=scenario(models=["a", "b"]).removesuffix("/v1")
+    )
+    write_config(backendai_toml(fake_manager.base_url))
+    at = open_with(card=["zz-linked:b", "svc-001"])
+    first, second = cards(at)
+    assert (first.config.endpoint, first.config.model) == (f"backendai:{target.endpoint_id}", "b")
+    assert second.config.endpoint is not None and second.config.endpoint.startswith("backendai:")
+    assert at.selectbox(key=key(cards(at)[0], "model")).value == "b"
+    assert not [w for w in at.warning if "link" in w.value]

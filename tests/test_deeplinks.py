@@ -42,6 +42,9 @@ def test_link_query_leaves_out_custom_and_backendai_cards() -> None:
         Card(config=CardConfig(endpoint="backendai:0b5c", model="m")),
     ]
     assert link_query(cards_, sync=True) == "card=A+b%3Am%3A1&sync=1"
+    # A Backend.AI card goes by its endpoint's name when it is known.
+    named = link_query(cards_, sync=False, names={"backendai:0b5c": "svc"})
+    assert named == "card=A+b%3Am%3A1&card=svc%3Am"
 
 
 def link_notices(at: AppTest) -> list[str]:

@@ -139,6 +139,21 @@ def tokens(endpoint_id: str, nonce: int) -> list[EndpointToken] | str:
         return exc.message
 
 
+def find_by_name(state: AppState, name: str) -> Endpoint | None:
+    """The Backend.AI endpoint with exactly this name (for links), or None."""
+    found = search(name, state.backendai_nonce)
+    for item in found.page.items if found.page else ():
+        if item.name == name:
+            state.backendai_seen[item.endpoint_id] = item
+            return Endpoint(
+                name=PREFIX + item.endpoint_id,
+                base_url=item.base_url or "",
+                source="backendai",
+                title=item.name,
+            )
+    return None
+
+
 def option_label(found: ServiceEndpoint) -> str:
     return f"{found.name} · Backend.AI · {found.health}"
 

@@ -7,6 +7,7 @@ import streamlit as st
 from playground.chat import Card, CardConfig, Workspace
 from playground.deeplinks import is_true, link_query, parse_card, secret_keys
 from playground.safe_markdown import block_images
+from playground.ui import backendai
 from playground.ui.resources import load_settings, models_of
 from playground.ui.state import AppState
 
@@ -40,6 +41,8 @@ def apply_link(state: AppState) -> None:
     for value in values[: loaded.limits.max_cards]:
         link = parse_card(value, names)
         endpoint = catalog.get(link.endpoint)
+        if endpoint is None and (remote := backendai.find_by_name(state, link.endpoint)):
+            endpoint = remote  # a Backend.AI endpoint, by its name
         if endpoint is None:
             state.notices.append(
                 f"The link's endpoint '{link.endpoint[:80]}' is not configured here; "
@@ -52,7 +55,7 @@ def apply_link(state: AppState) -> None:
             listed = models_of(endpoint, loaded.timeouts, state.models_nonce)
             if not listed.error and model not in listed.models:
                 state.notices.append(
-                    f"'{endpoint.name}' does not offer the link's model '{model[:80]}'; "
+                    f"'{endpoint.label}' does not offer the link's model '{model[:80]}'; "
                     "the card uses its first model instead."
                 )
                 model = None
@@ -80,7 +83,8 @@ def notices(state: AppState) -> None:
 
 def share_link(state: AppState) -> None:
     """A link that opens these cards (endpoints and models only; never tokens)."""
-    query = link_query(state.workspace.cards, state.workspace.sync_input)
+    names = {backendai.PREFIX + k: v.name for k, v in state.backendai_seen.items()}
+    query = link_query(state.workspace.cards, state.workspace.sync_input, names)
     with st.popover("Link to these cards", icon=":material/link:", width="stretch"):
         if not query:
             st.caption(
