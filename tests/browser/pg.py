@@ -112,9 +112,24 @@ class PlaygroundPage:
     def model_box(self, card_id: str) -> Locator:
         return self.widget(card_id, "model").get_by_role("combobox")
 
+    def open_menu(self, card_id: str, menu: str, inside: str) -> None:
+        """Open a card's popover (``menu``: settings, more, ...) until ``inside`` shows.
+
+        A page run that redraws the card as the click lands can close the popover
+        again; a person would simply click once more, and so does this.
+        """
+        for _ in range(3):
+            self.button(card_id, menu).click()
+            try:
+                expect(self.widget(card_id, inside)).to_be_visible(timeout=5_000)
+                return
+            except AssertionError:
+                continue
+        expect(self.widget(card_id, inside)).to_be_visible()
+
     def more(self, card_id: str, action: str) -> None:
         """More menu -> ``action`` (the widget name: clone, compare, clear, ...)."""
-        self.button(card_id, "more").click()
+        self.open_menu(card_id, "more", action)
         self.button(card_id, action).click()
 
     def answer_ids(self, card_id: str) -> list[str]:

@@ -57,7 +57,7 @@ def test_clone_and_compare_with_other_models(
     first, second = pg.card_ids()
 
     # A Settings value to be copied: temperature 0.3 on the first card.
-    pg.button(first, "settings").click()
+    pg.open_menu(first, "settings", "temperature")
     temperature = pg.widget(first, "temperature").locator("input")
     temperature.fill("0.3")
     temperature.press("Enter")
@@ -73,7 +73,7 @@ def test_clone_and_compare_with_other_models(
     assert ids[0] == first and ids[2] == second and clone not in (first, second)
     expect(pg.model_box(clone)).to_have_value("fake-small")
     expect(pg.cards().nth(1)).to_contain_text("T 0.3")
-    pg.button(clone, "settings").click()
+    pg.open_menu(clone, "settings", "temperature")
     expect(pg.widget(clone, "temperature").locator("input")).to_have_value("0.30")
     page.keyboard.press("Escape")
     expect(pg.bubbles(clone)).to_have_count(0)

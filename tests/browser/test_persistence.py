@@ -120,7 +120,7 @@ def test_settings_survive_a_reload_and_an_endpoint_change(
         pg.choose(first, "endpoint", "Slow")
         page.wait_for_timeout(500)
         expect(pg.cards().first).not_to_contain_text("no sampling params")
-        pg.widget(first, "settings").locator("button:visible").first.click()
+        pg.open_menu(first, "settings", "send_sampling")
         expect(pg.widget(first, "send_sampling").locator("input")).to_be_checked()
         system = pg.widget(first, "system").locator("textarea")
         system.fill("You are a pirate.")
