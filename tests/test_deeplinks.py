@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -92,3 +93,13 @@ def test_tokens_are_never_read_from_a_link(
     assert "token" not in at.query_params
     assert any("never carry tokens" in n for n in link_notices(at))
     assert "sk-canary-link" not in repr(state(at).workspace.model_dump())
+
+
+def test_a_link_cannot_make_the_page_load_an_image(
+    write_config: Callable[..., Path], scenario: Callable[..., str]
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()))
+    at = open_with(card="![x](http://127.0.0.1:9/beacon.png):m")
+    text = " ".join(link_notices(at))
+    assert "is not configured here" in text
+    assert not re.search(r"(?<!\\)!\[", text)  # no image syntax left unescaped

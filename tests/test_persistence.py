@@ -322,3 +322,17 @@ def test_a_workspace_deleted_elsewhere_is_saved_again_under_a_new_link(
     wait_saved(state(at))
     restored = open_with(ws=new)
     assert [m.content for m in cards(restored)[0].messages][::2] == ["keep me", "still here"]
+
+
+def test_new_workspace_shows_its_own_sync_input(
+    write_config: Config, scenario: Callable[..., str]
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()) + STORE)
+    at = new_app()
+    send_synced(at, "synced")
+    assert at.toggle(key="sync_input_toggle").value is True
+    at.button(key="new_workspace").click().run()
+    assert at.toggle(key="sync_input_toggle").value is False
+    assert state(at).workspace.sync_input is False
+    send_to_card(at, cards(at)[0], "only the first")  # its own input is back
+    assert cards(at)[1].messages == []
