@@ -336,3 +336,18 @@ def test_new_workspace_shows_its_own_sync_input(
     assert state(at).workspace.sync_input is False
     send_to_card(at, cards(at)[0], "only the first")  # its own input is back
     assert cards(at)[1].messages == []
+
+
+def test_a_store_that_could_not_open_is_tried_again(
+    write_config: Config, scenario: Callable[..., str], tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-yet-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    write_config(endpoints_toml(Alpha=scenario()) + f'\n[store]\ndata_dir = "{blocker}"\n')
+    at = new_app()
+    send_to_card(at, cards(at)[0], "before the disk is ready")
+    assert state(at).saver is None  # nothing could be saved; the page keeps everything
+    blocker.unlink()  # the data folder can be made now (a volume mounted late, say)
+    send_to_card(at, cards(at)[0], "after")
+    assert saved_id(at)
+    assert [m.content for m in cards(at)[0].messages][::2] == ["before the disk is ready", "after"]
