@@ -73,70 +73,49 @@ class Found:
     error: str | None
 
 
-@st.cache_data(show_spinner=False, ttl=30, max_entries=256)
-def _search(key: str, text: str, nonce: int) -> Found:
-    del key, nonce
-    manager = client()
-    if manager is None:
-        return Found(None, None)
-    try:
-        return Found(manager.search_endpoints(text), None)
-    except ManagerError as exc:
-        return Found(None, exc.message)
+@st.cache_data(show_spinner=False, ttl=30, max_entries=512)
+def _ask(key: str, call: str, arg: str, nonce: int) -> object:
+    """One manager call (``search``, ``endpoint`` or ``tokens``), cached for 30 s.
 
-
-@st.cache_data(show_spinner=False, ttl=30, max_entries=256)
-def _endpoint(key: str, endpoint_id: str, nonce: int) -> ServiceEndpoint | str:
-    del key, nonce
-    manager = client()
-    if manager is None:
+    Returns the answer, or a message (``str``) saying why there is none.
+    """
+    del nonce
+    cfg = _config()
+    if cfg is None:
         return "Backend.AI is not configured here."
     try:
-        return manager.get_endpoint(endpoint_id)
-    except ManagerError as exc:
+        manager = _client(key, cfg)
+        if call == "search":
+            return manager.search_endpoints(arg)
+        if call == "endpoint":
+            return manager.get_endpoint(arg)
+        return manager.list_tokens(arg)
+    except ManagerError as exc:  # including an incomplete keypair
         return exc.message
 
 
-@st.cache_data(show_spinner=False, ttl=30, max_entries=256)
-def _tokens(key: str, endpoint_id: str, nonce: int) -> list[EndpointToken] | str:
-    del key, nonce
-    manager = client()
-    if manager is None:
-        return []
-    try:
-        return manager.list_tokens(endpoint_id)
-    except ManagerError as exc:
-        return exc.message
+def _call(call: str, arg: str, nonce: int) -> object:
+    cfg = _config()
+    return None if cfg is None else _ask(_key(cfg), call, arg, nonce)
 
 
 def search(text: str, nonce: int) -> Found:
-    cfg = _config()
-    if cfg is None:
-        return Found(None, None)
-    try:
-        return _search(_key(cfg), text.strip(), nonce)
-    except ManagerError as exc:  # no secret key
-        return Found(None, exc.message)
+    answer = _call("search", text.strip(), nonce)
+    if isinstance(answer, str):
+        return Found(None, answer)
+    return Found(answer if isinstance(answer, EndpointPage) else None, None)
 
 
 def service(endpoint_id: str, nonce: int) -> ServiceEndpoint | str:
-    cfg = _config()
-    if cfg is None:
+    answer = _call("endpoint", endpoint_id, nonce)
+    if answer is None:
         return "Backend.AI is not configured here."
-    try:
-        return _endpoint(_key(cfg), endpoint_id, nonce)
-    except ManagerError as exc:
-        return exc.message
+    return answer if isinstance(answer, ServiceEndpoint | str) else "Unexpected answer."
 
 
 def tokens(endpoint_id: str, nonce: int) -> list[EndpointToken] | str:
-    cfg = _config()
-    if cfg is None:
-        return []
-    try:
-        return _tokens(_key(cfg), endpoint_id, nonce)
-    except ManagerError as exc:
-        return exc.message
+    answer = _call("tokens", endpoint_id, nonce)
+    return answer if isinstance(answer, list | str) else []
 
 
 def find_by_name(state: AppState, name: str) -> Endpoint | None:
