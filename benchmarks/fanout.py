@@ -13,7 +13,7 @@ import time
 
 from common import fake_server_process, headless_app, machine, use_endpoints
 
-from playground.ui.state import AppState
+from playground.session import Session
 
 
 def synced_send(at, prompt: str) -> float:  # type: ignore[no-untyped-def]
@@ -26,7 +26,7 @@ def fanout_ratio(url: str, n: int) -> tuple[float, float, float]:
     """(wall, slowest answer, ratio) for a synced prompt to ``n`` cards."""
     use_endpoints({"One second": url})
     at = headless_app()
-    state: AppState = at.session_state["playground"]
+    state: Session = at.session_state["playground"]
     while len(state.workspace.cards) < n:
         at.button(key="add_card").click().run()
     at.toggle(key="sync_input_toggle").set_value(True).run()

@@ -17,8 +17,8 @@ import openai
 from common import headless_app, machine, use_endpoints
 
 from playground.local_model import LOCAL_MODEL_ID
+from playground.session import Session
 from playground.ui.resources import local_server
-from playground.ui.state import AppState
 
 PROMPT = "Write a short story about a lighthouse keeper."
 MAX_TOKENS = 160
@@ -49,12 +49,12 @@ def raw_sdk(client: openai.OpenAI) -> tuple[float, float]:
     return first - start, ((usage or count) - 1) / (last - first)
 
 
-def through_playground(at, state: AppState) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def through_playground(at, state: Session) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     card = state.workspace.cards[0]
     card.clear_history()
     start = time.monotonic()
     at.chat_input(key=f"card-{card.id}-input").set_value(PROMPT).run()
-    job = state.jobs[card.id]
+    job = state.job(card.id)
     metrics = card.messages[-1].metrics
     assert metrics and metrics.ttft_s is not None and job.started_at is not None
     tps = metrics.tokens_per_second
@@ -66,7 +66,7 @@ def main(rounds: int) -> list[tuple[str, str, str]]:
     path = use_endpoints({})
     path.write_text(f"[local_model]\nmax_tokens = {MAX_TOKENS}\nn_ctx = 2048\n", encoding="utf-8")
     at = headless_app()  # its first run starts the embedded server and waits for it
-    state: AppState = at.session_state["playground"]
+    state: Session = at.session_state["playground"]
     server = local_server(2048)
     base_url = server.status.base_url
     assert base_url, server.status

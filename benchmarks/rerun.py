@@ -12,7 +12,7 @@ import time
 from common import fake_server_process, headless_app, machine, use_endpoints
 
 from playground.chat import Message
-from playground.ui.state import AppState
+from playground.session import Session
 
 ANSWER = (
     "Here is a fairly typical answer with **markdown**, a list:\n\n- one\n- two\n\n"
@@ -33,7 +33,7 @@ def main() -> list[tuple[str, str, str]]:
     with fake_server_process(5, 0) as urls:
         use_endpoints({"Server": urls["fast"]})
         at = headless_app()
-        state: AppState = at.session_state["playground"]
+        state: Session = at.session_state["playground"]
         while len(state.workspace.cards) < 4:
             at.button(key="add_card").click().run()
         median_rerun(at, 3)  # warm-up

@@ -99,7 +99,6 @@ def stream_once(
         model="fake-small",
         history=[{"role": "user", "content": "go"}],
         target=answer,
-        token=None,
     ).start()
     if saver is not None:
         saver.mark_dirty()  # what the UI does when it sends the prompt

@@ -16,7 +16,7 @@ import time
 import openai
 from common import fake_server_process, headless_app, machine, use_endpoints
 
-from playground.ui.state import AppState
+from playground.session import Session
 
 SECONDS = 2.0  # each answer lasts about this long
 
@@ -36,13 +36,13 @@ def raw_sdk(client: openai.OpenAI) -> tuple[float, float]:
     return first - start, (count - 1) / (last - first)
 
 
-def through_playground(at, state: AppState) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def through_playground(at, state: Session) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     card = state.workspace.cards[0]
     card.clear_history()
     start = time.monotonic()
     at.chat_input(key=f"card-{card.id}-input").set_value("go").run()
     answer = card.messages[-1]
-    job = state.jobs[card.id]
+    job = state.job(card.id)
     assert answer.status == "done" and answer.metrics and job.started_at is not None
     assert answer.metrics.ttft_s is not None and answer.metrics.tokens_per_second
     return job.started_at + answer.metrics.ttft_s - start, answer.metrics.tokens_per_second
@@ -53,7 +53,7 @@ def measure(rate: int, rounds: int = 3) -> dict[str, float]:
         url = urls["fast"]
         use_endpoints({"Rate": url})
         at = headless_app()
-        state: AppState = at.session_state["playground"]
+        state: Session = at.session_state["playground"]
         client = openai.OpenAI(base_url=url, api_key="unused")
         raw_sdk(client)  # warm-up
         through_playground(at, state)

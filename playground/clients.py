@@ -1,4 +1,11 @@
-"""Building ``openai.OpenAI`` clients for an endpoint (base URL, optional token)."""
+"""``EndpointClient``: an ``openai.OpenAI`` client for one endpoint (base URL, optional token).
+
+The one place that decides the ``Authorization`` header: with a token, every
+request carries ``Bearer <token>``; without one, none carries an
+``Authorization`` header at all (the SDK insists on an ``api_key``, so it gets
+a placeholder that every request omits). No call site has to remember it. The
+client also knows which secret to keep out of the messages it lets through.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +15,36 @@ import openai
 
 from playground.config import Timeouts
 
-# Sent when an endpoint has no token: the SDK insists on an api_key, and this
-# placeholder is never put on the wire (see ``auth_headers``).
-_NO_TOKEN = "no-token"
+_NO_TOKEN = "no-token"  # never put on the wire (see the module docstring)
+
+
+class EndpointClient:
+    """Thread-safe: one per (base_url, token), shared by every session that uses it."""
+
+    def __init__(self, sdk: openai.OpenAI, token: str | None) -> None:
+        self.sdk = sdk
+        self._headers: dict[str, Any] = {} if token else {"Authorization": openai.Omit()}
+        self.secrets: tuple[str, ...] = (token,) if token else ()  # redacted from messages
+
+    def create_chat_stream(self, **request: Any) -> Any:
+        """``chat.completions.create(stream=True, ...)`` with the endpoint's headers."""
+        return self.sdk.chat.completions.create(stream=True, extra_headers=self._headers, **request)
+
+    def list_models(self) -> Any:
+        return self.sdk.models.list(extra_headers=self._headers)
+
+    def close(self) -> None:
+        self.sdk.close()
 
 
 def make_client(
     base_url: str, token: str | None, timeouts: Timeouts, *, max_retries: int = 2
-) -> openai.OpenAI:
-    """A thread-safe client for one (base_url, token) pair."""
-    return openai.OpenAI(
+) -> EndpointClient:
+    """A client for one (base_url, token) pair."""
+    sdk = openai.OpenAI(
         base_url=base_url,
         api_key=token or _NO_TOKEN,
         max_retries=max_retries,
         timeout=openai.Timeout(timeouts.read, connect=timeouts.connect),
     )
-
-
-def auth_headers(token: str | None) -> dict[str, Any]:
-    """Per-request headers: no ``Authorization`` header at all when there is no token."""
-    return {} if token else {"Authorization": openai.Omit()}
+    return EndpointClient(sdk, token)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from playground.clients import auth_headers, make_client
+from playground.clients import make_client
 from playground.config import Timeouts
 from playground.errors import EndpointError, translate_errors
 
@@ -27,7 +27,7 @@ def list_models(base_url: str, token: str | None, timeouts: Timeouts) -> ModelLi
     )
     try:
         with translate_errors("The endpoint's model list", redact=[token]):
-            page = client.models.list(extra_headers=auth_headers(token))
+            page = client.list_models()
             ids = [m.id for m in page.data if isinstance(getattr(m, "id", None), str)]
     except EndpointError as exc:
         return ModelList(error=exc.message)

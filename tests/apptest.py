@@ -7,7 +7,8 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from playground.chat import Card
-from playground.ui.state import AppState, widget_key
+from playground.session import Session
+from playground.ui.state import widget_key
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
@@ -29,9 +30,9 @@ def open_with(**params: str | list[str]) -> AppTest:
     return at
 
 
-def state(at: AppTest) -> AppState:
+def state(at: AppTest) -> Session:
     value = at.session_state["playground"]
-    assert isinstance(value, AppState)
+    assert isinstance(value, Session)
     return value
 
 

@@ -32,4 +32,4 @@ def test_only_ui_imports_streamlit() -> None:
 
 def test_ui_does_import_streamlit() -> None:
     # Guards the check above against silently scanning nothing.
-    assert "streamlit" in imported_modules(PACKAGE / "ui" / "card.py")
+    assert "streamlit" in imported_modules(PACKAGE / "ui" / "card_view.py")

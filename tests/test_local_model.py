@@ -61,7 +61,6 @@ def ask(server: LocalModelServer, card: Card, prompt: str, max_tokens: int = 16)
         model=LOCAL_MODEL_ID,
         history=card.history_for_request(),
         target=answer,
-        token=None,
         max_tokens=max_tokens,
     ).start()
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from playground.chat import Workspace
+from playground.session import Session
 from playground.store import StoreConfig, WorkspaceStore
-from playground.ui.state import AppState
 from tests.apptest import APP, cards, key, new_app, open_with, send_synced, send_to_card, state
 from tests.conftest import endpoints_toml
 
@@ -28,7 +28,7 @@ def saved_id(at: AppTest) -> str:
     return saver.workspace_id
 
 
-def wait_saved(app_state: AppState, timeout: float = 10) -> None:
+def wait_saved(app_state: Session, timeout: float = 10) -> None:
     """Until the background saver has written the live workspace."""
     saver = app_state.saver
     assert saver is not None and saver.workspace_id is not None

@@ -117,7 +117,6 @@ def test_a_streaming_answer_is_saved_as_it_grows_and_when_it_ends(
         model="fake-small",
         history=card.history_for_request(),
         target=answer,
-        token=None,
     ).start()
     saver.mark_dirty()  # what the UI does after appending the prompt
     seen: list[tuple[str, int]] = []
@@ -256,7 +255,6 @@ def test_the_token_never_reaches_the_store(
                 model="fake-small",
                 history=card.history_for_request(),
                 target=target,
-                token=CANARY,
             ).start()
         )
     saver.mark_dirty()

@@ -24,7 +24,6 @@ def start(url: str, prompt: str = "hello", *, card: Card | None = None, token: s
         model="fake-small",
         history=card.history_for_request(),
         target=answer,
-        token=token,
     ).start()
     return card, job
 
@@ -68,7 +67,6 @@ def test_server_rejecting_stream_options_gets_a_plain_request(
         model="fake-small",
         history=card.history_for_request(),
         target=answer,
-        token=None,
         on_usage_rejected=lambda: rejected.append(True),
     ).start().join(10)
     assert answer.status == "done" and answer.content.endswith("w2")
@@ -169,6 +167,17 @@ def test_server_error_text_is_redacted(scenario: Callable[..., str]) -> None:
     url = scenario(chat_status=400)
     client = make_client(url, "sk-secret-123", TIMEOUTS, max_retries=0)
     with pytest.raises(Exception) as info, translate_errors("X", redact=["failed"]):
-        client.chat.completions.create(model="fake-small", messages=[], stream=True)
+        client.create_chat_stream(model="fake-small", messages=[])
     assert not isinstance(info.value, openai.OpenAIError)
     assert "failed" not in str(info.value) and "***" in str(info.value)
+
+
+def test_no_token_sends_no_authorization_header(
+    server: FakeOpenAIServer, scenario: Callable[..., str]
+) -> None:
+    # The client factory decides it once: no token, no Authorization header at all.
+    url = scenario()
+    card, job = start(url)
+    job.join(10)
+    assert card.messages[-1].status == "done"
+    assert server.chat_requests(scenario_name(url))[-1].authorization is None

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import streamlit as st
 
+from playground.backendai import EndpointPage
 from playground.discovery import ModelList
-from playground.ui import backendai
-from playground.ui.resources import load_settings, models_of
-from playground.ui.state import app_state
+from playground.session import commands
+from playground.ui.resources import SERVICES
+from playground.ui.state import session
 
 
 def render() -> None:
-    state = app_state()
-    loaded, catalog = load_settings()
+    state = session()
+    loaded, catalog = SERVICES.config(), SERVICES.catalog()
     st.markdown("### Endpoints")
     if loaded.files:
         st.caption("Config file: " + ", ".join(f"`{f}`" for f in loaded.files))
-    if st.button("Check again", icon=":material/refresh:", key="endpoints_refresh"):
-        state.models_nonce += 1
+    st.button(
+        "Check again",
+        icon=":material/refresh:",
+        key="endpoints_refresh",
+        on_click=commands.refresh_models,
+        args=(state,),
+    )
     if catalog.problems:
         st.error(
             "**Config problems** (valid entries are still used):\n\n"
@@ -33,7 +39,7 @@ def render() -> None:
         if not endpoint.base_url:  # the embedded model before its first use
             listed = ModelList(error="Not started yet: it starts when a card uses it.")
         else:
-            listed = models_of(endpoint, loaded.timeouts, state.models_nonce)
+            listed = SERVICES.models(endpoint, state.models_nonce)
         rows.append(
             {
                 "Endpoint": endpoint.name,
@@ -51,16 +57,16 @@ def render() -> None:
 
 def _backendai(nonce: int) -> None:
     """The Backend.AI cluster, when one is configured: reachable, and how many endpoints."""
-    cfg = load_settings()[0].backendai
+    cfg = SERVICES.config().backendai
     if cfg is None:
         return
-    found = backendai.search("", nonce)
+    found = SERVICES.backendai_search("", nonce)
     where = f"`{cfg.endpoint}` with access key `{cfg.access_key}`"
-    if found.error:
-        st.warning(f"**Backend.AI** at {where}: {found.error}", icon=":material/cloud_off:")
-    elif found.page is not None:
+    if not isinstance(found, EndpointPage):
+        st.warning(f"**Backend.AI** at {where}: {found}", icon=":material/cloud_off:")
+    else:
         st.success(
-            f"**Backend.AI** at {where}: {found.page.total_count} model-service endpoints. "
+            f"**Backend.AI** at {where}: {found.total_count} model-service endpoints. "
             "Search them from a card's Endpoint selector.",
             icon=":material/cloud_done:",
         )

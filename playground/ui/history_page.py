@@ -2,36 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
-from playground.chat import Workspace
 from playground.safe_markdown import block_images
+from playground.session import Session, workspaces
+from playground.session.history import ago
 from playground.store import StoreError, WorkspaceSummary
 from playground.ui import persistence
-from playground.ui.state import AppState, app_state, replace_workspace
+from playground.ui.resources import SERVICES
+from playground.ui.state import session
 
 PAGE_SIZE = 50
 
 
-def ago(when: dt.datetime, now: dt.datetime | None = None) -> str:
-    """'just now', '5 min ago', '3 h ago', 'yesterday', or the date."""
-    now = now or dt.datetime.now(dt.UTC)
-    seconds = (now - when).total_seconds()
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)} h ago"
-    if seconds < 2 * 86400:
-        return "yesterday"
-    return f"{when:%Y-%m-%d}"
-
-
 def render() -> None:
-    state = app_state()
+    state = session()
     st.markdown("### History")
     store = persistence.store()
     if store is None:
@@ -40,7 +25,7 @@ def render() -> None:
             icon=":material/cloud_off:",
         )
         return
-    scope = persistence.history_scope()
+    scope = persistence.scope()
     owner = scope.owner
     if not scope.enabled:
         st.info(
@@ -70,9 +55,7 @@ def render() -> None:
         st.caption(f"Showing the newest {PAGE_SIZE}; search to find older ones.")
 
 
-def _row(
-    state: AppState, summary: WorkspaceSummary, owner: str | None, current: str | None
-) -> None:
+def _row(state: Session, summary: WorkspaceSummary, owner: str | None, current: str | None) -> None:
     key = f"hist-{summary.id}"
     with st.container(border=True, key=key):
         with st.container(horizontal=True, vertical_alignment="center"):
@@ -106,18 +89,9 @@ def _row(
 
 
 def _rename(workspace_id: str, title_key: str, owner: str | None) -> None:
-    store = persistence.store()
-    if store is not None:
-        store.rename(workspace_id, str(st.session_state.get(title_key, "")), owner=owner)
+    title = str(st.session_state.get(title_key, ""))
+    workspaces.rename_workspace(SERVICES, workspace_id, title, owner)
 
 
-def _delete(state: AppState, workspace_id: str, owner: str | None) -> None:
-    store = persistence.store()
-    if store is None:
-        return
-    if state.saver is not None and state.saver.workspace_id == workspace_id:
-        # The open workspace: stop saving it (not written back), and start afresh.
-        state.saver.stop(flush=False)
-        state.saver = None
-        replace_workspace(state, Workspace())
-    store.delete(workspace_id, owner=owner)
+def _delete(state: Session, workspace_id: str, owner: str | None) -> None:
+    workspaces.delete_workspace(state, SERVICES, workspace_id, owner)

@@ -4,73 +4,24 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.chat import Card, CardConfig, Workspace
-from playground.deeplinks import is_true, link_query, parse_card, secret_keys
 from playground.safe_markdown import block_images
-from playground.ui import backendai
-from playground.ui.resources import load_settings, models_of
-from playground.ui.state import AppState
+from playground.session import Session
+from playground.session.links import apply_link as apply_link_to
+from playground.session.links import share_query
+from playground.ui.resources import SERVICES
 
 
-def apply_link(state: AppState) -> None:
-    """Build the workspace from the URL's ``card`` and ``sync`` parameters, once a session.
-
-    Unknown endpoints or models get a notice and fall back to the defaults.
-    Parameters that look like tokens are never read, and are removed from the URL.
-    """
-    if state.link_applied:
+def apply_link(state: Session) -> None:
+    """Read the address's link parameters once a session; remove any that carry a token."""
+    if state.link_applied:  # read once a session
         return
-    state.link_applied = True
     params = st.query_params
-    dropped = secret_keys(params.keys())
+    dropped = apply_link_to(state, SERVICES, {k: params.get_all(k) for k in params})
     for key in dropped:
         del params[key]
-    if dropped:
-        state.notices.append(
-            "Links never carry tokens: the link's "
-            + ", ".join(f"'{k}'" for k in dropped)
-            + " parameter was ignored and removed from the address."
-        )
-    values = params.get_all("card")
-    sync = params.get("sync")
-    if not values and sync is None:
-        return
-    loaded, catalog = load_settings()
-    names = catalog.names
-    cards: list[Card] = []
-    for value in values[: loaded.limits.max_cards]:
-        link = parse_card(value, names)
-        endpoint = catalog.get(link.endpoint)
-        if endpoint is None and (remote := backendai.find_by_name(state, link.endpoint)):
-            endpoint = remote  # a Backend.AI endpoint, by its name
-        if endpoint is None:
-            state.notices.append(
-                f"The link's endpoint '{link.endpoint[:80]}' is not configured here; "
-                "the card uses the default endpoint instead."
-            )
-            cards.append(Card(config=CardConfig(endpoint=names[0] if names else None)))
-            continue
-        model = link.model
-        if model is not None and endpoint.base_url:
-            listed = models_of(endpoint, loaded.timeouts, state.models_nonce)
-            if not listed.error and model not in listed.models:
-                state.notices.append(
-                    f"'{endpoint.label}' does not offer the link's model '{model[:80]}'; "
-                    "the card uses its first model instead."
-                )
-                model = None
-        cards.append(Card(config=CardConfig(endpoint=endpoint.name, model=model)))
-    if len(values) > loaded.limits.max_cards:
-        state.notices.append(
-            f"The link asks for {len(values)} cards; this playground opens at most "
-            f"{loaded.limits.max_cards}."
-        )
-    workspace = Workspace(cards=cards) if cards else Workspace()
-    workspace.sync_input = is_true(sync)
-    state.workspace = workspace
 
 
-def notices(state: AppState) -> None:
+def notices(state: Session) -> None:
     """Messages about the link (or an import), until dismissed."""
     if not state.notices:
         return
@@ -81,10 +32,9 @@ def notices(state: AppState) -> None:
         st.button("Dismiss", key="dismiss_notices", on_click=state.notices.clear)
 
 
-def share_link(state: AppState) -> None:
+def share_link(state: Session) -> None:
     """A link that opens these cards (endpoints and models only; never tokens)."""
-    names = {backendai.PREFIX + k: v.name for k, v in state.backendai_seen.items()}
-    query = link_query(state.workspace.cards, state.workspace.sync_input, names)
+    query = share_query(state)
     with st.popover("Link to these cards", icon=":material/link:", width="stretch"):
         if not query:
             st.caption(

@@ -1,16 +1,27 @@
-"""Config, clients and model lists, cached across reruns where that is safe."""
+"""The app's ``Services``: config, clients, gates, model lists, the Backend.AI manager and
+the store, each cached across reruns where that is safe (``CachedServices``)."""
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import os
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import openai
 import streamlit as st
 
-from playground.clients import make_client
+from playground.backendai import (
+    BackendAIConfig,
+    EndpointPage,
+    EndpointToken,
+    ManagerClient,
+    ServiceEndpoint,
+    resolve_secret_key,
+)
+from playground.clients import EndpointClient, make_client
 from playground.config import (
     LoadedConfig,
     Timeouts,
@@ -27,6 +38,10 @@ from playground.local_model import (
     LocalModelServer,
     local_model_installed,
 )
+from playground.session.services import ask_manager
+from playground.store import StoreConfig, StoreError, WorkspaceStore
+
+log = logging.getLogger(__name__)
 
 
 def _secrets_files() -> list[Path]:
@@ -107,20 +122,97 @@ def endpoint_gates(limit: int) -> EndpointGates:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def get_client(base_url: str, token: str | None, timeouts: Timeouts) -> openai.OpenAI:
+def get_client(base_url: str, token: str | None, timeouts: Timeouts) -> EndpointClient:
     """One thread-safe client per (base_url, token, timeouts)."""
     return make_client(base_url, token, timeouts)
 
 
 @st.cache_data(show_spinner=False, ttl=60, max_entries=256)
-def fetch_models(base_url: str, token: str | None, timeouts: Timeouts, nonce: int) -> ModelList:
+def _models(base_url: str, token: str | None, timeouts: Timeouts, nonce: int) -> ModelList:
     """Model IDs of an endpoint, cached for a minute (``nonce`` forces a refresh)."""
     del nonce
     return list_models(base_url, token, timeouts)
 
 
-def models_of(endpoint: Endpoint, timeouts: Timeouts, nonce: int) -> ModelList:
-    """The endpoint's models: its known list, or what GET /models says (cached)."""
-    if endpoint.static_models:
-        return ModelList(models=endpoint.static_models)
-    return fetch_models(endpoint.base_url, endpoint.token_value, timeouts, nonce)
+def _manager_key(cfg: BackendAIConfig) -> str:
+    """A cache key for this manager and keypair (the secret only as a hash)."""
+    secret, _ = resolve_secret_key(cfg, os.environ)
+    digest = hashlib.sha256(secret.get_secret_value().encode()).hexdigest() if secret else ""
+    return f"{cfg.endpoint}|{cfg.access_key}|{cfg.api_version}|{cfg.project}|{digest}"
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _manager(key: str, _cfg: BackendAIConfig) -> ManagerClient:
+    """One signed HTTP client per manager and keypair, shared by every session."""
+    del key
+    return ManagerClient.from_config(_cfg, os.environ)
+
+
+@st.cache_data(show_spinner=False, ttl=30, max_entries=512)
+def _ask_manager(key: str, call: str, arg: str, nonce: int) -> object:
+    """One manager call, cached for 30 s: the answer, or a message saying why there is none."""
+    del nonce
+    cfg = load_settings()[0].backendai
+    if cfg is None:
+        return "Backend.AI is not configured here."
+    return ask_manager(lambda: _manager(key, cfg), call, arg)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _store(config: StoreConfig) -> WorkspaceStore:
+    """One store per process (thread-safe). Raises ``StoreError``, which is not cached:
+    a database that was down is tried again on the next run."""
+    return WorkspaceStore.from_config(config)
+
+
+class CachedServices:
+    """``Services`` for the app, shared by every session of the process where safe."""
+
+    def config(self) -> LoadedConfig:
+        return load_settings()[0]
+
+    def catalog(self) -> EndpointCatalog:
+        return load_settings()[1]
+
+    def client(self, base_url: str, token: str | None, timeouts: Timeouts) -> EndpointClient:
+        return get_client(base_url, token, timeouts)
+
+    def gate(self, base_url: str) -> threading.Semaphore:
+        return endpoint_gates(self.config().limits.max_concurrent_per_endpoint).gate(base_url)
+
+    def models(self, endpoint: Endpoint, nonce: int) -> ModelList:
+        if endpoint.static_models:
+            return ModelList(models=endpoint.static_models)
+        return _models(endpoint.base_url, endpoint.token_value, self.config().timeouts, nonce)
+
+    def manager(self) -> ManagerClient | None:
+        cfg = self.config().backendai
+        return _manager(_manager_key(cfg), cfg) if cfg is not None else None
+
+    def _ask(self, call: str, arg: str, nonce: int) -> object:
+        cfg = self.config().backendai
+        if cfg is None:
+            return "Backend.AI is not configured here."
+        return _ask_manager(_manager_key(cfg), call, arg, nonce)
+
+    def backendai_search(self, text: str, nonce: int) -> EndpointPage | str:
+        answer = self._ask("search", text.strip(), nonce)
+        return answer if isinstance(answer, EndpointPage | str) else "Unexpected answer."
+
+    def backendai_endpoint(self, endpoint_id: str, nonce: int) -> ServiceEndpoint | str:
+        answer = self._ask("endpoint", endpoint_id, nonce)
+        return answer if isinstance(answer, ServiceEndpoint | str) else "Unexpected answer."
+
+    def backendai_tokens(self, endpoint_id: str, nonce: int) -> list[EndpointToken] | str:
+        answer = self._ask("tokens", endpoint_id, nonce)
+        return answer if isinstance(answer, list | str) else []
+
+    def store(self) -> WorkspaceStore | StoreError:
+        try:
+            return _store(self.config().store)
+        except StoreError as exc:
+            log.warning("the workspace store cannot be opened: %s", type(exc).__name__)
+            return exc
+
+
+SERVICES = CachedServices()  # stateless: every cache it uses is Streamlit's

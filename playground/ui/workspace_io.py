@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.export import ImportProblem, export_json, export_markdown, import_json
-from playground.ui import backendai, persistence
-from playground.ui.resources import load_settings
-from playground.ui.state import AppState, app_state
+from playground.export import export_json, export_markdown
+from playground.session import Session
+from playground.session.imports import MAX_UPLOAD_MB, cancel_import, check_import, confirm_import
+from playground.ui import persistence
+from playground.ui.resources import SERVICES
 
-MAX_UPLOAD_MB = 20
 
-
-def export_buttons(state: AppState) -> None:
+def export_buttons(state: Session) -> None:
     """Download buttons; the file is built only when clicked (in Streamlit's thread)."""
     with st.container(gap="small"):
         st.download_button(
@@ -40,67 +39,40 @@ def export_buttons(state: AppState) -> None:
         )
 
 
-def import_control(state: AppState) -> None:
+def import_control(state: Session) -> None:
     """Upload a JSON export; after checking it, ask before replacing the workspace."""
+    imports = state.imports
+    key = f"import_file_{imports.nonce}"
     st.file_uploader(
         "Import JSON",
         type=["json"],
-        key=f"import_file_{state.import_nonce}",
-        on_change=_check_upload,
+        key=key,
+        on_change=lambda: _check_upload(state, key),
         max_upload_size=MAX_UPLOAD_MB,
         help="A file made by Export JSON. It replaces the cards on this page.",
     )
-    if state.import_error:
-        st.error(state.import_error, icon=":material/error:")
-    pending = state.pending_import
-    if pending is None:
+    if imports.error:
+        st.error(imports.error, icon=":material/error:")
+    if imports.pending is None:
         return
-    name, workspace = pending
+    name, workspace = imports.pending
     st.warning(
         f"Replace the {len(state.workspace.cards)} cards on this page with the "
         f"{len(workspace.cards)} cards of '{name}'?",
         icon=":material/upload_file:",
     )
     with st.container(horizontal=True, gap="small"):
-        st.button("Replace", key="import_confirm", type="primary", on_click=_replace)
-        st.button("Cancel", key="import_cancel", on_click=_cancel)
+        st.button("Replace", key="import_confirm", type="primary", on_click=_replace, args=(state,))
+        st.button("Cancel", key="import_cancel", on_click=cancel_import, args=(state,))
 
 
-def _check_upload() -> None:
-    state = app_state()
-    upload = st.session_state.get(f"import_file_{state.import_nonce}")
-    state.import_error = None
-    state.pending_import = None
-    if upload is None:
-        return
-    loaded, catalog = load_settings()
-    name = str(getattr(upload, "name", "file"))[:80]
-    try:
-        workspace = import_json(
-            upload.getvalue(),
-            endpoints=catalog.names,
-            max_cards=loaded.limits.max_cards,
-            max_bytes=MAX_UPLOAD_MB * 1024 * 1024,
-            remote_prefix=backendai.PREFIX if loaded.backendai is not None else None,
-        )
-    except ImportProblem as exc:
-        state.import_error = f"'{name}' was not imported. {exc.message}"
-        return
-    state.pending_import = (name, workspace)
+def _check_upload(state: Session, key: str) -> None:
+    upload = st.session_state.get(key)
+    data = upload.getvalue() if upload is not None else None
+    check_import(state, SERVICES, str(getattr(upload, "name", "file")), data)
 
 
-def _replace() -> None:
-    state = app_state()
-    if state.pending_import is None:
-        return
-    _, workspace = state.pending_import
-    persistence.new_workspace(state, workspace)  # the current one stays saved as it was
-    state.pending_import = None
-    state.import_nonce += 1  # a fresh, empty uploader
-
-
-def _cancel() -> None:
-    state = app_state()
-    state.pending_import = None
-    state.import_error = None
-    state.import_nonce += 1
+def _replace(state: Session) -> None:
+    if state.imports.pending is not None:
+        confirm_import(state)  # the current workspace stays saved as it was
+        st.query_params.pop(persistence.WS_PARAM, None)

@@ -131,6 +131,9 @@ class PlaygroundPage:
         """More menu -> ``action`` (the widget name: clone, compare, clear, ...)."""
         self.open_menu(card_id, "more", action)
         self.button(card_id, action).click()
+        # As a person would, move the pointer off the menu: its button's tooltip
+        # would otherwise stay over the cards next to it.
+        self.page.mouse.move(1, 1)
 
     def answer_ids(self, card_id: str) -> list[str]:
         """Message ids of the card's finished answers, from their Copy buttons' keys.

@@ -1,0 +1,282 @@
+"""Every action a person can take on the cards, as a function of the session.
+
+Each command takes the ``Session``, the ``Services`` where it needs any, and
+explicit arguments, never a widget's state, so it runs the same from a page
+run, a callback, a test or a script. The UI reads its widgets, calls one of
+these, and draws.
+
+A new card action goes here (and gets its own plain-pytest test in
+``tests/test_commands.py``); the button that calls it goes in ``playground/ui/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import SecretStr
+
+from playground.chat import CUSTOM, Card, Message, Settings
+from playground.errors import PlaygroundError
+from playground.session import backendai
+from playground.session.decisions import other_model
+from playground.session.services import Services
+from playground.session.session import Session
+from playground.streaming import StreamJob
+from playground.targets import resolve_target
+from playground.urls import without_secrets
+
+
+def _prompt_text(prompt: object) -> str | None:
+    return prompt if isinstance(prompt, str) and prompt.strip() else None
+
+
+def send(session: Session, services: Services, card_ids: list[str], prompt: object) -> None:
+    """Append ``prompt`` to each card and start its answer streaming.
+
+    Empty or whitespace-only prompts are ignored, and so is a card still
+    answering. A card that cannot send (no model, bad baseURL) keeps the prompt
+    and says why in its answer.
+    """
+    text = _prompt_text(prompt)
+    if text is None:
+        return
+    for card_id in card_ids:
+        card = session.card(card_id)
+        if card is not None and not card.is_streaming:
+            card.messages.append(Message(role="user", content=text))
+            start_answer(session, services, card)
+
+
+def send_to_all(session: Session, services: Services, prompt: object) -> None:
+    """Sync Input: the same prompt to every card."""
+    send(session, services, [c.id for c in session.workspace.cards], prompt)
+
+
+def stop(session: Session, card_id: str) -> None:
+    """Stop the card's answer; its partial text is kept, marked "Stopped"."""
+    session.cancel(card_id)
+
+
+def stop_all(session: Session) -> None:
+    session.cancel_all()
+
+
+def can_retry(card: Card) -> bool:
+    last = card.messages[-1] if card.messages else None
+    return last is not None and last.role == "assistant" and last.status == "error"
+
+
+def can_regenerate(card: Card) -> bool:
+    last = card.messages[-1] if card.messages else None
+    return last is not None and last.role == "assistant" and not card.is_streaming
+
+
+def regenerate(session: Session, services: Services, card_id: str) -> None:
+    """Answer the card's last prompt again.
+
+    The answer it replaces stays reachable under the new one ("Earlier
+    answers"), unless it failed without any text (then Retry just replaces it).
+    """
+    card = session.card(card_id)
+    if card is None:
+        return
+    earlier = card.take_last_answer()
+    if earlier is not None:
+        start_answer(session, services, card, earlier)
+
+
+def regenerate_all(session: Session, services: Services) -> None:
+    """Answer the last prompt again in every card, stopping answers still streaming."""
+    for card in session.workspace.cards:
+        session.cancel(card.id)  # a streaming answer is stopped (its text kept) and replaced
+        if can_regenerate(card):
+            regenerate(session, services, card.id)
+
+
+def edit_and_resend(
+    session: Session, services: Services, card_ids: list[str], text: object
+) -> None:
+    """Replace the last prompt of each card with ``text`` and answer it again.
+
+    An answer still streaming is stopped first (its text is kept as an earlier answer).
+    """
+    new_text = _prompt_text(text)
+    if new_text is None:
+        return
+    for card_id in card_ids:
+        card = session.card(card_id)
+        if card is None:
+            continue
+        session.cancel(card_id)
+        earlier = card.edit_last_prompt(new_text)
+        if earlier is not None:
+            start_answer(session, services, card, earlier)
+
+
+def add_card(session: Session, services: Services) -> Card | None:
+    """An empty card after the last (with its endpoint); None at ``max_cards``."""
+    return session.workspace.add_card(services.config().limits.max_cards)
+
+
+def remove_card(session: Session, card_id: str) -> bool:
+    """Remove a card and everything in it; the last card stays."""
+    return session.remove_card(card_id)
+
+
+def delete_history(session: Session, card_id: str) -> None:
+    """More → Delete Chat History: the messages go, the settings stay."""
+    session.clear_history(card_id)
+
+
+def clone(session: Session, services: Services, card_id: str) -> Card | None:
+    """More → Clone card: same endpoint, model and settings, an empty history."""
+    return _clone(session, services, card_id, None)
+
+
+def compare(session: Session, services: Services, card_id: str) -> Card | None:
+    """More → Compare with other models: a clone on another model of the endpoint
+    (one no card uses yet, when there is one), inviting the person to confirm it."""
+    source = session.card(card_id)
+    if source is None:
+        return None
+    endpoint = services.catalog().get(source.config.endpoint)
+    listed: tuple[str, ...] = ()
+    if endpoint is not None and endpoint.base_url:
+        listed = services.models(endpoint, session.models_nonce).models
+    made = _clone(session, services, card_id, other_model(source, listed, session.workspace.cards))
+    if made is not None:
+        session.runtime(made.id).compare_hint = True
+    return made
+
+
+def _clone(session: Session, services: Services, card_id: str, model: str | None) -> Card | None:
+    source = session.card(card_id)
+    if source is None:
+        return None
+    made = session.workspace.clone_card(card_id, services.config().limits.max_cards, model=model)
+    if made is None:
+        return None
+    if source.config.model == CUSTOM:
+        # The clone talks to the same server: it gets the typed token too (this session only).
+        session.runtime(made.id).token = session.runtime(card_id).token
+    session.redraw_page = True  # the new card needs a whole-page run to be drawn
+    return made
+
+
+def apply_settings_to_all(session: Session, card_id: str) -> None:
+    """Copy one card's system prompt and sampling parameters to every other card."""
+    source = session.card(card_id)
+    if source is None:
+        return
+    for card in session.workspace.cards:
+        if card is not source:
+            card.config.settings = source.config.settings.model_copy(deep=True)
+            session.runtime(card.id).generation += 1  # its widgets take the new values
+
+
+def set_settings(session: Session, card_id: str, settings: Settings) -> None:
+    """A card's Settings, already validated."""
+    card = session.card(card_id)
+    if card is not None:
+        card.config.settings = settings
+
+
+@dataclass(frozen=True)
+class CardFields:
+    """What a card's selectors and Custom fields hold; None: that field is not shown."""
+
+    endpoint: str | None = None
+    model: str | None = None
+    base_url: str | None = None
+    model_id: str | None = None
+    token: str | None = None
+
+
+def set_card_fields(session: Session, card_id: str, fields: CardFields) -> None:
+    """Take in what the card's fields hold: the one place they reach its config.
+
+    A key typed into a baseURL (``user:password@``, ``?api_key=``) is never kept;
+    the typed token lives in the card's runtime only.
+    """
+    card = session.card(card_id)
+    if card is None:
+        return
+    config = card.config
+    if fields.endpoint is not None:
+        config.endpoint = fields.endpoint
+    if fields.model is not None:
+        config.model = fields.model
+    if fields.base_url is not None:
+        config.custom.base_url = without_secrets(fields.base_url)
+    if fields.model_id is not None:
+        config.custom.model_id = fields.model_id
+    if fields.token is not None:
+        value = fields.token.strip()
+        session.runtime(card_id).token = SecretStr(value) if value else None
+
+
+def choose_model(session: Session, card_id: str, model: str | None) -> None:
+    """A person chose the card's model: no more hints or automatic changes for it."""
+    card = session.card(card_id)
+    if card is None:
+        return
+    card.config.model = model
+    runtime = session.runtime(card_id)
+    runtime.compare_hint = False
+    runtime.fell_back = False
+    runtime.wanted_model = None
+
+
+def set_layout(session: Session, *, sync_input: bool, cards_per_row: int) -> None:
+    """The sidebar's Sync Input and Cards per row (1 to 4)."""
+    session.workspace.sync_input = sync_input
+    session.workspace.cards_per_row = min(4, max(1, cards_per_row))
+
+
+def refresh_models(session: Session) -> None:
+    """More → Refresh model list."""
+    session.models_nonce += 1
+
+
+def set_load_images(session: Session, card_id: str, allowed: bool) -> None:
+    """More → Load images / Block images, for this card only."""
+    session.runtime(card_id).load_images = allowed
+
+
+def show_all_messages(session: Session, card_id: str, shown: bool) -> None:
+    session.runtime(card_id).show_all_messages = shown
+
+
+def start_answer(
+    session: Session, services: Services, card: Card, earlier: list[Message] | None = None
+) -> None:
+    """Start streaming an answer to the card's history (which ends with a prompt).
+
+    ``earlier`` are answers this one replaces; they stay reachable on it.
+    """
+    earlier = earlier or []
+    loaded, catalog = services.config(), services.catalog()
+    if backendai.is_backendai(card.config.endpoint):
+        catalog = catalog.with_endpoint(backendai.resolve(session, services, card)[0])
+    runtime = session.runtime(card.id)
+    try:
+        target = resolve_target(card.config, catalog, runtime.token_value)
+    except PlaygroundError as exc:
+        card.messages.append(
+            Message(role="assistant", status="error", error=exc.message, earlier=earlier)
+        )
+        return
+    answer = Message(role="assistant", status="streaming", earlier=earlier)
+    card.messages.append(answer)
+    runtime.job = StreamJob(
+        services.client(target.base_url, target.token, loaded.timeouts),
+        model=target.model,
+        history=card.history_for_request(),
+        target=answer,
+        max_tokens=target.max_tokens,
+        params=card.config.settings.request_params(),
+        include_usage=target.base_url not in session.no_usage,
+        on_usage_rejected=lambda url=target.base_url: session.no_usage.add(url),
+        gate=services.gate(target.base_url),
+        what=target.what,
+    ).start()

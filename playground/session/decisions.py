@@ -1,0 +1,115 @@
+"""Decisions a card makes without drawing anything: pure functions, unit-tested.
+
+Which endpoint a new card lands on, which models its selector offers and why
+it falls back to Custom, which model it lands on (and when it goes back from
+Custom once the list loads), and which model "Compare with other models" picks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from playground.backendai import ServiceEndpoint
+from playground.chat import BACKENDAI_PREFIX, CUSTOM, Card
+from playground.discovery import ModelList
+from playground.endpoints import Endpoint, EndpointCatalog
+
+
+def default_endpoint(
+    catalog: EndpointCatalog, remote: Sequence[str], seen: Mapping[str, ServiceEndpoint]
+) -> str | None:
+    """A configured endpoint first; else a healthy Backend.AI one; else the embedded model.
+
+    ``remote`` are Backend.AI option values (``backendai:<id>``); ``seen`` what the
+    manager said of each id. An endpoint without a healthy route is never preferred.
+    """
+    configured = [e.name for e in catalog.endpoints if not e.embedded]
+    if configured:
+        return configured[0]
+    for value in remote:
+        item = seen.get(value.removeprefix(BACKENDAI_PREFIX))
+        if item is not None and item.is_healthy:
+            return value
+    options = [*catalog.names, *remote]
+    return options[0] if options else None
+
+
+def land_endpoint(
+    options: Sequence[str], current: object, configured: str | None, default: str | None
+) -> str | None:
+    """The value the Endpoint selector shows: its own if still offered, else the card's."""
+    if current in options:
+        return str(current)
+    if configured in options:
+        return configured
+    return default
+
+
+def model_options(
+    endpoint: Endpoint | None, listed: ModelList | None, problem: str | None = None
+) -> tuple[list[str], str | None]:
+    """The Model selector's options (Custom always last) and the problem to show, if any.
+
+    ``problem`` is one already known (a Backend.AI health warning): a failing or
+    empty model list replaces it, since that is what the person must act on.
+    """
+    if endpoint is None:
+        return [CUSTOM], problem
+    if not endpoint.base_url:
+        return [CUSTOM], problem or f"'{endpoint.label}' is not available."
+    listed = listed or ModelList()
+    if listed.error:
+        return [CUSTOM], f"{listed.error} Using Custom instead."
+    if not listed.models:
+        return [CUSTOM], "This endpoint lists no models; enter a Model ID in Custom."
+    return [*listed.models, CUSTOM], problem
+
+
+@dataclass(frozen=True)
+class ModelLanding:
+    """Where the Model selector lands, and whether that is only a fallback to Custom."""
+
+    selected: str
+    changed: bool  # the selector must be set to ``selected``
+    fell_back: bool  # Custom only because the list failed: go back once it loads
+    wanted: str | None  # the model it wanted when it fell back
+
+
+def land_model(
+    options: Sequence[str],
+    current: object,
+    configured: str | None,
+    *,
+    fell_back: bool,
+    wanted: str | None,
+    problem: str | None,
+) -> ModelLanding:
+    """The model a card lands on.
+
+    Its selector's own value while that is offered. Otherwise the configured model
+    if offered, else the first. A card that fell back to Custom because its list
+    failed goes back to the model it wanted as soon as the list offers models.
+    """
+    returning = current == CUSTOM and fell_back and len(options) > 1
+    if current in options and not returning:
+        return ModelLanding(str(current), False, fell_back, wanted)
+    target = wanted if returning else configured
+    selected = target if target in options else options[0]
+    falls_back = selected == CUSTOM and target != CUSTOM and bool(problem)
+    return ModelLanding(selected, True, falls_back, target if falls_back else None)
+
+
+def other_model(card: Card, listed: Sequence[str], cards: Sequence[Card]) -> str | None:
+    """For "Compare with other models": a model of the card's endpoint no card uses yet,
+    else any model other than the card's own; None when the endpoint lists no other."""
+    endpoint = card.config.endpoint
+    used = {c.config.model for c in cards if c.config.endpoint == endpoint}
+    unused = [m for m in listed if m not in used]
+    others = [m for m in listed if m != card.config.model]
+    return (unused or others or [None])[0]
+
+
+def custom_base_url(card_base_url: str, endpoint: Endpoint | None) -> str:
+    """What Custom's baseURL field starts with: the card's own, else its endpoint's URL."""
+    return card_base_url or (endpoint.base_url if endpoint else "")

@@ -1,0 +1,90 @@
+"""Opening the playground from a link: ``?card=<endpoint>:<model>&card=…&sync=1``.
+
+Unknown endpoints or models get a notice and fall back to the defaults; a
+Backend.AI endpoint is found by its name. Parameters that look like tokens are
+never read: ``apply_link`` returns them so the UI removes them from the address.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from playground.backendai import EndpointPage
+from playground.chat import Card, CardConfig, Workspace
+from playground.deeplinks import is_true, link_query, parse_card, secret_keys
+from playground.endpoints import Endpoint
+from playground.session import backendai
+from playground.session.services import Services
+from playground.session.session import Session
+
+
+def apply_link(
+    session: Session, services: Services, params: Mapping[str, Sequence[str]]
+) -> list[str]:
+    """Build the workspace from the link's ``card`` and ``sync`` values, once a session.
+
+    ``params`` maps each query key to all its values. Returns the keys that would
+    carry a token (never read), for the UI to remove from the address.
+    """
+    if session.link_applied:
+        return []
+    session.link_applied = True
+    dropped = secret_keys(params.keys())
+    if dropped:
+        session.notices.append(
+            "Links never carry tokens: the link's "
+            + ", ".join(f"'{k}'" for k in dropped)
+            + " parameter was ignored and removed from the address."
+        )
+    values = list(params.get("card", ()))
+    sync = next(iter(params.get("sync", ())), None)
+    if not values and sync is None:
+        return dropped
+    max_cards = services.config().limits.max_cards
+    cards = [_card_for(session, services, value) for value in values[:max_cards]]
+    if len(values) > max_cards:
+        session.notices.append(
+            f"The link asks for {len(values)} cards; this playground opens at most {max_cards}."
+        )
+    workspace = Workspace(cards=cards) if cards else Workspace()
+    workspace.sync_input = is_true(sync)
+    session.replace_workspace(workspace)
+    return dropped
+
+
+def _find_backendai(session: Session, services: Services, name: str) -> Endpoint | None:
+    if services.config().backendai is None:
+        return None
+    answer = services.backendai_search(name, session.backendai_nonce)
+    return backendai.find_by_name(
+        session, answer if isinstance(answer, EndpointPage) else None, name
+    )
+
+
+def _card_for(session: Session, services: Services, value: str) -> Card:
+    catalog = services.catalog()
+    names = catalog.names
+    link = parse_card(value, names)
+    endpoint = catalog.get(link.endpoint) or _find_backendai(session, services, link.endpoint)
+    if endpoint is None:
+        session.notices.append(
+            f"The link's endpoint '{link.endpoint[:80]}' is not configured here; "
+            "the card uses the default endpoint instead."
+        )
+        return Card(config=CardConfig(endpoint=names[0] if names else None))
+    model = link.model
+    if model is not None and endpoint.base_url:
+        listed = services.models(endpoint, session.models_nonce)
+        if not listed.error and model not in listed.models:
+            session.notices.append(
+                f"'{endpoint.label}' does not offer the link's model '{model[:80]}'; "
+                "the card uses its first model instead."
+            )
+            model = None
+    return Card(config=CardConfig(endpoint=endpoint.name, model=model))
+
+
+def share_query(session: Session) -> str:
+    """The query string of a link to these cards (endpoints and models; never tokens)."""
+    names = {backendai.PREFIX + k: v.name for k, v in session.backendai_seen.items()}
+    return link_query(session.workspace.cards, session.workspace.sync_input, names)

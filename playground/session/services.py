@@ -1,0 +1,142 @@
+"""What the commands need from outside the session, as one ``Services`` protocol.
+
+The app hands in a Streamlit-cached implementation (``playground.ui.services``:
+config re-read when its files change, one client per server shared by every
+session, model lists cached for a minute). Tests hand in ``PlainServices``, which
+builds the same things without caching, as httpx tests hand a transport to a
+client instead of patching it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from playground.backendai import (
+    EndpointPage,
+    EndpointToken,
+    ManagerClient,
+    ManagerError,
+    ServiceEndpoint,
+)
+from playground.clients import EndpointClient, make_client
+from playground.config import LoadedConfig, Timeouts
+from playground.discovery import ModelList, list_models
+from playground.endpoints import Endpoint, EndpointCatalog, build_catalog
+from playground.gates import EndpointGates
+from playground.store import StoreError, WorkspaceStore
+
+
+class Services(Protocol):
+    """Config, clients, concurrency gates, model lists, the Backend.AI manager, the store."""
+
+    def config(self) -> LoadedConfig: ...
+
+    def catalog(self) -> EndpointCatalog: ...
+
+    def client(self, base_url: str, token: str | None, timeouts: Timeouts) -> EndpointClient: ...
+
+    def gate(self, base_url: str) -> threading.Semaphore: ...
+
+    def models(self, endpoint: Endpoint, nonce: int) -> ModelList: ...
+
+    def manager(self) -> ManagerClient | None:
+        """The Backend.AI manager client; None when not configured. Raises ``ManagerError``."""
+        ...
+
+    def backendai_search(self, text: str, nonce: int) -> EndpointPage | str:
+        """Backend.AI endpoints whose name contains ``text``, or a message why not."""
+        ...
+
+    def backendai_endpoint(self, endpoint_id: str, nonce: int) -> ServiceEndpoint | str:
+        """One Backend.AI endpoint, or a message saying why it cannot be had."""
+        ...
+
+    def backendai_tokens(self, endpoint_id: str, nonce: int) -> list[EndpointToken] | str: ...
+
+    def store(self) -> WorkspaceStore | StoreError: ...
+
+
+def models_of(endpoint: Endpoint, timeouts: Timeouts) -> ModelList:
+    """The endpoint's models: its known list, or what GET /models says (not cached)."""
+    if endpoint.static_models:
+        return ModelList(models=endpoint.static_models)
+    return list_models(endpoint.base_url, endpoint.token_value, timeouts)
+
+
+def ask_manager(manager: Callable[[], ManagerClient | None], call: str, arg: str) -> object:
+    """One manager call (``search``, ``endpoint`` or ``tokens``), or a message why not."""
+    try:
+        client = manager()
+        if client is None:
+            return "Backend.AI is not configured here."
+        if call == "search":
+            return client.search_endpoints(arg)
+        if call == "endpoint":
+            return client.get_endpoint(arg)
+        return client.list_tokens(arg)
+    except ManagerError as exc:  # including an incomplete keypair
+        return exc.message
+
+
+@dataclass
+class PlainServices:
+    """``Services`` without caching, for tests and scripts: everything built on demand."""
+
+    loaded: LoadedConfig = field(default_factory=LoadedConfig)
+    embedded: Endpoint | None = None
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    opened_store: WorkspaceStore | None = None
+    _gates: EndpointGates | None = None
+    _manager: ManagerClient | None = None
+
+    def config(self) -> LoadedConfig:
+        return self.loaded
+
+    def catalog(self) -> EndpointCatalog:
+        return build_catalog(self.loaded, self.environ, self.embedded)
+
+    def client(self, base_url: str, token: str | None, timeouts: Timeouts) -> EndpointClient:
+        return make_client(base_url, token, timeouts)
+
+    def gate(self, base_url: str) -> threading.Semaphore:
+        if self._gates is None:
+            self._gates = EndpointGates(self.loaded.limits.max_concurrent_per_endpoint)
+        return self._gates.gate(base_url)
+
+    def models(self, endpoint: Endpoint, nonce: int) -> ModelList:
+        del nonce
+        return models_of(endpoint, self.loaded.timeouts)
+
+    def manager(self) -> ManagerClient | None:
+        if self.loaded.backendai is None:
+            return None
+        if self._manager is None:
+            self._manager = ManagerClient.from_config(self.loaded.backendai, self.environ)
+        return self._manager
+
+    def backendai_search(self, text: str, nonce: int) -> EndpointPage | str:
+        del nonce
+        answer = ask_manager(self.manager, "search", text.strip())
+        return answer if isinstance(answer, EndpointPage | str) else "Unexpected answer."
+
+    def backendai_endpoint(self, endpoint_id: str, nonce: int) -> ServiceEndpoint | str:
+        del nonce
+        answer = ask_manager(self.manager, "endpoint", endpoint_id)
+        return answer if isinstance(answer, ServiceEndpoint | str) else "Unexpected answer."
+
+    def backendai_tokens(self, endpoint_id: str, nonce: int) -> list[EndpointToken] | str:
+        del nonce
+        answer = ask_manager(self.manager, "tokens", endpoint_id)
+        return answer if isinstance(answer, list | str) else []
+
+    def store(self) -> WorkspaceStore | StoreError:
+        if self.opened_store is None:
+            try:
+                self.opened_store = WorkspaceStore.from_config(self.loaded.store)
+            except StoreError as exc:
+                return exc
+        return self.opened_store

@@ -1,0 +1,144 @@
+"""The session: one workspace and one runtime record per card.
+
+A ``Session`` is what one browser tab holds (the UI keeps it in
+``st.session_state``, tests make one directly). Its ``workspace`` is the part
+that is saved and exported; everything a card has that is *not* saved (its
+running stream, the token typed into Custom, view flags) sits in that card's
+``CardRuntime``. Replacing the workspace, removing a card and clearing a
+history each happen here, in one method, so nothing of a card is left behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pydantic import SecretStr
+
+from playground.backendai import ServiceEndpoint
+from playground.chat import Card, Workspace
+from playground.store import AutoSaver
+from playground.streaming import StreamJob
+
+
+@dataclass
+class CardRuntime:
+    """What a card has in this session only: never saved, exported or shown."""
+
+    job: StreamJob | None = None  # its running (or last) answer
+    token: SecretStr | None = None  # typed into Custom's "Token"
+    backendai_token: SecretStr | None = None  # chosen in a Backend.AI card's "Token"
+    backendai_token_fresh: bool = False  # just generated: the selector shows it
+    backendai_message: str | None = None  # what the last "Generate token" said
+    show_all_messages: bool = False  # "Show N earlier messages" unfolded
+    load_images: bool = False  # "Load images" allowed for this card
+    compare_hint: bool = False  # made by "Compare with other models": choose its model
+    # Set to Custom only because the model list failed: the model it wanted, and
+    # whether there is one (a card may fall back before it ever had a model).
+    fell_back: bool = False
+    wanted_model: str | None = None
+    # Bumped when the card's config changes outside its widgets (Apply to all cards,
+    # a link, an import): the UI then starts its widgets afresh from the config.
+    generation: int = 0
+
+    @property
+    def token_value(self) -> str | None:
+        return self.token.get_secret_value() if self.token is not None else None
+
+    def cancel(self) -> None:
+        if self.job is not None and not self.job.done:
+            self.job.cancel()
+
+
+@dataclass
+class ImportState:
+    """The sidebar's Import JSON: a checked file awaiting "Replace", or why it was refused."""
+
+    nonce: int = 0  # a new value gives an empty uploader
+    error: str | None = None
+    pending: tuple[str, Workspace] | None = None  # (file name, workspace)
+
+
+@dataclass
+class Session:
+    """One browser session's playground."""
+
+    workspace: Workspace = field(default_factory=Workspace)
+    runtimes: dict[str, CardRuntime] = field(default_factory=dict)
+    saver: AutoSaver | None = None  # saves this workspace (see ``workspaces``)
+    models_nonce: int = 0  # bumped by "Refresh model list"
+    no_usage: set[str] = field(default_factory=set)  # base URLs that reject stream_options
+    redraw_page: bool = False  # a card's fragment changed the cards: run the whole page
+    link_applied: bool = False  # the URL's ?card=... was read (once a session)
+    notices: list[str] = field(default_factory=list)  # about a link or an import
+    imports: ImportState = field(default_factory=ImportState)
+    # Backend.AI: endpoints seen in searches (by id), and a nonce to ask the manager again
+    backendai_nonce: int = 0
+    backendai_seen: dict[str, ServiceEndpoint] = field(default_factory=dict)
+    # Bumped each time the workspace is replaced, so the UI drops the old cards' widgets.
+    epoch: int = 0
+
+    # -- cards -----------------------------------------------------------------
+    def runtime(self, card_id: str) -> CardRuntime:
+        """The card's runtime record (made on first use)."""
+        record = self.runtimes.get(card_id)
+        if record is None:
+            record = self.runtimes[card_id] = CardRuntime()
+        return record
+
+    def card(self, card_id: str) -> Card | None:
+        return self.workspace.card(card_id)
+
+    def job(self, card_id: str) -> StreamJob | None:
+        record = self.runtimes.get(card_id)
+        return record.job if record is not None else None
+
+    def live_job(self, card_id: str) -> StreamJob | None:
+        """The job streaming the card's last answer, if any.
+
+        An answer left "streaming" with no live job behind it (its session was
+        reset) is marked stopped, its text kept.
+        """
+        card = self.card(card_id)
+        if card is None or not card.is_streaming:
+            return None
+        job = self.job(card_id)
+        if job is None or job.message is not card.messages[-1]:
+            card.messages[-1].status = "stopped"
+            return None
+        return job
+
+    def cancel(self, card_id: str) -> None:
+        """Stop the card's answer if it streams (its partial text is kept)."""
+        record = self.runtimes.get(card_id)
+        if record is not None:
+            record.cancel()
+
+    def cancel_all(self) -> None:
+        for record in self.runtimes.values():
+            record.cancel()
+
+    def remove_card(self, card_id: str) -> bool:
+        """Stop and remove a card with everything it had; the last card stays."""
+        if not self.workspace.remove_card(card_id):
+            return False
+        record = self.runtimes.pop(card_id, None)
+        if record is not None:
+            record.cancel()
+        return True
+
+    def clear_history(self, card_id: str) -> None:
+        """Stop the card's answer and delete its messages; its settings stay."""
+        card = self.card(card_id)
+        if card is None:
+            return
+        self.cancel(card_id)
+        self.runtime(card_id).job = None
+        card.clear_history()
+
+    # -- the workspace -----------------------------------------------------------
+    def replace_workspace(self, workspace: Workspace) -> None:
+        """Swap in another workspace: stop every stream and drop every card's runtime."""
+        self.cancel_all()
+        self.runtimes.clear()
+        self.workspace = workspace
+        self.epoch += 1

@@ -1,0 +1,171 @@
+"""What the page draws under each card, and the Sync Input actions.
+
+These are drawn by the page, not the card's fragment: a click on a page
+widget interrupts the running page at once (the streams go on in the
+background and every card follows its stream again), whereas a fragment's
+widgets would wait until every answer has finished. Each is drawn at most
+once per run: a Stop button is swapped for the input when the answer ends.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from playground.chat import Card, Message
+from playground.session import Session, commands
+from playground.ui.resources import SERVICES
+from playground.ui.state import act, widget_key
+
+
+def card_controls(state: Session, card: Card, slot: DeltaGenerator) -> bool:
+    """Under a card: Stop while it streams (returns True); else Regenerate/Retry, Edit and
+    the card's own input."""
+    if card.is_streaming:
+        slot.button(
+            "Stop",
+            key=widget_key(card.id, "stop"),
+            icon=":material/stop_circle:",
+            on_click=commands.stop,
+            args=(state, card.id),
+            help="Stop this answer; the partial text is kept.",
+        )
+        return True
+    sync = state.workspace.sync_input
+    with slot.container():
+        prompt = card.last_prompt()
+        regenerate = commands.can_regenerate(card)
+        if regenerate or (prompt is not None and not sync):
+            with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+                if regenerate:
+                    _regenerate_button(state, card)
+                if prompt is not None and not sync:
+                    edit_prompt(state, [card.id], prompt, widget_key(card.id, "edit"))
+        if not sync:
+            key = widget_key(card.id, "input")
+            st.chat_input(
+                "Message this card",
+                key=key,
+                on_submit=lambda: act(
+                    commands.send, state, SERVICES, [card.id], st.session_state.get(key)
+                ),
+                submit_mode="disable",
+            )
+    return False
+
+
+def _regenerate_button(state: Session, card: Card) -> None:
+    failed = commands.can_retry(card)
+    st.button(
+        "Retry" if failed else "Regenerate",
+        key=widget_key(card.id, "retry"),
+        icon=":material/refresh:",
+        type="tertiary",
+        on_click=act,
+        args=(commands.regenerate, state, SERVICES, card.id),
+        help="Ask again for the last prompt, replacing the failed answer."
+        if failed
+        else 'Answer the last prompt again; this answer stays under "Earlier answers".',
+    )
+
+
+def edit_prompt(state: Session, card_ids: list[str], prompt: Message, key: str) -> None:
+    """A popover to edit the last prompt and send it again (to ``card_ids``)."""
+    text_key = f"{key}-{prompt.id}"  # a new prompt gets a fresh, prefilled field
+    many = len(card_ids) > 1
+    with st.popover(
+        "Edit last prompt" if many else "Edit",
+        icon=":material/edit:",
+        type="tertiary",
+        key=key,
+        help="Edit the last prompt and send it again"
+        + (
+            f" to the {len(card_ids)} cards it was sent to."
+            if many
+            else "; the answer it replaces is kept."
+        ),
+    ):
+        st.text_area("Last prompt", value=prompt.content, key=text_key, height=120)
+        st.button(
+            f"Resend to {len(card_ids)} cards" if many else "Resend",
+            key=f"{key}-resend",
+            type="primary",
+            icon=":material/send:",
+            on_click=lambda: act(
+                commands.edit_and_resend, state, SERVICES, card_ids, st.session_state.get(text_key)
+            ),
+        )
+
+
+def sync_actions(state: Session) -> None:
+    """With Sync Input on: edit the last prompt of every card, or regenerate every answer.
+
+    Drawn whether or not answers are streaming (the page does not redraw it when
+    they end); both actions stop an answer still streaming first, so every card
+    gets the same prompt again.
+    """
+    prompted = [(c, p) for c in state.workspace.cards if (p := c.last_prompt()) is not None]
+    if not prompted:
+        return
+    # Only cards whose last prompt is the same text: a card asked something of its
+    # own (Sync Input was off then) keeps its prompt.
+    shared = prompted[-1][1]
+    same = [c.id for c, p in prompted if p.content == shared.content]
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        edit_prompt(state, same, shared, "sync-edit")
+        st.button(
+            "Regenerate all",
+            key="regenerate_all",
+            icon=":material/refresh:",
+            type="tertiary",
+            on_click=act,
+            args=(commands.regenerate_all, state, SERVICES),
+            help="Answer the last prompt again in every card; earlier answers are kept.",
+        )
+
+
+def while_streaming(
+    state: Session,
+    status: DeltaGenerator,
+    controls: dict[str, DeltaGenerator],
+    stopping: set[str],
+) -> None:
+    """Offer "Stop all" while cards stream; give each card its input back as it ends.
+
+    Runs on the page's own thread while the card fragments follow their streams
+    in parallel. Each status redraw is a point where a click elsewhere can
+    interrupt the run. ``stopping`` are the cards drawn with a Stop button; each
+    gets its controls back when its answer ends, even one that ended already.
+    """
+    cards = {c.id: c for c in state.workspace.cards}
+    pending = {card_id: state.job(card_id) for card_id in stopping}
+    if not pending:
+        return
+    with status.container(horizontal=True, vertical_alignment="center"):
+        st.button(
+            "Stop all",
+            icon=":material/stop_circle:",
+            key="stop_all",
+            on_click=commands.stop_all,
+            args=(state,),
+            help="Stop every answer that is streaming; partial text is kept.",
+        )
+        note = st.empty()
+    last_beat = 0.0
+    while pending:
+        for card_id, job in list(pending.items()):
+            if job is None or job.done:
+                current = state.job(card_id)
+                if current is not None and current is not job and not current.done:
+                    pending[card_id] = current  # a new answer began: its Stop is already up
+                    continue
+                del pending[card_id]
+                card_controls(state, cards[card_id], controls[card_id])
+        now = time.monotonic()
+        if pending and now - last_beat >= 0.25:
+            last_beat = now
+            note.caption(f"{len(pending)} answering…")  # also a point where clicks interrupt
+        time.sleep(0.02)
+    status.empty()

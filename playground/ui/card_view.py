@@ -1,0 +1,111 @@
+"""One chat card: its header, selectors, history and the answer it is streaming.
+
+Each card is a parallel fragment that touches only its own card, so a synced
+prompt streams into every card at once, and choosing a model or using the More
+menu reruns only that card. Streamlit queues such fragment reruns until the
+page's run ends, so what must act *while* answers stream (Stop, a card's own
+input) is drawn by the page itself, right under the card (``card_controls``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from playground.chat import CUSTOM, Card
+from playground.safe_markdown import block_images
+from playground.session import Session
+from playground.session.commands import show_all_messages
+from playground.ui.card_menus import more_menu, remove_control, settings_menu
+from playground.ui.card_selectors import custom_fields, endpoint_selector, model_selector
+from playground.ui.messages import follow, history
+from playground.ui.resources import SERVICES
+from playground.ui.state import session, widget_key
+
+log = logging.getLogger(__name__)
+HISTORY_WINDOW = 12  # messages drawn by default (6 turns); older ones on request
+
+
+def _title(card: Card, index: int) -> str:
+    """The card's number and model, and a summary of settings that differ from the defaults."""
+    model = card.config.model
+    if model == CUSTOM:
+        model = card.config.custom.model_id.strip() or "Custom"
+    summary = card.config.settings.summary()
+    model = block_images(model) if model else model  # a typed Model ID is not trusted
+    return f"**{index}** · {model or 'no model'}" + (
+        f"  \n:gray[:small[{summary}]]" if summary else ""
+    )
+
+
+@st.fragment(parallel=True)
+def card_view(card_id: str) -> None:
+    state = session()
+    card = state.card(card_id)
+    if card is None or state.redraw_page:  # removed by its "x", or a card was added
+        state.redraw_page = False
+        st.rerun(scope="app")
+    try:
+        _card_body(state, card)
+    except Exception:  # a bug in one card must not take the page down
+        log.exception("card %s could not be drawn", card_id)
+        st.error(
+            "This card hit an unexpected problem and could not be drawn completely. "
+            "Its history is kept; try again, or remove the card.",
+            icon=":material/error:",
+        )
+
+
+def _card_body(state: Session, card: Card) -> None:
+    """The card's header, selectors and history (the page draws its border and controls)."""
+    catalog = SERVICES.catalog()
+    index = state.workspace.cards.index(card) + 1
+    with st.container(horizontal=True, vertical_alignment="center"):
+        title = st.empty()  # filled once the selectors below have their values
+        settings_menu(state, card)
+        more_menu(state, card)
+        remove_control(state, card)
+    endpoint_selector(state, card, catalog)
+    model_selector(state, card, catalog)
+    if card.config.model == CUSTOM:
+        custom_fields(state, card, catalog)
+    title.markdown(_title(card, index), width="stretch")
+    with st.container(key=f"pghistory-{card.id}"):
+        _history(state, card)
+        _follow_stream(state, card)
+
+
+def _history(state: Session, card: Card) -> None:
+    """The card's messages; beyond the last ``HISTORY_WINDOW``, only on request.
+
+    Long histories would otherwise make every rerun redraw hundreds of messages.
+    """
+    older = len(card.messages) - HISTORY_WINDOW
+    runtime = state.runtime(card.id)
+    images = runtime.load_images
+    if older <= 0:
+        history(card.messages, images, card.id)
+        return
+    shown = runtime.show_all_messages
+    st.button(
+        "Hide earlier messages" if shown else f"Show {older} earlier messages",
+        key=widget_key(card.id, "fold" if shown else "unfold"),
+        icon=":material/expand_more:" if shown else ":material/expand_less:",
+        type="tertiary",
+        on_click=show_all_messages,
+        args=(state, card.id, not shown),
+    )
+    history(card.messages if shown else card.messages[older:], images, card.id)
+
+
+def _follow_stream(state: Session, card: Card) -> None:
+    if not card.is_streaming:
+        return
+    images = state.runtime(card.id).load_images
+    job = state.live_job(card.id)
+    if job is None:  # no live stream behind it: now marked stopped, its text kept
+        history(card.messages[-1:], images, card.id)
+        return
+    with st.chat_message("assistant"):
+        follow(job, st.empty(), images, card.id)
