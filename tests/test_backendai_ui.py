@@ -17,22 +17,15 @@ from streamlit.testing.v1.element_tree import Selectbox
 
 from tests.apptest import cards, key, new_app, open_with, send_to_card
 from tests.conftest import endpoints_toml, scenario_name
-from tests.fake_manager import ACCESS_KEY, SECRET_KEY, FakeManager, fixtures
+from tests.fake_manager import SECRET_KEY, FakeManager, fixtures
+from tests.fake_manager.fixtures import SECRET_ENV, backendai_toml
 from tests.fake_openai import FakeOpenAIServer, closed_port
 
 _fake_manager_server = fixtures._fake_manager_server
 generation = fixtures.generation
 fake_manager = fixtures.fake_manager
 
-SECRET_ENV = "PLAYGROUND_TEST_BAI_SECRET"
 Config = Callable[..., Path]
-
-
-def backendai_toml(manager_url: str) -> str:
-    return (
-        f'[backendai]\nmanager_url = "{manager_url}"\naccess_key = "{ACCESS_KEY}"\n'
-        f'secret_key_env = "{SECRET_ENV}"\npage_size = 20\ntimeout = 3\n'
-    )
 
 
 @pytest.fixture(autouse=True)

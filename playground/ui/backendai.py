@@ -119,9 +119,17 @@ def tokens(endpoint_id: str, nonce: int) -> list[EndpointToken] | str:
 
 
 def find_by_name(state: AppState, name: str) -> Endpoint | None:
-    """The Backend.AI endpoint with exactly this name (for links), or None."""
-    found = search(name, state.backendai_nonce)
-    for item in found.page.items if found.page else ():
+    """The Backend.AI endpoint with exactly this name, or this ``backendai:<id>`` (for
+    links), or None.
+    """
+    if is_backendai(name):
+        one = service(name.removeprefix(PREFIX), state.backendai_nonce)
+        items: tuple[ServiceEndpoint, ...] = (one,) if isinstance(one, ServiceEndpoint) else ()
+        name = items[0].name if items else name
+    else:
+        found = search(name, state.backendai_nonce)
+        items = found.page.items if found.page else ()
+    for item in items:
         if item.name == name:
             state.backendai_seen[item.endpoint_id] = item
             return Endpoint(

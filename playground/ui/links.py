@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.chat import Card, CardConfig, Workspace
-from playground.deeplinks import is_true, link_query, parse_card, secret_keys
+from playground.deeplinks import backendai_card, is_true, link_query, parse_card, secret_keys
 from playground.safe_markdown import block_images
 from playground.ui import backendai
 from playground.ui.resources import load_settings, models_of
@@ -33,13 +33,15 @@ def apply_link(state: AppState) -> None:
         )
     values = params.get_all("card")
     sync = params.get("sync")
-    if not values and sync is None:
+    from_backendai = backendai_card(params.to_dict())
+    if not values and sync is None and from_backendai is None:
         return
     loaded, catalog = load_settings()
     names = catalog.names
+    links = [parse_card(value, names) for value in values]
+    links += [from_backendai] if from_backendai is not None else []
     cards: list[Card] = []
-    for value in values[: loaded.limits.max_cards]:
-        link = parse_card(value, names)
+    for link in links[: loaded.limits.max_cards]:
         endpoint = catalog.get(link.endpoint)
         if endpoint is None and (remote := backendai.find_by_name(state, link.endpoint)):
             endpoint = remote  # a Backend.AI endpoint, by its name
@@ -60,9 +62,9 @@ def apply_link(state: AppState) -> None:
                 )
                 model = None
         cards.append(Card(config=CardConfig(endpoint=endpoint.name, model=model)))
-    if len(values) > loaded.limits.max_cards:
+    if len(links) > loaded.limits.max_cards:
         state.notices.append(
-            f"The link asks for {len(values)} cards; this playground opens at most "
+            f"The link asks for {len(links)} cards; this playground opens at most "
             f"{loaded.limits.max_cards}."
         )
     workspace = Workspace(cards=cards) if cards else Workspace()

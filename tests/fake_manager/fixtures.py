@@ -10,6 +10,17 @@ from playground.backendai import BackendAIConfig
 from tests.fake_manager.generations import GENERATIONS, Generation
 from tests.fake_manager.server import ACCESS_KEY, SECRET_KEY, FakeManager
 
+#: The environment variable the UI tests' config names for the secret key.
+SECRET_ENV = "PLAYGROUND_TEST_BAI_SECRET"
+
+
+def backendai_toml(manager_url: str) -> str:
+    """A ``[backendai]`` table for ``playground.toml`` (the secret from SECRET_ENV)."""
+    return (
+        f'[backendai]\nmanager_url = "{manager_url}"\naccess_key = "{ACCESS_KEY}"\n'
+        f'secret_key_env = "{SECRET_ENV}"\npage_size = 20\ntimeout = 3\n'
+    )
+
 
 @pytest.fixture(scope="session")
 def _fake_manager_server() -> Iterator[FakeManager]:
