@@ -1,5 +1,9 @@
 """Links that open the playground with given cards: ``?card=<endpoint>:<model>&sync=1``.
 
+Backend.AI's own links (its web UI's "Compare with other models" and "Play your model
+now!") open ``/chat?endpointId=<id>&modelId=<model>``, newer builds ``deploymentId``
+(lablup/backend.ai-webui); such a link opens a card on that Backend.AI endpoint here.
+
 Endpoint names and model IDs may both contain ":" (Ollama's ``llama3:8b``), so
 a ``card`` value is matched against the configured endpoint names first, the
 longest name that fits winning. Tokens are never part of a link: query keys
@@ -9,6 +13,7 @@ that look like one are reported so the UI can drop them.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -37,6 +42,30 @@ def parse_card(value: str, endpoint_names: Sequence[str]) -> CardLink:
             return CardLink(name, value[len(name) + 1 :].strip() or None)
     endpoint, _, model = value.partition(":")
     return CardLink(endpoint.strip(), model.strip() or None)
+
+
+#: Query keys of Backend.AI's links, in the order they are read.
+BACKENDAI_ENDPOINT_KEYS = ("endpointId", "deploymentId")
+BACKENDAI_MODEL_KEY = "modelId"
+
+
+def backendai_card(params: Mapping[str, str | None]) -> CardLink | None:
+    """The card a Backend.AI link (``endpointId``/``deploymentId`` + ``modelId``) asks for.
+
+    The endpoint is ``backendai:<id>``; None when there is no such key or its value is not
+    an endpoint ID (a link is never trusted to name anything else).
+    """
+    for key in BACKENDAI_ENDPOINT_KEYS:
+        raw = (params.get(key) or "").strip()
+        if not raw:
+            continue
+        try:
+            endpoint_id = str(uuid.UUID(raw))
+        except ValueError:
+            return None
+        model = (params.get(BACKENDAI_MODEL_KEY) or "").strip() or None
+        return CardLink(BACKENDAI_PREFIX + endpoint_id, model)
+    return None
 
 
 def is_true(value: str | None) -> bool:

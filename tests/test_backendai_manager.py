@@ -1,4 +1,8 @@
-"""ManagerClient against the fake manager over real HTTP (tests/fake_manager.py)."""
+"""ManagerClient against the stand-in manager over real HTTP, as each generation answers.
+
+Every test that takes ``fake_manager`` runs against 24.09, 25.13 and 26.4
+(``tests/fake_manager/generations.py``).
+"""
 
 from __future__ import annotations
 
@@ -22,17 +26,17 @@ from playground.backendai import (
     resolve_secret_key,
     token_label,
 )
-from playground.backendai.models import derive_health
-from playground.backendai.query import endpoint_filter, like_escape, quote
+from playground.backendai.health import Route, derive_health
+from playground.backendai.query import LIVE_ENDPOINTS, endpoint_filter, like_escape, quote
 from playground.config import Timeouts, load_config
 from playground.discovery import list_models
-from tests import fake_manager as fake
-from tests.fake_manager import SECRET_KEY, FakeManager, parse_filter
+from tests.fake_manager import GEN_2409, SECRET_KEY, FakeManager, compile_filter, fixtures
 
-# The fake manager's fixtures (see tests/fake_manager.py).
-_fake_manager_server = fake._fake_manager_server
-fake_manager = fake.fake_manager
-backendai_config = fake.backendai_config
+# The stand-in manager's fixtures (tests/fake_manager/fixtures.py).
+_fake_manager_server = fixtures._fake_manager_server
+generation = fixtures.generation
+fake_manager = fixtures.fake_manager
+backendai_config = fixtures.backendai_config
 
 FAST = Timeouts(connect=2, read=5, models=5)
 
@@ -68,9 +72,8 @@ def test_search_finds_an_endpoint_beyond_the_first_page_on_the_server(
     # One request, filtered by the manager: not fetched page by page.
     last = fake_manager.gql_requests("endpoint_list")[-1]
     assert last.variables is not None
-    assert last.variables["filter"] == (
-        '(lifecycle_stage == "created") & (name ilike "%llama-3-TARGET%")'
-    )
+    assert last.variables["filter"] == f'({LIVE_ENDPOINTS}) & (name ilike "%llama-3-TARGET%")'
+    assert last.variables["order"] == "name,created_at"
 
 
 def test_pages_cover_every_endpoint_once_in_name_order(
@@ -131,17 +134,14 @@ def test_search_text_is_matched_literally(
 
 
 def test_filter_escaping_by_hand() -> None:
+    live = '((lifecycle_stage != "destroying") & (lifecycle_stage != "destroyed"))'
     assert like_escape("50%_off\\") == "50\\%\\_off\\\\"
     assert quote('a"b') == '"a\\"b"'
-    assert endpoint_filter('my "llm"_%') == (
-        '(lifecycle_stage == "created") & (name ilike "%my \\"llm\\"\\_\\%%")'
-    )
-    assert endpoint_filter("  \n ") == '(lifecycle_stage == "created")'
-    assert endpoint_filter("two\nlines") == (
-        '(lifecycle_stage == "created") & (name ilike "%twolines%")'
-    )
-    # The fake reads it back as the manager would: the literal survives.
-    match = parse_filter(endpoint_filter('say "hi" \\ 100%'))
+    assert endpoint_filter('my "llm"_%') == f'{live} & (name ilike "%my \\"llm\\"\\_\\%%")'
+    assert endpoint_filter("  \n ") == live
+    assert endpoint_filter("two\nlines") == f'{live} & (name ilike "%twolines%")'
+    # The manager's grammar reads it back: the literal survives.
+    match = compile_filter(endpoint_filter('say "hi" \\ 100%'), GEN_2409)
     assert match({"name": 'x say "hi" \\ 100% y', "lifecycle_stage": "created"})
     assert not match({"name": 'say "hi" \\ 1000', "lifecycle_stage": "created"})
 
@@ -149,25 +149,54 @@ def test_filter_escaping_by_hand() -> None:
 # -- health ----------------------------------------------------------------------------
 
 
+def routes(*pairs: str) -> tuple[Route, ...]:
+    """``"HEALTHY"`` (up to 25.x) or ``"RUNNING/HEALTHY"`` (26.4: status/health_status)."""
+    return tuple(
+        Route(status=p.split("/")[0], health_status=[*p.split("/"), None][1]) for p in pairs
+    )
+
+
 @pytest.mark.parametrize(
-    ("status", "routes", "health"),
+    ("status", "given", "health"),
     [
-        pytest.param("HEALTHY", ("HEALTHY", "HEALTHY"), "ready", id="all-healthy"),
-        pytest.param("DEGRADED", ("HEALTHY", "UNHEALTHY"), "degraded", id="some-healthy"),
-        pytest.param("PROVISIONING", ("HEALTHY", "PROVISIONING"), "degraded", id="scaling-up"),
-        pytest.param("DEGRADED", ("UNHEALTHY",), "unhealthy", id="none-healthy"),
-        pytest.param("PROVISIONING", ("FAILED_TO_START",), "unhealthy", id="failed-to-start"),
-        pytest.param("UNHEALTHY", ("PROVISIONING",), "unhealthy", id="too-many-retries"),
-        pytest.param("PROVISIONING", ("PROVISIONING",), "provisioning", id="starting"),
+        pytest.param("HEALTHY", routes("HEALTHY", "HEALTHY"), "ready", id="all-healthy"),
+        pytest.param("DEGRADED", routes("HEALTHY", "UNHEALTHY"), "degraded", id="some-healthy"),
+        pytest.param("PROVISIONING", routes("HEALTHY", "PROVISIONING"), "degraded", id="scaling"),
+        pytest.param("DEGRADED", routes("UNHEALTHY"), "unhealthy", id="none-healthy"),
+        pytest.param("PROVISIONING", routes("FAILED_TO_START"), "unhealthy", id="failed"),
+        pytest.param("UNHEALTHY", routes("PROVISIONING"), "unhealthy", id="too-many-retries"),
+        pytest.param("PROVISIONING", routes("PROVISIONING"), "provisioning", id="starting"),
         pytest.param("READY", (), "provisioning", id="no-routes"),
-        pytest.param(None, ("TERMINATING",), "unhealthy", id="terminating"),
+        pytest.param(
+            "HEALTHY", routes("HEALTHY", "TERMINATING"), "ready", id="terminating-left-out"
+        ),
         pytest.param("DESTROYING", (), "unhealthy", id="destroying"),
-        pytest.param(None, ("healthy",), "ready", id="lowercase"),
+        pytest.param(None, routes("healthy"), "ready", id="lowercase"),
+        # 26.4: status is the route's lifecycle, health_status its health.
+        pytest.param("HEALTHY", routes("RUNNING/HEALTHY"), "ready", id="26.4-running-healthy"),
+        pytest.param("DEGRADED", routes("RUNNING/DEGRADED"), "degraded", id="26.4-degraded"),
+        pytest.param(
+            "DEGRADED", routes("RUNNING/HEALTHY", "RUNNING/UNHEALTHY"), "degraded", id="26.4-some"
+        ),
+        pytest.param(
+            "DEGRADED", routes("RUNNING/NOT_CHECKED"), "provisioning", id="26.4-unchecked"
+        ),
+        pytest.param("UNHEALTHY", routes("RUNNING/UNHEALTHY"), "unhealthy", id="26.4-unhealthy"),
+        pytest.param("DEGRADED", (), "provisioning", id="26.4-no-routes"),
+        pytest.param(
+            "UNHEALTHY", routes("TERMINATED/HEALTHY"), "unhealthy", id="26.4-only-terminated"
+        ),
+        pytest.param(
+            "HEALTHY",
+            routes("RUNNING/HEALTHY", "TERMINATING/HEALTHY", "TERMINATED/NOT_CHECKED"),
+            "ready",
+            id="26.4-leaving-routes-left-out",
+        ),
     ],
 )
-def test_health(status: str | None, routes: tuple[str, ...], health: str) -> None:
-    assert derive_health(status, routes) == health
-    endpoint = ServiceEndpoint(endpoint_id="x", name="x", status=status, route_statuses=routes)
+def test_health(status: str | None, given: tuple[Route, ...], health: str) -> None:
+    assert derive_health(status, given) == health
+    endpoint = ServiceEndpoint(endpoint_id="x", name="x", status=status, routes=given)
     assert endpoint.is_healthy == (health in ("ready", "degraded"))
 
 
@@ -178,6 +207,7 @@ def test_health_through_the_manager(
     knobs: list[tuple[list[str], str]] = [
         (["HEALTHY"], "ready"),
         (["HEALTHY", "UNHEALTHY"], "degraded"),
+        (["HEALTHY", "TERMINATING"], "ready"),
         (["UNHEALTHY", "FAILED_TO_START"], "unhealthy"),
         (["PROVISIONING"], "provisioning"),
         ([], "provisioning"),
@@ -188,6 +218,10 @@ def test_health_through_the_manager(
     by_id = {e.endpoint_id: e for e in client.search_endpoints().items}
     assert [by_id[i].health for i in ids] == [h for _, h in knobs]
     assert [client.get_endpoint(i).health for i in ids] == [h for _, h in knobs]
+    # health_status is asked for exactly where the manager has it (26.4.2 on).
+    asked = fake_manager.gql_requests("endpoint_list")[-1].query or ""
+    assert ("health_status" in asked) == fake_manager.generation.route_health
+    assert all(r.status == 200 for r in fake_manager.requests)
 
 
 def test_public_endpoint_lists_its_models_from_url_v1(
@@ -203,22 +237,10 @@ def test_public_endpoint_lists_its_models_from_url_v1(
     assert list_models(endpoint.base_url, None, FAST).models == ("gemma-3", "llama-3")
 
 
-def test_rest_services(fake_manager: FakeManager, client: ManagerClient) -> None:
-    up = fake_manager.add_endpoint("up", url="http://svc.local", routes=["HEALTHY", "UNHEALTHY"])
-    fake_manager.add_endpoint("down", routes=["UNHEALTHY"])
-    services = {s.name: s for s in client.list_services()}
-    assert services["up"].healthy_routes == 1 and services["up"].is_healthy
-    assert not services["down"].is_healthy
-    one = client.get_service(up.endpoint_id)
-    assert (one.endpoint_id, one.url, one.healthy_routes) == (up.endpoint_id, "http://svc.local", 1)
-
-
 def test_deleted_endpoint(fake_manager: FakeManager, client: ManagerClient) -> None:
     gone = "0b5c2a36-3d4f-4e0e-8a8f-2f1d9a0b7c55"
     with pytest.raises(BadResponse, match="deleted"):
         client.get_endpoint(gone)
-    with pytest.raises(BadResponse, match="404"):
-        client.get_service(gone)
     with pytest.raises(BadResponse, match=r"not a Backend\.AI endpoint ID"):
         client.get_endpoint("../admin")
 
@@ -244,9 +266,9 @@ def test_tokens_newest_first_without_expired_ones(
 
 
 def test_tokens_without_expiry(fake_manager: FakeManager, client: ManagerClient) -> None:
-    fake_manager.omit_valid_until = True  # some manager versions leave valid_until empty
     endpoint = fake_manager.add_endpoint("llm")
-    value = fake_manager.add_token(endpoint, age=timedelta(days=400))
+    # Not a JWT: the manager cannot read an expiry either and answers valid_until null.
+    value = fake_manager.add_token(endpoint, age=timedelta(days=400), jwt_token=False)
     (token,) = client.list_tokens(endpoint.endpoint_id)
     assert token.valid_until is None and token.label == f"…{value[-4:]} · no expiry"
 
@@ -330,7 +352,7 @@ def test_unknown_access_key_is_rejected(
 ) -> None:
     config = backendai_config.model_copy(update={"access_key": "AKIANOBODY"})
     with ManagerClient(config, SECRET_KEY) as c, pytest.raises(BadKeypair, match="401"):
-        c.list_services()
+        c.list_tokens("0b5c2a36-3d4f-4e0e-8a8f-2f1d9a0b7c55")
 
 
 def test_clock_skew_is_named(
@@ -355,20 +377,20 @@ def test_clock_skew_is_named(
         ManagerClient(backendai_config, SECRET_KEY, clock=skewed(-30)) as c,
         pytest.raises(ClockSkewRejected, match="about 30 minutes behind"),
     ):
-        c.list_services()
+        c.list_tokens("0b5c2a36-3d4f-4e0e-8a8f-2f1d9a0b7c55")
 
 
 def test_manager_down(backendai_config: BackendAIConfig) -> None:
     stopped = FakeManager().start()
     stopped.stop()
-    config = backendai_config.model_copy(update={"endpoint": stopped.base_url})
+    config = backendai_config.model_copy(update={"manager_url": stopped.base_url})
     with ManagerClient(config, SECRET_KEY) as c, pytest.raises(ManagerUnreachable) as caught:
         c.search_endpoints("x")
     assert "Could not connect" in caught.value.message and stopped.base_url in caught.value.message
 
 
 def test_not_a_manager(backendai_config: BackendAIConfig, scenario: Callable[..., str]) -> None:
-    config = backendai_config.model_copy(update={"endpoint": scenario()})
+    config = backendai_config.model_copy(update={"manager_url": scenario()})
     with ManagerClient(config, SECRET_KEY) as c, pytest.raises(BadResponse, match="API URL"):
         c.search_endpoints()
 
@@ -386,9 +408,9 @@ def test_unsupported_api_version(
 
 
 def test_secret_key_from_config_or_environment() -> None:
-    base = {"endpoint": "https://api.example.com/", "access_key": "AKIA1"}
+    base = {"manager_url": "https://api.example.com/", "access_key": "AKIA1"}
     inline = BackendAIConfig(**base, secret_key="s1")  # type: ignore[arg-type]
-    assert inline.endpoint == "https://api.example.com"
+    assert inline.manager_url == "https://api.example.com"
     assert resolve_secret_key(inline, {})[0] == SecretStr("s1")
     from_env = BackendAIConfig(**base, secret_key_env="BAI_SECRET")
     secret, problem = resolve_secret_key(from_env, {"BAI_SECRET": "s2"})
@@ -403,7 +425,7 @@ def test_secret_key_from_config_or_environment() -> None:
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        pytest.param("endpoint", "api.example.com", id="no-scheme"),
+        pytest.param("manager_url", "api.example.com", id="no-scheme"),
         pytest.param("access_key", "AK IA", id="space-in-access-key"),
         pytest.param("api_version", "8.2024", id="api-version"),
         pytest.param("project", "my-project", id="project-name-not-id"),
@@ -412,7 +434,7 @@ def test_secret_key_from_config_or_environment() -> None:
     ],
 )
 def test_config_is_validated(field: str, value: object) -> None:
-    raw = {"endpoint": "https://api.example.com", "access_key": "AKIA1", field: value}
+    raw = {"manager_url": "https://api.example.com", "access_key": "AKIA1", field: value}
     with pytest.raises(ValidationError) as caught:
         BackendAIConfig.model_validate(raw)
     assert [e["loc"][0] for e in caught.value.errors()] == [field]
@@ -427,12 +449,14 @@ def test_backendai_section_in_the_config_file(tmp_path: Path) -> None:
     )
     loaded = load_config(path, None)
     assert loaded.errors == [] and loaded.backendai is not None
-    assert (loaded.backendai.endpoint, loaded.backendai.page_size) == (
+    assert (loaded.backendai.manager_url, loaded.backendai.page_size) == (
         "https://bai.example.com",
         50,
     )
     assert load_config(tmp_path / "missing.toml", None).backendai is None
-    bad = load_config(path, {"backendai": {"endpoint": "https://x", "access_key": "A", "oops": 1}})
+    bad = load_config(
+        path, {"backendai": {"manager_url": "https://x", "access_key": "A", "oops": 1}}
+    )
     assert bad.errors == [".streamlit/secrets.toml: backendai.oops: unknown key"]
 
 

@@ -1,7 +1,8 @@
 """Backend.AI endpoints in the playground, with AppTest, over real HTTP (issue 7).
 
-The fake manager (tests/fake_manager.py) verifies every request's signature; its
-endpoints point at the fake OpenAI-compatible server.
+The stand-in manager (tests/fake_manager/) verifies every request's signature and plays
+each manager generation in turn (24.09, 25.13, 26.4); its endpoints point at the fake
+OpenAI-compatible server.
 """
 
 from __future__ import annotations
@@ -14,24 +15,17 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Selectbox
 
-from tests import fake_manager as fake
 from tests.apptest import cards, key, new_app, open_with, send_to_card
 from tests.conftest import endpoints_toml, scenario_name
-from tests.fake_manager import ACCESS_KEY, SECRET_KEY, FakeManager
+from tests.fake_manager import SECRET_KEY, FakeManager, fixtures
+from tests.fake_manager.fixtures import SECRET_ENV, backendai_toml
 from tests.fake_openai import FakeOpenAIServer, closed_port
 
-_fake_manager_server = fake._fake_manager_server
-fake_manager = fake.fake_manager
+_fake_manager_server = fixtures._fake_manager_server
+generation = fixtures.generation
+fake_manager = fixtures.fake_manager
 
-SECRET_ENV = "PLAYGROUND_TEST_BAI_SECRET"
 Config = Callable[..., Path]
-
-
-def backendai_toml(manager_url: str) -> str:
-    return (
-        f'[backendai]\nendpoint = "{manager_url}"\naccess_key = "{ACCESS_KEY}"\n'
-        f'secret_key_env = "{SECRET_ENV}"\npage_size = 20\ntimeout = 3\n'
-    )
 
 
 @pytest.fixture(autouse=True)

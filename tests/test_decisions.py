@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from playground.backendai import ServiceEndpoint
+from playground.backendai.health import Route
 from playground.chat import CUSTOM, Card, CardConfig
 from playground.discovery import ModelList
 from playground.endpoints import Endpoint, EndpointCatalog
@@ -29,7 +30,7 @@ def _remote(endpoint_id: str, healthy: bool) -> ServiceEndpoint:
         status="HEALTHY" if healthy else "UNHEALTHY",
         lifecycle_stage="created",
         open_to_public=False,
-        route_statuses=("healthy",) if healthy else ("unhealthy",),
+        routes=(Route(status="HEALTHY" if healthy else "UNHEALTHY"),),
     )
 
 

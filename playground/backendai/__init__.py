@@ -11,17 +11,18 @@ Plain Python (no Streamlit). The public surface, all importable from this packag
     client.list_tokens(endpoint_id)                        -> list[EndpointToken]
     client.generate_token(endpoint_id, duration="1d" | timedelta(...))  -> SecretStr
     client.generate_token(endpoint_id, valid_until=<aware datetime>)    -> SecretStr
-    client.list_services() / client.get_service(endpoint_id)           -> ServiceInfo
+    client.manager()                        -> ManagerInfo (asked once with GET /)
     client.close()                         (also a context manager; thread-safe)
 
     EndpointPage        total_count, items: tuple[ServiceEndpoint, ...], offset, limit,
                         has_more
     ServiceEndpoint     endpoint_id, name, url (no /v1), base_url ({url}/v1), status,
-                        lifecycle_stage, open_to_public, route_statuses,
+                        lifecycle_stage, open_to_public, routes: tuple[Route, ...],
                         health ("ready" | "degraded" | "unhealthy" | "provisioning"),
-                        is_healthy (has a healthy route)
-    EndpointToken       token: SecretStr, created_at, valid_until | None, label,
-                        is_valid(now)
+                        is_healthy (a route serves)
+    EndpointToken       token: SecretStr, created_at, valid_until | None (the JWT's exp),
+                        label, is_valid(now)
+    ManagerInfo         manager_version, api_version, has_route_health
     token_label(token, valid_until)       "…a1b2 · expires 2026-12-01" (never the token)
 
     ManagerError (a playground.errors.PlaygroundError; ``.message`` is for people)
@@ -31,9 +32,14 @@ Plain Python (no Streamlit). The public surface, all importable from this packag
     ├── PermissionDenied       403 (e.g. generating a token for someone else's endpoint)
     └── BadResponse            everything else
 
-Search is server-side: ``endpoint_list`` with the filter
-``(lifecycle_stage == "created") & (name ilike "%text%")``, the text escaped for the
-filter language and for ILIKE (``query.py``), ordered by name, ``page_size`` at a time.
+Search is server-side: ``endpoint_list`` with the filter ``((lifecycle_stage !=
+"destroying") & (lifecycle_stage != "destroyed")) & (name ilike "%text%")``, the text
+escaped for the filter language and for ILIKE (``query.py``), ordered by
+``name,created_at``, ``page_size`` at a time.
+
+Modules: ``settings`` (config), ``signing`` (HMAC), ``versions`` (``GET /`` and what it
+allows), ``query`` (what is sent), ``parse`` and ``answers`` (what comes back),
+``health`` (routes -> health), ``errors``, ``manager`` (the client).
 A public endpoint (``open_to_public``) needs no token; the model list then comes from
 ``{base_url}/models`` like any other endpoint.
 
@@ -42,14 +48,20 @@ Sources followed (lablup/backend.ai on GitHub):
 ``client/request.py``, ``client/config.py`` (API version), ``client/func/admin.py``
 (``/admin/gql``); ``src/ai/backend/manager/api/auth.py`` (signature and date checks),
 ``manager/errors/auth.py`` and ``common/exception.py`` (the error JSON),
-``manager/server.py`` (``VALID_VERSIONS``), ``manager/api/admin.py`` (GraphQL answers),
-``manager/api/service.py`` (``/services`` and ``/services/{id}/token``),
+``manager/server.py`` (``VALID_VERSIONS``, ``hello``), ``manager/api/admin.py`` (GraphQL
+answers), ``manager/api/service.py`` (``/services/{id}/token``),
 ``manager/models/gql_models/endpoint.py`` and ``models/routing.py`` (``endpoint_list``,
 ``endpoint``, ``endpoint_token_list``, statuses, filter fields),
 ``manager/models/minilang/queryfilter.py`` (the filter grammar); and
 lablup/backend.ai-webui ``react/src/components/EndpointSelect.tsx`` (the same filter).
 """
 
+from playground.backendai.answers import (
+    EndpointPage,
+    EndpointToken,
+    ServiceEndpoint,
+    token_label,
+)
 from playground.backendai.errors import (
     BadKeypair,
     BadResponse,
@@ -58,18 +70,12 @@ from playground.backendai.errors import (
     ManagerUnreachable,
     PermissionDenied,
 )
-from playground.backendai.manager import ManagerClient, ServiceInfo
-from playground.backendai.models import (
-    EndpointPage,
-    EndpointToken,
-    Health,
-    ServiceEndpoint,
-    token_label,
-)
-from playground.backendai.settings import DEFAULT_API_VERSION, BackendAIConfig, resolve_secret_key
+from playground.backendai.health import Health, Route
+from playground.backendai.manager import ManagerClient
+from playground.backendai.settings import BackendAIConfig, resolve_secret_key
+from playground.backendai.versions import ManagerInfo
 
 __all__ = [
-    "DEFAULT_API_VERSION",
     "BackendAIConfig",
     "BadKeypair",
     "BadResponse",
@@ -79,10 +85,11 @@ __all__ = [
     "Health",
     "ManagerClient",
     "ManagerError",
+    "ManagerInfo",
     "ManagerUnreachable",
     "PermissionDenied",
+    "Route",
     "ServiceEndpoint",
-    "ServiceInfo",
     "resolve_secret_key",
     "token_label",
 ]

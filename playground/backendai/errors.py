@@ -140,15 +140,19 @@ def error_for_response(
             f"{WHAT} answered 403 Forbidden: this keypair is not allowed to {action}. Ask the "
             f"cluster's admin for access, or use the keypair of the endpoint's owner.{detail}"
         )
+    if status == 404 and _problem(response).get("msg"):
+        # The manager's own reason, e.g. 26.x's "Failed to generate token: 502 ..." when
+        # its app proxy fails (services/model_serving/services/model_serving.py, 26.4.10).
+        return BadResponse(f"{WHAT} could not {action} (404).{detail}")
     if status == 404:
         return BadResponse(
-            f"{WHAT} answered 404 Not Found to {action}. Check that the [backendai] endpoint "
+            f"{WHAT} answered 404 Not Found to {action}. Check that [backendai] manager_url "
             f"is the manager's API URL; the endpoint may also have been deleted.{detail}"
         )
     if status == 400 and "version" in detail.lower():
         return BadResponse(
-            f"{WHAT} rejected the API version (400). Set [backendai] api_version to one "
-            f"this manager supports.{detail}"
+            f"{WHAT} rejected the API version (400). Remove [backendai] api_version (the "
+            f"app then asks the manager) or set one this manager supports.{detail}"
         )
     if status >= 500:
         return BadResponse(
@@ -174,10 +178,10 @@ def manager_errors(endpoint: str, timeout: float) -> Iterator[None]:
         if _caused_by_dns(exc):
             raise ManagerUnreachable(
                 f"Could not connect to {_WHAT}: the host name in {endpoint} could not "
-                "be found (DNS). Check [backendai] endpoint."
+                "be found (DNS). Check [backendai] manager_url."
             ) from None
         raise ManagerUnreachable(
-            f"Could not connect to {_WHAT} at {endpoint}. Check [backendai] endpoint "
+            f"Could not connect to {_WHAT} at {endpoint}. Check [backendai] manager_url "
             "(host and port) and that the manager is running."
         ) from None
 

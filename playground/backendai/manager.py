@@ -7,55 +7,53 @@ Calls (as lablup/backend.ai's manager serves them; sources in the package docstr
 - ``POST /admin/gql`` ``endpoint(endpoint_id)``: one endpoint;
 - ``POST /admin/gql`` ``endpoint_token_list(offset, limit, endpoint_id)``: its tokens;
 - ``POST /services/{id}/token`` with ``{"duration": "1d"}`` or ``{"valid_until": epoch}``:
-  a new token (``{"token": ...}``);
-- ``GET /services`` and ``GET /services/{id}``: the keypair owner's services, with the
-  number of healthy routes (a cheap health check).
+  a new token (``{"token": ...}``).
 
-Every request is signed with the keypair (``signing.KeypairAuth``). Failures raise the
-``ManagerError`` subclasses of ``errors``; nothing here touches Streamlit.
+First, once, an unsigned ``GET /`` asks the manager its version and API version
+(``versions``), which choose the ``X-BackendAI-Version`` header and the fields asked for.
+Every other request is signed with the keypair (``signing.KeypairAuth``). ``GET
+/services`` is not used: it lists only CREATED endpoints (``list_serve`` in
+``manager/api/service.py`` at 24.09.14; ``repositories/model_serving/repository.py`` at
+25.13.4), which current managers no longer produce. The legacy ``/admin/gql`` is used,
+not ``/admin/gql/strawberry`` (``myDeployments``, from 25.16): every manager from 24.03
+to 26.x serves the legacy one and it is not deprecated, while the new one would need a
+second code path for every manager before 25.16.
+
+Failures raise the ``ManagerError`` subclasses of ``errors``; nothing here touches
+Streamlit.
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime, timedelta
+import threading
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any
 
 import httpx
 from pydantic import SecretStr
 
-from playground.backendai import query
+from playground.backendai import parse, query
+from playground.backendai.answers import EndpointPage, EndpointToken, ServiceEndpoint
 from playground.backendai.errors import (
     BadKeypair,
     BadResponse,
-    ManagerError,
     PermissionDenied,
     error_for_response,
     manager_errors,
     redact,
 )
-from playground.backendai.models import EndpointPage, EndpointToken, ServiceEndpoint
+from playground.backendai.parse import shape
 from playground.backendai.settings import BackendAIConfig, resolve_secret_key
 from playground.backendai.signing import CONTENT_TYPE, Clock, KeypairAuth, utc_now
+from playground.backendai.versions import ManagerInfo, manager_info
 
 WHAT = "The Backend.AI manager"
 GONE = f"{WHAT} has no such endpoint any more: it may have been deleted."
 TOKEN_PAGE = 100
 MAX_TOKEN_PAGES = 20
-# What the manager's TimeDuration accepts: seconds, or a number with w/d/h/m/s, yr or mo.
-_DURATION = re.compile(r"^(?:\d+(?:\.\d+)?[wdhms]?|\d+(?:yr|mo))$")
-
-
-class ServiceInfo(ServiceEndpoint):
-    """A service from the REST API, which only reports its healthy routes.
-
-    ``healthy_routes`` counts them; ``health`` is therefore "ready" or "provisioning".
-    """
-
-    healthy_routes: int = 0
 
 
 class ManagerClient:
@@ -78,9 +76,11 @@ class ManagerClient:
             raise BadKeypair(f"{WHAT} needs a secret key: set [backendai] secret_key.")
         self.config = config
         self._secret = secret
+        self._clock = clock
+        self._info: ManagerInfo | None = None
+        self._lock = threading.Lock()
         self._http = httpx.Client(
-            base_url=config.endpoint,
-            auth=KeypairAuth(config.access_key, secret, config.api_version, clock),
+            base_url=config.manager_url,
             headers={"Content-Type": CONTENT_TYPE, "Accept": "application/json"},
             timeout=config.timeout,
             follow_redirects=False,
@@ -101,10 +101,18 @@ class ManagerClient:
         return cls(config, secret, clock=clock)
 
     def __repr__(self) -> str:
-        return f"ManagerClient({self.config.endpoint!r}, access_key={self.config.access_key!r})"
+        return f"ManagerClient({self.config.manager_url!r}, access_key={self.config.access_key!r})"
 
     def close(self) -> None:
         self._http.close()
+
+    def manager(self) -> ManagerInfo:
+        """The manager's version and the API version sent to it (asked once, ``GET /``)."""
+        with self._lock:
+            if self._info is None:
+                hello = self._request("GET", "/", action="tell its version", signed=False)
+                self._info = manager_info(hello, self.config.api_version)
+            return self._info
 
     def __enter__(self) -> ManagerClient:
         return self
@@ -130,7 +138,7 @@ class ManagerClient:
         limit = max(1, min(limit or self.config.page_size, 100))
         offset = max(0, offset)
         data = self._gql(
-            query.SEARCH_ENDPOINTS,
+            query.search_endpoints(self.manager().has_route_health),
             {
                 "offset": offset,
                 "limit": limit,
@@ -141,8 +149,8 @@ class ManagerClient:
             action="list model-service endpoints",
         )
         listing = data.get("endpoint_list")
-        with _shape("the endpoint list"):
-            items = tuple(_endpoint(item) for item in listing["items"] or ())
+        with shape("the endpoint list"):
+            items = tuple(parse.endpoint(item) for item in listing["items"] or ())
             total = int(listing["total_count"] or 0)
         return EndpointPage(
             total_count=max(total, offset + len(items)), items=items, offset=offset, limit=limit
@@ -151,7 +159,7 @@ class ManagerClient:
     def get_endpoint(self, endpoint_id: str) -> ServiceEndpoint:
         """One endpoint, with its current routes (to refresh its health)."""
         data = self._gql(
-            query.GET_ENDPOINT,
+            query.get_endpoint(self.manager().has_route_health),
             {"endpoint_id": _checked_id(endpoint_id)},
             action="read the endpoint",
             not_found=GONE,
@@ -159,8 +167,8 @@ class ManagerClient:
         item = data.get("endpoint")
         if item is None:
             raise BadResponse(GONE)
-        with _shape("the endpoint"):
-            return _endpoint(item)
+        with shape("the endpoint"):
+            return parse.endpoint(item)
 
     # -- tokens ------------------------------------------------------------------
     def list_tokens(self, endpoint_id: str, *, now: datetime | None = None) -> list[EndpointToken]:
@@ -174,10 +182,10 @@ class ManagerClient:
                 action="list the endpoint's tokens",
             )
             listing = data.get("endpoint_token_list")
-            with _shape("the token list"):
+            with shape("the token list"):
                 items = listing["items"] or []
                 total = int(listing["total_count"] or 0)
-                tokens.extend(_token(item) for item in items)
+                tokens.extend(parse.token(item) for item in items)
             if not items or len(tokens) >= total:
                 break
         now = now or utc_now()
@@ -196,24 +204,7 @@ class ManagerClient:
         ``duration`` is a ``timedelta`` or the manager's notation (``"1d"``, ``"12h"``,
         ``"2w"``, ``"3600"``). Raises ``PermissionDenied`` when the keypair may not.
         """
-        if (duration is None) == (valid_until is None):
-            raise ValueError("pass exactly one of duration and valid_until")
-        body: dict[str, Any]
-        if isinstance(duration, timedelta):
-            seconds = int(duration.total_seconds())
-            if seconds <= 0:
-                raise ValueError("duration must be positive")
-            body = {"duration": seconds}
-        elif duration is not None:
-            duration = duration.strip()
-            if not _DURATION.match(duration) or float(re.sub(r"[a-z]+$", "", duration)) <= 0:
-                raise ValueError("duration must look like 30m, 12h, 1d, 2w or a number of seconds")
-            body = {"duration": duration}
-        else:
-            assert valid_until is not None
-            if valid_until.tzinfo is None:
-                raise ValueError("valid_until must be timezone-aware")
-            body = {"valid_until": int(valid_until.timestamp())}
+        body = query.token_request(duration, valid_until)
         eid = _checked_id(endpoint_id)
         answer = self._request(
             "POST",
@@ -226,27 +217,23 @@ class ManagerClient:
             raise BadResponse(f"{WHAT} answered without a token when asked to generate one.")
         return SecretStr(token)
 
-    # -- REST services -----------------------------------------------------------
-    def list_services(self) -> list[ServiceInfo]:
-        """``GET /services``: the keypair owner's live services (own ones only)."""
-        answer = self._request("GET", "/services", action="list services")
-        with _shape("the service list"):
-            return [_service(item) for item in answer]
-
-    def get_service(self, endpoint_id: str) -> ServiceInfo:
-        """``GET /services/{id}``: one service and how many routes are healthy."""
-        answer = self._request(
-            "GET", f"/services/{_checked_id(endpoint_id)}", action="read the service"
-        )
-        with _shape("the service"):
-            return _service(answer)
-
     # -- transport ---------------------------------------------------------------
     def _request(
-        self, method: str, path: str, *, action: str, json: dict[str, Any] | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        action: str,
+        json: dict[str, Any] | None = None,
+        signed: bool = True,
     ) -> Any:
-        with manager_errors(self.config.endpoint, self.config.timeout):
-            response = self._http.request(method, path, json=json)
+        auth = None
+        if signed:
+            auth = KeypairAuth(
+                self.config.access_key, self._secret, self.manager().api_version, self._clock
+            )
+        with manager_errors(self.config.manager_url, self.config.timeout):
+            response = self._http.request(method, path, json=json, auth=auth)
             response.read()
         if not response.is_success:
             raise error_for_response(
@@ -259,8 +246,8 @@ class ManagerClient:
             return response.json()
         except ValueError:
             raise BadResponse(
-                f"{WHAT} sent something that is not JSON. Check that [backendai] endpoint "
-                "is the manager's API URL (not the web UI's)."
+                f"{WHAT} sent something that is not JSON. Check that [backendai] "
+                "manager_url is the manager's API URL (not the web UI's)."
             ) from None
 
     def _gql(
@@ -285,7 +272,7 @@ class ManagerClient:
                 raise PermissionDenied(
                     f"{WHAT} did not allow this keypair to {action}. Manager said: {detail}"
                 )
-            if not_found and re.search(r"not ?found|does not exist", message, re.I):
+            if not_found and re.search(r"not ?found|does not exist|no such", message, re.I):
                 raise BadResponse(not_found)
             raise BadResponse(f"{WHAT} could not {action}. Manager said: {detail}")
         data = answer.get("data")
@@ -294,65 +281,8 @@ class ManagerClient:
         return data
 
 
-@contextlib.contextmanager
-def _shape(what: str) -> Iterator[None]:
-    """Turn a malformed answer (missing keys, wrong types) into ``BadResponse``."""
-    try:
-        yield
-    except ManagerError:
-        raise
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
-        # pydantic's ValidationError is a ValueError.
-        raise BadResponse(f"{WHAT} sent {what} in a shape this app does not know.") from None
-
-
 def _checked_id(endpoint_id: str) -> str:
     try:
         return query.endpoint_id(endpoint_id)
     except ValueError:
         raise BadResponse(f"'{endpoint_id[:40]}' is not a Backend.AI endpoint ID.") from None
-
-
-def _endpoint(item: Mapping[str, Any]) -> ServiceEndpoint:
-    routes = item.get("routings") or []
-    return ServiceEndpoint(
-        endpoint_id=str(item["endpoint_id"]),
-        name=str(item["name"] or item["endpoint_id"]),
-        url=item.get("url") or None,
-        status=item.get("status"),
-        lifecycle_stage=item.get("lifecycle_stage"),
-        open_to_public=bool(item.get("open_to_public")),
-        route_statuses=tuple(str(r["status"]) for r in routes if r and r.get("status")),
-    )
-
-
-def _token(item: Mapping[str, Any]) -> EndpointToken:
-    return EndpointToken(
-        token=SecretStr(str(item["token"])),
-        created_at=_datetime(item["created_at"]),
-        valid_until=_datetime(item["valid_until"]) if item.get("valid_until") else None,
-    )
-
-
-def _datetime(value: str) -> datetime:
-    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    if parsed.tzinfo is None:  # the manager stores UTC
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed
-
-
-def _service(item: Mapping[str, Any]) -> ServiceInfo:
-    if "active_routes" in item:  # GET /services/{id}: only healthy routes are listed
-        healthy = len(item["active_routes"] or [])
-        eid = item["endpoint_id"]
-    else:  # GET /services
-        healthy = int(item.get("active_route_count") or 0)
-        eid = item["id"]
-    return ServiceInfo(
-        endpoint_id=str(eid),
-        name=str(item["name"]),
-        url=item.get("service_endpoint") or None,
-        open_to_public=bool(item.get("is_public")),
-        route_statuses=("HEALTHY",) * healthy,
-        healthy_routes=healthy,
-    )

@@ -5,12 +5,9 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Mapping
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
-
-#: The API version sent in ``X-BackendAI-Version``. Managers from 24.09 on accept it
-#: (their ``VALID_VERSIONS`` list it); newer managers also accept ``v9.20250722``.
-DEFAULT_API_VERSION = "v8.20240915"
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 _API_VERSION = re.compile(r"^v\d+\.\d{8}$")
 
@@ -19,23 +16,35 @@ class BackendAIConfig(BaseModel):
     """``[backendai]``: a Backend.AI manager and the keypair used to talk to it.
 
     ``secret_key`` belongs in Streamlit secrets; ``secret_key_env`` names an
-    environment variable to read it from instead.
+    environment variable to read it from instead. ``api_version`` unset: the client asks
+    the manager (``GET /``) and sends the newest version both know.
+
+    ``manager_url`` was called ``endpoint`` before; that key is still read (deprecated:
+    "endpoint" means a model service everywhere else in the playground).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    endpoint: str = Field(min_length=1)  # the manager's API URL, e.g. https://api.example.com
+    manager_url: str = Field(min_length=1)  # the manager's API URL, https://api.example.com
     access_key: str = Field(min_length=1, max_length=128)
     secret_key: SecretStr | None = None
     secret_key_env: str | None = Field(default=None, min_length=1)
-    api_version: str = DEFAULT_API_VERSION
+    api_version: str | None = None
     project: str | None = None  # a project (group) ID: list only its endpoints
     page_size: int = Field(default=20, ge=1, le=100)
     timeout: float = Field(default=10.0, gt=0, le=300)
 
-    @field_validator("endpoint")
+    @model_validator(mode="before")
     @classmethod
-    def _endpoint_url(cls, value: str) -> str:
+    def _old_endpoint_key(cls, data: Any) -> Any:
+        """Read the deprecated key ``endpoint`` as ``manager_url``."""
+        if isinstance(data, dict) and "endpoint" in data and "manager_url" not in data:
+            data = {("manager_url" if k == "endpoint" else k): v for k, v in data.items()}
+        return data
+
+    @field_validator("manager_url")
+    @classmethod
+    def _manager_url(cls, value: str) -> str:
         value = value.strip().rstrip("/")
         if not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", value):
             raise ValueError("must be the manager's API URL, starting with http:// or https://")
@@ -53,8 +62,8 @@ class BackendAIConfig(BaseModel):
 
     @field_validator("api_version")
     @classmethod
-    def _api_version(cls, value: str) -> str:
-        if not _API_VERSION.match(value):
+    def _api_version(cls, value: str | None) -> str | None:
+        if value is not None and not _API_VERSION.match(value):
             raise ValueError("must look like v8.20240915 (major version and release date)")
         return value
 

@@ -9,9 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from playground.backendai import EndpointPage
+from playground.backendai import EndpointPage, ServiceEndpoint
 from playground.chat import Card, CardConfig, Workspace
-from playground.deeplinks import is_true, link_query, parse_card, secret_keys
+from playground.deeplinks import (
+    CardLink,
+    backendai_card,
+    is_true,
+    link_query,
+    parse_card,
+    secret_keys,
+)
 from playground.endpoints import Endpoint
 from playground.session import backendai
 from playground.session.services import Services
@@ -38,13 +45,17 @@ def apply_link(
         )
     values = list(params.get("card", ()))
     sync = next(iter(params.get("sync", ())), None)
-    if not values and sync is None:
+    from_backendai = backendai_card({k: next(iter(v), None) for k, v in params.items()})
+    if not values and sync is None and from_backendai is None:
         return dropped
+    names = services.catalog().names
+    links = [parse_card(value, names) for value in values]
+    links += [from_backendai] if from_backendai is not None else []
     max_cards = services.config().limits.max_cards
-    cards = [_card_for(session, services, value) for value in values[:max_cards]]
-    if len(values) > max_cards:
+    cards = [_card_for(session, services, link) for link in links[:max_cards]]
+    if len(links) > max_cards:
         session.notices.append(
-            f"The link asks for {len(values)} cards; this playground opens at most {max_cards}."
+            f"The link asks for {len(links)} cards; this playground opens at most {max_cards}."
         )
     workspace = Workspace(cards=cards) if cards else Workspace()
     workspace.sync_input = is_true(sync)
@@ -53,18 +64,26 @@ def apply_link(
 
 
 def _find_backendai(session: Session, services: Services, name: str) -> Endpoint | None:
+    """The Backend.AI endpoint with exactly this name, or this ``backendai:<id>``."""
     if services.config().backendai is None:
         return None
+    if backendai.is_backendai(name):
+        one = services.backendai_endpoint(
+            name.removeprefix(backendai.PREFIX), session.backendai_nonce
+        )
+        if not isinstance(one, ServiceEndpoint):
+            return None
+        session.backendai_seen[one.endpoint_id] = one
+        return backendai.as_endpoint(one)
     answer = services.backendai_search(name, session.backendai_nonce)
     return backendai.find_by_name(
         session, answer if isinstance(answer, EndpointPage) else None, name
     )
 
 
-def _card_for(session: Session, services: Services, value: str) -> Card:
+def _card_for(session: Session, services: Services, link: CardLink) -> Card:
     catalog = services.catalog()
     names = catalog.names
-    link = parse_card(value, names)
     endpoint = catalog.get(link.endpoint) or _find_backendai(session, services, link.endpoint)
     if endpoint is None:
         session.notices.append(

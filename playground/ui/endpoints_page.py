@@ -61,7 +61,7 @@ def _backendai(nonce: int) -> None:
     if cfg is None:
         return
     found = SERVICES.backendai_search("", nonce)
-    where = f"`{cfg.endpoint}` with access key `{cfg.access_key}`"
+    where = f"`{cfg.manager_url}` with access key `{cfg.access_key}`"
     if not isinstance(found, EndpointPage):
         st.warning(f"**Backend.AI** at {where}: {found}", icon=":material/cloud_off:")
     else:

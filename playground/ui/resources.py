@@ -138,7 +138,7 @@ def _manager_key(cfg: BackendAIConfig) -> str:
     """A cache key for this manager and keypair (the secret only as a hash)."""
     secret, _ = resolve_secret_key(cfg, os.environ)
     digest = hashlib.sha256(secret.get_secret_value().encode()).hexdigest() if secret else ""
-    return f"{cfg.endpoint}|{cfg.access_key}|{cfg.api_version}|{cfg.project}|{digest}"
+    return f"{cfg.manager_url}|{cfg.access_key}|{cfg.api_version}|{cfg.project}|{digest}"
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -3,43 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Literal
 
+import jwt
 from pydantic import BaseModel, ConfigDict, SecretStr
 
-Health = Literal["ready", "degraded", "unhealthy", "provisioning"]
-
-# Route statuses as the manager's GraphQL names them (RouteStatus enum names).
-_HEALTHY = "HEALTHY"
-_FAILED = frozenset({"UNHEALTHY", "FAILED_TO_START"})
-_GONE = frozenset({"DESTROYING", "DESTROYED"})
-
-
-def derive_health(status: str | None, route_statuses: tuple[str, ...]) -> Health:
-    """Health from the routes (the replicas serving traffic) and the manager's status.
-
-    - ready: every route is healthy;
-    - degraded: some routes are healthy, some are not (it still answers);
-    - unhealthy: no healthy route and one has failed, or the manager says UNHEALTHY
-      (too many failed retries), or the endpoint is being destroyed;
-    - provisioning: no healthy route yet and none failed (starting, or no routes at all).
-
-    The manager's own ``status`` says READY for an endpoint with no routes at all, and
-    DEGRADED for one whose routes are all unhealthy; neither can serve a request, so they
-    are "provisioning" and "unhealthy" here.
-    """
-    routes = [s.upper() for s in route_statuses]
-    manager = (status or "").upper()
-    healthy = sum(1 for s in routes if s == _HEALTHY)
-    if routes and healthy == len(routes):
-        return "ready"
-    if healthy:
-        return "degraded"
-    if manager in _GONE or manager == "UNHEALTHY" or any(s in _FAILED for s in routes):
-        return "unhealthy"
-    if routes and all(s == "TERMINATING" for s in routes):
-        return "unhealthy"
-    return "provisioning"
+from playground.backendai.health import Health, Route, derive_health
 
 
 class ServiceEndpoint(BaseModel):
@@ -58,15 +26,15 @@ class ServiceEndpoint(BaseModel):
     status: str | None = None  # the manager's: HEALTHY, DEGRADED, PROVISIONING, ...
     lifecycle_stage: str | None = None
     open_to_public: bool = False
-    route_statuses: tuple[str, ...] = ()
+    routes: tuple[Route, ...] = ()
 
     @property
     def health(self) -> Health:
-        return derive_health(self.status, self.route_statuses)
+        return derive_health(self.status, self.routes)
 
     @property
     def is_healthy(self) -> bool:
-        """At least one healthy route: it can answer now (ready or degraded)."""
+        """At least one route serves: it can answer now (ready or degraded)."""
         return self.health in ("ready", "degraded")
 
     @property
@@ -99,7 +67,7 @@ class EndpointToken(BaseModel):
 
     token: SecretStr
     created_at: datetime
-    valid_until: datetime | None = None  # None: the manager gave no expiry
+    valid_until: datetime | None = None  # None: no expiry known
 
     def is_valid(self, now: datetime) -> bool:
         return self.valid_until is None or self.valid_until > now
@@ -107,6 +75,28 @@ class EndpointToken(BaseModel):
     @property
     def label(self) -> str:
         return token_label(self.token, self.valid_until)
+
+
+def token_expiry(token: str) -> datetime | None:
+    """The ``exp`` claim of a JWT token (aware, UTC), read without verifying it.
+
+    The manager computes ``valid_until`` the same way, but up to 25.13 (and 25.6.0 to
+    25.6.12) as ``datetime.fromtimestamp(exp)``: the manager host's local time without
+    a zone (``resolve_valid_until`` in ``models/gql_models/endpoint.py`` at 25.13.4; with
+    ``tz=tzutc()`` in ``api/gql_legacy/endpoint.py`` at 26.4.10). Reading ``exp`` here
+    is right whatever the host's zone. PyJWT is what the manager itself decodes with.
+    """
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return None
+    exp = claims.get("exp")
+    if isinstance(exp, bool) or not isinstance(exp, int | float):
+        return None
+    try:
+        return datetime.fromtimestamp(exp, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def _as_utc(value: datetime) -> datetime:
