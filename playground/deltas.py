@@ -23,7 +23,8 @@ from typing import Any
 import openai
 
 from playground.clients import EndpointClient
-from playground.errors import StreamBroken, Unreachable, translate_errors
+from playground.endpoint_errors import translate_errors
+from playground.errors import StreamBroken, Unreachable
 from playground.reasoning import delta_reasoning
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from playground.clients import make_client
 from playground.config import Timeouts
-from playground.errors import EndpointError, translate_errors
+from playground.endpoint_errors import translate_errors
+from playground.errors import EndpointError
 
 
 @dataclass(frozen=True)

@@ -1,33 +1,49 @@
-"""The project's exceptions, and the one place third-party errors are mapped to them.
+"""The project's one exception tree, and the helpers every error mapping shares.
 
 Exception tree::
 
-    PlaygroundError                 base: every error has a user-facing ``message``
+    PlaygroundError                 base: every error has a ``message`` safe to show
     ├── InvalidBaseURL              a baseURL typed by a person is not usable
-    └── EndpointError               talking to an endpoint failed
-        ├── Unauthorized            401 / 403: token missing or rejected
-        ├── NotFound                404: wrong version segment or unknown model
-        ├── RateLimited             429
-        ├── ServerError             5xx
-        ├── BadRequest              other 4xx
-        ├── Unreachable             connection refused, DNS failure
-        ├── TimedOut                connect or read timeout
-        └── StreamBroken            the connection or the stream broke midway
+    ├── IncompleteCard              a card lacks what it needs to send (model, Model ID...)
+    ├── ImportProblem               a file that cannot be imported
+    ├── EndpointError               talking to an OpenAI-compatible endpoint failed
+    │   ├── Unauthorized            401 / 403: token missing or rejected
+    │   ├── NotFound                404: wrong version segment or unknown model
+    │   ├── RateLimited             429
+    │   ├── ServerError             5xx
+    │   ├── BadRequest              other 4xx
+    │   ├── Unreachable             connection refused, DNS failure
+    │   ├── TimedOut                connect or read timeout
+    │   └── StreamBroken            the connection or the stream broke midway
+    ├── ManagerError                talking to the Backend.AI manager failed
+    │   ├── ManagerUnreachable      connection refused, DNS failure, timed out
+    │   ├── BadKeypair              401, or no secret key: access key unknown / secret wrong
+    │   ├── ClockSkewRejected       the manager refused our Date (more than 15 minutes off)
+    │   ├── PermissionDenied        403, or a GraphQL "forbidden" error
+    │   └── BadResponse             anything else: 404, 5xx, not JSON, GraphQL errors, ...
+    └── StoreError                  saving or loading a workspace failed
+        ├── StoreUnavailable        the database cannot be reached or written (retryable)
+        ├── SchemaTooNew            the database was migrated by a newer version of the app
+        ├── WorkspaceTooLarge       over ``max_workspace_bytes``: not written
+        ├── WorkspaceNotFound       saved to an id that is not (or no longer) stored
+        └── WorkspaceUnreadable     the stored JSON does not fit today's Workspace model
 
-``translate_errors()`` is the only place that knows about the openai SDK's
-exception types (the SDK wraps its HTTP library's errors in them). Messages
-never include tokens: they are built from status codes and our own
-descriptions; the short excerpt of a server's own error text that is shown has
-every secret passed in ``redact`` replaced, since a server may echo a token.
+Each foreign library's errors are mapped in one place:
+
+- the openai SDK (and the HTTP library it wraps): ``endpoint_errors.translate_errors``;
+- httpx, for the Backend.AI manager: ``backendai.errors.manager_errors`` (and
+  ``error_for_response`` for its HTTP answers);
+- SQLAlchemy and the file system, for the store: ``store.errors.translate_store_errors``.
+
+Messages never hold a token, a secret key, a database URL or workspace text: they
+are built from status codes and our own words, and the short excerpt of a
+server's own message that is shown passes through ``excerpt``, which replaces
+every known secret.
 """
 
 from __future__ import annotations
 
-import contextlib
-import socket
-from collections.abc import Iterator, Sequence
-
-import openai
+from collections.abc import Sequence
 
 
 class PlaygroundError(Exception):
@@ -40,6 +56,17 @@ class PlaygroundError(Exception):
 
 class InvalidBaseURL(PlaygroundError):
     """A baseURL a person typed cannot be used."""
+
+
+class IncompleteCard(PlaygroundError):
+    """The card lacks something it needs before it can send (model, Model ID...)."""
+
+
+class ImportProblem(PlaygroundError):
+    """A file that cannot be imported; ``message`` says why."""
+
+
+# -- OpenAI-compatible endpoints ---------------------------------------------------
 
 
 class EndpointError(PlaygroundError):
@@ -78,104 +105,103 @@ class StreamBroken(EndpointError):
     pass
 
 
-def _server_detail(exc: openai.APIStatusError, redact: Sequence[str]) -> str:
-    """A short, printable excerpt of the server's own error message, if it sent one."""
-    body = exc.body
-    detail = ""
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict):
-            detail = str(inner.get("message") or inner.get("detail") or "")
-        elif isinstance(inner, str):
-            detail = inner
-    for secret in redact:
+# -- the Backend.AI manager ----------------------------------------------------------
+
+
+class ManagerError(PlaygroundError):
+    """Talking to the Backend.AI manager failed."""
+
+
+class ManagerUnreachable(ManagerError):
+    pass
+
+
+class BadKeypair(ManagerError):
+    pass
+
+
+class ClockSkewRejected(ManagerError):
+    pass
+
+
+class PermissionDenied(ManagerError):
+    pass
+
+
+class BadResponse(ManagerError):
+    pass
+
+
+# -- the workspace store -------------------------------------------------------------
+
+
+class StoreError(PlaygroundError):
+    """Saving or loading a workspace failed."""
+
+    retryable = False
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached, is locked for too long, or refused a write."""
+
+    retryable = True
+
+
+class SchemaTooNew(StoreError):
+    """The database's schema is newer than this app knows; it is left untouched."""
+
+
+class WorkspaceTooLarge(StoreError):
+    """The workspace is over the configured size limit and was not written."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(
+            f"This workspace is too large to save ({_size(size)}; the limit is {_size(limit)}). "
+            "Changes from now on are not saved: delete the chat history of a card, "
+            "or start a new workspace."
+        )
+        self.size = size
+        self.limit = limit
+
+
+class WorkspaceNotFound(StoreError):
+    """The id is unknown: never stored, or deleted (perhaps from another tab)."""
+
+
+class WorkspaceUnreadable(StoreError):
+    """The stored workspace cannot be read by this version of the app."""
+
+
+def _size(size: int) -> str:
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    return f"{size / 1000:.1f} kB" if size >= 1000 else f"{size} bytes"
+
+
+# -- helpers every mapping shares -------------------------------------------------------
+
+
+def redact(text: str, secrets: Sequence[str | None]) -> str:
+    """``text`` with every secret replaced by ``***`` (a server may echo a token)."""
+    for secret in secrets:
         if secret:
-            detail = detail.replace(secret, "***")
-    detail = " ".join(detail.split())
-    if len(detail) > 200:
-        detail = detail[:197] + "..."
-    return f" Server said: {detail}" if detail else ""
+            text = text.replace(secret, "***")
+    return text
 
 
-def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+def excerpt(text: str, secrets: Sequence[str | None], limit: int = 200) -> str:
+    """A short, one-line, redacted excerpt of a server's own message."""
+    text = " ".join(redact(text, secrets).split())
+    return text[: limit - 3] + "..." if len(text) > limit else text
+
+
+def caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Whether ``exc`` or one of its causes (a short chain, never a cycle) is a ``kind``."""
     seen: BaseException | None = exc
-    for _ in range(8):  # the chain is short; never loop on a cycle
+    for _ in range(8):
         if seen is None:
             return False
         if isinstance(seen, kind):
             return True
         seen = seen.__cause__ or seen.__context__
     return False
-
-
-def error_for_status(status: int, *, what: str, detail: str = "") -> EndpointError:
-    """Build the project's error for an HTTP status returned by ``what``."""
-    if status in (401, 403):
-        verb = "missing or was rejected" if status == 401 else "not allowed to do this"
-        return Unauthorized(
-            f"{what} answered {status}: the token is {verb}. Check the Token "
-            f"(or the endpoint's token in the config).{detail}"
-        )
-    if status == 404:
-        return NotFound(
-            f"{what} answered 404 Not Found. Check that the baseURL ends with the "
-            f"version segment (for example /v1) and that the model ID exists.{detail}"
-        )
-    if status == 429:
-        return RateLimited(
-            f"{what} answered 429 Too Many Requests: the rate limit was hit. "
-            f"Wait a moment and retry.{detail}"
-        )
-    if status >= 500:
-        return ServerError(
-            f"{what} answered {status}: the server failed. Retry later or check "
-            f"the server's logs.{detail}"
-        )
-    return BadRequest(f"{what} rejected the request with {status}.{detail}")
-
-
-@contextlib.contextmanager
-def translate_errors(
-    what: str = "The endpoint", *, redact: Sequence[str | None] = ()
-) -> Iterator[None]:
-    """Map openai and httpx exceptions raised inside the block to ``EndpointError``s."""
-    try:
-        yield
-    except PlaygroundError:
-        raise
-    except openai.APIStatusError as exc:
-        raise error_for_status(
-            exc.status_code, what=what, detail=_server_detail(exc, [r for r in redact if r])
-        ) from None
-    except openai.APITimeoutError:
-        raise TimedOut(
-            f"{what} did not answer in time. Check that the server is up and not "
-            "overloaded, or raise the timeouts in the config."
-        ) from None
-    except openai.APIConnectionError as exc:
-        cause = exc.__cause__ or exc.__context__
-        if _caused_by(exc, socket.gaierror):
-            raise Unreachable(
-                f"Could not connect to {what.lower()}: its host name could not be found "
-                "(DNS). Check the spelling of the host in the baseURL."
-            ) from None
-        if type(cause).__name__ in ("RemoteProtocolError", "ReadError"):
-            raise StreamBroken(
-                f"The connection to {what.lower()} broke before the answer was "
-                "complete. The partial answer is kept; retry to get a full one."
-            ) from None
-        raise Unreachable(
-            f"Could not connect to {what.lower()}. Check the baseURL (host and "
-            "port) and that the server is running."
-        ) from None
-    except openai.APIResponseValidationError:
-        raise StreamBroken(
-            f"{what} sent a response that is not valid OpenAI-compatible JSON."
-        ) from None
-    except (ValueError, KeyError, TypeError):
-        # Malformed payloads (bad JSON in an SSE chunk, missing fields).
-        raise StreamBroken(
-            f"{what} sent malformed data that is not valid OpenAI-compatible JSON. "
-            "Anything received before it is kept; check that the baseURL points at an "
-            "OpenAI-compatible API."
-        ) from None

@@ -20,17 +20,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from playground.chat import CUSTOM, Card, Message, Workspace
-from playground.errors import PlaygroundError
+from playground.errors import ImportProblem
 from playground.urls import without_secrets
 
 FORMAT = "llm-playground/workspace"
 VERSION = 1
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_NESTING = 64  # json nesting depth accepted before validation
-
-
-class ImportProblem(PlaygroundError):
-    """A file that cannot be imported; ``message`` says why."""
 
 
 class WorkspaceExport(BaseModel):

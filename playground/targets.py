@@ -6,12 +6,8 @@ from dataclasses import dataclass
 
 from playground.chat import CUSTOM, CardConfig
 from playground.endpoints import EndpointCatalog
-from playground.errors import PlaygroundError
+from playground.errors import IncompleteCard
 from playground.urls import normalize_base_url
-
-
-class IncompleteCard(PlaygroundError):
-    """The card lacks something it needs before it can send (model, Model ID...)."""
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@ import pytest
 from playground.chat import CUSTOM, Card, CardConfig, CustomConfig, Message, Workspace
 from playground.config import EndpointConfig, LoadedConfig, Sourced
 from playground.endpoints import build_catalog
-from playground.errors import InvalidBaseURL
-from playground.targets import IncompleteCard, resolve_target
+from playground.errors import IncompleteCard, InvalidBaseURL
+from playground.targets import resolve_target
 from tests.conftest import add_turn
 
 

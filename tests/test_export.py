@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import FileUploader
 
 from playground.chat import Card, CardConfig, CustomConfig, Message, Metrics, Settings, Workspace
-from playground.export import ImportProblem, export_json, export_markdown, import_json
+from playground.errors import ImportProblem
+from playground.export import export_json, export_markdown, import_json
 from tests.apptest import cards, key, new_app, send_synced, state
 from tests.conftest import endpoints_toml
 

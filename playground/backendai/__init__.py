@@ -62,7 +62,11 @@ from playground.backendai.answers import (
     ServiceEndpoint,
     token_label,
 )
-from playground.backendai.errors import (
+from playground.backendai.health import Health, Route
+from playground.backendai.manager import ManagerClient
+from playground.backendai.settings import BackendAIConfig, resolve_secret_key
+from playground.backendai.versions import ManagerInfo
+from playground.errors import (
     BadKeypair,
     BadResponse,
     ClockSkewRejected,
@@ -70,10 +74,6 @@ from playground.backendai.errors import (
     ManagerUnreachable,
     PermissionDenied,
 )
-from playground.backendai.health import Health, Route
-from playground.backendai.manager import ManagerClient
-from playground.backendai.settings import BackendAIConfig, resolve_secret_key
-from playground.backendai.versions import ManagerInfo
 
 __all__ = [
     "BackendAIConfig",

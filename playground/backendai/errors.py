@@ -1,18 +1,9 @@
-"""What can go wrong talking to a Backend.AI manager, each with one user-facing message.
+"""The one place Backend.AI manager failures are mapped to the project's ``ManagerError``s.
 
-Exception tree (under ``playground.errors.PlaygroundError``)::
-
-    ManagerError                    talking to the Backend.AI manager failed
-    ├── ManagerUnreachable          connection refused, DNS failure, timed out
-    ├── BadKeypair                  401, or no secret key: access key unknown / secret wrong
-    ├── ClockSkewRejected           the manager refused our Date (more than 15 minutes off)
-    ├── PermissionDenied            403, or a GraphQL "forbidden" error
-    └── BadResponse                 anything else: 404, 5xx, not JSON, GraphQL errors, ...
-
-``manager_errors()`` is the one place httpx exceptions are mapped; ``error_for_response()``
-maps an HTTP answer. Messages are built from status codes and our own words plus a short
-excerpt of the manager's ``title``/``msg`` with every known secret replaced, so they never
-contain the secret key or a token.
+``manager_errors()`` maps httpx's exceptions; ``error_for_response()`` maps an HTTP
+answer. Messages are built from status codes and our own words plus a short
+excerpt of the manager's ``title``/``msg`` with every known secret replaced, so they
+never contain the secret key or a token. The classes are in ``playground.errors``.
 """
 
 from __future__ import annotations
@@ -26,46 +17,19 @@ from typing import Any
 
 import httpx
 
-from playground.errors import PlaygroundError
+from playground.errors import (
+    BadKeypair,
+    BadResponse,
+    ClockSkewRejected,
+    ManagerError,
+    ManagerUnreachable,
+    PermissionDenied,
+    caused_by,
+    excerpt,
+)
 
 WHAT = "The Backend.AI manager"
 _WHAT = "the Backend.AI manager"
-
-
-class ManagerError(PlaygroundError):
-    """Talking to the Backend.AI manager failed; ``message`` is safe to show."""
-
-
-class ManagerUnreachable(ManagerError):
-    pass
-
-
-class BadKeypair(ManagerError):
-    pass
-
-
-class ClockSkewRejected(ManagerError):
-    pass
-
-
-class PermissionDenied(ManagerError):
-    pass
-
-
-class BadResponse(ManagerError):
-    pass
-
-
-def redact(text: str, secrets: Sequence[str | None]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
-
-
-def _excerpt(text: str, secrets: Sequence[str | None]) -> str:
-    text = " ".join(redact(text, secrets).split())
-    return text[:197] + "..." if len(text) > 200 else text
 
 
 def _problem(response: httpx.Response) -> dict[str, Any]:
@@ -80,7 +44,7 @@ def _problem(response: httpx.Response) -> dict[str, Any]:
 def server_detail(response: httpx.Response, secrets: Sequence[str | None]) -> str:
     body = _problem(response)
     parts = [str(body[k]) for k in ("title", "msg") if isinstance(body.get(k), str | int)]
-    detail = _excerpt(" ".join(parts), secrets)
+    detail = excerpt(" ".join(parts), secrets)
     return f" Manager said: {detail}" if detail else ""
 
 
@@ -175,7 +139,7 @@ def manager_errors(endpoint: str, timeout: float) -> Iterator[None]:
             "up, or raise [backendai] timeout."
         ) from None
     except httpx.TransportError as exc:
-        if _caused_by_dns(exc):
+        if caused_by(exc, socket.gaierror):
             raise ManagerUnreachable(
                 f"Could not connect to {_WHAT}: the host name in {endpoint} could not "
                 "be found (DNS). Check [backendai] manager_url."
@@ -184,14 +148,3 @@ def manager_errors(endpoint: str, timeout: float) -> Iterator[None]:
             f"Could not connect to {_WHAT} at {endpoint}. Check [backendai] manager_url "
             "(host and port) and that the manager is running."
         ) from None
-
-
-def _caused_by_dns(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    for _ in range(8):
-        if seen is None:
-            return False
-        if isinstance(seen, socket.gaierror):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False

@@ -37,18 +37,12 @@ from pydantic import SecretStr
 
 from playground.backendai import parse, query
 from playground.backendai.answers import EndpointPage, EndpointToken, ServiceEndpoint
-from playground.backendai.errors import (
-    BadKeypair,
-    BadResponse,
-    PermissionDenied,
-    error_for_response,
-    manager_errors,
-    redact,
-)
+from playground.backendai.errors import error_for_response, manager_errors
 from playground.backendai.parse import shape
 from playground.backendai.settings import BackendAIConfig, resolve_secret_key
 from playground.backendai.signing import CONTENT_TYPE, Clock, KeypairAuth, utc_now
 from playground.backendai.versions import ManagerInfo, manager_info
+from playground.errors import BadKeypair, BadResponse, PermissionDenied, redact
 
 WHAT = "The Backend.AI manager"
 GONE = f"{WHAT} has no such endpoint any more: it may have been deleted."

@@ -14,8 +14,8 @@ from typing import Any
 from pydantic import SecretStr
 
 from playground.backendai.answers import EndpointToken, ServiceEndpoint, token_expiry
-from playground.backendai.errors import BadResponse, ManagerError
 from playground.backendai.health import Route
+from playground.errors import BadResponse, ManagerError
 
 WHAT = "The Backend.AI manager"
 

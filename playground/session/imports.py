@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from playground.export import ImportProblem, import_json
+from playground.errors import ImportProblem
+from playground.export import import_json
 from playground.session import backendai
 from playground.session.services import Services
 from playground.session.session import Session

@@ -34,14 +34,9 @@ Ids are ``secrets.token_urlsafe(16)`` (128 bits; a secret link):
 ``is_workspace_id()`` checks one without a query. Workspaces hold no tokens
 (``playground.chat``), so none reaches the store.
 
-Errors (``playground.store.errors``)::
-
-    StoreError                  base; ``message`` is safe to show
-    ├── StoreUnavailable        database unreachable/locked (retryable)
-    ├── SchemaTooNew            database migrated by a newer app; left untouched
-    ├── WorkspaceTooLarge       over ``max_workspace_bytes``: not written
-    ├── WorkspaceNotFound       save to a deleted or unknown id
-    └── WorkspaceUnreadable     stored JSON no longer fits the Workspace model
+Errors: ``StoreError`` and its subclasses, in the project's one tree
+(``playground.errors``); ``message`` is safe to show. Database errors are mapped in
+``playground.store.errors``.
 
 Config: ``StoreConfig`` (the ``[store]`` table): ``url`` (SQLAlchemy URL;
 ``postgresql://...`` for several replicas; None = SQLite file
@@ -50,9 +45,7 @@ the working directory), ``shared`` (False), ``max_workspace_bytes`` (4 MiB),
 ``autosave_interval`` (2 s).
 """
 
-from playground.store.autosave import AutoSaver
-from playground.store.config import StoreConfig
-from playground.store.errors import (
+from playground.errors import (
     SchemaTooNew,
     StoreError,
     StoreUnavailable,
@@ -60,6 +53,8 @@ from playground.store.errors import (
     WorkspaceTooLarge,
     WorkspaceUnreadable,
 )
+from playground.store.autosave import AutoSaver
+from playground.store.config import StoreConfig
 from playground.store.merge import adopt_merged, merge_workspaces
 from playground.store.store import (
     ANY_OWNER,

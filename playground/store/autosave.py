@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 
 from playground.chat import Workspace
-from playground.store.errors import StoreError
+from playground.errors import StoreError
 from playground.store.merge import adopt_merged
 from playground.store.store import SaveResult, WorkspaceStore
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from playground.chat import Workspace
-from playground.store.errors import SchemaTooNew
+from playground.errors import SchemaTooNew
 from playground.store.summary import derive
 
 metadata = sa.MetaData()

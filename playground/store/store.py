@@ -19,14 +19,14 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Connection, Engine
 
 from playground.chat import Workspace
-from playground.store.config import StoreConfig
-from playground.store.errors import (
-    StoreError,
+from playground.errors import (
     StoreUnavailable,
     WorkspaceNotFound,
     WorkspaceTooLarge,
     WorkspaceUnreadable,
 )
+from playground.store.config import StoreConfig
+from playground.store.errors import translate_store_errors
 from playground.store.merge import merge_workspaces
 from playground.store.schema import migrate, workspaces
 from playground.store.summary import derive
@@ -129,7 +129,7 @@ class WorkspaceStore:
         except (sa.exc.ArgumentError, ValueError):
             raise StoreUnavailable("The store URL is not a valid database URL.") from None
         self.dialect = parsed.get_backend_name()
-        with _translate():
+        with translate_store_errors():
             try:
                 if self.dialect == "sqlite":
                     self._engine = _sqlite_engine(parsed)
@@ -341,13 +341,13 @@ class WorkspaceStore:
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[Connection]:
-        with _translate(), self._engine.connect() as conn:
+        with translate_store_errors(), self._engine.connect() as conn:
             yield conn
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Connection]:
         """A write transaction; on SQLite it takes the write lock at BEGIN (IMMEDIATE)."""
-        with _translate(), self._engine.connect() as conn:
+        with translate_store_errors(), self._engine.connect() as conn:
             conn.execution_options(playground_write=True)
             with conn.begin():
                 yield conn
@@ -382,29 +382,6 @@ def _parse(data: str) -> Workspace:
     except ValidationError:
         raise WorkspaceUnreadable(
             "This saved workspace cannot be read by this version of the app."
-        ) from None
-
-
-@contextlib.contextmanager
-def _translate() -> Iterator[None]:
-    """Database errors become ``StoreUnavailable``; the message names no URL and no data."""
-    try:
-        yield
-    except StoreError:
-        raise
-    except sa.exc.SQLAlchemyError as exc:
-        # str(exc) holds the SQL and its parameters (workspace text): use the driver's own.
-        orig = getattr(exc, "orig", None)
-        kind = type(orig or exc).__name__
-        reason = (str(orig).strip().splitlines() or [""])[0][:200] if orig is not None else ""
-        log.warning("workspace store error: %s", kind)
-        detail = f"{kind}: {reason}" if reason else kind
-        raise StoreUnavailable(
-            f"The workspace store is not available right now ({detail})."
-        ) from None
-    except OSError as exc:
-        raise StoreUnavailable(
-            f"The workspace store is not available right now ({exc.strerror or exc})."
         ) from None
 
 
