@@ -56,15 +56,15 @@ from playground.errors import (
 from playground.store.autosave import AutoSaver
 from playground.store.config import StoreConfig
 from playground.store.merge import adopt_merged, merge_workspaces
-from playground.store.store import (
+from playground.store.records import (
     ANY_OWNER,
     SaveResult,
     StoredWorkspace,
-    WorkspaceStore,
     WorkspaceSummary,
     is_workspace_id,
     new_workspace_id,
 )
+from playground.store.store import WorkspaceStore
 
 __all__ = [
     "ANY_OWNER",

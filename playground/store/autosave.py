@@ -30,7 +30,8 @@ from collections.abc import Callable
 from playground.chat import Workspace
 from playground.errors import StoreError
 from playground.store.merge import adopt_merged
-from playground.store.store import SaveResult, WorkspaceStore
+from playground.store.records import SaveResult
+from playground.store.store import WorkspaceStore
 
 log = logging.getLogger(__name__)
 

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import logging
-import re
-import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any
 
 import sqlalchemy as sa
 from pydantic import ValidationError
@@ -20,99 +15,31 @@ from sqlalchemy.engine import Connection, Engine
 
 from playground.chat import Workspace
 from playground.errors import (
-    StoreUnavailable,
     WorkspaceNotFound,
     WorkspaceTooLarge,
     WorkspaceUnreadable,
 )
 from playground.store.config import StoreConfig
+from playground.store.engine import create_engine
 from playground.store.errors import translate_store_errors
 from playground.store.merge import merge_workspaces
+from playground.store.records import (
+    ANY_OWNER,
+    OwnerFilter,
+    SaveResult,
+    StoredWorkspace,
+    WorkspaceSummary,
+    as_utc,
+    is_workspace_id,
+    new_workspace_id,
+    now_naive_utc,
+)
 from playground.store.schema import migrate, workspaces
 from playground.store.summary import derive
 
 log = logging.getLogger(__name__)
 
 RENAME_MAX = 200  # characters of a title a person typed
-_ID_RE = re.compile(r"[A-Za-z0-9_-]{22,64}")  # token_urlsafe(16) is 22 characters
-_BUSY_TIMEOUT_MS = 5000
-
-
-class Owners(Enum):
-    ANY = "any"
-
-
-ANY_OWNER: Final = Owners.ANY  # list/rename/delete: whoever owns the workspace
-OwnerFilter = str | None | Literal[Owners.ANY]
-
-
-def new_workspace_id() -> str:
-    """A random workspace id: 128 bits, URL-safe (22 characters). It is a secret link."""
-    return secrets.token_urlsafe(16)
-
-
-def is_workspace_id(value: object) -> bool:
-    """Whether ``value`` looks like a workspace id (checked before any query)."""
-    return isinstance(value, str) and _ID_RE.fullmatch(value) is not None
-
-
-@dataclass(frozen=True)
-class StoredWorkspace:
-    """A workspace as loaded; ``revision`` is what the next ``save`` expects."""
-
-    id: str
-    workspace: Workspace
-    revision: int
-    title: str
-    owner: str | None
-    created_at: dt.datetime  # UTC
-    updated_at: dt.datetime  # UTC
-
-
-@dataclass(frozen=True)
-class SaveResult:
-    """What ``save`` did.
-
-    ``workspace`` is set when another writer had saved first: it is the merge of
-    both, now stored at ``revision``, for the caller to adopt (``adopt_merged``).
-    """
-
-    revision: int
-    size: int
-    workspace: Workspace | None = None
-
-    @property
-    def merged(self) -> bool:
-        return self.workspace is not None
-
-
-@dataclass(frozen=True)
-class WorkspaceSummary:
-    """One row of the History page (the workspace itself is not loaded)."""
-
-    id: str
-    title: str  # "" until the first prompt
-    owner: str | None
-    created_at: dt.datetime  # UTC
-    updated_at: dt.datetime  # UTC: when it last changed
-    models: tuple[str, ...]
-    messages: int
-    size: int  # bytes
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
-def _engine_url(url: str) -> sa.URL:
-    parsed = sa.make_url(url)
-    if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")  # the driver we ship
-    return parsed
 
 
 class WorkspaceStore:
@@ -124,21 +51,7 @@ class WorkspaceStore:
 
     def __init__(self, url: str, *, max_workspace_bytes: int = 4 * 1024 * 1024) -> None:
         self.max_workspace_bytes = max_workspace_bytes
-        try:
-            parsed = _engine_url(url)
-        except (sa.exc.ArgumentError, ValueError):
-            raise StoreUnavailable("The store URL is not a valid database URL.") from None
-        self.dialect = parsed.get_backend_name()
-        with translate_store_errors():
-            try:
-                if self.dialect == "sqlite":
-                    self._engine = _sqlite_engine(parsed)
-                else:
-                    self._engine = sa.create_engine(parsed, pool_pre_ping=True)
-            except ImportError as exc:
-                raise StoreUnavailable(
-                    f"The database driver for this store URL is not installed ({exc.name})."
-                ) from None
+        self._engine, self.dialect = create_engine(url)
         try:
             with self._write() as conn:
                 migrate(conn)
@@ -168,7 +81,7 @@ class WorkspaceStore:
         data = workspace.model_dump_json() if data is None else data
         size = self._check_size(data)
         facts = derive(workspace)
-        now = _now()
+        now = now_naive_utc()
         workspace_id = new_workspace_id()
         with self._write() as conn:
             conn.execute(
@@ -207,8 +120,8 @@ class WorkspaceStore:
             revision=row.revision,
             title=row.title,
             owner=row.owner,
-            created_at=_utc(row.created_at),
-            updated_at=_utc(row.updated_at),
+            created_at=as_utc(row.created_at),
+            updated_at=as_utc(row.updated_at),
         )
 
     def save(
@@ -296,8 +209,8 @@ class WorkspaceStore:
                 id=row.id,
                 title=row.title,
                 owner=row.owner,
-                created_at=_utc(row.created_at),
-                updated_at=_utc(row.updated_at),
+                created_at=as_utc(row.created_at),
+                updated_at=as_utc(row.updated_at),
                 models=tuple(json.loads(row.models)),
                 messages=row.messages,
                 size=row.size,
@@ -359,7 +272,7 @@ def _columns(workspace: Workspace, data: str, size: int) -> dict[str, Any]:
     return {
         "data": data,
         "size": size,
-        "updated_at": _now(),
+        "updated_at": now_naive_utc(),
         # A title a person typed stays; otherwise it follows the first prompt.
         "title": sa.case((t.c.title_custom, t.c.title), else_=facts.title),
         "models": json.dumps(facts.models),
@@ -383,31 +296,3 @@ def _parse(data: str) -> Workspace:
         raise WorkspaceUnreadable(
             "This saved workspace cannot be read by this version of the app."
         ) from None
-
-
-def _sqlite_engine(url: sa.URL) -> Engine:
-    database = url.database
-    if database and database != ":memory:" and not database.startswith("file:"):
-        path = Path(database).expanduser()
-        if not path.parent.exists():
-            path.parent.mkdir(parents=True, mode=0o700)
-            # Keep workspaces (secret links, private chats) out of git.
-            (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
-        url = url.set(database=str(path))
-    engine = sa.create_engine(url)
-
-    @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" below emits BEGIN itself
-        cursor = dbapi_conn.cursor()
-        cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable across app crashes
-        cursor.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        write = conn.get_execution_options().get("playground_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-    return engine

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from playground.chat import CUSTOM, Card
 from playground.safe_markdown import block_images
@@ -27,16 +28,15 @@ log = logging.getLogger(__name__)
 HISTORY_WINDOW = 12  # messages drawn by default (6 turns); older ones on request
 
 
-def _title(card: Card, index: int) -> str:
+def _draw_title(slot: DeltaGenerator, card: Card, index: int) -> None:
     """The card's number and model, and a summary of settings that differ from the defaults."""
     model = card.config.model
     if model == CUSTOM:
         model = card.config.custom.model_id.strip() or "Custom"
     summary = card.config.settings.summary()
     model = block_images(model) if model else model  # a typed Model ID is not trusted
-    return f"**{index}** · {model or 'no model'}" + (
-        f"  \n:gray[:small[{summary}]]" if summary else ""
-    )
+    text = f"**{index}** · {model or 'no model'}"
+    slot.markdown(text + (f"  \n:gray[:small[{summary}]]" if summary else ""), width="stretch")
 
 
 @st.fragment(parallel=True)
@@ -70,7 +70,7 @@ def _card_body(state: Session, card: Card) -> None:
     model_selector(state, card, catalog)
     if card.config.model == CUSTOM:
         custom_fields(state, card, catalog)
-    title.markdown(_title(card, index), width="stretch")
+    _draw_title(title, card, index)
     with st.container(key=f"pghistory-{card.id}"):
         _history(state, card)
         _follow_stream(state, card)
