@@ -25,7 +25,7 @@ from playground.chat import Card, Message, Metrics, Workspace
 from playground.clients import make_client
 from playground.config import Timeouts
 from playground.store import AutoSaver, StoreConfig, WorkspaceStore
-from playground.store.summary import derive
+from playground.store.history_facts import history_facts
 from playground.streaming import StreamJob
 
 SECONDS = 1.5  # each paced answer lasts about this long
@@ -78,7 +78,7 @@ def snapshot_ms(rounds: int = 50) -> float:
     for _ in range(rounds):
         start = time.perf_counter()
         ws.model_dump_json()
-        derive(ws)
+        history_facts(ws)
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
 

@@ -23,7 +23,7 @@ from pydantic import (
     field_validator,
 )
 
-from playground.backendai.settings import BackendAIConfig
+from playground.backendai.config import BackendAIConfig
 from playground.errors import InvalidBaseURL
 from playground.store.config import StoreConfig
 from playground.urls import normalize_base_url
@@ -99,7 +99,7 @@ _SECTIONS: dict[str, type[BaseModel]] = {
 
 
 @dataclass(frozen=True)
-class Sourced:
+class SourcedEndpoint:
     """An endpoint config and the source it came from."""
 
     config: EndpointConfig
@@ -110,7 +110,7 @@ class Sourced:
 class LoadedConfig:
     """Everything valid that was found, and one message per problem."""
 
-    endpoints: list[Sourced] = field(default_factory=list)
+    endpoints: list[SourcedEndpoint] = field(default_factory=list)
     timeouts: Timeouts = field(default_factory=Timeouts)
     limits: Limits = field(default_factory=Limits)
     local_model: LocalModel = field(default_factory=LocalModel)
@@ -199,7 +199,7 @@ def _add_source(
             )
             continue
         seen.add(cfg.name)
-        loaded.endpoints.append(Sourced(cfg, source))
+        loaded.endpoints.append(SourcedEndpoint(cfg, source))
 
 
 def load_config(

@@ -21,8 +21,8 @@ from playground.backendai import (
     ManagerClient,
     ManagerError,
     ManagerUnreachable,
+    ModelService,
     PermissionDenied,
-    ServiceEndpoint,
     resolve_secret_key,
     token_label,
 )
@@ -196,7 +196,7 @@ def routes(*pairs: str) -> tuple[Route, ...]:
 )
 def test_health(status: str | None, given: tuple[Route, ...], health: str) -> None:
     assert derive_health(status, given) == health
-    endpoint = ServiceEndpoint(endpoint_id="x", name="x", status=status, routes=given)
+    endpoint = ModelService(endpoint_id="x", name="x", status=status, routes=given)
     assert endpoint.is_healthy == (health in ("ready", "degraded"))
 
 

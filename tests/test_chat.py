@@ -1,7 +1,7 @@
 import pytest
 
 from playground.chat import CUSTOM, Card, CardConfig, CustomConfig, Message, Workspace
-from playground.config import EndpointConfig, LoadedConfig, Sourced
+from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint
 from playground.endpoints import build_catalog
 from playground.errors import IncompleteCard, InvalidBaseURL
 from playground.targets import resolve_target
@@ -51,7 +51,7 @@ def test_history_for_request_skips_the_pending_answer_and_empty_failures() -> No
 def catalog():
     loaded = LoadedConfig(
         endpoints=[
-            Sourced(
+            SourcedEndpoint(
                 EndpointConfig(name="A", base_url="http://a:1/v1", token="tok-a"),  # type: ignore[arg-type]
                 "playground.toml",
             )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from playground.chat import CUSTOM, Settings, Workspace
-from playground.config import EndpointConfig, LoadedConfig, Sourced
+from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint
 from playground.export import export_json
 from playground.session import PlainServices, Session, commands
 from playground.session.imports import cancel_import, check_import, confirm_import
@@ -24,7 +24,7 @@ Scenario = Callable[..., str]
 def services(tmp_path: Path | None = None, **endpoints: str) -> PlainServices:
     loaded = LoadedConfig(
         endpoints=[
-            Sourced(EndpointConfig(name=name, base_url=url), "test")
+            SourcedEndpoint(EndpointConfig(name=name, base_url=url), "test")
             for name, url in endpoints.items()
         ]
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from playground.backendai import ServiceEndpoint
+from playground.backendai import ModelService
 from playground.backendai.health import Route
 from playground.chat import CUSTOM, Card, CardConfig
 from playground.discovery import ModelList
@@ -22,8 +22,8 @@ VLLM = Endpoint(name="vLLM", base_url="http://127.0.0.1:9/v1")
 LOCAL = Endpoint(name="Local", base_url="", embedded=True)
 
 
-def _remote(endpoint_id: str, healthy: bool) -> ServiceEndpoint:
-    return ServiceEndpoint(
+def _remote(endpoint_id: str, healthy: bool) -> ModelService:
+    return ModelService(
         endpoint_id=endpoint_id,
         name=f"svc-{endpoint_id}",
         url="http://127.0.0.1:9",

@@ -7,16 +7,16 @@ Plain Python (no Streamlit). The public surface, all importable from this packag
 
     client = ManagerClient.from_config(cfg, os.environ)   # or ManagerClient(cfg, secret)
     client.search_endpoints(text="", offset=0, limit=None) -> EndpointPage
-    client.get_endpoint(endpoint_id)                       -> ServiceEndpoint
+    client.get_endpoint(endpoint_id)                       -> ModelService
     client.list_tokens(endpoint_id)                        -> list[EndpointToken]
     client.generate_token(endpoint_id, duration="1d" | timedelta(...))  -> SecretStr
     client.generate_token(endpoint_id, valid_until=<aware datetime>)    -> SecretStr
     client.manager()                        -> ManagerInfo (asked once with GET /)
     client.close()                         (also a context manager; thread-safe)
 
-    EndpointPage        total_count, items: tuple[ServiceEndpoint, ...], offset, limit,
+    EndpointPage        total_count, items: tuple[ModelService, ...], offset, limit,
                         has_more
-    ServiceEndpoint     endpoint_id, name, url (no /v1), base_url ({url}/v1), status,
+    ModelService     endpoint_id, name, url (no /v1), base_url ({url}/v1), status,
                         lifecycle_stage, open_to_public, routes: tuple[Route, ...],
                         health ("ready" | "degraded" | "unhealthy" | "provisioning"),
                         is_healthy (a route serves)
@@ -59,12 +59,12 @@ lablup/backend.ai-webui ``react/src/components/EndpointSelect.tsx`` (the same fi
 from playground.backendai.answers import (
     EndpointPage,
     EndpointToken,
-    ServiceEndpoint,
+    ModelService,
     token_label,
 )
+from playground.backendai.config import BackendAIConfig, resolve_secret_key
 from playground.backendai.health import Health, Route
 from playground.backendai.manager import ManagerClient
-from playground.backendai.settings import BackendAIConfig, resolve_secret_key
 from playground.backendai.versions import ManagerInfo
 from playground.errors import (
     BadKeypair,
@@ -87,9 +87,9 @@ __all__ = [
     "ManagerError",
     "ManagerInfo",
     "ManagerUnreachable",
+    "ModelService",
     "PermissionDenied",
     "Route",
-    "ServiceEndpoint",
     "resolve_secret_key",
     "token_label",
 ]

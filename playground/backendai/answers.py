@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr
 from playground.backendai.health import Health, Route, derive_health
 
 
-class ServiceEndpoint(BaseModel):
+class ModelService(BaseModel):
     """A model-service endpoint the manager runs.
 
     ``url`` is the service's address as the manager gives it (no version segment);
@@ -51,7 +51,7 @@ class EndpointPage(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     total_count: int
-    items: tuple[ServiceEndpoint, ...]
+    items: tuple[ModelService, ...]
     offset: int = 0
     limit: int = 0
 

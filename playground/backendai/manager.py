@@ -36,10 +36,10 @@ import httpx
 from pydantic import SecretStr
 
 from playground.backendai import parse, query
-from playground.backendai.answers import EndpointPage, EndpointToken, ServiceEndpoint
+from playground.backendai.answers import EndpointPage, EndpointToken, ModelService
+from playground.backendai.config import BackendAIConfig, resolve_secret_key
 from playground.backendai.errors import error_for_response, manager_errors
 from playground.backendai.parse import shape
-from playground.backendai.settings import BackendAIConfig, resolve_secret_key
 from playground.backendai.signing import CONTENT_TYPE, Clock, KeypairAuth, utc_now
 from playground.backendai.versions import ManagerInfo, manager_info
 from playground.errors import BadKeypair, BadResponse, PermissionDenied, redact
@@ -150,7 +150,7 @@ class ManagerClient:
             total_count=max(total, offset + len(items)), items=items, offset=offset, limit=limit
         )
 
-    def get_endpoint(self, endpoint_id: str) -> ServiceEndpoint:
+    def get_endpoint(self, endpoint_id: str) -> ModelService:
         """One endpoint, with its current routes (to refresh its health)."""
         data = self._gql(
             query.get_endpoint(self.manager().has_route_health),

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from playground.backendai.answers import EndpointToken, ServiceEndpoint, token_expiry
+from playground.backendai.answers import EndpointToken, ModelService, token_expiry
 from playground.backendai.health import Route
 from playground.errors import BadResponse, ManagerError
 
@@ -32,9 +32,9 @@ def shape(what: str) -> Iterator[None]:
         raise BadResponse(f"{WHAT} sent {what} in a shape this app does not know.") from None
 
 
-def endpoint(item: Mapping[str, Any]) -> ServiceEndpoint:
+def endpoint(item: Mapping[str, Any]) -> ModelService:
     routes = item.get("routings") or []
-    return ServiceEndpoint(
+    return ModelService(
         endpoint_id=str(item["endpoint_id"]),
         name=str(item["name"] or item["endpoint_id"]),
         url=item.get("url") or None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from playground.backendai import EndpointPage, ManagerError, ServiceEndpoint
+from playground.backendai import EndpointPage, ManagerError, ModelService
 from playground.chat import BACKENDAI_PREFIX, Card
 from playground.endpoints import Endpoint
 from playground.session.services import Services
@@ -24,7 +24,7 @@ def is_backendai(value: str | None) -> bool:
     return bool(value) and str(value).startswith(PREFIX)
 
 
-def option_label(found: ServiceEndpoint) -> str:
+def option_label(found: ModelService) -> str:
     return f"{found.name} · Backend.AI · {found.health}"
 
 
@@ -53,7 +53,7 @@ def endpoint_options(
     return values, labels
 
 
-def as_endpoint(item: ServiceEndpoint) -> Endpoint:
+def as_endpoint(item: ModelService) -> Endpoint:
     return Endpoint(
         name=PREFIX + item.endpoint_id,
         base_url=item.base_url or "",

@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from playground.backendai import ServiceEndpoint
+from playground.backendai import ModelService
 from playground.chat import BACKENDAI_PREFIX, CUSTOM, Card
 from playground.discovery import ModelList
 from playground.endpoints import Endpoint, EndpointCatalog
 
 
 def default_endpoint(
-    catalog: EndpointCatalog, remote: Sequence[str], seen: Mapping[str, ServiceEndpoint]
+    catalog: EndpointCatalog, remote: Sequence[str], seen: Mapping[str, ModelService]
 ) -> str | None:
     """A configured endpoint first; else a healthy Backend.AI one; else the embedded model.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from playground.backendai import EndpointPage, ServiceEndpoint
+from playground.backendai import EndpointPage, ModelService
 from playground.chat import Card, CardConfig, Workspace
 from playground.deeplinks import (
     CardLink,
@@ -71,7 +71,7 @@ def _find_backendai(session: Session, services: Services, name: str) -> Endpoint
         one = services.backendai_endpoint(
             name.removeprefix(backendai.PREFIX), session.backendai_nonce
         )
-        if not isinstance(one, ServiceEndpoint):
+        if not isinstance(one, ModelService):
             return None
         session.backendai_seen[one.endpoint_id] = one
         return backendai.as_endpoint(one)

@@ -20,7 +20,7 @@ from playground.backendai import (
     EndpointToken,
     ManagerClient,
     ManagerError,
-    ServiceEndpoint,
+    ModelService,
 )
 from playground.clients import EndpointClient, make_client
 from playground.config import LoadedConfig, Timeouts
@@ -51,7 +51,7 @@ class Services(Protocol):
         """Backend.AI endpoints whose name contains ``text``, or a message why not."""
         ...
 
-    def backendai_endpoint(self, endpoint_id: str, nonce: int) -> ServiceEndpoint | str:
+    def backendai_endpoint(self, endpoint_id: str, nonce: int) -> ModelService | str:
         """One Backend.AI endpoint, or a message saying why it cannot be had."""
         ...
 
@@ -123,10 +123,10 @@ class PlainServices:
         answer = ask_manager(self.manager, "search", text.strip())
         return answer if isinstance(answer, EndpointPage | str) else "Unexpected answer."
 
-    def backendai_endpoint(self, endpoint_id: str, nonce: int) -> ServiceEndpoint | str:
+    def backendai_endpoint(self, endpoint_id: str, nonce: int) -> ModelService | str:
         del nonce
         answer = ask_manager(self.manager, "endpoint", endpoint_id)
-        return answer if isinstance(answer, ServiceEndpoint | str) else "Unexpected answer."
+        return answer if isinstance(answer, ModelService | str) else "Unexpected answer."
 
     def backendai_tokens(self, endpoint_id: str, nonce: int) -> list[EndpointToken] | str:
         del nonce

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from pydantic import SecretStr
 
-from playground.backendai import ServiceEndpoint
+from playground.backendai import ModelService
 from playground.chat import Card, Workspace
 from playground.store import AutoSaver
 from playground.streaming import StreamJob
@@ -73,7 +73,7 @@ class Session:
     imports: ImportState = field(default_factory=ImportState)
     # Backend.AI: endpoints seen in searches (by id), and a nonce to ask the manager again
     backendai_nonce: int = 0
-    backendai_seen: dict[str, ServiceEndpoint] = field(default_factory=dict)
+    backendai_seen: dict[str, ModelService] = field(default_factory=dict)
     # Bumped each time the workspace is replaced, so the UI drops the old cards' widgets.
     epoch: int = 0
 

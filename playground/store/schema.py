@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from playground.chat import Workspace
 from playground.errors import SchemaTooNew
-from playground.store.summary import derive
+from playground.store.history_facts import history_facts
 
 metadata = sa.MetaData()
 
@@ -85,7 +85,7 @@ def _v2_search_and_summary(conn: Connection) -> None:
     rows = conn.execute(sa.select(workspaces.c.id, workspaces.c.data)).all()
     for row in rows:
         try:
-            facts = derive(Workspace.model_validate_json(row.data))
+            facts = history_facts(Workspace.model_validate_json(row.data))
         except ValueError:  # unreadable today: leave the defaults, load() reports it
             continue
         conn.execute(

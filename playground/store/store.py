@@ -22,6 +22,7 @@ from playground.errors import (
 from playground.store.config import StoreConfig
 from playground.store.engine import create_engine
 from playground.store.errors import translate_store_errors
+from playground.store.history_facts import history_facts
 from playground.store.merge import merge_workspaces
 from playground.store.records import (
     ANY_OWNER,
@@ -35,7 +36,6 @@ from playground.store.records import (
     now_naive_utc,
 )
 from playground.store.schema import migrate, workspaces
-from playground.store.summary import derive
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class WorkspaceStore:
         """
         data = workspace.model_dump_json() if data is None else data
         size = self._check_size(data)
-        facts = derive(workspace)
+        facts = history_facts(workspace)
         now = now_naive_utc()
         workspace_id = new_workspace_id()
         with self._write() as conn:
@@ -233,7 +233,7 @@ class WorkspaceStore:
                 ).scalar_one_or_none()
                 if data is None:
                     return False
-                values = {"title": derive(_parse(data)).title, "title_custom": False}
+                values = {"title": history_facts(_parse(data)).title, "title_custom": False}
             stmt = _owned_by(t.update().where(t.c.id == workspace_id), owner)
             return conn.execute(stmt.values(**values)).rowcount == 1
 
@@ -267,7 +267,7 @@ class WorkspaceStore:
 
 
 def _columns(workspace: Workspace, data: str, size: int) -> dict[str, Any]:
-    facts = derive(workspace)
+    facts = history_facts(workspace)
     t = workspaces
     return {
         "data": data,

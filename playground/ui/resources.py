@@ -18,7 +18,7 @@ from playground.backendai import (
     EndpointPage,
     EndpointToken,
     ManagerClient,
-    ServiceEndpoint,
+    ModelService,
     resolve_secret_key,
 )
 from playground.clients import EndpointClient, make_client
@@ -199,9 +199,9 @@ class CachedServices:
         answer = self._ask("search", text.strip(), nonce)
         return answer if isinstance(answer, EndpointPage | str) else "Unexpected answer."
 
-    def backendai_endpoint(self, endpoint_id: str, nonce: int) -> ServiceEndpoint | str:
+    def backendai_endpoint(self, endpoint_id: str, nonce: int) -> ModelService | str:
         answer = self._ask("endpoint", endpoint_id, nonce)
-        return answer if isinstance(answer, ServiceEndpoint | str) else "Unexpected answer."
+        return answer if isinstance(answer, ModelService | str) else "Unexpected answer."
 
     def backendai_tokens(self, endpoint_id: str, nonce: int) -> list[EndpointToken] | str:
         answer = self._ask("tokens", endpoint_id, nonce)

@@ -10,7 +10,7 @@ TITLE_MAX = 80  # characters of a title derived from the first prompt
 
 
 @dataclass(frozen=True)
-class Derived:
+class HistoryFacts:
     """What the store keeps beside a workspace's JSON, for History."""
 
     title: str
@@ -19,7 +19,7 @@ class Derived:
     search_text: str
 
 
-def derive(workspace: Workspace) -> Derived:
+def history_facts(workspace: Workspace) -> HistoryFacts:
     """Title (from the first prompt), models, message count and search text."""
     title = ""
     models: list[str] = []
@@ -38,7 +38,7 @@ def derive(workspace: Workspace) -> Derived:
             texts.extend(e.content for e in message.earlier)
     search = "\n".join(t for t in texts if t).lower()
     # PostgreSQL text columns cannot hold NUL (the JSON column escapes it; these do not).
-    return Derived(title.replace("\x00", ""), models, count, search.replace("\x00", ""))
+    return HistoryFacts(title.replace("\x00", ""), models, count, search.replace("\x00", ""))
 
 
 def _title(text: str) -> str:
