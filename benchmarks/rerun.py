@@ -11,8 +11,8 @@ import time
 
 from common import fake_server_process, headless_app, machine, use_endpoints
 
-from playground.chat import Message
 from playground.session import Session
+from playground.workspace import Message
 
 ANSWER = (
     "Here is a fairly typical answer with **markdown**, a list:\n\n- one\n- two\n\n"

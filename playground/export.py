@@ -19,9 +19,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from playground.chat import CUSTOM, Card, Message, Workspace
 from playground.errors import ImportProblem
 from playground.urls import without_secrets
+from playground.workspace import CUSTOM, Card, Message, Workspace
 
 FORMAT = "llm-playground/workspace"
 VERSION = 1

@@ -21,11 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from playground.chat import Message, Metrics, Status
 from playground.clients import EndpointClient
 from playground.deltas import ChatRequest, DeltaStream
 from playground.errors import EndpointError
 from playground.reasoning import split_think
+from playground.workspace import Message, Metrics, Status
 
 log = logging.getLogger(__name__)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from playground.chat import CUSTOM, CardConfig
 from playground.endpoints import EndpointCatalog
 from playground.errors import IncompleteCard
 from playground.urls import normalize_base_url
+from playground.workspace import CUSTOM, CardConfig
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from playground.chat import Card
 from playground.session import Session
 from playground.ui.state import widget_key
+from playground.workspace import Card
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from playground.chat import Card, Message
 from playground.streaming import StreamJob
+from playground.workspace import Card, Message
 from tests.fake_openai import FakeOpenAIServer, Scenario
 
 _names = itertools.count()

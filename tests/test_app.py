@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from playground.chat import Message
+from playground.workspace import Message
 from tests.apptest import (
     assert_cards_drawn,
     cards,

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from playground.chat import CUSTOM, Settings, Workspace
 from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint
 from playground.export import export_json
 from playground.session import PlainServices, Session, commands
@@ -16,6 +15,7 @@ from playground.session.imports import cancel_import, check_import, confirm_impo
 from playground.session.links import apply_link, share_query
 from playground.session.workspaces import new_workspace, open_workspace, save_soon
 from playground.store import StoreConfig
+from playground.workspace import CUSTOM, SamplingSettings, Workspace
 from tests.fake_openai import FakeOpenAIServer
 
 Scenario = Callable[..., str]
@@ -188,7 +188,7 @@ def test_delete_history_keeps_the_settings(scenario: Scenario) -> None:
     svc = services(A=scenario())
     session = on(svc)
     card = session.workspace.cards[0]
-    card.config.settings = Settings(temperature=0.5)
+    card.config.settings = SamplingSettings(temperature=0.5)
     commands.send(session, svc, [card.id], "hello")
     finish(session)
     commands.delete_history(session, card.id)
@@ -224,7 +224,7 @@ def test_apply_settings_to_all_copies_and_renews_widgets(scenario: Scenario) -> 
     svc = services(A=scenario())
     session = on(svc)
     first, second = session.workspace.cards
-    commands.set_settings(session, first.id, Settings(system_prompt="Be brief.", seed=3))
+    commands.set_settings(session, first.id, SamplingSettings(system_prompt="Be brief.", seed=3))
     commands.apply_settings_to_all(session, first.id)
     assert second.config.settings == first.config.settings
     assert second.config.settings is not first.config.settings

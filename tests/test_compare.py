@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from playground.chat import Card, Message
+from playground.workspace import Card, Message
 from tests.apptest import assert_cards_drawn, cards, key, new_app, send_synced, send_to_card
 from tests.conftest import endpoints_toml, scenario_name
 from tests.fake_openai import FakeOpenAIServer

@@ -6,7 +6,6 @@ import pytest
 
 from playground.backendai import ModelService
 from playground.backendai.health import Route
-from playground.chat import CUSTOM, Card, CardConfig
 from playground.discovery import ModelList
 from playground.endpoints import Endpoint, EndpointCatalog
 from playground.session.decisions import (
@@ -17,6 +16,7 @@ from playground.session.decisions import (
     model_options,
     other_model,
 )
+from playground.workspace import CUSTOM, Card, CardConfig
 
 VLLM = Endpoint(name="vLLM", base_url="http://127.0.0.1:9/v1")
 LOCAL = Endpoint(name="Local", base_url="", embedded=True)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from playground.chat import Card, CardConfig
 from playground.deeplinks import CardLink, link_query, parse_card, secret_keys
+from playground.workspace import Card, CardConfig
 from tests.apptest import cards, open_with, state
 from tests.conftest import endpoints_toml
 

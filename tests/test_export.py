@@ -10,9 +10,17 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import FileUploader
 
-from playground.chat import Card, CardConfig, CustomConfig, Message, Metrics, Settings, Workspace
 from playground.errors import ImportProblem
 from playground.export import export_json, export_markdown, import_json
+from playground.workspace import (
+    Card,
+    CardConfig,
+    CustomConfig,
+    Message,
+    Metrics,
+    SamplingSettings,
+    Workspace,
+)
 from tests.apptest import cards, key, new_app, send_synced, state
 from tests.conftest import endpoints_toml
 
@@ -33,7 +41,9 @@ def sample() -> Workspace:
                 config=CardConfig(
                     endpoint="Alpha",
                     model="m1",
-                    settings=Settings(system_prompt="Réponds en français.", temperature=0.3),
+                    settings=SamplingSettings(
+                        system_prompt="Réponds en français.", temperature=0.3
+                    ),
                 ),
                 messages=[Message(role="user", content="Hello ✓"), answer],
             ),

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from playground.chat import Card
 from playground.clients import make_client
 from playground.config import Timeouts
 from playground.discovery import list_models
@@ -27,6 +26,7 @@ from playground.local_model import (
     local_model_installed,
 )
 from playground.streaming import StreamJob
+from playground.workspace import Card
 from tests.apptest import cards, new_app, send_synced
 from tests.conftest import add_turn, wait_for_text
 

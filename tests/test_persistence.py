@@ -8,9 +8,9 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from playground.chat import Workspace
 from playground.session import Session
 from playground.store import StoreConfig, WorkspaceStore
+from playground.workspace import Workspace
 from tests.apptest import APP, cards, key, new_app, open_with, send_synced, send_to_card, state
 from tests.conftest import endpoints_toml
 
@@ -167,7 +167,7 @@ def test_typed_tokens_never_reach_the_store(
 
 
 def test_an_answer_saved_mid_stream_comes_back_stopped() -> None:
-    from playground.chat import Card, Message
+    from playground.workspace import Card, Message
 
     answer = Message(role="assistant", content="par", status="streaming")
     ws = Workspace(cards=[Card(messages=[answer])])

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from playground.chat import Card
 from playground.reasoning import Split, split_think
+from playground.workspace import Card
 from tests.apptest import cards, new_app, send_to_card
 from tests.conftest import endpoints_toml, scenario_name
 from tests.fake_openai import FakeOpenAIServer

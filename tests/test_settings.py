@@ -8,17 +8,19 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from playground.chat import Card, Message, Settings
+from playground.workspace import Card, Message, SamplingSettings
 from tests.apptest import cards, key, new_app, send_to_card
 from tests.conftest import endpoints_toml, scenario_name
 from tests.fake_openai import FakeOpenAIServer
 
 
 def test_request_params_and_summary() -> None:
-    settings = Settings(temperature=0.7, max_tokens=256, stop=["END"], system_prompt="Be brief.")
+    settings = SamplingSettings(
+        temperature=0.7, max_tokens=256, stop=["END"], system_prompt="Be brief."
+    )
     assert settings.request_params() == {"temperature": 0.7, "max_tokens": 256, "stop": ["END"]}
     assert settings.summary() == "system prompt · T 0.7 · max 256 · 1 stop"
-    assert Settings().summary() == "" and Settings().request_params() == {}
+    assert SamplingSettings().summary() == "" and SamplingSettings().request_params() == {}
     off = settings.model_copy(update={"send_sampling": False})
     assert off.request_params() == {} and "no sampling params" in off.summary()
 
@@ -36,12 +38,12 @@ def test_request_params_and_summary() -> None:
 )
 def test_out_of_range_values_are_rejected(field: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
-        Settings.model_validate(field)
+        SamplingSettings.model_validate(field)
 
 
 def test_system_prompt_goes_first() -> None:
     card = Card()
-    card.config.settings = Settings(system_prompt="You are terse.")
+    card.config.settings = SamplingSettings(system_prompt="You are terse.")
     card.messages.append(Message(role="user", content="hi"))
     assert card.history_for_request() == [
         {"role": "system", "content": "You are terse."},

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from playground.chat import CUSTOM, Card, CardConfig, CustomConfig, Message, Workspace
 from playground.store import (
     ANY_OWNER,
     SchemaTooNew,
@@ -28,6 +27,7 @@ from playground.store import (
     new_workspace_id,
 )
 from playground.store.schema import MIGRATIONS, migrate, schema_version, workspaces
+from playground.workspace import CUSTOM, Card, CardConfig, CustomConfig, Message, Workspace
 from tests.fake_openai import closed_port
 from tests.postgres import database_url, postgres_server, postgres_url  # noqa: F401
 

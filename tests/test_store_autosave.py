@@ -10,7 +10,6 @@ import pytest
 import sqlalchemy as sa
 from pydantic import ValidationError
 
-from playground.chat import CUSTOM, CardConfig, CustomConfig, Message, Workspace
 from playground.clients import make_client
 from playground.config import Timeouts
 from playground.store import (
@@ -22,6 +21,7 @@ from playground.store import (
 )
 from playground.store.schema import metadata
 from playground.streaming import StreamJob
+from playground.workspace import CUSTOM, CardConfig, CustomConfig, Message, Workspace
 from tests.conftest import add_turn
 from tests.postgres import database_url, postgres_server, postgres_url  # noqa: F401
 

@@ -5,11 +5,11 @@ from collections.abc import Callable
 import openai
 import pytest
 
-from playground.chat import Card
 from playground.clients import make_client
 from playground.config import Timeouts
 from playground.endpoint_errors import translate_errors
 from playground.streaming import StreamJob
+from playground.workspace import Card
 from tests.conftest import add_turn, scenario_name, wait_for_text
 from tests.fake_openai import FakeOpenAIServer, closed_port
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from playground.backendai import EndpointPage, ManagerError, ModelService
-from playground.chat import BACKENDAI_PREFIX, Card
 from playground.endpoints import Endpoint
 from playground.session.services import Services
 from playground.session.session import Session
+from playground.workspace import BACKENDAI_PREFIX, Card
 
 PREFIX = BACKENDAI_PREFIX
 LIFETIMES: dict[str, str] = {"1 hour": "1h", "1 day": "1d", "7 days": "7d", "30 days": "30d"}

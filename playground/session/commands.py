@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 
-from playground.chat import CUSTOM, Card, Message, Settings
 from playground.errors import PlaygroundError
 from playground.session import backendai
 from playground.session.decisions import other_model
@@ -24,6 +23,7 @@ from playground.session.session import Session
 from playground.streaming import StreamJob
 from playground.targets import resolve_target
 from playground.urls import without_secrets
+from playground.workspace import CUSTOM, Card, Message, SamplingSettings
 
 
 def _prompt_text(prompt: object) -> str | None:
@@ -174,7 +174,7 @@ def apply_settings_to_all(session: Session, card_id: str) -> None:
             session.runtime(card.id).generation += 1  # its widgets take the new values
 
 
-def set_settings(session: Session, card_id: str, settings: Settings) -> None:
+def set_settings(session: Session, card_id: str, settings: SamplingSettings) -> None:
     """A card's Settings, already validated."""
     card = session.card(card_id)
     if card is not None:

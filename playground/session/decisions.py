@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from playground.backendai import ModelService
-from playground.chat import BACKENDAI_PREFIX, CUSTOM, Card
 from playground.discovery import ModelList
 from playground.endpoints import Endpoint, EndpointCatalog
+from playground.workspace import BACKENDAI_PREFIX, CUSTOM, Card
 
 
 def default_endpoint(

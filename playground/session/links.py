@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from playground.backendai import EndpointPage, ModelService
-from playground.chat import Card, CardConfig, Workspace
 from playground.deeplinks import (
     CardLink,
     backendai_card,
@@ -23,6 +22,7 @@ from playground.endpoints import Endpoint
 from playground.session import backendai
 from playground.session.services import Services
 from playground.session.session import Session
+from playground.workspace import Card, CardConfig, Workspace
 
 
 def apply_link(

@@ -23,10 +23,10 @@ from playground.backendai import (
     ModelService,
 )
 from playground.clients import EndpointClient, make_client
+from playground.concurrency import EndpointGates
 from playground.config import LoadedConfig, Timeouts
 from playground.discovery import ModelList, list_models
 from playground.endpoints import Endpoint, EndpointCatalog, build_catalog
-from playground.gates import EndpointGates
 from playground.store import StoreError, WorkspaceStore
 
 

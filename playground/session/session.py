@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pydantic import SecretStr
 
 from playground.backendai import ModelService
-from playground.chat import Card, Workspace
 from playground.store import AutoSaver
 from playground.streaming import StreamJob
+from playground.workspace import Card, Workspace
 
 
 @dataclass

@@ -12,10 +12,10 @@ Who may open what: with sign-in, a workspace belongs to the person who saved it
 
 from __future__ import annotations
 
-from playground.chat import Workspace
 from playground.session.services import Services
 from playground.session.session import Session
 from playground.store import AutoSaver, StoreError, WorkspaceNotFound, is_workspace_id
+from playground.workspace import Workspace
 
 
 def _saver(

@@ -27,11 +27,11 @@ import threading
 import time
 from collections.abc import Callable
 
-from playground.chat import Workspace
 from playground.errors import StoreError
 from playground.store.merge import adopt_merged
 from playground.store.records import SaveResult
 from playground.store.store import WorkspaceStore
+from playground.workspace import Workspace
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from playground.chat import CUSTOM, Workspace
+from playground.workspace import CUSTOM, Workspace
 
 TITLE_MAX = 80  # characters of a title derived from the first prompt
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import TypeVar
 
-from playground.chat import Card, Message, Workspace, new_id
+from playground.workspace import Card, Message, Workspace, new_id
 
 T = TypeVar("T")
 _START = object()

@@ -15,9 +15,9 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from playground.chat import Workspace
 from playground.errors import SchemaTooNew
 from playground.store.history_facts import history_facts
+from playground.workspace import Workspace
 
 metadata = sa.MetaData()
 

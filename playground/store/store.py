@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlalchemy.engine import Connection, Engine
 
-from playground.chat import Workspace
 from playground.errors import (
     WorkspaceNotFound,
     WorkspaceTooLarge,
@@ -36,6 +35,7 @@ from playground.store.records import (
     now_naive_utc,
 )
 from playground.store.schema import migrate, workspaces
+from playground.workspace import Workspace
 
 log = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.backendai import EndpointPage
-from playground.chat import Card
 from playground.session import Session, backendai
 from playground.ui.resources import SERVICES
 from playground.ui.state import widget_key
+from playground.workspace import Card
 
 
 def _search(state: Session, card: Card) -> tuple[str, EndpointPage | str]:

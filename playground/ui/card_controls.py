@@ -14,10 +14,10 @@ import time
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from playground.chat import Card, Message
 from playground.session import Session, commands
 from playground.ui.resources import SERVICES
 from playground.ui.state import act, widget_key
+from playground.workspace import Card, Message
 
 
 def card_controls(state: Session, card: Card, slot: DeltaGenerator) -> bool:

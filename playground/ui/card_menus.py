@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 from pydantic import ValidationError
 
-from playground.chat import Card, Settings
 from playground.session import Session, commands
 from playground.ui.resources import SERVICES
 from playground.ui.state import act, widget_key
+from playground.workspace import Card, SamplingSettings
 
 _NUMBERS: dict[str, tuple[str, float | None, float | None, float]] = {
     # setting: (label, min, max, step)
@@ -84,7 +84,7 @@ def settings_menu(state: Session, card: Card) -> None:
             disabled=not send,
         )
         try:
-            settings = Settings(
+            settings = SamplingSettings(
                 system_prompt=system,
                 send_sampling=send,
                 stop=[line for line in stops.splitlines() if line.strip()],

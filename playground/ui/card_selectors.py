@@ -6,7 +6,6 @@ import time
 
 import streamlit as st
 
-from playground.chat import Card
 from playground.endpoints import EndpointCatalog
 from playground.errors import InvalidBaseURL
 from playground.session import Session, backendai, commands
@@ -22,6 +21,7 @@ from playground.ui import backendai as backendai_ui
 from playground.ui.resources import SERVICES, local_server
 from playground.ui.state import widget_key
 from playground.urls import normalize_base_url
+from playground.workspace import Card
 
 
 def endpoint_selector(state: Session, card: Card, catalog: EndpointCatalog) -> None:

@@ -14,7 +14,6 @@ import logging
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from playground.chat import CUSTOM, Card
 from playground.safe_markdown import block_images
 from playground.session import Session
 from playground.session.commands import show_all_messages
@@ -23,6 +22,7 @@ from playground.ui.card_selectors import custom_fields, endpoint_selector, model
 from playground.ui.messages import follow, history
 from playground.ui.resources import SERVICES
 from playground.ui.state import session, widget_key
+from playground.workspace import CUSTOM, Card
 
 log = logging.getLogger(__name__)
 HISTORY_WINDOW = 12  # messages drawn by default (6 turns); older ones on request

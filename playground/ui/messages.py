@@ -7,10 +7,10 @@ import time
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from playground.blocks import BlockSplitter
-from playground.chat import Message, Metrics
+from playground.markdown_blocks import BlockSplitter
 from playground.safe_markdown import block_images
 from playground.streaming import StreamJob
+from playground.workspace import Message, Metrics
 
 REDRAW_INTERVAL = 0.05  # at most ~20 redraws a second per card
 _CURSOR = " ▌"

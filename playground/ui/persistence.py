@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.chat import Workspace
 from playground.session import Session, workspaces
 from playground.session.history import HistoryScope, history_scope
 from playground.store import StoreError, WorkspaceStore
 from playground.ui.resources import SERVICES
+from playground.workspace import Workspace
 
 WS_PARAM = "ws"
 

@@ -22,6 +22,7 @@ from playground.backendai import (
     resolve_secret_key,
 )
 from playground.clients import EndpointClient, make_client
+from playground.concurrency import EndpointGates
 from playground.config import (
     LoadedConfig,
     Timeouts,
@@ -31,7 +32,6 @@ from playground.config import (
 )
 from playground.discovery import ModelList, list_models
 from playground.endpoints import Endpoint, EndpointCatalog, build_catalog
-from playground.gates import EndpointGates
 from playground.local_model import (
     LOCAL_ENDPOINT_NAME,
     LOCAL_MODEL_ID,
@@ -107,7 +107,7 @@ def _load_config(path: Path, named: bool, stamps: tuple[int, ...]) -> LoadedConf
     return loaded
 
 
-def load_settings() -> tuple[LoadedConfig, EndpointCatalog]:
+def load_config_and_catalog() -> tuple[LoadedConfig, EndpointCatalog]:
     """The config and endpoint catalog (re-read when a config or secrets file changes)."""
     path, named = config_file_path(os.environ, Path.cwd())
     stamps = (_mtime(path), *(_mtime(p) for p in _secrets_files()))
@@ -152,7 +152,7 @@ def _manager(key: str, _cfg: BackendAIConfig) -> ManagerClient:
 def _ask_manager(key: str, call: str, arg: str, nonce: int) -> object:
     """One manager call, cached for 30 s: the answer, or a message saying why there is none."""
     del nonce
-    cfg = load_settings()[0].backendai
+    cfg = load_config_and_catalog()[0].backendai
     if cfg is None:
         return "Backend.AI is not configured here."
     return ask_manager(lambda: _manager(key, cfg), call, arg)
@@ -169,10 +169,10 @@ class CachedServices:
     """``Services`` for the app, shared by every session of the process where safe."""
 
     def config(self) -> LoadedConfig:
-        return load_settings()[0]
+        return load_config_and_catalog()[0]
 
     def catalog(self) -> EndpointCatalog:
-        return load_settings()[1]
+        return load_config_and_catalog()[1]
 
     def client(self, base_url: str, token: str | None, timeouts: Timeouts) -> EndpointClient:
         return get_client(base_url, token, timeouts)

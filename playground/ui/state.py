@@ -14,9 +14,9 @@ from typing import Any
 
 import streamlit as st
 
-from playground.chat import Card
 from playground.session import Session
 from playground.session.commands import CardFields, set_card_fields
+from playground.workspace import Card
 
 _KEY = "playground"
 _EPOCH = "playground-epoch"  # the session epoch the page's widgets were made for

@@ -1,10 +1,10 @@
 import pytest
 
-from playground.chat import CUSTOM, Card, CardConfig, CustomConfig, Message, Workspace
 from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint
 from playground.endpoints import build_catalog
 from playground.errors import IncompleteCard, InvalidBaseURL
 from playground.targets import resolve_target
+from playground.workspace import CUSTOM, Card, CardConfig, CustomConfig, Message, Workspace
 from tests.conftest import add_turn
 
 

@@ -108,7 +108,7 @@ _SAMPLING = {
 }
 
 
-class Settings(BaseModel):
+class SamplingSettings(BaseModel):
     """A card's system prompt and sampling parameters; bounds are validated."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
@@ -158,7 +158,7 @@ class CardConfig(BaseModel):
     endpoint: str | None = None
     model: str | None = None  # a model ID, CUSTOM, or None (not chosen yet)
     custom: CustomConfig = Field(default_factory=CustomConfig)
-    settings: Settings = Field(default_factory=Settings)
+    settings: SamplingSettings = Field(default_factory=SamplingSettings)
 
 
 class Card(BaseModel):
