@@ -12,10 +12,13 @@ from streamlit.testing.v1.element_tree import FileUploader
 
 from playground.chat import Card, CardConfig, CustomConfig, Message, Metrics, Settings, Workspace
 from playground.export import ImportProblem, export_json, export_markdown, import_json
+from playground.limits import max_export_bytes
+from playground.store.config import StoreConfig
 from tests.apptest import cards, key, new_app, send_synced, state
 from tests.conftest import endpoints_toml
 
 CANARY = "sk-canary-0b7e4f"
+DEFAULT_MAX = StoreConfig().max_workspace_bytes
 
 
 def sample() -> Workspace:
@@ -133,7 +136,7 @@ def _nested(depth: int) -> bytes:
             id="duplicate-ids",
         ),
         pytest.param(_envelope(workspace={"cards": [{}] * 9}), "at most 8", id="too-many-cards"),
-        pytest.param(b" " * 2_000_001, "too large", id="huge"),
+        pytest.param(b" " * (max_export_bytes(DEFAULT_MAX) + 1), "too large", id="huge"),
         pytest.param(_nested(200), "nested too deeply", id="deep-nesting"),
         pytest.param(
             _envelope(workspace={"cards": [{"messages": [_msg("same"), _msg("same")]}]}),
@@ -145,7 +148,7 @@ def _nested(depth: int) -> bytes:
 )
 def test_bad_files_get_a_clear_message(data: bytes, message: str) -> None:
     with pytest.raises(ImportProblem) as info:
-        import_json(data, endpoints=["Alpha"], max_cards=8, max_bytes=2_000_000)
+        import_json(data, endpoints=["Alpha"], max_cards=8)
     assert message in info.value.message
 
 

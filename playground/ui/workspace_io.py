@@ -5,11 +5,17 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.export import ImportProblem, export_json, export_markdown, import_json
+from playground.limits import upload_mb
 from playground.ui import backendai, persistence
 from playground.ui.resources import load_settings
 from playground.ui.state import AppState, app_state
 
-MAX_UPLOAD_MB = 20
+
+def _upload_mb() -> int:
+    """The largest export of a workspace the store keeps, within the server's cap."""
+    loaded, _ = load_settings()
+    server_cap = int(st.get_option("server.maxUploadSize"))
+    return min(upload_mb(loaded.store.max_workspace_bytes), server_cap)
 
 
 def export_buttons(state: AppState) -> None:
@@ -47,7 +53,7 @@ def import_control(state: AppState) -> None:
         type=["json"],
         key=f"import_file_{state.import_nonce}",
         on_change=_check_upload,
-        max_upload_size=MAX_UPLOAD_MB,
+        max_upload_size=_upload_mb(),
         help="A file made by Export JSON. It replaces the cards on this page.",
     )
     if state.import_error:
@@ -80,7 +86,7 @@ def _check_upload() -> None:
             upload.getvalue(),
             endpoints=catalog.names,
             max_cards=loaded.limits.max_cards,
-            max_bytes=MAX_UPLOAD_MB * 1024 * 1024,
+            max_workspace_bytes=loaded.store.max_workspace_bytes,
             remote_prefix=backendai.PREFIX if loaded.backendai is not None else None,
         )
     except ImportProblem as exc:
