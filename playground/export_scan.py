@@ -132,7 +132,7 @@ def scan(data: bytes, limits: ImportLimits) -> Envelope:
         raise Refused(_NUMBER) from None
 
 
-def _scan(data: bytes, limits: ImportLimits) -> Envelope:  # noqa: C901 - one loop, flat cases
+def _scan(data: bytes, limits: ImportLimits) -> Envelope:
     envelope = Envelope()
     stack: list[_Open] = []
     values = messages = 0
