@@ -31,7 +31,8 @@ MAX_SYSTEM_PROMPT_CHARS = 100_000  # a card's system prompt (Settings.system_pro
 MAX_BASE_URL_CHARS = 2_048  # Custom baseURL (browsers' practical URL length)
 MAX_MODEL_ID_CHARS = 256  # Custom Model ID (Hugging Face ids are at most 96)
 MAX_TOKEN_CHARS = 4_096  # Custom Token (a JWT with claims fits; API keys are ~200)
-MAX_SEARCH_CHARS = 200  # Backend.AI endpoint search text
+MAX_STOP_CHARS = 1_000  # a card's stop sequences, all four lines together
+MAX_SEARCH_CHARS = 200  # Backend.AI endpoint search and History search text
 
 # -- prompt-set files (a later issue: run a table of prompts against the cards) ---
 MAX_PROMPT_SET_BYTES = 2 * MIB
@@ -55,12 +56,14 @@ ENVELOPE_BYTES = 1_024  # {"format": ..., "version": 1, "workspace": ...} and th
 MAX_NESTING = 64  # JSON nesting depth; an export needs 9
 MAX_KEYS_PER_OBJECT = 64  # the widest object of the format has 10 fields
 MAX_KEY_CHARS = 64  # the longest field name of the format has 16 characters
-# The smallest message the app makes takes 140 bytes of compact JSON, so a
-# workspace of ``max_workspace_bytes`` holds fewer than this many per byte.
-BYTES_PER_MESSAGE = 128
-# Every JSON value of a workspace takes at least 4 bytes ("0," in a list or
-# "k":0 in an object), so a workspace holds fewer values than bytes / 4.
-BYTES_PER_VALUE = 4
+# The smallest message the app makes takes 141 bytes of compact JSON (an empty
+# prompt with its 12-character id), so a workspace of ``max_workspace_bytes``
+# holds at most bytes / 141 messages. Each costs about 2.5 kB once validated.
+BYTES_PER_MESSAGE = 140
+# The app's JSON takes about 12 bytes per value (a message is 141 bytes for 11
+# values); a hand-made file packs more ("a", is 4 bytes), and values the format
+# does not know still cost pydantic about 160 bytes each before it refuses them.
+BYTES_PER_VALUE = 10
 
 
 def max_export_bytes(max_workspace_bytes: int) -> int:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import uuid
 
+from playground.limits import MAX_SEARCH_CHARS
+
 ENDPOINT_FIELDS = """
       endpoint_id
       name
@@ -55,7 +57,6 @@ query PlaygroundEndpointTokens($offset: Int!, $limit: Int!, $endpoint_id: UUID) 
 LIVE_ENDPOINTS = 'lifecycle_stage == "created"'
 #: Search results in a stable order, so paging neither skips nor repeats.
 ORDER = "name"
-MAX_SEARCH_CHARS = 200
 
 
 def like_escape(text: str) -> str:

@@ -29,6 +29,7 @@ from playground.backendai import (
 )
 from playground.chat import BACKENDAI_PREFIX, Card
 from playground.endpoints import Endpoint
+from playground.limits import MAX_SEARCH_CHARS
 from playground.ui.resources import load_settings
 from playground.ui.state import AppState, widget_key
 
@@ -177,6 +178,7 @@ def search_field(state: AppState, card: Card) -> None:
     text = st.text_input(
         "Search Backend.AI endpoints",
         key=widget_key(card.id, "bai_search"),
+        max_chars=MAX_SEARCH_CHARS,
         placeholder="name contains…",
         help="Searches the cluster's model-service endpoints by name, on the manager.",
     )

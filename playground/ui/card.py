@@ -19,6 +19,13 @@ from pydantic import ValidationError
 from playground.chat import CUSTOM, Card, Settings
 from playground.endpoints import EndpointCatalog
 from playground.errors import InvalidBaseURL
+from playground.limits import (
+    MAX_BASE_URL_CHARS,
+    MAX_MODEL_ID_CHARS,
+    MAX_STOP_CHARS,
+    MAX_SYSTEM_PROMPT_CHARS,
+    MAX_TOKEN_CHARS,
+)
 from playground.safe_markdown import block_images
 from playground.ui import backendai
 from playground.ui.messages import follow, history
@@ -132,7 +139,11 @@ def _settings_menu(state: AppState, card: Card) -> None:
 
     with st.popover("Settings", icon=":material/tune:", key=widget_key(card.id, "settings")):
         system = st.text_area(
-            "System prompt", value=current.system_prompt, key=key("system"), height=80
+            "System prompt",
+            value=current.system_prompt,
+            key=key("system"),
+            height=80,
+            max_chars=MAX_SYSTEM_PROMPT_CHARS,
         )
         send = st.toggle(
             "Send sampling parameters",
@@ -159,6 +170,7 @@ def _settings_menu(state: AppState, card: Card) -> None:
             key=key("stop_seqs"),
             height=68,
             help="One per line, at most 4.",
+            max_chars=MAX_STOP_CHARS,
             disabled=not send,
         )
         try:
@@ -365,6 +377,7 @@ def _custom_fields(card: Card, catalog: EndpointCatalog) -> None:
     raw_url = st.text_input(
         "baseURL",
         key=url_key,
+        max_chars=MAX_BASE_URL_CHARS,
         placeholder="http://localhost:8000/v1",
         help="Base URL of the server, including the version segment (for example /v1).",
     )
@@ -380,12 +393,14 @@ def _custom_fields(card: Card, catalog: EndpointCatalog) -> None:
         "Model ID",
         key=widget_key(card.id, "model_id"),
         value=card.config.custom.model_id,
+        max_chars=MAX_MODEL_ID_CHARS,
         placeholder="for example gpt-4o",
     )
     st.text_input(
         "Token",
         key=widget_key(card.id, "token"),
         type="password",
+        max_chars=MAX_TOKEN_CHARS,
         help="Optional. The API key for this server; never shown or saved.",
     )
 

@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from playground.chat import Workspace
+from playground.limits import MAX_SEARCH_CHARS
 from playground.safe_markdown import block_images
 from playground.store import StoreError, WorkspaceSummary
 from playground.ui import persistence
@@ -52,6 +53,7 @@ def render() -> None:
     query = st.text_input(
         "Search",
         key="history_search",
+        max_chars=MAX_SEARCH_CHARS,
         placeholder="Search titles and messages",
         icon=":material/search:",
     )

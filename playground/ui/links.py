@@ -15,6 +15,9 @@ from playground.ui.state import AppState
 def apply_link(state: AppState) -> None:
     """Build the workspace from the URL's ``card`` and ``sync`` parameters, once a session.
 
+    At most ``max_cards`` values are read; more get a notice. (Streamlit itself
+    drops a query string of over 1,000 parameters or 512 Ki characters before
+    the app sees it, and its server answers 400 to a far longer address.)
     Unknown endpoints or models get a notice and fall back to the defaults.
     Parameters that look like tokens are never read, and are removed from the URL.
     """
@@ -37,8 +40,9 @@ def apply_link(state: AppState) -> None:
         return
     loaded, catalog = load_settings()
     names = catalog.names
+    max_cards = loaded.limits.max_cards
     cards: list[Card] = []
-    for value in values[: loaded.limits.max_cards]:
+    for value in values[:max_cards]:  # the rest is never parsed nor looked up
         link = parse_card(value, names)
         endpoint = catalog.get(link.endpoint)
         if endpoint is None and (remote := backendai.find_by_name(state, link.endpoint)):
@@ -60,11 +64,12 @@ def apply_link(state: AppState) -> None:
                 )
                 model = None
         cards.append(Card(config=CardConfig(endpoint=endpoint.name, model=model)))
-    if len(values) > loaded.limits.max_cards:
+    if len(values) > max_cards:
         state.notices.append(
             f"The link asks for {len(values)} cards; this playground opens at most "
-            f"{loaded.limits.max_cards}."
+            f"{max_cards}, so the first {max_cards} were opened and the rest ignored."
         )
+        params["card"] = values[:max_cards]  # later reruns carry only what was opened
     workspace = Workspace(cards=cards) if cards else Workspace()
     workspace.sync_input = is_true(sync)
     state.workspace = workspace

@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from playground.chat import Card, Message
+from playground.limits import MAX_PROMPT_CHARS
 from playground.ui import persistence
 from playground.ui.actions import (
     can_regenerate,
@@ -117,6 +118,7 @@ def _card_controls(state: AppState, card: Card, slot: DeltaGenerator) -> bool:
             st.chat_input(
                 "Message this card",
                 key=widget_key(card.id, "input"),
+                max_chars=MAX_PROMPT_CHARS,
                 on_submit=_on_card_submit,
                 args=(card.id,),
                 submit_mode="disable",
@@ -155,7 +157,13 @@ def _edit_prompt(state: AppState, card_ids: list[str], prompt: Message, key: str
             else "; the answer it replaces is kept."
         ),
     ):
-        st.text_area("Last prompt", value=prompt.content, key=text_key, height=120)
+        st.text_area(
+            "Last prompt",
+            value=prompt.content,
+            key=text_key,
+            height=120,
+            max_chars=MAX_PROMPT_CHARS,
+        )
         st.button(
             f"Resend to {len(card_ids)} cards" if many else "Resend",
             key=f"{key}-resend",
@@ -309,6 +317,7 @@ def render() -> None:
         st.chat_input(
             "Send to every card",
             key="sync_prompt",
+            max_chars=MAX_PROMPT_CHARS,
             on_submit=_on_sync_submit,
             submit_mode="disable",
         )
