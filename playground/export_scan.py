@@ -119,24 +119,25 @@ def _json_error(text: str) -> Refused:
     return Refused("The file is not valid JSON. Choose a file made by Export JSON.")
 
 
-def scan(data: bytes, limits: ImportLimits) -> Envelope:
-    """Read ``data`` through, raising ``Refused`` at the first limit it passes."""
+def scan(data: bytes, limits: ImportLimits, *, backend: Any = None) -> Envelope:
+    """Read ``data`` through, raising ``Refused`` at the first limit it passes.
+
+    ``backend`` is an ijson backend (``ijson.get_backend(name)``); the C one by default.
+    """
     check_utf8(data)
     try:
-        return _scan(data, limits)
+        return _scan(data, limits, backend or _PARSER)
     except ijson.JSONError as exc:
+        if isinstance(exc.__context__, ValueError):  # the Python backend's int() refused
+            raise Refused(_NUMBER) from None
         raise _json_error(str(exc)) from None
-    except ValueError as exc:  # the Python backend's int() of too many digits
-        if isinstance(exc, Refused):
-            raise
-        raise Refused(_NUMBER) from None
 
 
-def _scan(data: bytes, limits: ImportLimits) -> Envelope:
+def _scan(data: bytes, limits: ImportLimits, backend: Any) -> Envelope:
     envelope = Envelope()
     stack: list[_Open] = []
     values = messages = 0
-    for event, value in _PARSER.basic_parse(data, use_float=True):
+    for event, value in backend.basic_parse(data, use_float=True):
         if event == "map_key":
             top = stack[-1]
             top.count += 1

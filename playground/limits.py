@@ -56,10 +56,10 @@ ENVELOPE_BYTES = 1_024  # {"format": ..., "version": 1, "workspace": ...} and th
 MAX_NESTING = 64  # JSON nesting depth; an export needs 9
 MAX_KEYS_PER_OBJECT = 64  # the widest object of the format has 10 fields
 MAX_KEY_CHARS = 64  # the longest field name of the format has 16 characters
-# The smallest message the app makes takes 141 bytes of compact JSON (an empty
-# prompt with its 12-character id), so a workspace of ``max_workspace_bytes``
-# holds at most bytes / 141 messages. Each costs about 2.5 kB once validated.
-BYTES_PER_MESSAGE = 140
+# A message with all its fields takes at least 130 bytes of compact JSON (141
+# with the app's 12-character ids), so a workspace of ``max_workspace_bytes``
+# holds fewer than bytes / 128 of them. Each costs about 2.5 kB once validated.
+BYTES_PER_MESSAGE = 128
 # The app's JSON takes about 12 bytes per value (a message is 141 bytes for 11
 # values); a hand-made file packs more ("a", is 4 bytes), and values the format
 # does not know still cost pydantic about 160 bytes each before it refuses them.
