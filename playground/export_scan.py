@@ -64,7 +64,7 @@ class Refused(ValueError):
         self.not_an_object = not_an_object
 
 
-@dataclass
+@dataclass(slots=True)
 class _Open:
     """An object or array being read."""
 

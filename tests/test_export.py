@@ -199,3 +199,31 @@ def test_export_buttons_are_offered(
     at = new_app()
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Export JSON", "Export Markdown"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        pytest.param(
+            b'{"format": "llm-playground/workspace", "version": 1, "workspace": {"cards": ['
+            + b",".join([b"{}"] * 1_000_000)
+            + b"]}}",
+            "more than 8 cards",
+            id="million-cards",
+        ),
+        pytest.param(b"[" + b"{}," * 6_600_000 + b"{}]", "too large", id="19MB-of-empty-objects"),
+    ],
+)
+def test_a_hostile_upload_is_refused_and_keeps_the_cards(
+    write_config: Callable[..., Path], scenario: Callable[..., str], data: bytes, message: str
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()))
+    at = new_app()
+    send_synced(at, "keep me")
+    before = export_json(state(at).workspace)
+    _uploader(at).upload("hostile.json", data, "application/json").run()
+    errors = [e.value for e in at.error]
+    assert any("'hostile.json' was not imported" in e and message in e for e in errors), errors
+    assert not [b for b in at.button if b.key == "import_confirm"]
+    assert export_json(state(at).workspace) == before
+    assert not at.exception
