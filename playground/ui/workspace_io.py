@@ -53,8 +53,9 @@ def import_control(state: AppState) -> None:
         type=["json"],
         key=f"import_file_{state.import_nonce}",
         on_change=_check_upload,
-        max_upload_size=_upload_mb(),
-        help="A file made by Export JSON. It replaces the cards on this page.",
+        max_upload_size=(mb := _upload_mb()),
+        help=f"A file made by Export JSON (at most {mb} MB, the export of the largest "
+        "workspace this playground keeps). It replaces the cards on this page.",
     )
     if state.import_error:
         st.error(state.import_error, icon=":material/error:")
