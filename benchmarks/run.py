@@ -11,6 +11,7 @@ import sys
 
 import browser
 import fanout
+import import_limits
 import local_overhead
 import rerun
 import store
@@ -30,6 +31,8 @@ def main(argv: list[str]) -> None:
     rows += rerun.main()
     print()
     rows += store.main()
+    print()
+    rows += import_limits.main()
     print()
     if "--no-browser" not in argv:
         rows += browser.main()

@@ -6,27 +6,29 @@ its version. It holds no tokens: a ``Workspace`` never does, and a user name
 or password typed into a Custom baseURL is removed. Export → import → export
 gives the same bytes.
 
-Import is strict: the file must be this format and version, within size
-limits, and name only endpoints that exist here. A bad or hostile file raises
-``ImportProblem`` with a message for the person, and nothing is changed.
+Import is strict: the file must be this format and version, within the limits
+of ``playground.limits.ImportLimits`` (checked by a streaming scan before any
+object is built, see ``playground.export_scan``), and name only endpoints that
+exist here. A bad or hostile file raises ``ImportProblem`` with a message for
+the person, and nothing is changed.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from playground.errors import ImportProblem
+from playground.export_scan import Refused, scan
+from playground.limits import ImportLimits
+from playground.store.config import StoreConfig
 from playground.urls import without_secrets
 from playground.workspace import CUSTOM, Card, Message, Workspace
 
 FORMAT = "llm-playground/workspace"
 VERSION = 1
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
-MAX_NESTING = 64  # json nesting depth accepted before validation
 
 
 class WorkspaceExport(BaseModel):
@@ -53,22 +55,6 @@ def export_json(workspace: Workspace) -> bytes:
     return (envelope.model_dump_json(indent=2) + "\n").encode("utf-8")
 
 
-def _depth(value: object, limit: int) -> int:
-    """JSON nesting depth, giving up past ``limit``."""
-    stack = [(value, 1)]
-    deepest = 0
-    while stack:
-        item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if deepest > limit:
-            return deepest
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
-    return deepest
-
-
 def _describe(exc: ValidationError) -> str:
     problems = []
     for err in exc.errors()[:5]:
@@ -84,56 +70,52 @@ def import_json(
     *,
     endpoints: Collection[str],
     max_cards: int,
-    max_bytes: int = MAX_IMPORT_BYTES,
+    max_workspace_bytes: int = StoreConfig().max_workspace_bytes,
     remote_prefix: str | None = None,
 ) -> Workspace:
     """Read a JSON export; raise ``ImportProblem`` if it cannot be used here.
 
-    Endpoint values starting with ``remote_prefix`` (Backend.AI endpoints, when a
-    cluster is configured) are accepted without being in ``endpoints``.
+    The file may hold what an export of a workspace of ``max_workspace_bytes``
+    (the store's limit) can, no more. Endpoint values starting with
+    ``remote_prefix`` (Backend.AI endpoints, when a cluster is configured) are
+    accepted without being in ``endpoints``.
     """
-    if len(data) > max_bytes:
+    limits = ImportLimits.for_workspace(
+        max_cards=max_cards, max_workspace_bytes=max_workspace_bytes
+    )
+    if len(data) > limits.max_bytes:
         raise ImportProblem(
-            f"The file is too large to import ({len(data) / 1e6:.1f} MB; "
-            f"the limit is {max_bytes / 1e6:.0f} MB)."
+            f"The file is too large to import ({len(data) / 1e6:.1f} MB; the limit is "
+            f"{limits.max_bytes / 1e6:.1f} MB, the export of the largest workspace "
+            "this playground keeps)."
         )
     try:
-        raw = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ImportProblem("The file is not a text file (it is not UTF-8).") from None
-    except RecursionError:
-        raise ImportProblem("The file is nested too deeply to be a workspace export.") from None
-    except json.JSONDecodeError:
-        raise ImportProblem(
-            "The file is not valid JSON. Choose a file made by Export JSON."
-        ) from None
-    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        top = scan(data, limits).fields
+    except Refused as exc:
+        if not exc.not_an_object:
+            raise ImportProblem(exc.message) from None
+        top = {}
+    if top.get("format") != FORMAT:
         raise ImportProblem(
             "This is not an LLM Playground workspace export (its format is not "
             f"'{FORMAT}'). Choose a file made by Export JSON."
         )
-    if raw.get("version") != VERSION:
-        version = raw.get("version")
-        shown = version if isinstance(version, int) else "unknown"
+    if top.get("version") != VERSION:
+        version = top.get("version")
+        shown = version if isinstance(version, int) and not isinstance(version, bool) else None
         raise ImportProblem(
-            f"This export is version {shown}; this playground reads version {VERSION}. "
-            "Export it again from a playground of the same version."
+            f"This export is version {shown if shown is not None else 'unknown'}; this "
+            f"playground reads version {VERSION}. Export it again from a playground of "
+            "the same version."
         )
-    if _depth(raw, MAX_NESTING) > MAX_NESTING:
-        raise ImportProblem("The file is nested too deeply to be a workspace export.")
     try:
-        workspace = WorkspaceExport.model_validate(raw).workspace
+        workspace = WorkspaceExport.model_validate_json(data).workspace
     except ValidationError as exc:
         raise ImportProblem(
             f"The file does not match the workspace format: {_describe(exc)}"
         ) from None
     if not workspace.cards:
         raise ImportProblem("The file has no cards.")
-    if len(workspace.cards) > max_cards:
-        raise ImportProblem(
-            f"The file has {len(workspace.cards)} cards; this playground allows at most "
-            f"{max_cards}."
-        )
     ids = [card.id for card in workspace.cards]
     if len(set(ids)) != len(ids):
         raise ImportProblem("The file has two cards with the same id.")
@@ -143,6 +125,12 @@ def import_json(
         ]
         if len(set(message_ids)) != len(message_ids):
             raise ImportProblem(f"Card {number} of the file has two messages with the same id.")
+        if any(e.earlier for m in card.messages for e in m.earlier):
+            # Export JSON never nests them, and limits.INDENT_GROWTH counts on that.
+            raise ImportProblem(
+                f"Card {number} of the file has an earlier answer with earlier answers "
+                "of its own; Export JSON never writes that."
+            )
     unknown = sorted(
         {
             name
@@ -160,7 +148,13 @@ def import_json(
         )
     for card in workspace.cards:  # a hand-made file may hold a key in a baseURL
         card.config.custom.base_url = without_secrets(card.config.custom.base_url)
-    return workspace.settle()
+    size = len(workspace.settle().model_dump_json().encode("utf-8"))
+    if size > max_workspace_bytes:  # the store would refuse to keep it
+        raise ImportProblem(
+            f"The workspace in the file takes {size / 1e6:.1f} MB; this playground keeps "
+            f"workspaces of up to {max_workspace_bytes / 1e6:.1f} MB."
+        )
+    return workspace
 
 
 # -- Markdown ---------------------------------------------------------------

@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from playground.limits import MAX_SYSTEM_PROMPT_CHARS
+
 Role = Literal["user", "assistant"]
 Status = Literal["done", "streaming", "stopped", "error"]
 
@@ -113,7 +115,7 @@ class SamplingSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    system_prompt: str = Field(default="", max_length=100_000)
+    system_prompt: str = Field(default="", max_length=MAX_SYSTEM_PROMPT_CHARS)
     send_sampling: bool = True  # some servers reject some parameters: off sends none
     temperature: float | None = Field(default=None, ge=0, le=2)
     max_tokens: int | None = Field(default=None, ge=1, le=1_000_000)

@@ -103,3 +103,18 @@ def test_a_link_cannot_make_the_page_load_an_image(
     text = " ".join(link_notices(at))
     assert "is not configured here" in text
     assert not re.search(r"(?<!\\)!\[", text)  # no image syntax left unescaped
+
+
+def test_a_link_with_too_many_cards_opens_the_first_ones_and_says_so(
+    write_config: Callable[..., Path], scenario: Callable[..., str]
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()))
+    # Streamlit keeps query strings of up to 1,000 parameters; each value names
+    # a different unknown endpoint, so every value read gets its own notice.
+    at = open_with(card=[f"Nowhere{i}:m" for i in range(999)])
+    assert len(cards(at)) == 8
+    text = link_notices(at)
+    assert sum("is not configured here" in n for n in " ".join(text).split("  \n")) == 8
+    assert "'Nowhere7'" in " ".join(text) and "'Nowhere8'" not in " ".join(text)
+    assert any("asks for 999 cards" in n and "the rest ignored" in n for n in text)
+    assert at.query_params["card"] == [f"Nowhere{i}:m" for i in range(8)]

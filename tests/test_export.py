@@ -12,6 +12,8 @@ from streamlit.testing.v1.element_tree import FileUploader
 
 from playground.errors import ImportProblem
 from playground.export import export_json, export_markdown, import_json
+from playground.limits import max_export_bytes
+from playground.store.config import StoreConfig
 from playground.workspace import (
     Card,
     CardConfig,
@@ -25,6 +27,7 @@ from tests.apptest import cards, key, new_app, send_synced, state
 from tests.conftest import endpoints_toml
 
 CANARY = "sk-canary-0b7e4f"
+DEFAULT_MAX = StoreConfig().max_workspace_bytes
 
 
 def sample() -> Workspace:
@@ -144,7 +147,7 @@ def _nested(depth: int) -> bytes:
             id="duplicate-ids",
         ),
         pytest.param(_envelope(workspace={"cards": [{}] * 9}), "at most 8", id="too-many-cards"),
-        pytest.param(b" " * 2_000_001, "too large", id="huge"),
+        pytest.param(b" " * (max_export_bytes(DEFAULT_MAX) + 1), "too large", id="huge"),
         pytest.param(_nested(200), "nested too deeply", id="deep-nesting"),
         pytest.param(
             _envelope(workspace={"cards": [{"messages": [_msg("same"), _msg("same")]}]}),
@@ -156,7 +159,7 @@ def _nested(depth: int) -> bytes:
 )
 def test_bad_files_get_a_clear_message(data: bytes, message: str) -> None:
     with pytest.raises(ImportProblem) as info:
-        import_json(data, endpoints=["Alpha"], max_cards=8, max_bytes=2_000_000)
+        import_json(data, endpoints=["Alpha"], max_cards=8)
     assert message in info.value.message
 
 
@@ -207,3 +210,31 @@ def test_export_buttons_are_offered(
     at = new_app()
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Export JSON", "Export Markdown"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        pytest.param(
+            b'{"format": "llm-playground/workspace", "version": 1, "workspace": {"cards": ['
+            + b",".join([b"{}"] * 1_000_000)
+            + b"]}}",
+            "more than 8 cards",
+            id="million-cards",
+        ),
+        pytest.param(b"[" + b"{}," * 6_600_000 + b"{}]", "too large", id="19MB-of-empty-objects"),
+    ],
+)
+def test_a_hostile_upload_is_refused_and_keeps_the_cards(
+    write_config: Callable[..., Path], scenario: Callable[..., str], data: bytes, message: str
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()))
+    at = new_app()
+    send_synced(at, "keep me")
+    before = export_json(state(at).workspace)
+    _uploader(at).upload("hostile.json", data, "application/json").run()
+    errors = [e.value for e in at.error]
+    assert any("'hostile.json' was not imported" in e and message in e for e in errors), errors
+    assert not [b for b in at.button if b.key == "import_confirm"]
+    assert export_json(state(at).workspace) == before
+    assert not at.exception

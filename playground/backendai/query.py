@@ -16,6 +16,8 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+from playground.limits import MAX_SEARCH_CHARS
+
 _ENDPOINT_FIELDS = """
       endpoint_id
       name
@@ -81,7 +83,6 @@ LIVE_ENDPOINTS = '(lifecycle_stage != "destroying") & (lifecycle_stage != "destr
 #: unique on current managers (migration c7d58e2a4f93 drops the unique index), so
 #: ``created_at`` breaks ties (``minilang/ordering.py``: comma-separated columns).
 ORDER = "name,created_at"
-MAX_SEARCH_CHARS = 200
 
 
 def like_escape(text: str) -> str:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from playground.errors import ImportProblem
 from playground.export import import_json
+from playground.limits import upload_mb
 from playground.session import backendai
 from playground.session.services import Services
 from playground.session.session import Session
 from playground.session.workspaces import new_workspace
 
-MAX_UPLOAD_MB = 20
+
+def upload_limit_mb(services: Services, server_cap_mb: int) -> int:
+    """The Import uploader's limit: the export of the largest workspace the store keeps,
+    within the server's own cap (``server.maxUploadSize``)."""
+    return min(upload_mb(services.config().store.max_workspace_bytes), server_cap_mb)
 
 
 def check_import(session: Session, services: Services, name: str, data: bytes | None) -> None:
@@ -27,7 +32,7 @@ def check_import(session: Session, services: Services, name: str, data: bytes | 
             data,
             endpoints=services.catalog().names,
             max_cards=loaded.limits.max_cards,
-            max_bytes=MAX_UPLOAD_MB * 1024 * 1024,
+            max_workspace_bytes=loaded.store.max_workspace_bytes,
             remote_prefix=backendai.PREFIX if loaded.backendai is not None else None,
         )
     except ImportProblem as exc:

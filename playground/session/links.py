@@ -49,13 +49,16 @@ def apply_link(
     if not values and sync is None and from_backendai is None:
         return dropped
     names = services.catalog().names
-    links = [parse_card(value, names) for value in values]
-    links += [from_backendai] if from_backendai is not None else []
     max_cards = services.config().limits.max_cards
+    # At most max_cards values are parsed and looked up; the rest only counted.
+    links = [parse_card(value, names) for value in values[:max_cards]]
+    links += [from_backendai] if from_backendai is not None else []
+    asked = len(values) + (from_backendai is not None)
     cards = [_card_for(session, services, link) for link in links[:max_cards]]
-    if len(links) > max_cards:
+    if asked > max_cards:
         session.notices.append(
-            f"The link asks for {len(links)} cards; this playground opens at most {max_cards}."
+            f"The link asks for {asked} cards; this playground opens at most "
+            f"{max_cards}, so the first {max_cards} were opened and the rest ignored."
         )
     workspace = Workspace(cards=cards) if cards else Workspace()
     workspace.sync_input = is_true(sync)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.backendai import EndpointPage
+from playground.limits import MAX_SEARCH_CHARS
 from playground.session import Session, backendai
 from playground.ui.resources import SERVICES
 from playground.ui.state import widget_key
@@ -38,6 +39,7 @@ def search_field(state: Session, card: Card) -> None:
         "Search Backend.AI endpoints",
         key=widget_key(card.id, "bai_search"),
         placeholder="name contains…",
+        max_chars=MAX_SEARCH_CHARS,
         help="Searches the cluster's model-service endpoints by name, on the manager.",
     )
     text, found = _search(state, card)

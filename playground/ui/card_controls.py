@@ -14,6 +14,7 @@ import time
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from playground.limits import MAX_PROMPT_CHARS
 from playground.session import Session, commands
 from playground.ui.resources import SERVICES
 from playground.ui.state import act, widget_key
@@ -52,6 +53,7 @@ def card_controls(state: Session, card: Card, slot: DeltaGenerator) -> bool:
                     commands.send, state, SERVICES, [card.id], st.session_state.get(key)
                 ),
                 submit_mode="disable",
+                max_chars=MAX_PROMPT_CHARS,
             )
     return False
 
@@ -87,7 +89,13 @@ def edit_prompt(state: Session, card_ids: list[str], prompt: Message, key: str) 
             else "; the answer it replaces is kept."
         ),
     ):
-        st.text_area("Last prompt", value=prompt.content, key=text_key, height=120)
+        st.text_area(
+            "Last prompt",
+            value=prompt.content,
+            key=text_key,
+            height=120,
+            max_chars=MAX_PROMPT_CHARS,
+        )
         st.button(
             f"Resend to {len(card_ids)} cards" if many else "Resend",
             key=f"{key}-resend",

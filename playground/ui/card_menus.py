@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from pydantic import ValidationError
 
+from playground.limits import MAX_STOP_CHARS, MAX_SYSTEM_PROMPT_CHARS
 from playground.session import Session, commands
 from playground.ui.resources import SERVICES
 from playground.ui.state import act, widget_key
@@ -54,7 +55,11 @@ def settings_menu(state: Session, card: Card) -> None:
 
     with st.popover("Settings", icon=":material/tune:", key=widget_key(card.id, "settings")):
         system = st.text_area(
-            "System prompt", value=current.system_prompt, key=key("system"), height=80
+            "System prompt",
+            value=current.system_prompt,
+            key=key("system"),
+            height=80,
+            max_chars=MAX_SYSTEM_PROMPT_CHARS,
         )
         send = st.toggle(
             "Send sampling parameters",
@@ -81,6 +86,7 @@ def settings_menu(state: Session, card: Card) -> None:
             key=key("stop_seqs"),
             height=68,
             help="One per line, at most 4.",
+            max_chars=MAX_STOP_CHARS,
             disabled=not send,
         )
         try:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from playground.endpoints import EndpointCatalog
 from playground.errors import InvalidBaseURL
+from playground.limits import MAX_BASE_URL_CHARS, MAX_MODEL_ID_CHARS, MAX_TOKEN_CHARS
 from playground.session import Session, backendai, commands
 from playground.session.commands import CardFields
 from playground.session.decisions import (
@@ -133,6 +134,7 @@ def custom_fields(state: Session, card: Card, catalog: EndpointCatalog) -> None:
         "baseURL",
         key=url_key,
         placeholder="http://localhost:8000/v1",
+        max_chars=MAX_BASE_URL_CHARS,
         help="Base URL of the server, including the version segment (for example /v1).",
     )
     if raw_url.strip():
@@ -147,11 +149,13 @@ def custom_fields(state: Session, card: Card, catalog: EndpointCatalog) -> None:
         key=widget_key(card.id, "model_id"),
         value=card.config.custom.model_id,
         placeholder="for example gpt-4o",
+        max_chars=MAX_MODEL_ID_CHARS,
     )
     token = st.text_input(
         "Token",
         key=token_key,
         type="password",
+        max_chars=MAX_TOKEN_CHARS,
         help="Optional. The API key for this server; never shown or saved.",
     )
     commands.set_card_fields(

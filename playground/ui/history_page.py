@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from playground.limits import MAX_SEARCH_CHARS
 from playground.safe_markdown import block_images
 from playground.session import Session, workspaces
 from playground.session.history import ago
@@ -39,6 +40,7 @@ def render() -> None:
         key="history_search",
         placeholder="Search titles and messages",
         icon=":material/search:",
+        max_chars=MAX_SEARCH_CHARS,
     )
     try:
         found = store.list(owner=owner, query=query, limit=PAGE_SIZE)

@@ -19,6 +19,9 @@ def apply_link(state: Session) -> None:
     dropped = apply_link_to(state, SERVICES, {k: params.get_all(k) for k in params})
     for key in dropped:
         del params[key]
+    max_cards = SERVICES.config().limits.max_cards
+    if len(params.get_all("card")) > max_cards:  # later reruns carry only what was opened
+        params["card"] = params.get_all("card")[:max_cards]
 
 
 def notices(state: Session) -> None:

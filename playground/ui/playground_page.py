@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from playground.limits import MAX_PROMPT_CHARS
 from playground.session import Session, commands
 from playground.ui import persistence
 from playground.ui.card_controls import card_controls, sync_actions, while_streaming
@@ -128,6 +129,7 @@ def render() -> None:
                 commands.send_to_all, state, SERVICES, st.session_state.get("sync_prompt")
             ),
             submit_mode="disable",
+            max_chars=MAX_PROMPT_CHARS,
         )
     persistence.after_run(state)  # before waiting: answers are saved while they stream
     while_streaming(state, status, controls, stopping)

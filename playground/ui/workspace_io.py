@@ -6,7 +6,12 @@ import streamlit as st
 
 from playground.export import export_json, export_markdown
 from playground.session import Session
-from playground.session.imports import MAX_UPLOAD_MB, cancel_import, check_import, confirm_import
+from playground.session.imports import (
+    cancel_import,
+    check_import,
+    confirm_import,
+    upload_limit_mb,
+)
 from playground.ui import persistence
 from playground.ui.resources import SERVICES
 
@@ -48,8 +53,11 @@ def import_control(state: Session) -> None:
         type=["json"],
         key=key,
         on_change=lambda: _check_upload(state, key),
-        max_upload_size=MAX_UPLOAD_MB,
-        help="A file made by Export JSON. It replaces the cards on this page.",
+        max_upload_size=(
+            mb := upload_limit_mb(SERVICES, int(st.get_option("server.maxUploadSize")))
+        ),
+        help=f"A file made by Export JSON (at most {mb} MB, the export of the largest "
+        "workspace this playground keeps). It replaces the cards on this page.",
     )
     if imports.error:
         st.error(imports.error, icon=":material/error:")

@@ -1,0 +1,104 @@
+"""How much a visitor may send: every size and count limit on input, in one place.
+
+On a shared dashboard anyone who can open the page can send the server files,
+links and text. Each input is refused (or cut) by size and count *before*
+objects are built from it, so a hostile input costs little more than its size.
+
+- **Import JSON** (``playground.export``): the file may be as large as an
+  export of the largest workspace the store keeps (``[store]
+  max_workspace_bytes``), see ``max_export_bytes``; it is read by a streaming
+  scan (``playground.export_scan``) that stops at the first limit in
+  ``ImportLimits``. ``.streamlit/config.toml``'s ``server.maxUploadSize`` is
+  ``upload_mb`` of the default (a test checks it); raise both together.
+- **Links** (``playground.ui.links``): at most ``[limits] max_cards`` ``card``
+  values are read; the rest are ignored with a notice.
+- **Text fields**: the chat input, Custom's baseURL, Model ID and Token, the
+  system prompt, the Backend.AI search (``MAX_*_CHARS`` below).
+- **Not built yet** (other issues): prompt-set files and attachments. Their
+  limits are here so those features take them from the same place.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+MIB = 1024 * 1024  # Streamlit's "MB" (server.maxUploadSize) is MiB
+
+# -- text fields (characters) ----------------------------------------------------
+MAX_PROMPT_CHARS = 500_000  # one chat prompt: ~125k tokens, a long-context model's whole window
+MAX_SYSTEM_PROMPT_CHARS = 100_000  # a card's system prompt (Settings.system_prompt)
+MAX_BASE_URL_CHARS = 2_048  # Custom baseURL (browsers' practical URL length)
+MAX_MODEL_ID_CHARS = 256  # Custom Model ID (Hugging Face ids are at most 96)
+MAX_TOKEN_CHARS = 4_096  # Custom Token (a JWT with claims fits; API keys are ~200)
+MAX_STOP_CHARS = 1_000  # a card's stop sequences, all four lines together
+MAX_SEARCH_CHARS = 200  # Backend.AI endpoint search and History search text
+
+# -- prompt-set files (a later issue: run a table of prompts against the cards) ---
+MAX_PROMPT_SET_BYTES = 2 * MIB
+MAX_PROMPT_SET_ROWS = 1_000
+MAX_PROMPT_SET_COLUMNS = 32
+MAX_PROMPT_SET_CELL_CHARS = MAX_PROMPT_CHARS
+
+# -- attachments (a later issue: images and files sent with a prompt) ------------
+MAX_ATTACHMENT_BYTES = 10 * MIB  # one file
+MAX_ATTACHMENTS_PER_REQUEST = 8
+MAX_REQUEST_ATTACHMENT_BYTES = 20 * MIB  # all files of one prompt together
+MAX_IMAGE_SIDE_PX = 8_192  # decoded width or height
+MAX_IMAGE_PIXELS = 40_000_000  # decoded width x height (a decompression bomb is refused)
+
+# -- Import JSON -----------------------------------------------------------------
+# An export is the workspace's JSON indented by 2 (``export_json``). Indenting adds
+# a newline and up to 18 spaces to each field; the worst case, an earlier answer
+# with 1-character values, grows 2.52 times (tests/test_limits.py builds it).
+INDENT_GROWTH = 2.6
+ENVELOPE_BYTES = 1_024  # {"format": ..., "version": 1, "workspace": ...} and the newline
+MAX_NESTING = 64  # JSON nesting depth; an export needs 9
+MAX_KEYS_PER_OBJECT = 64  # the widest object of the format has 10 fields
+MAX_KEY_CHARS = 64  # the longest field name of the format has 16 characters
+# A message with all its fields takes at least 130 bytes of compact JSON (141
+# with the app's 12-character ids), so a workspace of ``max_workspace_bytes``
+# holds fewer than bytes / 128 of them. Each costs about 2.5 kB once validated.
+BYTES_PER_MESSAGE = 128
+# The app's JSON takes about 12 bytes per value (a message is 141 bytes for 11
+# values); a hand-made file packs more ("a", is 4 bytes), and values the format
+# does not know still cost pydantic about 160 bytes each before it refuses them.
+BYTES_PER_VALUE = 10
+
+
+def max_export_bytes(max_workspace_bytes: int) -> int:
+    """The size of the JSON export of the largest workspace the store keeps."""
+    return math.ceil(max_workspace_bytes * INDENT_GROWTH) + ENVELOPE_BYTES
+
+
+def upload_mb(max_workspace_bytes: int) -> int:
+    """The smallest ``server.maxUploadSize`` (MiB) that takes any export."""
+    return math.ceil(max_export_bytes(max_workspace_bytes) / MIB)
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """What an import file may hold; the scan stops at the first limit passed."""
+
+    max_bytes: int  # the file
+    max_cards: int
+    max_messages: int  # in the whole workspace, earlier answers included
+    max_items: int  # in any one JSON array
+    max_values: int  # JSON values of any kind, in the whole file
+    max_string_chars: int  # the longest string (a message's text)
+    max_depth: int = MAX_NESTING
+    max_keys: int = MAX_KEYS_PER_OBJECT
+    max_key_chars: int = MAX_KEY_CHARS
+
+    @classmethod
+    def for_workspace(cls, *, max_cards: int, max_workspace_bytes: int) -> ImportLimits:
+        """The limits that let in every export of a workspace the store keeps."""
+        messages = max_workspace_bytes // BYTES_PER_MESSAGE
+        return cls(
+            max_bytes=max_export_bytes(max_workspace_bytes),
+            max_cards=max_cards,
+            max_messages=messages,
+            max_items=max(messages, max_cards),
+            max_values=max_workspace_bytes // BYTES_PER_VALUE,
+            max_string_chars=max_workspace_bytes,
+        )
