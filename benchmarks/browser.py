@@ -25,7 +25,7 @@ from common import ROOT, fake_server_process, machine
 from playwright.sync_api import Page, expect, sync_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from tests.browser.conftest import CHROMIUM, start_app, stop_app
+from tests.browser.helpers import CHROMIUM, start_app, stop_app
 from tests.browser.pg import PlaygroundPage
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

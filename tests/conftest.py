@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import streamlit as st
 
-from playground.streaming import StreamJob
-from playground.workspace import Card, Message
 from tests.fake_openai import FakeOpenAIServer, Scenario
+from tests.helpers import NO_LOCAL_MODEL
 
 _names = itertools.count()
 
@@ -33,13 +31,6 @@ def scenario(server: FakeOpenAIServer) -> Callable[..., str]:
         return server.add(name, Scenario(**knobs))  # type: ignore[arg-type]
 
     return make
-
-
-def scenario_name(base_url: str) -> str:
-    return base_url.rstrip("/").split("/")[-2]
-
-
-NO_LOCAL_MODEL = "\n[local_model]\nenabled = false\n"
 
 
 @pytest.fixture
@@ -67,26 +58,3 @@ def _clear_streamlit_caches() -> Iterator[None]:
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
-
-
-def endpoints_toml(**endpoints: str) -> str:
-    """``[[endpoints]]`` tables for name=base_url pairs (underscores become spaces)."""
-    out = []
-    for name, url in endpoints.items():
-        out.append(f'[[endpoints]]\nname = "{name.replace("_", " ")}"\nbase_url = "{url}"\n')
-    return "\n".join(out)
-
-
-def wait_for_text(job: StreamJob, chars: int, timeout: float) -> None:
-    """Block until ``job`` has streamed at least ``chars`` characters (or timeout)."""
-    deadline = time.monotonic() + timeout
-    while len(job.snapshot().text) < chars and time.monotonic() < deadline:
-        time.sleep(0.02)
-
-
-def add_turn(card: Card, prompt: str) -> Message:
-    """Append a prompt and the empty answer that a StreamJob will fill."""
-    card.messages.append(Message(role="user", content=prompt))
-    answer = Message(role="assistant", status="streaming")
-    card.messages.append(answer)
-    return answer

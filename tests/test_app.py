@@ -6,18 +6,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from playground.workspace import Message
-from tests.apptest import (
+from tests.fake_openai import FakeOpenAIServer
+from tests.helpers import (
     assert_cards_drawn,
     cards,
+    endpoints_toml,
     error_texts,
     key,
     new_app,
+    scenario_name,
     send_synced,
     send_to_card,
     state,
 )
-from tests.conftest import endpoints_toml, scenario_name
-from tests.fake_openai import FakeOpenAIServer
 
 Config = Callable[..., Path]
 MakeScenario = Callable[..., str]

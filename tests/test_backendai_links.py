@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from playground.deeplinks import CardLink, backendai_card
-from tests.apptest import cards, key, open_with
 from tests.fake_manager import SECRET_KEY, FakeManager, fixtures
 from tests.fake_manager.fixtures import backendai_toml
+from tests.helpers import cards, key, open_with
 
 _fake_manager_server = fixtures._fake_manager_server
 generation = fixtures.generation

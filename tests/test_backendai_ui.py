@@ -15,11 +15,18 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Selectbox
 
-from tests.apptest import cards, key, new_app, open_with, send_to_card
-from tests.conftest import endpoints_toml, scenario_name
 from tests.fake_manager import SECRET_KEY, FakeManager, fixtures
 from tests.fake_manager.fixtures import SECRET_ENV, backendai_toml
 from tests.fake_openai import FakeOpenAIServer, closed_port
+from tests.helpers import (
+    cards,
+    endpoints_toml,
+    key,
+    new_app,
+    open_with,
+    scenario_name,
+    send_to_card,
+)
 
 _fake_manager_server = fixtures._fake_manager_server
 generation = fixtures.generation

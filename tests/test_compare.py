@@ -6,9 +6,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from playground.workspace import Card, Message
-from tests.apptest import assert_cards_drawn, cards, key, new_app, send_synced, send_to_card
-from tests.conftest import endpoints_toml, scenario_name
 from tests.fake_openai import FakeOpenAIServer
+from tests.helpers import (
+    assert_cards_drawn,
+    cards,
+    endpoints_toml,
+    key,
+    new_app,
+    scenario_name,
+    send_synced,
+    send_to_card,
+)
 
 Config = Callable[..., Path]
 MakeScenario = Callable[..., str]

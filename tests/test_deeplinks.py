@@ -11,8 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground.deeplinks import CardLink, link_query, parse_card, secret_keys
 from playground.workspace import Card, CardConfig
-from tests.apptest import cards, open_with, state
-from tests.conftest import endpoints_toml
+from tests.helpers import cards, endpoints_toml, open_with, state
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@ from collections.abc import Callable
 
 from playground.config import Timeouts
 from playground.discovery import list_models
-from tests.conftest import scenario_name
 from tests.fake_openai import FakeOpenAIServer, closed_port
+from tests.helpers import scenario_name
 
 FAST = Timeouts(connect=2, read=5, models=5)
 

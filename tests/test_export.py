@@ -23,8 +23,7 @@ from playground.workspace import (
     SamplingSettings,
     Workspace,
 )
-from tests.apptest import cards, key, new_app, send_synced, state
-from tests.conftest import endpoints_toml
+from tests.helpers import cards, endpoints_toml, key, new_app, send_synced, state
 
 CANARY = "sk-canary-0b7e4f"
 DEFAULT_MAX = StoreConfig().max_workspace_bytes

@@ -13,9 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.apptest import cards, error_texts, key, new_app, send_synced
-from tests.conftest import endpoints_toml, scenario_name
 from tests.fake_openai import FakeOpenAIServer, FullBacklog, closed_port
+from tests.helpers import (
+    cards,
+    endpoints_toml,
+    error_texts,
+    key,
+    new_app,
+    scenario_name,
+    send_synced,
+)
 
 MakeScenario = Callable[..., str]
 TIMEOUTS = "\n[timeouts]\nconnect = 1.0\nread = 2.0\nmodels = 2.0\n"

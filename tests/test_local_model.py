@@ -27,8 +27,7 @@ from playground.local_model import (
 )
 from playground.streaming import StreamJob
 from playground.workspace import Card
-from tests.apptest import cards, new_app, send_synced
-from tests.conftest import add_turn, wait_for_text
+from tests.helpers import add_turn, cards, new_app, send_synced, wait_for_text
 
 TIMEOUTS = Timeouts(connect=5, read=120, models=10)
 

@@ -11,8 +11,17 @@ from streamlit.testing.v1 import AppTest
 from playground.session import Session
 from playground.store import StoreConfig, WorkspaceStore
 from playground.workspace import Workspace
-from tests.apptest import APP, cards, key, new_app, open_with, send_synced, send_to_card, state
-from tests.conftest import endpoints_toml
+from tests.helpers import (
+    APP,
+    cards,
+    endpoints_toml,
+    key,
+    new_app,
+    open_with,
+    send_synced,
+    send_to_card,
+    state,
+)
 
 Config = Callable[..., Path]
 STORE = "\n[store]\nautosave_interval = 0.1\n"

@@ -11,10 +11,9 @@ from hypothesis import strategies as st
 
 from playground.reasoning import Split, split_think
 from playground.workspace import Card
-from tests.apptest import cards, new_app, send_to_card
-from tests.conftest import endpoints_toml, scenario_name
 from tests.fake_openai import FakeOpenAIServer
-from tests.test_streaming import start
+from tests.helpers import cards, endpoints_toml, new_app, scenario_name, send_to_card
+from tests.helpers import start_stream as start
 
 
 @pytest.mark.parametrize(

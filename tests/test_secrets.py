@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import APP, cards, key, send_synced
-from tests.conftest import scenario_name
 from tests.fake_openai import FakeOpenAIServer
+from tests.helpers import APP, cards, key, scenario_name, send_synced
 
 CANARY_FILE = "sk-canary-file-5b1e0c"
 CANARY_SECRETS = "sk-canary-secrets-9d2f7a"

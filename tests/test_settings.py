@@ -9,9 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from playground.workspace import Card, Message, SamplingSettings
-from tests.apptest import cards, key, new_app, send_to_card
-from tests.conftest import endpoints_toml, scenario_name
 from tests.fake_openai import FakeOpenAIServer
+from tests.helpers import cards, endpoints_toml, key, new_app, scenario_name, send_to_card
 
 
 def test_request_params_and_summary() -> None:

@@ -22,7 +22,7 @@ from playground.store import (
 from playground.store.schema import metadata
 from playground.streaming import StreamJob
 from playground.workspace import CUSTOM, CardConfig, CustomConfig, Message, Workspace
-from tests.conftest import add_turn
+from tests.helpers import add_turn
 from tests.postgres import database_url, postgres_server, postgres_url  # noqa: F401
 
 TIMEOUTS = Timeouts(connect=2, read=5)

@@ -10,22 +10,11 @@ from playground.config import Timeouts
 from playground.endpoint_errors import translate_errors
 from playground.streaming import StreamJob
 from playground.workspace import Card
-from tests.conftest import add_turn, scenario_name, wait_for_text
 from tests.fake_openai import FakeOpenAIServer, closed_port
+from tests.helpers import add_turn, scenario_name, wait_for_text
+from tests.helpers import start_stream as start
 
 TIMEOUTS = Timeouts(connect=2, read=3)
-
-
-def start(url: str, prompt: str = "hello", *, card: Card | None = None, token: str | None = None):
-    card = card or Card()
-    answer = add_turn(card, prompt)
-    job = StreamJob(
-        make_client(url, token, TIMEOUTS, max_retries=0),
-        model="fake-small",
-        history=card.history_for_request(),
-        target=answer,
-    ).start()
-    return card, job
 
 
 def test_streams_the_whole_answer_into_the_message(scenario: Callable[..., str]) -> None:

@@ -5,7 +5,7 @@ from playground.endpoints import build_catalog
 from playground.errors import IncompleteCard, InvalidBaseURL
 from playground.targets import resolve_target
 from playground.workspace import CUSTOM, Card, CardConfig, CustomConfig, Message, Workspace
-from tests.conftest import add_turn
+from tests.helpers import add_turn
 
 
 def test_workspace_starts_with_two_cards_with_distinct_ids() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import no_error_boxes, start_app, stop_app
+from tests.browser.helpers import no_error_boxes, start_app, stop_app
 from tests.fake_openai import FakeOpenAIServer
 
 pytestmark = pytest.mark.browser
