@@ -17,12 +17,12 @@ import streamlit as st
 from pydantic import ValidationError
 
 from playground.chat import CUSTOM, Card, Settings
-from playground.endpoints import EndpointCatalog
+from playground.endpoints import EndpointCatalog, settings_for_endpoint
 from playground.errors import InvalidBaseURL
 from playground.safe_markdown import block_images
 from playground.ui import backendai
 from playground.ui.messages import follow, history
-from playground.ui.resources import load_settings, local_server, models_of
+from playground.ui.resources import embedded_server, load_settings, models_of
 from playground.ui.state import AppState, app_state, custom_token, widget_key
 from playground.urls import normalize_base_url, without_secrets
 
@@ -260,10 +260,26 @@ def _endpoint_selector(state: AppState, card: Card, catalog: EndpointCatalog) ->
         options,
         key=key,
         format_func=lambda value: labels.get(value, value),
+        on_change=_endpoint_chosen,
+        args=(state, card.id),
         help="Type to search the listed endpoints."
         + (" Search Backend.AI below for more." if remote else ""),
     )
     backendai.search_field(state, card)
+
+
+def _endpoint_chosen(state: AppState, card_id: str) -> None:
+    """A new endpoint may bring its own system prompt (see ``settings_for_endpoint``)."""
+    card = state.workspace.card(card_id)
+    if card is None:
+        return
+    _, catalog = load_settings()
+    chosen = st.session_state.get(widget_key(card_id, "endpoint"))
+    before = card.config.settings
+    after = settings_for_endpoint(before, catalog.get(card.config.endpoint), catalog.get(chosen))
+    if after is not before:
+        card.config.settings = after
+        state.settings_generation[card_id] = state.settings_generation.get(card_id, 0) + 1
 
 
 def _default_endpoint(state: AppState, catalog: EndpointCatalog, remote: list[str]) -> str:
@@ -286,7 +302,9 @@ def _start_local_model(catalog: EndpointCatalog, name: str | None) -> EndpointCa
     if endpoint is None or not endpoint.embedded or endpoint.base_url:
         return catalog
     loaded, _ = load_settings()
-    server = local_server(loaded.local_model.n_ctx)
+    server = embedded_server(loaded, endpoint.name)
+    if server is None:
+        return catalog
     status = server.ensure_started()
     if status.busy:
         box = st.empty()
@@ -345,6 +363,8 @@ def _model_selector(state: AppState, card: Card, catalog: EndpointCatalog) -> No
     )
     if card.id in state.compare_hint:
         st.caption(":material/compare_arrows: Comparing: choose the model for this card.")
+    if endpoint is not None and endpoint.description:
+        st.caption(endpoint.description)
     if problem:
         st.caption(f":material/warning: {problem}")
 

@@ -6,10 +6,10 @@ import datetime as dt
 
 import streamlit as st
 
-from playground.chat import Workspace
 from playground.safe_markdown import block_images
 from playground.store import StoreError, WorkspaceSummary
 from playground.ui import persistence
+from playground.ui.resources import fresh_workspace
 from playground.ui.state import AppState, app_state, replace_workspace
 
 PAGE_SIZE = 50
@@ -119,5 +119,5 @@ def _delete(state: AppState, workspace_id: str, owner: str | None) -> None:
         # The open workspace: stop saving it (not written back), and start afresh.
         state.saver.stop(flush=False)
         state.saver = None
-        replace_workspace(state, Workspace())
+        replace_workspace(state, fresh_workspace())
     store.delete(workspace_id, owner=owner)

@@ -8,7 +8,7 @@ from playground.chat import Card, CardConfig, Workspace
 from playground.deeplinks import is_true, link_query, parse_card, secret_keys
 from playground.safe_markdown import block_images
 from playground.ui import backendai
-from playground.ui.resources import load_settings, models_of
+from playground.ui.resources import fresh_workspace, load_settings, models_of
 from playground.ui.state import AppState
 
 
@@ -65,7 +65,7 @@ def apply_link(state: AppState) -> None:
             f"The link asks for {len(values)} cards; this playground opens at most "
             f"{loaded.limits.max_cards}."
         )
-    workspace = Workspace(cards=cards) if cards else Workspace()
+    workspace = Workspace(cards=cards) if cards else fresh_workspace()
     workspace.sync_input = is_true(sync)
     state.workspace = workspace
 

@@ -29,7 +29,7 @@ from playground.store import (
     WorkspaceStore,
     is_workspace_id,
 )
-from playground.ui.resources import load_settings
+from playground.ui.resources import fresh_workspace, load_settings
 from playground.ui.state import AppState, replace_workspace
 
 log = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ def leave(state: AppState) -> None:
 def new_workspace(state: AppState, workspace: Workspace | None = None) -> None:
     """Start another workspace (empty, two cards; or an imported one); the old one stays saved."""
     leave(state)
-    replace_workspace(state, workspace if workspace is not None else Workspace())
+    replace_workspace(state, workspace if workspace is not None else fresh_workspace())
     st.query_params.pop(WS_PARAM, None)
 
 

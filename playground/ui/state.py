@@ -11,6 +11,7 @@ from playground.backendai import ServiceEndpoint
 from playground.chat import Card, Workspace
 from playground.store import AutoSaver
 from playground.streaming import StreamJob
+from playground.ui.resources import fresh_workspace
 from playground.urls import without_secrets
 
 _KEY = "playground"
@@ -70,7 +71,7 @@ class AppState:
 def app_state() -> AppState:
     state = st.session_state.get(_KEY)
     if not isinstance(state, AppState):
-        state = AppState()
+        state = AppState(workspace=fresh_workspace())
         st.session_state[_KEY] = state
     return state
 

