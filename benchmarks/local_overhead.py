@@ -22,13 +22,14 @@ import openai
 from common import headless_app, machine, use_endpoints
 
 from playground.chat import Card
+from playground.config import LocalModel
 from playground.local_models import LOCAL_MODELS, LocalModelServer, LocalModelSpec
 from playground.ui.resources import local_server
 from playground.ui.state import AppState
 
 PROMPT = "Write a short story about a lighthouse keeper."
 MAX_TOKENS = 160
-N_CTX = 2048
+N_CTX = LocalModel().n_ctx  # the default, so the memory figures are a default run's
 
 
 def rss_mib(pid: int) -> float:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import json
 import logging
 import os
 import signal
@@ -64,6 +65,24 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
     """Linux: the server gets SIGTERM if the thread that started it dies (even by SIGKILL)."""
     with contextlib.suppress(Exception):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _warm_up(base_url: str, model_id: str) -> None:
+    """Generate one token, so the first person's answer does not pay llama.cpp's first-run cost.
+
+    Measured on 2 cores: the first request after loading took 3 to 5 s to its first
+    token, the next ones 0.04 s. A failure here is not fatal: the server is up.
+    """
+    messages = [{"role": "user", "content": "Hello"}]
+    body = json.dumps({"model": model_id, "messages": messages, "max_tokens": 1}).encode()
+    request = urllib.request.Request(
+        f"{base_url}/chat/completions", body, {"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60.0) as response:
+            response.read()
+    except (urllib.error.URLError, OSError) as exc:
+        log.warning("warming up %s failed: %s", model_id, type(exc).__name__)
 
 
 class LocalModelServer:
@@ -183,6 +202,8 @@ class LocalModelServer:
         threading.Thread(target=self._drain_stderr, args=(proc,), daemon=True).start()
         base_url = f"http://127.0.0.1:{port}/v1"
         if self._wait_healthy(proc, base_url):
+            self._set(LocalStatus("loading", "Warming up the model…"))
+            _warm_up(base_url, self.spec.model_id)
             self._set(LocalStatus("ready", "Ready.", base_url))
         # Stay alive as long as the server: Linux ties PDEATHSIG to this thread.
         code = proc.wait()
