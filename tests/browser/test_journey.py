@@ -115,26 +115,31 @@ def local_app(tmp_path: Path) -> Iterator[RunningApp]:
     stop_app(app)
 
 
-# Records, in the order the browser shows them, each card's first streamed text
-# (its cursor appears) and its end (the figures under the answer appear).
+# Records, in the order the browser shows them, each card's next answer: its
+# "waiting" note, its first streamed text (the cursor appears) and its end (the
+# figures under it appear). Answers already finished are not counted.
 RECORD_EVENTS = """
 (ids) => {
   window.__events = [];
+  const finished = (box) => [...box.querySelectorAll('[data-testid="stCaptionContainer"]')]
+    .filter(c => c.innerText.includes("tok/s")).length;
   const seen = {};
+  for (const id of ids) {
+    const box = document.querySelector(`.st-key-pghistory-${id}`);
+    seen[id] = {before: box ? finished(box) : 0, waiting: false, first: false, end: false};
+  }
+  const note = (s, kind, id) => { s[kind] = true; window.__events.push([kind, id]); };
   const check = () => {
     for (const id of ids) {
       const box = document.querySelector(`.st-key-pghistory-${id}`);
-      if (!box) continue;
-      const s = seen[id] || (seen[id] = {first: false, end: false});
+      const s = seen[id];
+      if (!box || s.end) continue;
       const text = box.innerText;
-      if (!s.first && text.includes("\u258c")) {
-        s.first = true;
-        window.__events.push(["first", id]);
-      }
-      if (!s.end && /tok\\/s/.test(text)) {
-        if (!s.first) { s.first = true; window.__events.push(["first", id]); }
-        s.end = true;
-        window.__events.push(["end", id]);
+      if (!s.waiting && !s.first && /waiting \\d+ s/.test(text)) note(s, "waiting", id);
+      if (!s.first && text.includes("\u258c")) note(s, "first", id);
+      if (finished(box) > s.before) {
+        if (!s.first) note(s, "first", id);
+        note(s, "end", id);
       }
     }
   };
@@ -143,6 +148,10 @@ RECORD_EVENTS = """
   });
 }
 """
+
+
+def recorded(page: Page) -> list[tuple[str, str]]:
+    return [(kind, cid) for kind, cid in page.evaluate("window.__events")]
 
 
 @pytest.mark.local_model
@@ -185,29 +194,52 @@ def test_journey_against_the_embedded_models(
             "tok/s", timeout=120_000
         )
     shot("2-embedded-answers")
-    events = [tuple(e) for e in page.evaluate("window.__events")]
+    events = recorded(page)
     assert events.index(("first", first)) < events.index(("end", second)), events
     assert events.index(("first", second)) < events.index(("end", first)), events
     assert "Paris" in pg.history(first).inner_text()
     assert len(pg.texts([second])[0].strip()) > len("What is the capital of France?")
 
-    # 3. Stop all midway through two long answers: both keep their partial text.
+    # 3. A third card, "+", takes the last card's model (Gemma): two cards on one
+    # server, which serves one request at a time, so one of them shows it is waiting.
+    pg.add_card()
+    expect(pg.cards()).to_have_count(3)
+    third = pg.card_ids()[2]
+    expect(pg.model_box(third)).to_have_value(GEMMA3.model_id)
+    page.evaluate(RECORD_EVENTS, [first, second, third])
+    pg.send_synced("Once upon a time")
+    for cid, bubbles in ((first, 4), (second, 4), (third, 2)):
+        expect(pg.bubbles(cid)).to_have_count(bubbles)
+        expect(pg.bubbles(cid).last.locator('[data-testid="stCaptionContainer"]')).to_contain_text(
+            "tok/s", timeout=120_000
+        )
+    events = recorded(page)
+    served, queued = sorted(
+        (second, third), key=lambda cid: events.index(("first", cid))
+    )  # the server took them in either order
+    assert events.index(("end", served)) < events.index(("first", queued)), events
+    assert events.index(("waiting", queued)) < events.index(("first", queued)), events
+    assert events.index(("first", first)) < events.index(("end", served)), events  # SmolLM2
+    pg.remove_card(third)
+    expect(pg.cards()).to_have_count(2)
+
+    # 4. Stop all midway through two long answers: both keep their partial text.
     pg.send_synced("Write a long story about a dragon.")
     streaming = pg.page.locator('[class*="st-key-pghistory-"]').filter(has_text=CURSOR)
     expect(streaming).to_have_count(2, timeout=60_000)
     pg.stop_all()
     for cid in (first, second):
         expect(pg.history(cid)).to_contain_text("Stopped", timeout=30_000)
-        expect(pg.bubbles(cid)).to_have_count(4)
+        expect(pg.bubbles(cid)).to_have_count(6)
         assert "Write a long story about a dragon." in pg.history(cid).inner_text()
     shot("3-embedded-stopped")
 
-    # 4. Delete Chat History on one card only.
+    # 5. Delete Chat History on one card only.
     pg.delete_history(second)
     expect(pg.bubbles(second)).to_have_count(0)
-    expect(pg.bubbles(first)).to_have_count(4)
+    expect(pg.bubbles(first)).to_have_count(6)
 
-    # 5. Custom: prefilled with the endpoint's baseURL; a bad one is refused,
+    # 6. Custom: prefilled with the endpoint's baseURL; a bad one is refused,
     # the good one chats with the same model.
     pg.set_sync(False)
     pg.choose(second, "model", "Custom")
@@ -225,6 +257,6 @@ def test_journey_against_the_embedded_models(
     expect(pg.bubbles(second)).to_have_count(2)
     shot("5-embedded-custom")
 
-    # 6. No error box and no traceback anywhere.
+    # 7. No error box and no traceback anywhere.
     no_error_boxes(page)
     assert "Traceback" not in local_app.log.read_text()
