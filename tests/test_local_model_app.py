@@ -44,3 +44,16 @@ def test_an_edited_system_prompt_is_what_the_card_sends(write_config) -> None:  
         "role": "system",
         "content": "Always answer in one word.",
     }
+
+
+def test_a_card_moved_to_smollm2_takes_its_settings_until_edited(write_config) -> None:  # type: ignore[no-untyped-def]
+    write_config("[local_model]\nmax_tokens = 40\nn_ctx = 1024\n", local_model=True)
+    at = new_app()
+    gemma = cards(at)[1]
+    at.selectbox(key=f"card-{gemma.id}-endpoint").select(SMOLLM2.endpoint_name).run()
+    assert gemma.config.settings == SMOLLM2.card_settings
+    systems = [t.value for t in at.text_area if t.label == "System prompt"]
+    assert systems[1] == SMOLLM2.card_settings.system_prompt  # shown in its Settings at once
+    at.selectbox(key=f"card-{gemma.id}-endpoint").select(GEMMA3.endpoint_name).run()
+    assert gemma.config.settings.system_prompt == ""  # back to Gemma's own (none)
+    assert not at.exception
