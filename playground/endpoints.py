@@ -1,13 +1,15 @@
-"""Where endpoints come from: the config file and Streamlit secrets."""
+"""Where endpoints come from (the config file, Streamlit secrets, the embedded models),
+and which of them the opening cards start on."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pydantic import SecretStr
 
 from playground.config import LoadedConfig, resolve_token
+from playground.workspace import DEFAULT_CARDS, Card, CardConfig, SamplingSettings, Workspace
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,14 @@ class Endpoint:
     # one request at a time, so GET /models would wait behind a running answer.
     static_models: tuple[str, ...] = ()
     title: str | None = None  # how to show it when ``name`` is an id (Backend.AI)
+    description: str = ""  # what it is, shown under its card's selectors (embedded models)
+    # What a card on this endpoint starts with (SmolLM2: its system prompt); None: Settings()
+    card_settings: SamplingSettings | None = None
+
+    @property
+    def default_settings(self) -> SamplingSettings:
+        """A fresh copy of the settings a card starts with here."""
+        return (self.card_settings or SamplingSettings()).model_copy(deep=True)
 
     @property
     def label(self) -> str:
@@ -60,12 +70,12 @@ class EndpointCatalog:
 
 
 def build_catalog(
-    loaded: LoadedConfig, environ: Mapping[str, str], embedded: Endpoint | None = None
+    loaded: LoadedConfig, environ: Mapping[str, str], embedded: Sequence[Endpoint] = ()
 ) -> EndpointCatalog:
     """Turn loaded config into endpoints, resolving ``token_env`` from ``environ``.
 
-    ``embedded`` (the local model, when installed and enabled) comes last, so a
-    configured endpoint is preselected when there is one.
+    ``embedded`` (the local models that are installed and enabled) come last, so
+    a configured endpoint is preselected when there is one.
     """
     endpoints: list[Endpoint] = []
     problems = list(loaded.errors)
@@ -81,6 +91,60 @@ def build_catalog(
                 source=sourced.source,
             )
         )
-    if embedded is not None and embedded.name not in {e.name for e in endpoints}:
-        endpoints.append(embedded)
+    taken = {e.name for e in endpoints}
+    endpoints.extend(e for e in embedded if e.name not in taken)
     return EndpointCatalog(tuple(endpoints), tuple(problems))
+
+
+def opening_cards(
+    catalog: EndpointCatalog, count: int, *, remote: bool = False
+) -> list[tuple[Endpoint, str | None]]:
+    """The endpoint and model each of ``count`` opening cards starts on.
+
+    Only when the embedded models are all there is (no configured endpoint, and
+    no Backend.AI cluster, ``remote``, that may offer one): one embedded model per
+    card, in catalog order, so the first synced prompt is already a comparison.
+    Otherwise ``[]``: the cards take the first configured endpoint as before.
+    """
+    if remote or any(not e.embedded for e in catalog.endpoints):
+        return []
+    embedded = [e for e in catalog.endpoints if e.embedded]
+    if not embedded:
+        return []
+    chosen = [embedded[i % len(embedded)] for i in range(count)]
+    return [(e, e.static_models[0] if e.static_models else None) for e in chosen]
+
+
+def opening_workspace(catalog: EndpointCatalog, *, remote: bool = False) -> Workspace:
+    """A new workspace: its cards on ``opening_cards``, each with its endpoint's settings."""
+    placed = opening_cards(catalog, DEFAULT_CARDS, remote=remote)
+    if not placed:
+        return Workspace()
+    return Workspace(
+        cards=[
+            Card(
+                config=CardConfig(
+                    endpoint=endpoint.name,
+                    model=model,
+                    settings=endpoint.default_settings,
+                )
+            )
+            for endpoint, model in placed
+        ]
+    )
+
+
+def settings_for_endpoint(
+    settings: SamplingSettings, before: Endpoint | None, after: Endpoint | None
+) -> SamplingSettings:
+    """A card's settings once it moves from endpoint ``before`` to ``after``.
+
+    Settings follow the endpoint's own defaults (SmolLM2's system prompt) as long
+    as they are still the ones the card was given: anything the person changed
+    is kept. Returns ``settings`` itself when nothing changes.
+    """
+    given = before.default_settings if before is not None else SamplingSettings()
+    wanted = after.default_settings if after is not None else SamplingSettings()
+    if settings != given or given == wanted:
+        return settings
+    return wanted

@@ -248,7 +248,7 @@ def test_import_checks_then_replaces_on_confirm(scenario: Scenario) -> None:
     check_import(session, svc, "ws.json", export_json(other))
     assert session.imports.pending is not None
     assert session.workspace.cards[0].id != other.cards[0].id  # nothing replaced yet
-    assert confirm_import(session)
+    assert confirm_import(session, svc)
     assert [c.id for c in session.workspace.cards] == [c.id for c in other.cards]
     assert session.imports.nonce == 1
 
@@ -269,7 +269,7 @@ def test_new_workspace_starts_two_empty_cards(scenario: Scenario) -> None:
     svc = services(A=scenario())
     session = on(svc)
     commands.send(session, svc, [session.workspace.cards[0].id], "hello")
-    new_workspace(session)
+    new_workspace(session, svc)
     assert len(session.workspace.cards) == 2
     assert all(not c.messages for c in session.workspace.cards)
     assert session.runtimes == {}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 
+from playground.endpoints import settings_for_endpoint
 from playground.errors import PlaygroundError
 from playground.session import backendai
 from playground.session.decisions import other_model
@@ -213,6 +214,21 @@ def set_card_fields(session: Session, card_id: str, fields: CardFields) -> None:
     if fields.token is not None:
         value = fields.token.strip()
         session.runtime(card_id).token = SecretStr(value) if value else None
+
+
+def choose_endpoint(session: Session, services: Services, card_id: str, endpoint: str) -> None:
+    """A person chose the card's endpoint. It may bring its own settings (SmolLM2's system
+    prompt): they follow the endpoint as long as the person has not changed them."""
+    card = session.card(card_id)
+    if card is None:
+        return
+    catalog = services.catalog()
+    before = card.config.settings
+    after = settings_for_endpoint(before, catalog.get(card.config.endpoint), catalog.get(endpoint))
+    card.config.endpoint = endpoint
+    if after is not before:
+        card.config.settings = after
+        session.runtime(card_id).generation += 1  # its Settings widgets take the new values
 
 
 def choose_model(session: Session, card_id: str, model: str | None) -> None:

@@ -41,13 +41,13 @@ def check_import(session: Session, services: Services, name: str, data: bytes | 
     imports.pending = (shown, workspace)
 
 
-def confirm_import(session: Session) -> bool:
+def confirm_import(session: Session, services: Services) -> bool:
     """ "Replace": the checked file becomes a new workspace; the current one stays saved."""
     imports = session.imports
     if imports.pending is None:
         return False
     _, workspace = imports.pending
-    new_workspace(session, workspace)
+    new_workspace(session, services, workspace)
     imports.pending = None
     imports.nonce += 1  # a fresh, empty uploader
     return True

@@ -22,6 +22,7 @@ from playground.endpoints import Endpoint
 from playground.session import backendai
 from playground.session.services import Services
 from playground.session.session import Session
+from playground.session.workspaces import opening_workspace
 from playground.workspace import Card, CardConfig, Workspace
 
 
@@ -60,7 +61,7 @@ def apply_link(
             f"The link asks for {asked} cards; this playground opens at most "
             f"{max_cards}, so the first {max_cards} were opened and the rest ignored."
         )
-    workspace = Workspace(cards=cards) if cards else Workspace()
+    workspace = Workspace(cards=cards) if cards else opening_workspace(services)
     workspace.sync_input = is_true(sync)
     session.replace_workspace(workspace)
     return dropped

@@ -87,7 +87,7 @@ class PlainServices:
     """``Services`` without caching, for tests and scripts: everything built on demand."""
 
     loaded: LoadedConfig = field(default_factory=LoadedConfig)
-    embedded: Endpoint | None = None
+    embedded: tuple[Endpoint, ...] = ()
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     opened_store: WorkspaceStore | None = None
     _gates: EndpointGates | None = None

@@ -12,10 +12,18 @@ Who may open what: with sign-in, a workspace belongs to the person who saved it
 
 from __future__ import annotations
 
+from playground import endpoints
 from playground.session.services import Services
 from playground.session.session import Session
 from playground.store import AutoSaver, StoreError, WorkspaceNotFound, is_workspace_id
 from playground.workspace import Workspace
+
+
+def opening_workspace(services: Services) -> Workspace:
+    """A new workspace's cards: on two different embedded models when that is all there is
+    (``endpoints.opening_cards``), else the default cards."""
+    remote = services.config().backendai is not None
+    return endpoints.opening_workspace(services.catalog(), remote=remote)
 
 
 def _saver(
@@ -70,10 +78,10 @@ def leave(session: Session) -> None:
         session.saver = None
 
 
-def new_workspace(session: Session, workspace: Workspace | None = None) -> None:
-    """Start another workspace (two empty cards, or an imported one); the old one stays saved."""
+def new_workspace(session: Session, services: Services, workspace: Workspace | None = None) -> None:
+    """Start another workspace (the opening cards, or an imported one); the old one stays saved."""
     leave(session)
-    session.replace_workspace(workspace if workspace is not None else Workspace())
+    session.replace_workspace(workspace if workspace is not None else opening_workspace(services))
 
 
 def save_soon(session: Session, services: Services, user: str | None) -> str | None:
@@ -123,7 +131,7 @@ def delete_workspace(
     if session.saver is not None and session.saver.workspace_id == workspace_id:
         session.saver.stop(flush=False)  # not written back
         session.saver = None
-        session.replace_workspace(Workspace())
+        session.replace_workspace(opening_workspace(services))
     return store.delete(workspace_id, owner=owner)
 
 

@@ -19,7 +19,7 @@ from playground.session.decisions import (
     model_options,
 )
 from playground.ui import backendai as backendai_ui
-from playground.ui.resources import SERVICES, local_server
+from playground.ui.resources import SERVICES, embedded_server
 from playground.ui.state import widget_key
 from playground.urls import normalize_base_url
 from playground.workspace import Card
@@ -48,6 +48,9 @@ def endpoint_selector(state: Session, card: Card, catalog: EndpointCatalog) -> N
         options,
         key=key,
         format_func=lambda value: labels.get(value, value),
+        on_change=lambda: commands.choose_endpoint(
+            state, SERVICES, card.id, str(st.session_state.get(key))
+        ),
         help="Type to search the listed endpoints."
         + (" Search Backend.AI below for more." if remote else ""),
     )
@@ -63,7 +66,9 @@ def _start_local_model(catalog: EndpointCatalog, name: str | None) -> EndpointCa
     endpoint = catalog.get(name)
     if endpoint is None or not endpoint.embedded or endpoint.base_url:
         return catalog
-    server = local_server(SERVICES.config().local_model.n_ctx)
+    server = embedded_server(SERVICES.config(), endpoint.name)
+    if server is None:
+        return catalog
     status = server.ensure_started()
     if status.busy:
         box = st.empty()
@@ -116,6 +121,8 @@ def model_selector(state: Session, card: Card, catalog: EndpointCatalog) -> None
         on_change=lambda: commands.choose_model(state, card.id, st.session_state.get(key)),
     )
     commands.set_card_fields(state, card.id, CardFields(model=chosen))
+    if endpoint is not None and endpoint.description:
+        st.caption(endpoint.description)
     if runtime.compare_hint:
         st.caption(":material/compare_arrows: Comparing: choose the model for this card.")
     if problem:

@@ -61,7 +61,7 @@ def restore(state: Session) -> bool:
 
 def new_workspace(state: Session, workspace: Workspace | None = None) -> None:
     """Start another workspace; the old one stays saved, and the address loses its id."""
-    workspaces.new_workspace(state, workspace)
+    workspaces.new_workspace(state, SERVICES, workspace)
     st.query_params.pop(WS_PARAM, None)
 
 

@@ -86,8 +86,7 @@ def _first_run_help(state: Session) -> None:
         return
     if catalog.endpoints:  # only the embedded model
         with st.expander(
-            ":material/info: Using the embedded local model (Gemma 3 270M). "
-            "How to add your own endpoints"
+            ":material/info: Using the embedded local models. How to add your own endpoints"
         ):
             st.markdown(FIRST_RUN_HELP.replace("**No endpoint is configured yet.** ", ""))
     else:

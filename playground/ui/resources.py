@@ -32,11 +32,13 @@ from playground.config import (
 )
 from playground.discovery import ModelList, list_models
 from playground.endpoints import Endpoint, EndpointCatalog, build_catalog
-from playground.local_model import (
-    LOCAL_ENDPOINT_NAME,
-    LOCAL_MODEL_ID,
+from playground.local_models import (
+    LOCAL_MODELS,
     LocalModelServer,
-    local_model_installed,
+    LocalModelSpec,
+    embedded_endpoint,
+    installed,
+    spec_named,
 )
 from playground.session.services import ask_manager
 from playground.store import StoreConfig, StoreError, WorkspaceStore
@@ -65,28 +67,37 @@ def _secrets() -> tuple[Mapping[str, Any] | None, str | None]:
 
 
 @st.cache_resource(show_spinner=False)
-def local_server(n_ctx: int) -> LocalModelServer:
-    """The embedded model's server: one per app process, shared by every session."""
-    return LocalModelServer(n_ctx=n_ctx)
+def local_server(key: str, n_ctx: int) -> LocalModelServer:
+    """An embedded model's server: one per model and app process, shared by every session.
+
+    Made (not started) when the catalog is built; it starts when a card first uses it.
+    """
+    spec = next(s for s in LOCAL_MODELS if s.key == key)
+    return LocalModelServer(spec, n_ctx=n_ctx)
+
+
+def embedded_server(loaded: LoadedConfig, endpoint_name: str | None) -> LocalModelServer | None:
+    """The server behind an embedded endpoint (None for any other endpoint)."""
+    spec = spec_named(endpoint_name)
+    if spec is None:
+        return None
+    return local_server(spec.key, loaded.local_model.settings_for(spec.key).n_ctx)
 
 
 @st.cache_resource(show_spinner=False)
-def _local_model_installed() -> bool:
-    return local_model_installed()
+def _installed_local_models() -> tuple[LocalModelSpec, ...]:
+    return tuple(spec for spec in LOCAL_MODELS if installed(spec))
 
 
-def _embedded_endpoint(loaded: LoadedConfig) -> Endpoint | None:
-    if not loaded.local_model.enabled or not _local_model_installed():
-        return None
-    status = local_server(loaded.local_model.n_ctx).status
-    return Endpoint(
-        name=LOCAL_ENDPOINT_NAME,
-        base_url=status.base_url if status.ready and status.base_url else "",
-        source="embedded",
-        embedded=True,
-        max_tokens=loaded.local_model.max_tokens,
-        static_models=(LOCAL_MODEL_ID,),
-    )
+def _embedded_endpoints(loaded: LoadedConfig) -> list[Endpoint]:
+    endpoints = []
+    for spec in _installed_local_models():
+        settings = loaded.local_model.settings_for(spec.key)
+        if settings.enabled:
+            status = local_server(spec.key, settings.n_ctx).status
+            url = status.base_url if status.ready else None
+            endpoints.append(embedded_endpoint(spec, settings, url))
+    return endpoints
 
 
 def _mtime(path: Path) -> int:
@@ -112,7 +123,7 @@ def load_config_and_catalog() -> tuple[LoadedConfig, EndpointCatalog]:
     path, named = config_file_path(os.environ, Path.cwd())
     stamps = (_mtime(path), *(_mtime(p) for p in _secrets_files()))
     loaded = _load_config(path, named, stamps)
-    return loaded, build_catalog(loaded, os.environ, _embedded_endpoint(loaded))
+    return loaded, build_catalog(loaded, os.environ, _embedded_endpoints(loaded))
 
 
 @st.cache_resource(show_spinner=False)

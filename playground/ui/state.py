@@ -16,6 +16,8 @@ import streamlit as st
 
 from playground.session import Session
 from playground.session.commands import CardFields, set_card_fields
+from playground.session.workspaces import opening_workspace
+from playground.ui.resources import SERVICES
 from playground.workspace import Card
 
 _KEY = "playground"
@@ -27,7 +29,7 @@ CARDS_PER_ROW = "cards_per_row"
 def session() -> Session:
     value = st.session_state.get(_KEY)
     if not isinstance(value, Session):
-        value = Session()
+        value = Session(workspace=opening_workspace(SERVICES))
         st.session_state[_KEY] = value
     return value
 

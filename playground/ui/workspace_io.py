@@ -82,5 +82,5 @@ def _check_upload(state: Session, key: str) -> None:
 
 def _replace(state: Session) -> None:
     if state.imports.pending is not None:
-        confirm_import(state)  # the current workspace stays saved as it was
+        confirm_import(state, SERVICES)  # the current workspace stays saved as it was
         st.query_params.pop(persistence.WS_PARAM, None)

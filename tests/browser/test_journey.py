@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from playground.local_models import GEMMA3, SMOLLM2
 from tests.browser.helpers import RunningApp, no_error_boxes, start_app, stop_app
 from tests.browser.pg import PlaygroundPage
 from tests.fake_openai import FakeOpenAIServer, Scenario
@@ -114,22 +115,68 @@ def local_app(tmp_path: Path) -> Iterator[RunningApp]:
     stop_app(app)
 
 
+# Records, in the order the browser shows them, each card's next answer: its
+# "waiting" note, its first streamed text (the cursor appears) and its end (the
+# figures under it appear). Answers already finished are not counted.
+RECORD_EVENTS = """
+(ids) => {
+  window.__events = [];
+  const finished = (box) => [...box.querySelectorAll('[data-testid="stCaptionContainer"]')]
+    .filter(c => c.innerText.includes("tok/s")).length;
+  const seen = {};
+  for (const id of ids) {
+    const box = document.querySelector(`.st-key-pghistory-${id}`);
+    seen[id] = {before: box ? finished(box) : 0, waiting: false, first: false, end: false};
+  }
+  const note = (s, kind, id) => { s[kind] = true; window.__events.push([kind, id]); };
+  const check = () => {
+    for (const id of ids) {
+      const box = document.querySelector(`.st-key-pghistory-${id}`);
+      const s = seen[id];
+      if (!box || s.end) continue;
+      const text = box.innerText;
+      if (!s.waiting && !s.first && /waiting \\d+ s/.test(text)) note(s, "waiting", id);
+      if (!s.first && text.includes("\u258c")) note(s, "first", id);
+      if (finished(box) > s.before) {
+        if (!s.first) note(s, "first", id);
+        note(s, "end", id);
+      }
+    }
+  };
+  new MutationObserver(check).observe(document.body, {
+    subtree: true, childList: true, characterData: true,
+  });
+}
+"""
+
+
+def recorded(page: Page) -> list[tuple[str, str]]:
+    return [(kind, cid) for kind, cid in page.evaluate("window.__events")]
+
+
 @pytest.mark.local_model
-# Known flake, not yet understood (about 1 run in 4 on 2 busy cores): after
-# "Stop all" against the single llama.cpp server, a later page run sometimes
-# stays unfinished. One rerun keeps CI honest about everything else; the
-# failure is reported in the run's output either way.
-@pytest.mark.flaky(reruns=1)
-def test_journey_against_the_embedded_model(
+def test_journey_against_the_embedded_models(
     page: Page, local_app: RunningApp, shot: Callable[[str], Path]
 ) -> None:
     pg = PlaygroundPage(page, local_app.url).open()
     first, second = pg.card_ids()
-    for cid in (first, second):
-        expect(pg.widget(cid, "model").get_by_role("combobox")).to_have_value(
-            "gemma-3-270m", timeout=180_000
-        )
+    # The opening cards are a comparison: one embedded model each.
+    for cid, endpoint, model in (
+        (first, SMOLLM2.endpoint_name, SMOLLM2.model_id),
+        (second, GEMMA3.endpoint_name, GEMMA3.model_id),
+    ):
+        expect(pg.model_box(cid)).to_have_value(model, timeout=180_000)
+        expect(pg.widget(cid, "endpoint").get_by_role("combobox")).to_have_value(endpoint)
+    expect(page.get_by_text("a tiny instruct model")).to_be_visible()
+    expect(page.get_by_text("a base model that continues text")).to_be_visible()
     shot("1-embedded-ready")
+
+    # SmolLM2's usual system prompt is in its card's Settings, editable.
+    pg.open_menu(first, "settings", "system")
+    expect(pg.widget(first, "system").locator("textarea")).to_have_value(
+        "You are a helpful AI assistant named SmolLM, trained by Hugging Face"
+    )
+    page.keyboard.press("Escape")
 
     # 1. "+" adds a card; "x" removes one after confirming.
     pg.add_card()
@@ -137,41 +184,62 @@ def test_journey_against_the_embedded_model(
     pg.remove_card(pg.card_ids()[2])
     expect(pg.cards()).to_have_count(2)
 
-    # 2. Sync Input: both cards answer. The one local server serves one request
-    # at a time, so the second card waits its turn; neither fails.
+    # 2. Sync Input: the two models answer at the same time, each on its own
+    # server: each card's first token shows before the other card's answer ends.
     pg.set_sync(True)
-    pg.send_synced("The capital of France is")
+    page.evaluate(RECORD_EVENTS, [first, second])
+    pg.send_synced("What is the capital of France?")
     for cid in (first, second):
         expect(pg.history(cid).locator('[data-testid="stCaptionContainer"]')).to_contain_text(
             "tok/s", timeout=120_000
         )
     shot("2-embedded-answers")
-    assert all(len(t.strip()) > len("The capital of France is") for t in pg.texts([first, second]))
+    events = recorded(page)
+    assert events.index(("first", first)) < events.index(("end", second)), events
+    assert events.index(("first", second)) < events.index(("end", first)), events
+    assert "Paris" in pg.history(first).inner_text()
+    assert len(pg.texts([second])[0].strip()) > len("What is the capital of France?")
 
-    # 3. Stop a long answer midway: the partial text is kept.
-    # The one server answers the two cards in either order: stop whichever is
-    # streaming; the other has either finished already or is stopped waiting.
+    # 3. A third card, "+", takes the last card's model (Gemma): two cards on one
+    # server, which serves one request at a time, so one of them shows it is waiting.
+    pg.add_card()
+    expect(pg.cards()).to_have_count(3)
+    third = pg.card_ids()[2]
+    expect(pg.model_box(third)).to_have_value(GEMMA3.model_id)
+    page.evaluate(RECORD_EVENTS, [first, second, third])
+    pg.send_synced("Once upon a time")
+    for cid, bubbles in ((first, 4), (second, 4), (third, 2)):
+        expect(pg.bubbles(cid)).to_have_count(bubbles)
+        expect(pg.bubbles(cid).last.locator('[data-testid="stCaptionContainer"]')).to_contain_text(
+            "tok/s", timeout=120_000
+        )
+    events = recorded(page)
+    served, queued = sorted(
+        (second, third), key=lambda cid: events.index(("first", cid))
+    )  # the server took them in either order
+    assert events.index(("end", served)) < events.index(("first", queued)), events
+    assert events.index(("waiting", queued)) < events.index(("first", queued)), events
+    assert events.index(("first", first)) < events.index(("end", served)), events  # SmolLM2
+    pg.remove_card(third)
+    expect(pg.cards()).to_have_count(2)
+
+    # 4. Stop all midway through two long answers: both keep their partial text.
     pg.send_synced("Write a long story about a dragon.")
     streaming = pg.page.locator('[class*="st-key-pghistory-"]').filter(has_text=CURSOR)
-    expect(streaming).to_have_count(1, timeout=60_000)
-    live = next(cid for cid in (first, second) if CURSOR in pg.history(cid).inner_text())
-    other = second if live == first else first
-    page.wait_for_timeout(1000)
+    expect(streaming).to_have_count(2, timeout=60_000)
     pg.stop_all()
-    expect(pg.history(live)).to_contain_text("Stopped", timeout=30_000)
-    last_answer = pg.bubbles(other).last
-    expect(last_answer).to_contain_text(re.compile("Stopped|tok/s"), timeout=30_000)
     for cid in (first, second):
-        expect(pg.bubbles(cid)).to_have_count(4)
+        expect(pg.history(cid)).to_contain_text("Stopped", timeout=30_000)
+        expect(pg.bubbles(cid)).to_have_count(6)
         assert "Write a long story about a dragon." in pg.history(cid).inner_text()
     shot("3-embedded-stopped")
 
-    # 4. Delete Chat History on one card only.
+    # 5. Delete Chat History on one card only.
     pg.delete_history(second)
     expect(pg.bubbles(second)).to_have_count(0)
-    expect(pg.bubbles(first)).to_have_count(4)
+    expect(pg.bubbles(first)).to_have_count(6)
 
-    # 5. Custom: prefilled with the endpoint's baseURL; a bad one is refused,
+    # 6. Custom: prefilled with the endpoint's baseURL; a bad one is refused,
     # the good one chats with the same model.
     pg.set_sync(False)
     pg.choose(second, "model", "Custom")
@@ -181,7 +249,7 @@ def test_journey_against_the_embedded_model(
     pg.type_into(second, "base_url", "file:///etc/passwd")
     expect(page.get_by_text("'file:' URLs are not allowed")).to_be_visible()
     pg.type_into(second, "base_url", good_url)
-    pg.type_into(second, "model_id", "gemma-3-270m")
+    pg.type_into(second, "model_id", GEMMA3.model_id)
     pg.send_to_card(second, "Hello")
     expect(pg.history(second).locator('[data-testid="stCaptionContainer"]')).to_contain_text(
         "tok/s", timeout=120_000
@@ -189,6 +257,6 @@ def test_journey_against_the_embedded_model(
     expect(pg.bubbles(second)).to_have_count(2)
     shot("5-embedded-custom")
 
-    # 6. No error box and no traceback anywhere.
+    # 7. No error box and no traceback anywhere.
     no_error_boxes(page)
     assert "Traceback" not in local_app.log.read_text()
