@@ -31,6 +31,7 @@ from playground.chat import BACKENDAI_PREFIX, Card
 from playground.endpoints import Endpoint
 from playground.ui.resources import load_settings
 from playground.ui.state import AppState, widget_key
+from playground.ui.text import caption
 
 PREFIX = BACKENDAI_PREFIX
 LIFETIMES = {"1 hour": "1h", "1 day": "1d", "7 days": "7d", "30 days": "30d"}
@@ -182,7 +183,7 @@ def search_field(state: AppState, card: Card) -> None:
     )
     found = search(text, state.backendai_nonce)
     if found.error:
-        st.caption(f":material/cloud_off: Backend.AI: {found.error}")
+        caption(f"Backend.AI: {found.error}", icon=":material/cloud_off:")
     elif found.page is not None:
         page = found.page
         if not page.items:
@@ -230,7 +231,7 @@ def token_selector(state: AppState, card: Card) -> None:
         return
     listed = tokens(endpoint_id, state.backendai_nonce)
     if isinstance(listed, str):
-        st.caption(f":material/key_off: Tokens: {listed}")
+        caption(f"Tokens: {listed}", icon=":material/key_off:")
         listed = []
     by_label = {t.label: t for t in listed}
     key = widget_key(card.id, "bai_token")
@@ -260,7 +261,8 @@ def _generate_popover(state: AppState, card: Card, endpoint_id: str) -> None:
             args=(state, card.id, endpoint_id),
         )
         if message := state.backendai_messages.get(card.id):
-            st.caption(message)
+            icon, _, said = message.partition(" ")
+            caption(said, icon=icon)  # the app's icon, then what the manager said
 
 
 def _generate(state: AppState, card_id: str, endpoint_id: str) -> None:

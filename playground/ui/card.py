@@ -19,11 +19,11 @@ from pydantic import ValidationError
 from playground.chat import CUSTOM, Card, Settings
 from playground.endpoints import EndpointCatalog
 from playground.errors import InvalidBaseURL
-from playground.safe_markdown import block_images
 from playground.ui import backendai
 from playground.ui.messages import follow, history
 from playground.ui.resources import load_settings, local_server, models_of
 from playground.ui.state import AppState, app_state, custom_token, widget_key
+from playground.ui.text import caption, error, label
 from playground.urls import normalize_base_url, without_secrets
 
 log = logging.getLogger(__name__)
@@ -299,7 +299,7 @@ def _start_local_model(catalog: EndpointCatalog, name: str | None) -> EndpointCa
             status = server.wait(0.5, status)
         box.empty()
     if not status.ready:
-        st.error(f"The local model could not start. {status.detail}", icon=":material/error:")
+        error(f"The local model could not start. {status.detail}", icon=":material/error:")
         return catalog
     return load_settings()[1]
 
@@ -346,7 +346,7 @@ def _model_selector(state: AppState, card: Card, catalog: EndpointCatalog) -> No
     if card.id in state.compare_hint:
         st.caption(":material/compare_arrows: Comparing: choose the model for this card.")
     if problem:
-        st.caption(f":material/warning: {problem}")
+        caption(problem, icon=":material/warning:")
 
 
 def _model_chosen(state: AppState, card_id: str) -> None:
@@ -373,9 +373,9 @@ def _custom_fields(card: Card, catalog: EndpointCatalog) -> None:
         try:
             hint = normalize_base_url(raw_url).hint
             if hint:
-                st.caption(f":material/info: {hint}")
+                caption(hint, icon=":material/info:")
         except InvalidBaseURL as exc:
-            st.error(exc.message, icon=":material/link_off:")
+            error(exc.message, icon=":material/link_off:")
     card.config.custom.model_id = st.text_input(
         "Model ID",
         key=widget_key(card.id, "model_id"),
@@ -396,8 +396,8 @@ def _title(card: Card, index: int) -> str:
     if model == CUSTOM:
         model = card.config.custom.model_id.strip() or "Custom"
     summary = card.config.settings.summary()
-    model = block_images(model) if model else model  # a typed Model ID is not trusted
-    return f"**{index}** · {model or 'no model'}" + (
+    # A model id comes from a server, a link, an import or a person: plain text.
+    return f"**{index}** · {label(model) if model else 'no model'}" + (
         f"  \n:gray[:small[{summary}]]" if summary else ""
     )
 

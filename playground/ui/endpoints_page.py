@@ -8,6 +8,7 @@ from playground.discovery import ModelList
 from playground.ui import backendai
 from playground.ui.resources import load_settings, models_of
 from playground.ui.state import app_state
+from playground.ui.text import label
 
 
 def render() -> None:
@@ -15,13 +16,13 @@ def render() -> None:
     loaded, catalog = load_settings()
     st.markdown("### Endpoints")
     if loaded.files:
-        st.caption("Config file: " + ", ".join(f"`{f}`" for f in loaded.files))
+        st.caption("Config file: " + ", ".join(label(str(f)) for f in loaded.files))
     if st.button("Check again", icon=":material/refresh:", key="endpoints_refresh"):
         state.models_nonce += 1
     if catalog.problems:
         st.error(
             "**Config problems** (valid entries are still used):\n\n"
-            + "\n".join(f"- {p}" for p in catalog.problems),
+            + "\n".join(f"- {label(p)}" for p in catalog.problems),
             icon=":material/warning:",
         )
     _backendai(state.backendai_nonce)
@@ -55,9 +56,9 @@ def _backendai(nonce: int) -> None:
     if cfg is None:
         return
     found = backendai.search("", nonce)
-    where = f"`{cfg.endpoint}` with access key `{cfg.access_key}`"
+    where = f"{label(str(cfg.endpoint))} with access key {label(str(cfg.access_key))}"
     if found.error:
-        st.warning(f"**Backend.AI** at {where}: {found.error}", icon=":material/cloud_off:")
+        st.warning(f"**Backend.AI** at {where}: {label(found.error)}", icon=":material/cloud_off:")
     elif found.page is not None:
         st.success(
             f"**Backend.AI** at {where}: {found.page.total_count} model-service endpoints. "

@@ -7,10 +7,10 @@ import datetime as dt
 import streamlit as st
 
 from playground.chat import Workspace
-from playground.safe_markdown import block_images
 from playground.store import StoreError, WorkspaceSummary
 from playground.ui import persistence
 from playground.ui.state import AppState, app_state, replace_workspace
+from playground.ui.text import caption, error, label
 
 PAGE_SIZE = 50
 
@@ -35,7 +35,7 @@ def render() -> None:
     st.markdown("### History")
     store = persistence.store()
     if store is None:
-        st.error(
+        error(
             f"Saved workspaces are not available: {persistence.store_problem()}",
             icon=":material/cloud_off:",
         )
@@ -58,7 +58,7 @@ def render() -> None:
     try:
         found = store.list(owner=owner, query=query, limit=PAGE_SIZE)
     except StoreError as exc:
-        st.error(exc.message, icon=":material/cloud_off:")
+        error(exc.message, icon=":material/cloud_off:")
         return
     if not found:
         st.caption("No saved workspace matches." if query.strip() else "No saved workspaces yet.")
@@ -76,7 +76,7 @@ def _row(
     key = f"hist-{summary.id}"
     with st.container(border=True, key=key):
         with st.container(horizontal=True, vertical_alignment="center"):
-            title = block_images(summary.title) if summary.title else "Untitled workspace"
+            title = label(summary.title) if summary.title.strip() else "Untitled workspace"
             here = " · :blue-badge[open now]" if summary.id == current else ""
             st.markdown(f"**{title}**{here}", width="stretch")
             if st.button("Open", key=f"{key}-open", icon=":material/open_in_new:"):
@@ -101,8 +101,8 @@ def _row(
                     on_click=_delete,
                     args=(state, summary.id, owner),
                 )
-        models = block_images(", ".join(summary.models)) or "no model chosen"
-        st.caption(f"{ago(summary.updated_at)} · {summary.messages} messages · {models}")
+        models = ", ".join(summary.models) or "no model chosen"
+        caption(f"{ago(summary.updated_at)} · {summary.messages} messages · {models}")
 
 
 def _rename(workspace_id: str, title_key: str, owner: str | None) -> None:

@@ -5,32 +5,40 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.chat import Card, CardConfig, Workspace
-from playground.deeplinks import is_true, link_query, parse_card, secret_keys
-from playground.safe_markdown import block_images
+from playground.deeplinks import is_true, link_query, parse_card
 from playground.ui import backendai
+from playground.ui.address import scrub_secret_params
 from playground.ui.resources import load_settings, models_of
-from playground.ui.state import AppState
+from playground.ui.state import AppState, app_state
+from playground.ui.text import label
+
+
+def drop_secret_params() -> bool:
+    """Clean an address that carries tokens before any page runs (True: it did, wait).
+
+    The address is replaced in the browser's history, never pushed (see
+    ``playground.ui.address``); the page then reruns on the cleaned address.
+    """
+    dropped = scrub_secret_params()
+    if dropped:
+        app_state().notices.append(
+            "Links never carry tokens: the link's "
+            + ", ".join(f"'{k[:40]}'" for k in dropped)
+            + " parameter was ignored and removed from the address."
+        )
+    return bool(dropped)
 
 
 def apply_link(state: AppState) -> None:
     """Build the workspace from the URL's ``card`` and ``sync`` parameters, once a session.
 
     Unknown endpoints or models get a notice and fall back to the defaults.
-    Parameters that look like tokens are never read, and are removed from the URL.
+    Parameters that look like tokens never get here (``drop_secret_params``).
     """
     if state.link_applied:
         return
     state.link_applied = True
     params = st.query_params
-    dropped = secret_keys(params.keys())
-    for key in dropped:
-        del params[key]
-    if dropped:
-        state.notices.append(
-            "Links never carry tokens: the link's "
-            + ", ".join(f"'{k}'" for k in dropped)
-            + " parameter was ignored and removed from the address."
-        )
     values = params.get_all("card")
     sync = params.get("sync")
     if not values and sync is None:
@@ -75,9 +83,8 @@ def notices(state: AppState) -> None:
     if not state.notices:
         return
     with st.container(horizontal=True, vertical_alignment="center"):
-        # Notices quote what a link said: never let that load an image.
-        text = block_images("  \n".join(state.notices))
-        st.warning(text, icon=":material/link:", width="stretch")
+        # Notices quote what a link, a file or a server said: plain text, never markdown.
+        st.warning(label("\n".join(state.notices)), icon=":material/link:", width="stretch")
         st.button("Dismiss", key="dismiss_notices", on_click=state.notices.clear)
 
 

@@ -31,6 +31,7 @@ from playground.store import (
 )
 from playground.ui.resources import load_settings
 from playground.ui.state import AppState, replace_workspace
+from playground.ui.text import warning
 
 log = logging.getLogger(__name__)
 WS_PARAM = "ws"
@@ -192,7 +193,7 @@ def before_run(state: AppState) -> None:
         )
         return
     if saver.last_error is not None:
-        st.warning(
+        warning(
             f"Your latest changes are not saved: {saver.last_error.message}",
             icon=":material/cloud_off:",
         )

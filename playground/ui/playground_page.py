@@ -20,6 +20,7 @@ from playground.ui.card import card_view
 from playground.ui.links import apply_link, notices, share_link
 from playground.ui.resources import load_settings
 from playground.ui.state import AppState, app_state, widget_key
+from playground.ui.text import label
 from playground.ui.workspace_io import export_buttons, import_control
 
 FIRST_RUN_HELP = """\
@@ -226,7 +227,7 @@ def _config_problems(problems: tuple[str, ...]) -> None:
         return
     with st.expander(f":material/warning: Config problems ({len(problems)})", expanded=False):
         for problem in problems:
-            st.markdown(f"- {problem}")
+            st.markdown(f"- {label(problem)}")
         st.caption("Valid entries are in use. See the Endpoints page for details.")
 
 

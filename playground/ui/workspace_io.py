@@ -8,6 +8,7 @@ from playground.export import ImportProblem, export_json, export_markdown, impor
 from playground.ui import backendai, persistence
 from playground.ui.resources import load_settings
 from playground.ui.state import AppState, app_state
+from playground.ui.text import error, label
 
 MAX_UPLOAD_MB = 20
 
@@ -51,14 +52,14 @@ def import_control(state: AppState) -> None:
         help="A file made by Export JSON. It replaces the cards on this page.",
     )
     if state.import_error:
-        st.error(state.import_error, icon=":material/error:")
+        error(state.import_error, icon=":material/error:")
     pending = state.pending_import
     if pending is None:
         return
     name, workspace = pending
     st.warning(
         f"Replace the {len(state.workspace.cards)} cards on this page with the "
-        f"{len(workspace.cards)} cards of '{name}'?",
+        f"{len(workspace.cards)} cards of '{label(name)}'?",
         icon=":material/upload_file:",
     )
     with st.container(horizontal=True, gap="small"):
