@@ -124,7 +124,13 @@ def neutralise(text: str, images: bool = False) -> str:
     try:
         tokens = md.parse(text)
         if any(token.level >= MAX_NESTING - 2 for token in tokens):
-            return as_code(text)  # the parser stopped following this nesting
+            # The parser stopped following this nesting: the parts between blank
+            # lines are written one by one, and only the too-deep ones as code.
+            parts = [part for part in text.split("\n\n") if part.strip()]
+            joined = "\n".join(neutralise(part, images) for part in parts)
+            if len(parts) > 1 and _safe(md.parse(joined), images):
+                return joined
+            return as_code(text)
         written = Writer(_policy(images)).document(SyntaxTreeNode(tokens))
         if _safe(md.parse(written), images):
             return written

@@ -249,10 +249,10 @@ def test_imported_workspaces_load_nothing(
     assert_inert(page, leak, requests)
 
     # Accepted: every field hostile; the page draws it all.
-    _upload(page, bad_name, export_json(_hostile_workspace(leak.url)))
+    accepted = _hostile_workspace(leak.url)
+    _upload(page, bad_name, export_json(accepted))
     page.locator('.st-key-import_confirm:not([data-stale="true"]) button').click()
-    expect(pg.cards()).to_have_count(2, timeout=30_000)
-    first = pg.card_ids()[0]
+    first = accepted.cards[0].id
     expect(pg.history(first)).to_contain_text("deep", timeout=30_000)
     for label in ("Earlier answer", "Reasoning"):
         for header in page.get_by_text(label, exact=True).all():
