@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -61,3 +62,8 @@ def assert_cards_drawn(at: AppTest) -> None:
     """No card fell back to its "unexpected problem" box, and no exception."""
     assert not at.exception, [e.value for e in at.exception]
     assert not [e for e in error_texts(at) if "unexpected problem" in e]
+
+
+def shown(markdown: str) -> str:
+    """The text a person sees for escaped Markdown (``playground.safe_markdown.plain``)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown.replace("\\\n", "\n"))
