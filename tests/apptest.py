@@ -55,7 +55,7 @@ def send_synced(at: AppTest, prompt: str) -> None:
 
 
 def error_texts(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
+    return [shown(e.value) for e in at.error]  # as a person reads them
 
 
 def assert_cards_drawn(at: AppTest) -> None:
