@@ -289,3 +289,38 @@ def test_a_link_with_tokens_leaves_them_in_no_history_entry(
         seen.append(page.url)
     assert seen[-1] == "about:blank", seen
     assert not any("sk-" in url or "token" in url or "api_key" in url for url in seen), seen
+
+
+@pytest.fixture
+def long_app(server: FakeOpenAIServer, tmp_path: Path) -> Iterator[RunningApp]:
+    words = server.add(
+        "long-words", Scenario(reply=" ".join(f"w{i}" for i in range(200_000)), chunk_chars=50_000)
+    )
+    line = server.add("long-line", Scenario(reply="x" * 1_000_000, chunk_chars=100_000))
+    app = start_app(
+        f'[[endpoints]]\nname = "Words"\nbase_url = "{words}"\n'
+        f'[[endpoints]]\nname = "Line"\nbase_url = "{line}"\n'
+        "[local_model]\nenabled = false\n",
+        tmp_path,
+    )
+    yield app
+    stop_app(app)
+
+
+def test_a_huge_answer_shows_its_start_and_offers_the_rest(
+    page: Page, long_app: RunningApp, shot: Callable[[str], Path]
+) -> None:
+    pg = PlaygroundPage(page, long_app.url).open_query("card=Words&card=Line&sync=1", 2)
+    pg.send_synced("go")
+    for card_id in pg.card_ids():
+        download = pg.history(card_id).get_by_role("button", name="Download the whole text")
+        expect(download).to_be_visible(timeout=90_000)
+        expect(pg.history(card_id)).to_contain_text("more are in the download")
+    shot("huge-answers")
+    # The page still answers a person: the More menu of a card opens.
+    first = pg.card_ids()[0]
+    pg.open_menu(first, "more", "images")
+    with page.expect_download() as info:
+        pg.history(first).get_by_role("button", name="Download the whole text").click()
+    path = info.value.path()
+    assert path is not None and Path(path).read_text().endswith("w199999")
