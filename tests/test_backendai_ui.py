@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Selectbox
 
 from tests import fake_manager as fake
-from tests.apptest import cards, key, new_app, open_with, send_to_card
+from tests.apptest import cards, key, new_app, open_with, send_to_card, shown
 from tests.conftest import endpoints_toml, scenario_name
 from tests.fake_manager import ACCESS_KEY, SECRET_KEY, FakeManager
 from tests.fake_openai import FakeOpenAIServer, closed_port
@@ -162,7 +162,7 @@ def test_manager_failures_leave_configured_endpoints_usable(
         monkeypatch.setenv(SECRET_ENV, "not-the-secret")
     write_config(endpoints_toml(Alpha=scenario()) + "\n" + backendai_toml(manager_url))
     at = new_app()
-    messages = [c.value for c in at.caption if "Backend.AI:" in c.value]
+    messages = [shown(c.value) for c in at.caption if "Backend.AI:" in shown(c.value)]
     assert messages and expected in messages[0].lower(), messages
     assert SECRET_KEY not in " ".join(messages) and "not-the-secret" not in " ".join(messages)
     assert endpoint_box(at).options == ["Alpha"]

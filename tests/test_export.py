@@ -12,7 +12,7 @@ from streamlit.testing.v1.element_tree import FileUploader
 
 from playground.chat import Card, CardConfig, CustomConfig, Message, Metrics, Settings, Workspace
 from playground.export import ImportProblem, export_json, export_markdown, import_json
-from tests.apptest import cards, key, new_app, send_synced, state
+from tests.apptest import cards, key, new_app, send_synced, shown, state
 from tests.conftest import endpoints_toml
 
 CANARY = "sk-canary-0b7e4f"
@@ -163,7 +163,7 @@ def test_import_in_the_app_asks_then_replaces_exactly(
     _uploader(at).upload("team.json", data, "application/json").run()
     # Checked, not applied yet: the page asks first.
     assert len(cards(at)[0].messages) == 2
-    assert any("with the 2 cards of 'team.json'" in w.value for w in at.warning)
+    assert any("with the 2 cards of 'team.json'" in shown(w.value) for w in at.warning)
     at.button(key="import_confirm").click().run()
     assert export_json(state(at).workspace) == data
     restored = cards(at)
@@ -180,7 +180,7 @@ def test_a_bad_import_explains_and_changes_nothing(
     send_synced(at, "keep me")
     before = export_json(state(at).workspace)
     _uploader(at).upload("team.json", export_json(sample()), "application/json").run()
-    errors = [e.value for e in at.error]
+    errors = [shown(e.value) for e in at.error]
     assert any("'team.json' was not imported" in e and "'Alpha'" in e for e in errors)
     assert not [b for b in at.button if b.key == "import_confirm"]
     assert export_json(state(at).workspace) == before
