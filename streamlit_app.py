@@ -2,11 +2,15 @@
 
 import streamlit as st
 
+from playground.ui.links import drop_secret_params
+
 st.set_page_config(page_title="LLM Playground", page_icon=":material/forum:", layout="wide")
-st.navigation(
+page = st.navigation(
     [
         st.Page("pages/playground.py", title="Playground", icon=":material/forum:", default=True),
         st.Page("pages/history.py", title="History", icon=":material/history:"),
         st.Page("pages/endpoints.py", title="Endpoints", icon=":material/dns:"),
     ]
-).run()
+)
+if not drop_secret_params():  # an address with a token is cleaned first, then the page runs
+    page.run()

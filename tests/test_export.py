@@ -23,7 +23,7 @@ from playground.workspace import (
     SamplingSettings,
     Workspace,
 )
-from tests.helpers import cards, endpoints_toml, key, new_app, send_synced, state
+from tests.helpers import cards, endpoints_toml, key, new_app, send_synced, shown, state
 
 CANARY = "sk-canary-0b7e4f"
 DEFAULT_MAX = StoreConfig().max_workspace_bytes
@@ -176,7 +176,7 @@ def test_import_in_the_app_asks_then_replaces_exactly(
     _uploader(at).upload("team.json", data, "application/json").run()
     # Checked, not applied yet: the page asks first.
     assert len(cards(at)[0].messages) == 2
-    assert any("with the 2 cards of 'team.json'" in w.value for w in at.warning)
+    assert any("with the 2 cards of 'team.json'" in shown(w.value) for w in at.warning)
     at.button(key="import_confirm").click().run()
     assert export_json(state(at).workspace) == data
     restored = cards(at)
@@ -193,7 +193,7 @@ def test_a_bad_import_explains_and_changes_nothing(
     send_synced(at, "keep me")
     before = export_json(state(at).workspace)
     _uploader(at).upload("team.json", export_json(sample()), "application/json").run()
-    errors = [e.value for e in at.error]
+    errors = [shown(e.value) for e in at.error]
     assert any("'team.json' was not imported" in e and "'Alpha'" in e for e in errors)
     assert not [b for b in at.button if b.key == "import_confirm"]
     assert export_json(state(at).workspace) == before
@@ -232,7 +232,7 @@ def test_a_hostile_upload_is_refused_and_keeps_the_cards(
     send_synced(at, "keep me")
     before = export_json(state(at).workspace)
     _uploader(at).upload("hostile.json", data, "application/json").run()
-    errors = [e.value for e in at.error]
+    errors = [shown(e.value) for e in at.error]
     assert any("'hostile.json' was not imported" in e and message in e for e in errors), errors
     assert not [b for b in at.button if b.key == "import_confirm"]
     assert export_json(state(at).workspace) == before

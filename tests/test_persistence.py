@@ -20,6 +20,7 @@ from tests.helpers import (
     open_with,
     send_synced,
     send_to_card,
+    shown,
     state,
 )
 
@@ -122,12 +123,13 @@ def test_history_lists_searches_renames_and_deletes(
         ids.append(saved_id(at))
         wait_saved(state(at))
     history = page("history")
-    titles = [m.value for m in history.markdown if m.value.startswith("**")]
+    titles = [shown(m.value) for m in history.markdown if m.value.startswith("**")]
     assert titles == ["**A poem about tea**", "**How do rust lifetimes work?**"]  # newest first
-    assert any("2 messages" in c.value and "fake-small" in c.value for c in history.caption)
+    captions = [shown(c.value) for c in history.caption]
+    assert any("2 messages" in c and "fake-small" in c for c in captions)
     # Search covers message text too (the answer echoes the prompt).
     history.text_input(key="history_search").set_value("lifetimes").run()
-    assert [m.value for m in history.markdown if m.value.startswith("**")] == [
+    assert [shown(m.value) for m in history.markdown if m.value.startswith("**")] == [
         "**How do rust lifetimes work?**"
     ]
     history.text_input(key="history_search").set_value("").run()
@@ -135,7 +137,7 @@ def test_history_lists_searches_renames_and_deletes(
     history.button(key=f"hist-{ids[1]}-save-title").click().run()
     assert "**Tea**" in [m.value for m in history.markdown]
     history.button(key=f"hist-{ids[0]}-confirm-delete").click().run()
-    assert [m.value for m in history.markdown if m.value.startswith("**")] == ["**Tea**"]
+    assert [shown(m.value) for m in history.markdown if m.value.startswith("**")] == ["**Tea**"]
     gone = open_with(ws=ids[0])
     assert any("workspace link is unknown" in w.value for w in gone.warning)
 
@@ -206,7 +208,7 @@ def test_with_sign_in_workspaces_belong_to_their_owner(
     wait_saved(state(alice))
     # Alice's History lists it (sign-in turns History on even in a shared deployment).
     mine = signed_in("alice@example.com", "pages/history.py")
-    assert "**alice's secret plan**" in [m.value for m in mine.markdown]
+    assert "**alice's secret plan**" in [shown(m.value) for m in mine.markdown]
     # Bob sees nothing of it: not in his History, and not through its link.
     theirs = signed_in("bob@example.com", "pages/history.py")
     assert not [m for m in theirs.markdown if "secret plan" in m.value]
@@ -265,7 +267,7 @@ def test_visitors_without_sign_in_never_see_a_signed_in_persons_workspaces(
     send_to_card(anonymous, cards(anonymous)[0], "anonymous notes")
     wait_saved(state(anonymous))
     history = page("history")
-    titles = [m.value for m in history.markdown if m.value.startswith("**")]
+    titles = [shown(m.value) for m in history.markdown if m.value.startswith("**")]
     assert titles == ["**anonymous notes**"]  # not Alice's: no listing, renaming or deleting
 
 

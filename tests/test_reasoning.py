@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from playground.reasoning import Split, split_think
 from playground.workspace import Card
 from tests.fake_openai import FakeOpenAIServer
-from tests.helpers import cards, endpoints_toml, new_app, scenario_name, send_to_card
+from tests.helpers import cards, endpoints_toml, new_app, scenario_name, send_to_card, shown
 from tests.helpers import start_stream as start
 
 
@@ -80,7 +80,7 @@ def test_card_shows_reasoning_in_a_collapsed_expander(
     send_to_card(at, first, "and 3+3?")
     expanders = [e for e in at.expander if e.label == "Reasoning"]
     assert len(expanders) == 2
-    assert "Two plus two is four." in expanders[0].markdown[0].value
+    assert "Two plus two is four." in shown(expanders[0].markdown[0].value)
     assert [m.content for m in first.messages] == ["2+2?", "Four.", "and 3+3?", "Four."]
     second_request = server.chat_requests(scenario_name(url))[-1].body
     assert second_request is not None

@@ -38,12 +38,7 @@ def apply_link(
         return []
     session.link_applied = True
     dropped = secret_keys(params.keys())
-    if dropped:
-        session.notices.append(
-            "Links never carry tokens: the link's "
-            + ", ".join(f"'{k}'" for k in dropped)
-            + " parameter was ignored and removed from the address."
-        )
+    note_dropped_secrets(session, dropped)
     values = list(params.get("card", ()))
     sync = next(iter(params.get("sync", ())), None)
     from_backendai = backendai_card({k: next(iter(v), None) for k, v in params.items()})
@@ -65,6 +60,16 @@ def apply_link(
     workspace.sync_input = is_true(sync)
     session.replace_workspace(workspace)
     return dropped
+
+
+def note_dropped_secrets(session: Session, dropped: Sequence[str]) -> None:
+    """Say that the link's token parameters were ignored and removed (never their values)."""
+    if dropped:
+        session.notices.append(
+            "Links never carry tokens: the link's "
+            + ", ".join(f"'{k[:40]}'" for k in dropped)
+            + " parameter was ignored and removed from the address."
+        )
 
 
 def _find_backendai(session: Session, services: Services, name: str) -> Endpoint | None:

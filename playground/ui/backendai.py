@@ -13,6 +13,7 @@ from playground.limits import MAX_SEARCH_CHARS
 from playground.session import Session, backendai
 from playground.ui.resources import SERVICES
 from playground.ui.state import widget_key
+from playground.ui.text import caption
 from playground.workspace import Card
 
 
@@ -44,7 +45,7 @@ def search_field(state: Session, card: Card) -> None:
     )
     text, found = _search(state, card)
     if isinstance(found, str):
-        st.caption(f":material/cloud_off: Backend.AI: {found}")
+        caption(f"Backend.AI: {found}", icon=":material/cloud_off:")
     elif not found.items:
         st.caption("No Backend.AI endpoint matches." if text.strip() else "")
     elif found.has_more:
@@ -65,7 +66,7 @@ def token_selector(state: Session, card: Card) -> None:
         return
     listed = SERVICES.backendai_tokens(endpoint_id, state.backendai_nonce)
     if isinstance(listed, str):
-        st.caption(f":material/key_off: Tokens: {listed}")
+        caption(f"Tokens: {listed}", icon=":material/key_off:")
         listed = []
     by_label = {t.label: t for t in listed}
     key = widget_key(card.id, "bai_token")
@@ -100,4 +101,5 @@ def _generate_popover(state: Session, card: Card) -> None:
             ),
         )
         if message := state.runtime(card.id).backendai_message:
-            st.caption(message)
+            icon, _, said = message.partition(" ")
+            caption(said, icon=icon)  # the app's icon, then what the manager said

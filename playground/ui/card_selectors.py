@@ -21,6 +21,7 @@ from playground.session.decisions import (
 from playground.ui import backendai as backendai_ui
 from playground.ui.resources import SERVICES, embedded_server
 from playground.ui.state import widget_key
+from playground.ui.text import caption, error
 from playground.urls import normalize_base_url
 from playground.workspace import Card
 
@@ -81,7 +82,7 @@ def _start_local_model(catalog: EndpointCatalog, name: str | None) -> EndpointCa
             status = server.wait(0.5, status)
         box.empty()
     if not status.ready:
-        st.error(f"The local model could not start. {status.detail}", icon=":material/error:")
+        error(f"The local model could not start. {status.detail}", icon=":material/error:")
         return catalog
     return SERVICES.catalog()
 
@@ -122,11 +123,11 @@ def model_selector(state: Session, card: Card, catalog: EndpointCatalog) -> None
     )
     commands.set_card_fields(state, card.id, CardFields(model=chosen))
     if endpoint is not None and endpoint.description:
-        st.caption(endpoint.description)
+        caption(endpoint.description)
     if runtime.compare_hint:
         st.caption(":material/compare_arrows: Comparing: choose the model for this card.")
     if problem:
-        st.caption(f":material/warning: {problem}")
+        caption(problem, icon=":material/warning:")
 
 
 def custom_fields(state: Session, card: Card, catalog: EndpointCatalog) -> None:
@@ -148,9 +149,9 @@ def custom_fields(state: Session, card: Card, catalog: EndpointCatalog) -> None:
         try:
             hint = normalize_base_url(raw_url).hint
             if hint:
-                st.caption(f":material/info: {hint}")
+                caption(hint, icon=":material/info:")
         except InvalidBaseURL as exc:
-            st.error(exc.message, icon=":material/link_off:")
+            error(exc.message, icon=":material/link_off:")
     model_id = st.text_input(
         "Model ID",
         key=widget_key(card.id, "model_id"),

@@ -14,7 +14,6 @@ import logging
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from playground.safe_markdown import block_images
 from playground.session import Session
 from playground.session.commands import show_all_messages
 from playground.ui.card_menus import more_menu, remove_control, settings_menu
@@ -22,6 +21,7 @@ from playground.ui.card_selectors import custom_fields, endpoint_selector, model
 from playground.ui.messages import follow, history
 from playground.ui.resources import SERVICES
 from playground.ui.state import session, widget_key
+from playground.ui.text import label
 from playground.workspace import CUSTOM, Card
 
 log = logging.getLogger(__name__)
@@ -34,8 +34,8 @@ def _draw_title(slot: DeltaGenerator, card: Card, index: int) -> None:
     if model == CUSTOM:
         model = card.config.custom.model_id.strip() or "Custom"
     summary = card.config.settings.summary()
-    model = block_images(model) if model else model  # a typed Model ID is not trusted
-    text = f"**{index}** · {model or 'no model'}"
+    # A model id comes from a server, a link, an import or a person: plain text.
+    text = f"**{index}** · {label(model) if model else 'no model'}"
     slot.markdown(text + (f"  \n:gray[:small[{summary}]]" if summary else ""), width="stretch")
 
 

@@ -9,6 +9,7 @@ from playground.discovery import ModelList
 from playground.session import commands
 from playground.ui.resources import SERVICES
 from playground.ui.state import session
+from playground.ui.text import label
 
 
 def render() -> None:
@@ -16,7 +17,7 @@ def render() -> None:
     loaded, catalog = SERVICES.config(), SERVICES.catalog()
     st.markdown("### Endpoints")
     if loaded.files:
-        st.caption("Config file: " + ", ".join(f"`{f}`" for f in loaded.files))
+        st.caption("Config file: " + ", ".join(label(str(f)) for f in loaded.files))
     st.button(
         "Check again",
         icon=":material/refresh:",
@@ -27,7 +28,7 @@ def render() -> None:
     if catalog.problems:
         st.error(
             "**Config problems** (valid entries are still used):\n\n"
-            + "\n".join(f"- {p}" for p in catalog.problems),
+            + "\n".join(f"- {label(p)}" for p in catalog.problems),
             icon=":material/warning:",
         )
     _backendai(state.backendai_nonce)
@@ -61,9 +62,9 @@ def _backendai(nonce: int) -> None:
     if cfg is None:
         return
     found = SERVICES.backendai_search("", nonce)
-    where = f"`{cfg.manager_url}` with access key `{cfg.access_key}`"
+    where = f"{label(str(cfg.manager_url))} with access key {label(str(cfg.access_key))}"
     if not isinstance(found, EndpointPage):
-        st.warning(f"**Backend.AI** at {where}: {found}", icon=":material/cloud_off:")
+        st.warning(f"**Backend.AI** at {where}: {label(found)}", icon=":material/cloud_off:")
     else:
         st.success(
             f"**Backend.AI** at {where}: {found.total_count} model-service endpoints. "

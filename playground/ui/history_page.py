@@ -5,13 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.limits import MAX_SEARCH_CHARS
-from playground.safe_markdown import block_images
 from playground.session import Session, workspaces
 from playground.session.history import ago
 from playground.store import StoreError, WorkspaceSummary
 from playground.ui import persistence
 from playground.ui.resources import SERVICES
 from playground.ui.state import session
+from playground.ui.text import caption, error, label
 
 PAGE_SIZE = 50
 
@@ -21,7 +21,7 @@ def render() -> None:
     st.markdown("### History")
     store = persistence.store()
     if store is None:
-        st.error(
+        error(
             f"Saved workspaces are not available: {persistence.store_problem()}",
             icon=":material/cloud_off:",
         )
@@ -45,7 +45,7 @@ def render() -> None:
     try:
         found = store.list(owner=owner, query=query, limit=PAGE_SIZE)
     except StoreError as exc:
-        st.error(exc.message, icon=":material/cloud_off:")
+        error(exc.message, icon=":material/cloud_off:")
         return
     if not found:
         st.caption("No saved workspace matches." if query.strip() else "No saved workspaces yet.")
@@ -61,7 +61,7 @@ def _row(state: Session, summary: WorkspaceSummary, owner: str | None, current: 
     key = f"hist-{summary.id}"
     with st.container(border=True, key=key):
         with st.container(horizontal=True, vertical_alignment="center"):
-            title = block_images(summary.title) if summary.title else "Untitled workspace"
+            title = label(summary.title) if summary.title.strip() else "Untitled workspace"
             here = " · :blue-badge[open now]" if summary.id == current else ""
             st.markdown(f"**{title}**{here}", width="stretch")
             if st.button("Open", key=f"{key}-open", icon=":material/open_in_new:"):
@@ -86,8 +86,8 @@ def _row(state: Session, summary: WorkspaceSummary, owner: str | None, current: 
                     on_click=_delete,
                     args=(state, summary.id, owner),
                 )
-        models = block_images(", ".join(summary.models)) or "no model chosen"
-        st.caption(f"{ago(summary.updated_at)} · {summary.messages} messages · {models}")
+        models = ", ".join(summary.models) or "no model chosen"
+        caption(f"{ago(summary.updated_at)} · {summary.messages} messages · {models}")
 
 
 def _rename(workspace_id: str, title_key: str, owner: str | None) -> None:

@@ -4,15 +4,29 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.safe_markdown import block_images
 from playground.session import Session
 from playground.session.links import apply_link as apply_link_to
-from playground.session.links import share_query
+from playground.session.links import note_dropped_secrets, share_query
+from playground.ui.address import scrub_secret_params
 from playground.ui.resources import SERVICES
+from playground.ui.state import session
+from playground.ui.text import label
+
+
+def drop_secret_params() -> bool:
+    """Clean an address that carries tokens before any page runs (True: it did, wait).
+
+    The address is replaced in the browser's history, never pushed (see
+    ``playground.ui.address``); the page then reruns on the cleaned address.
+    """
+    dropped = scrub_secret_params()
+    note_dropped_secrets(session(), dropped)
+    return bool(dropped)
 
 
 def apply_link(state: Session) -> None:
-    """Read the address's link parameters once a session; remove any that carry a token."""
+    """Read the address's link parameters once a session (token parameters never get
+    here: ``drop_secret_params``; any that did would be removed, never read)."""
     if state.link_applied:  # read once a session
         return
     params = st.query_params
@@ -29,9 +43,8 @@ def notices(state: Session) -> None:
     if not state.notices:
         return
     with st.container(horizontal=True, vertical_alignment="center"):
-        # Notices quote what a link said: never let that load an image.
-        text = block_images("  \n".join(state.notices))
-        st.warning(text, icon=":material/link:", width="stretch")
+        # Notices quote what a link, a file or a server said: plain text, never markdown.
+        st.warning(label("\n".join(state.notices)), icon=":material/link:", width="stretch")
         st.button("Dismiss", key="dismiss_notices", on_click=state.notices.clear)
 
 

@@ -8,8 +8,9 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from playground.markdown_blocks import BlockSplitter
-from playground.safe_markdown import block_images
 from playground.streaming import StreamJob
+from playground.ui import text as safe_text
+from playground.ui.text import SHOWN_LIMIT, answer, answer_markdown
 from playground.workspace import Message, Metrics
 
 REDRAW_INTERVAL = 0.05  # at most ~20 redraws a second per card
@@ -21,7 +22,7 @@ def metrics_caption(metrics: Metrics | None) -> str | None:
 
 
 def _safe(text: str, images: bool) -> str:
-    return text if images else block_images(text)
+    return answer_markdown(text, images)
 
 
 def message_body(message: Message, images: bool = False, key: str | None = None) -> None:
@@ -30,14 +31,16 @@ def message_body(message: Message, images: bool = False, key: str | None = None)
     With a ``key`` (unique per card), a finished answer also gets its "Copy
     answer" button and the answers a Regenerate replaced.
 
-    Markdown renders without raw HTML; images are not loaded unless allowed.
-    A thinking model's reasoning sits in a collapsed "Reasoning" expander above.
+    Everything a server wrote is drawn through ``playground.ui.text``: Markdown
+    made safe (images only if allowed), errors as plain text, a huge answer as
+    its start and a download. A thinking model's reasoning sits in a collapsed
+    "Reasoning" expander above.
     """
     if message.reasoning:
         with st.expander("Reasoning", icon=":material/psychology:"):
-            st.markdown(_safe(message.reasoning, images))
+            answer(message.reasoning, images, f"dl-reasoning-{message.id}")
     if message.content:
-        st.markdown(_safe(message.content, images))
+        answer(message.content, images, f"dl-answer-{message.id}")
     elif message.role == "assistant" and message.status == "done":
         st.caption(":material/info: The model returned an empty answer.")
     if message.status == "stopped":
@@ -46,7 +49,7 @@ def message_body(message: Message, images: bool = False, key: str | None = None)
             + ("" if message.content else " before any text arrived")
         )
     if message.status == "error" and message.error:
-        st.error(message.error, icon=":material/error:")
+        safe_text.error(message.error, icon=":material/error:")
     caption = metrics_caption(message.metrics) if message.role == "assistant" else None
     if key is None or message.role != "assistant":
         if caption:
@@ -83,7 +86,7 @@ def _earlier_answers(message: Message, images: bool) -> None:
             if old.replied_to is not None:
                 shown = " ".join(old.replied_to.split())
                 shown = shown if len(shown) <= 120 else shown[:119] + "…"
-                st.caption(f"In reply to an earlier version of the prompt: “{_safe(shown, False)}”")
+                safe_text.caption(f"In reply to an earlier version of the prompt: “{shown}”")
             message_body(old, images)
             if number < count:
                 st.divider()
@@ -134,10 +137,11 @@ def follow(
                 splitter = BlockSplitter()
                 finished = finished_slot.container()
             fed = snap.text
-            for block in splitter.feed(snap.text):
+            # Past the limit only the start is drawn; the whole text comes at the end.
+            for block in splitter.feed(snap.text[:SHOWN_LIMIT]):
                 finished.markdown(_safe(block, images))
             tail.markdown(
-                _safe(splitter.tail, images) + _CURSOR
+                _safe(splitter.tail, images) + _more(snap.text) + _CURSOR
                 if snap.text
                 else ("… thinking" if snap.thinking else "…")
             )
@@ -145,7 +149,7 @@ def follow(
         elif now - last_draw >= 0.5:
             # A heartbeat while a server is slow: shows progress, and is a yield point.
             tail.markdown(
-                _safe(splitter.tail, images) + _CURSOR
+                _safe(splitter.tail, images) + _more(snap.text) + _CURSOR
                 if snap.text
                 else f"… waiting {now - started:.0f} s"
             )
@@ -163,6 +167,13 @@ def follow(
         message_body(job.message, images, key)
 
 
+def _more(text: str) -> str:
+    """While a very long answer streams: how much is not drawn."""
+    if len(text) <= SHOWN_LIMIT:
+        return ""
+    return f"\n\n*… {len(text) - SHOWN_LIMIT:,} more characters so far (a download when done)*"
+
+
 class _Reasoning:
     """The live "Reasoning" expander of a streaming answer (collapsed; drawn in blocks)."""
 
@@ -173,6 +184,6 @@ class _Reasoning:
         self._splitter = BlockSplitter()
 
     def show(self, text: str, thinking: bool, images: bool) -> None:
-        for block in self._splitter.feed(text):
+        for block in self._splitter.feed(text[:SHOWN_LIMIT]):
             self._finished.markdown(_safe(block, images))
         self._tail.markdown(_safe(self._splitter.tail, images) + (_CURSOR if thinking else ""))

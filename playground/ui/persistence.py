@@ -13,6 +13,7 @@ from playground.session import Session, workspaces
 from playground.session.history import HistoryScope, history_scope
 from playground.store import StoreError, WorkspaceStore
 from playground.ui.resources import SERVICES
+from playground.ui.text import warning
 from playground.workspace import Workspace
 
 WS_PARAM = "ws"
@@ -79,6 +80,6 @@ def before_run(state: Session) -> None:
     if had_saver and state.saver is None:  # deleted elsewhere: saved again under a new id
         st.query_params.pop(WS_PARAM, None)
     if problem is not None:
-        st.warning(
+        warning(
             f"Your latest changes are not saved: {problem.message}", icon=":material/cloud_off:"
         )

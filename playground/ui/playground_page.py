@@ -13,6 +13,7 @@ from playground.ui.card_view import card_view
 from playground.ui.links import apply_link, notices, share_link
 from playground.ui.resources import SERVICES
 from playground.ui.state import CARDS_PER_ROW, SYNC_TOGGLE, act, follow_workspace, session
+from playground.ui.text import label
 from playground.ui.workspace_io import export_buttons, import_control
 
 FIRST_RUN_HELP = """\
@@ -76,7 +77,7 @@ def _config_problems(problems: tuple[str, ...]) -> None:
         return
     with st.expander(f":material/warning: Config problems ({len(problems)})", expanded=False):
         for problem in problems:
-            st.markdown(f"- {problem}")
+            st.markdown(f"- {label(problem)}")
         st.caption("Valid entries are in use. See the Endpoints page for details.")
 
 

@@ -14,6 +14,7 @@ from playground.session.imports import (
 )
 from playground.ui import persistence
 from playground.ui.resources import SERVICES
+from playground.ui.text import error, label
 
 
 def export_buttons(state: Session) -> None:
@@ -60,13 +61,13 @@ def import_control(state: Session) -> None:
         "workspace this playground keeps). It replaces the cards on this page.",
     )
     if imports.error:
-        st.error(imports.error, icon=":material/error:")
+        error(imports.error, icon=":material/error:")
     if imports.pending is None:
         return
     name, workspace = imports.pending
     st.warning(
         f"Replace the {len(state.workspace.cards)} cards on this page with the "
-        f"{len(workspace.cards)} cards of '{name}'?",
+        f"{len(workspace.cards)} cards of '{label(name)}'?",
         icon=":material/upload_file:",
     )
     with st.container(horizontal=True, gap="small"):

@@ -1,0 +1,230 @@
+"""Write a markdown-it syntax tree back out as canonical, fully escaped Markdown.
+
+The output is meant for a *second* parser (Streamlit's react-markdown), so it
+leaves that parser no choices: every ASCII punctuation character of text is
+backslash-escaped (CommonMark allows escaping any of them), blocks are
+separated by blank lines, code is always a backtick fence at the start of its
+container line (longer than any backtick run inside it, with a plain
+one-word info string), code spans are fenced by a backtick run longer than any
+inside them, and link destinations are written in angle brackets. What may be
+written is decided by a :class:`Policy`; this module only writes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from markdown_it.tree import SyntaxTreeNode
+
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_LANGUAGE = re.compile(r"[A-Za-z0-9_+#.-]{1,30}")
+_TIGHT_BREAK = {"paragraph", "table", "math_block", "html_block"}
+
+
+class Unwritable(Exception):
+    """The tree holds a node this writer does not know (the caller falls back to code)."""
+
+
+def escape(text: str) -> str:
+    """Text that any CommonMark parser reads back as exactly ``text`` (one line)."""
+    return _PUNCTUATION.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
+
+
+def _longest_run(text: str, char: str) -> int:
+    runs = re.findall(re.escape(char) + "+", text)
+    return max((len(r) for r in runs), default=0)
+
+
+def code_span(content: str) -> str:
+    fence = "`" * (_longest_run(content, "`") + 1)
+    return f"{fence} {content.replace(chr(10), ' ')} {fence}"
+
+
+def fence_lines(content: str, info: str = "") -> list[str]:
+    """A fenced code block that no backtick or tilde run inside it can close."""
+    fence = "`" * max(3, _longest_run(content, "`") + 1)
+    match = _LANGUAGE.match(info.strip().split(" ")[0]) if info.strip() else None
+    language = match.group(0) if match and match.group(0) == info.strip().split(" ")[0] else ""
+    body = content[:-1] if content.endswith("\n") else content
+    return [fence + language, *body.split("\n"), fence]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What may stay live: the writer asks before writing a link, image or formula."""
+
+    link_ok: Callable[[str], bool]
+    image_ok: Callable[[str], bool]
+    math_ok: Callable[[str], bool]
+
+
+class Writer:
+    def __init__(self, policy: Policy) -> None:
+        self._policy = policy
+
+    def document(self, root: SyntaxTreeNode) -> str:
+        return "\n".join(self._blocks(root.children, tight=False)).strip("\n") + "\n"
+
+    # Blocks: each returns its lines; containers prefix their children's lines.
+
+    def _blocks(self, nodes: list[SyntaxTreeNode], tight: bool) -> list[str]:
+        lines: list[str] = []
+        previous: SyntaxTreeNode | None = None
+        for node in nodes:
+            block = self._block(node, tight)
+            # In a tight list item, only what could not interrupt a paragraph (or would
+            # be read as its continuation) needs the blank line.
+            if previous is not None and (not tight or _needs_blank_line(node)):
+                lines.append("")
+            lines.extend(block)
+            previous = node
+        return lines
+
+    def _block(self, node: SyntaxTreeNode, tight: bool) -> list[str]:
+        kind = node.type
+        if kind == "paragraph":
+            return self._inline_lines(node)
+        if kind == "heading":
+            text = self._inline_lines(node)
+            return [(node.tag and "#" * int(node.tag[1:])) + (" " + " ".join(text) if text else "")]
+        if kind == "blockquote":
+            inner = self._blocks(node.children, tight=False)
+            return [f"> {line}" if line else ">" for line in inner]
+        if kind in ("bullet_list", "ordered_list"):
+            return self._list(node)
+        if kind in ("fence", "code_block"):
+            return fence_lines(node.content, node.info if kind == "fence" else "")
+        if kind == "html_block":
+            return fence_lines(node.content, "html")  # shown as written, never as HTML
+        if kind == "hr":
+            return ["***"]
+        if kind == "table":
+            return self._table(node)
+        if kind == "math_block":
+            return self._math_block(node.content)
+        raise Unwritable(kind)
+
+    def _list(self, node: SyntaxTreeNode) -> list[str]:
+        ordered = node.type == "ordered_list"
+        start = int(node.attrs.get("start", 1)) if ordered else 0
+        paragraphs = [c for item in node.children for c in item.children if c.type == "paragraph"]
+        tight = all(paragraph.hidden for paragraph in paragraphs)
+        # Adjacent lists differ in marker in the source (else they would be one): keep it.
+        bullet = node.markup if node.markup in ("-", "*", "+") else "-"
+        delimiter = ")" if node.markup == ")" else "."
+        lines: list[str] = []
+        for number, item in enumerate(node.children, start=start):
+            marker = f"{number}{delimiter}" if ordered else bullet
+            pad = " " * (len(marker) + 1)
+            inner = self._blocks(item.children, tight=tight)
+            if not tight and lines:
+                lines.append("")
+            if not inner:
+                lines.append(marker)
+                continue
+            lines.append(f"{marker} {inner[0]}" if inner[0] else marker)
+            lines.extend(pad + line if line else "" for line in inner[1:])
+        return lines
+
+    def _table(self, node: SyntaxTreeNode) -> list[str]:
+        rows: list[list[str]] = []
+        aligns: list[str] = []
+        for section in node.children:
+            for row in section.children:
+                cells = []
+                for cell in row.children:
+                    cells.append(" ".join(self._inline_lines(cell, in_table=True)) or " ")
+                    if section.type == "thead":
+                        aligns.append(str(cell.attrs.get("style", "")))
+                rows.append(cells)
+        if not rows:
+            return []
+        delimiter = [_align(style) for style in aligns]
+        out = ["| " + " | ".join(rows[0]) + " |", "| " + " | ".join(delimiter) + " |"]
+        out.extend("| " + " | ".join(row) + " |" for row in rows[1:])
+        return out
+
+    def _math_block(self, content: str) -> list[str]:
+        body = content.strip("\n")
+        if self._policy.math_ok(body) and "$$" not in body and body.strip():
+            return ["$$", *body.split("\n"), "$$"]
+        return fence_lines(body + "\n", "latex")
+
+    # Inline content.
+
+    def _inline_lines(self, node: SyntaxTreeNode, in_table: bool = False) -> list[str]:
+        parts: list[str] = []
+        for child in node.children:
+            parts.append(self._inlines(child.children, in_table, in_link=False))
+        return "".join(parts).split("\n") if parts and "".join(parts) else []
+
+    def _inlines(self, nodes: list[SyntaxTreeNode], in_table: bool, in_link: bool) -> str:
+        return "".join(self._inline(node, in_table, in_link) for node in nodes)
+
+    def _inline(self, node: SyntaxTreeNode, in_table: bool, in_link: bool) -> str:
+        kind = node.type
+        if kind == "text":
+            return escape(node.content)
+        if kind == "softbreak":
+            return " " if in_table else "\n"
+        if kind == "hardbreak":
+            return " " if in_table else "\\\n"
+        if kind == "code_inline":
+            if in_table and "|" in node.content:
+                return escape(node.content)
+            return code_span(node.content)
+        if kind in ("em", "strong", "s"):
+            mark = {"em": "*", "strong": "**", "s": "~~"}[kind]
+            return mark + self._inlines(node.children, in_table, in_link) + mark
+        if kind == "link":
+            text = self._inlines(node.children, in_table, in_link=True)
+            href = str(node.attrs.get("href", ""))
+            if in_link or not self._policy.link_ok(href) or not text:
+                return text
+            return f"[{text}](<{href}>)"
+        if kind == "image":
+            return self._image(node, in_link)
+        if kind == "html_inline":
+            return escape(node.content)
+        if kind in ("math_inline", "math_inline_double"):
+            content = node.content
+            if self._policy.math_ok(content) and not (in_table and "|" in content):
+                fence = "$" * (2 if kind == "math_inline_double" else 1)
+                if "$" not in content and content.strip() == content and content:
+                    return f"{fence}{content}{fence}"
+            return escape(content) if in_table else code_span(content)
+        raise Unwritable(kind)
+
+    def _image(self, node: SyntaxTreeNode, in_link: bool) -> str:
+        alt = escape(_plain_text(node)) or "image"
+        src = str(node.attrs.get("src", ""))
+        if self._policy.image_ok(src) and not in_link:
+            return f"![{alt}](<{src}>)"
+        shown = f"{alt} \\(image not loaded\\)"
+        if in_link or not self._policy.link_ok(src):
+            return f"🖼 {shown}"
+        return f"🖼 [{shown}](<{src}>)"
+
+
+def _needs_blank_line(node: SyntaxTreeNode) -> bool:
+    if node.type == "ordered_list":
+        return int(node.attrs.get("start", 1)) != 1
+    return node.type in _TIGHT_BREAK
+
+
+def _plain_text(node: SyntaxTreeNode) -> str:
+    if node.type in ("text", "code_inline", "math_inline", "math_inline_double"):
+        return node.content
+    return "".join(_plain_text(child) for child in node.children)
+
+
+def _align(style: str) -> str:
+    if "center" in style:
+        return ":---:"
+    if "right" in style:
+        return "---:"
+    if "left" in style:
+        return ":---"
+    return "---"

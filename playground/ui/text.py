@@ -1,0 +1,95 @@
+"""Drawing text that came from outside the app's own code: one guard, where it is drawn.
+
+Servers (answers, reasoning, error messages, model ids, Backend.AI names), links,
+imported files, the store and config files all write strings this page shows.
+Every such string goes through one of these functions:
+
+- :func:`answer` draws an answer or reasoning as Markdown made safe by
+  :func:`playground.safe_markdown.neutralise` (images only where a person
+  allowed them for the card); past :data:`SHOWN_LIMIT` characters it shows the
+  start and offers the whole text as a download, so a huge answer cannot
+  freeze the page.
+- :func:`label` turns a name, title, id, notice or error into Markdown that
+  shows it as plain text: for captions, titles, notices, errors and labels.
+- :func:`caption`, :func:`error`, :func:`warning` and :func:`info` draw such a
+  plain text with an icon the app chose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from playground.safe_markdown import neutralise, plain
+
+SHOWN_LIMIT = 50_000  # characters of one answer rendered; the rest is a download
+
+
+def label(text: str) -> str:
+    """``text`` as Markdown that shows exactly that text (never images, links or markup)."""
+    return plain(text)
+
+
+def answer_markdown(text: str, images_allowed: bool) -> str:
+    """An answer as Markdown that loads nothing (images only if allowed for the card)."""
+    return neutralise(text, images_allowed)
+
+
+def shown_part(text: str, limit: int = SHOWN_LIMIT) -> str:
+    """The start of ``text`` that is rendered: up to ``limit``, cut at a line or a space."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = max(head.rfind("\n"), head.rfind(" "))
+    return head[:cut] if cut > limit // 2 else head
+
+
+def answer(
+    text: str,
+    images_allowed: bool,
+    download_key: str | None = None,
+    where: DeltaGenerator | None = None,
+) -> None:
+    """Draw an answer (or reasoning); a very long one shows its start and a download."""
+    slot = where if where is not None else st
+    shown = shown_part(text)
+    slot.markdown(answer_markdown(shown, images_allowed))
+    if shown is text or download_key is None:
+        return
+    rest = len(text) - len(shown)
+    slot.caption(
+        f":material/unfold_more: Showing the first {len(shown):,} characters; "
+        f"{rest:,} more are in the download."
+    )
+    slot.download_button(
+        "Download the whole text",
+        data=_bytes_of(text),
+        file_name="answer.md",
+        mime="text/markdown",
+        key=download_key,
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def _bytes_of(text: str) -> Callable[[], bytes]:
+    return lambda: text.encode("utf-8")
+
+
+def caption(text: str, icon: str | None = None) -> None:
+    """A plain-text caption, after an icon the app chose (``:material/...:``)."""
+    st.caption((f"{icon} " if icon else "") + label(text))
+
+
+def error(text: str, icon: str | None = None) -> None:
+    st.error(label(text), icon=icon)
+
+
+def warning(text: str, icon: str | None = None) -> None:
+    st.warning(label(text), icon=icon)
+
+
+def info(text: str, icon: str | None = None) -> None:
+    st.info(label(text), icon=icon)
