@@ -7,7 +7,7 @@ import time
 import streamlit as st
 
 from playground.endpoints import EndpointCatalog
-from playground.errors import InvalidBaseURL
+from playground.errors import HostRefused, InvalidBaseURL
 from playground.limits import MAX_BASE_URL_CHARS, MAX_MODEL_ID_CHARS, MAX_TOKEN_CHARS
 from playground.session import Session, backendai, commands
 from playground.session.commands import CardFields
@@ -18,6 +18,7 @@ from playground.session.decisions import (
     land_model,
     model_options,
 )
+from playground.targets import CUSTOM_REFUSED, check_host
 from playground.ui import backendai as backendai_ui
 from playground.ui.resources import SERVICES, local_server
 from playground.ui.state import widget_key
@@ -94,7 +95,13 @@ def model_selector(state: Session, card: Card, catalog: EndpointCatalog) -> None
     listed = None
     if endpoint is not None and endpoint.base_url:
         listed = SERVICES.models(endpoint, state.models_nonce)
-    options, problem = model_options(endpoint, listed, problem)
+    security = SERVICES.config().security
+    options, problem = model_options(
+        endpoint, listed, problem, allow_custom=security.allow_custom_endpoints
+    )
+    if not options:  # Custom is not allowed here and the endpoint offers no model
+        st.warning(problem or CUSTOM_REFUSED, icon=":material/block:")
+        return
     key = widget_key(card.id, "model")
     runtime = state.runtime(card.id)
     landing = land_model(
@@ -123,6 +130,10 @@ def model_selector(state: Session, card: Card, catalog: EndpointCatalog) -> None
 
 
 def custom_fields(state: Session, card: Card, catalog: EndpointCatalog) -> None:
+    security = SERVICES.config().security
+    if not security.allow_custom_endpoints:  # a restored or crafted card: refused on send too
+        st.error(CUSTOM_REFUSED, icon=":material/block:")
+        return
     url_key = widget_key(card.id, "base_url")
     if url_key not in st.session_state:
         endpoint = catalog.get(card.config.endpoint)
@@ -139,11 +150,14 @@ def custom_fields(state: Session, card: Card, catalog: EndpointCatalog) -> None:
     )
     if raw_url.strip():
         try:
-            hint = normalize_base_url(raw_url).hint
-            if hint:
-                st.caption(f":material/info: {hint}")
+            base = normalize_base_url(raw_url)
+            check_host(base.url, security.policy())
+            if base.hint:
+                st.caption(f":material/info: {base.hint}")
         except InvalidBaseURL as exc:
             st.error(exc.message, icon=":material/link_off:")
+        except HostRefused as exc:
+            st.error(exc.message, icon=":material/block:")
     model_id = st.text_input(
         "Model ID",
         key=widget_key(card.id, "model_id"),
