@@ -32,7 +32,7 @@ from playground.session.workspaces import open_workspace, save_soon
 from playground.store import StoreConfig
 from playground.targets import CUSTOM_REFUSED
 from playground.workspace import CUSTOM, Card, CardConfig, Workspace
-from tests.conftest import scenario_name
+from tests.conftest import endpoints_toml, scenario_name
 from tests.fake_openai import FakeOpenAIServer, RawAnswer
 from tests.test_commands import finish, services
 
@@ -394,3 +394,51 @@ def test_the_socket_guard_fails_a_non_loopback_connect(socket_guard: list[object
         sock.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed anywhere
     assert socket_guard == [("192.0.2.1", 9)]
     socket_guard.clear()  # seen: the teardown check is for unexpected attempts
+
+
+# -- the page ----------------------------------------------------------------------------
+
+
+def test_the_card_names_the_rule_as_the_base_url_is_typed(
+    write_config: Callable[..., Path], scenario: Scenario, socket_guard: list[object]
+) -> None:
+    from tests.apptest import cards, error_texts, key, new_app, send_synced
+
+    write_config(endpoints_toml(Good=scenario()))
+    at = new_app()
+    card = cards(at)[1]
+    at.selectbox(key=key(card, "model")).set_value(CUSTOM).run()
+    at.text_input(key=key(card, "base_url")).set_value("http://169.254.169.254/v1").run()
+    at.text_input(key=key(card, "model_id")).set_value("fake-small").run()
+    assert METADATA_RULE in error_texts(at)  # before anything is sent
+    send_synced(at, "hello")
+    answer = cards(at)[1].messages[-1]
+    assert (answer.status, answer.error) == ("error", METADATA_RULE)
+    assert cards(at)[0].messages[-1].status == "done"
+
+
+def test_without_custom_the_page_offers_no_custom(
+    write_config: Callable[..., Path], scenario: Scenario
+) -> None:
+    from tests.apptest import assert_cards_drawn, cards, key, new_app, send_synced
+
+    write_config(
+        endpoints_toml(Good=scenario(), Down=scenario(models_status=500))
+        + "\n[security]\nallow_custom_endpoints = false\n"
+    )
+    at = new_app()
+    first, second = cards(at)
+    assert at.selectbox(key=key(first, "model")).options == ["fake-small", "fake-large"]
+    at.selectbox(key=key(second, "endpoint")).set_value("Down").run()
+    assert_cards_drawn(at)
+    assert key(second, "model") not in [s.key for s in at.selectbox]  # nothing to choose
+    assert any("answered 500" in w.value for w in at.warning)
+    assert not [t for t in at.text_input if t.key == key(second, "base_url")]
+    send_synced(at, "hi")
+    first, second = cards(at)
+    assert first.messages[-1].status == "done"
+    assert second.messages[0].content == "hi"
+    assert (second.messages[-1].status, second.messages[-1].error) == (
+        "error",
+        "Choose a model for this card first.",
+    )

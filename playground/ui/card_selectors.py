@@ -100,6 +100,7 @@ def model_selector(state: Session, card: Card, catalog: EndpointCatalog) -> None
         endpoint, listed, problem, allow_custom=security.allow_custom_endpoints
     )
     if not options:  # Custom is not allowed here and the endpoint offers no model
+        commands.choose_model(state, card.id, None)  # it talks to nothing it does not show
         st.warning(problem or CUSTOM_REFUSED, icon=":material/block:")
         return
     key = widget_key(card.id, "model")
