@@ -200,16 +200,6 @@ class EgressPolicy:
                 raise HostRefused(why)
         return found
 
-    def check_url_host(self, host: str, port: int) -> None:
-        """The full check (with a lookup) without connecting; raises ``HostRefused``.
-
-        A host that cannot be resolved is left to the connection to report.
-        """
-        try:
-            self.addresses(host, port)
-        except OSError:
-            return
-
 
 class PinnedBackend(httpcore2.SyncBackend):
     """httpcore's socket backend, connecting only to addresses ``policy`` checked."""
