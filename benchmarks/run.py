@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 import browser
+import egress
 import fanout
 import import_limits
 import local_overhead
@@ -31,6 +32,8 @@ def main(argv: list[str]) -> None:
     rows += rerun.main()
     print()
     rows += store.main()
+    print()
+    rows += egress.main()
     print()
     rows += import_limits.main()
     print()

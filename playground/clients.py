@@ -5,6 +5,9 @@ request carries ``Bearer <token>``; without one, none carries an
 ``Authorization`` header at all (the SDK insists on an ``api_key``, so it gets
 a placeholder that every request omits). No call site has to remember it. The
 client also knows which secret to keep out of the messages it lets through.
+
+Every connection goes through the ``egress`` policy (resolved once, every
+address checked, connected to what was checked), and no redirect is followed.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 import openai
 
 from playground.config import Timeouts
+from playground.egress import EgressPolicy, PinnedTransport
 
 _NO_TOKEN = "no-token"  # never put on the wire (see the module docstring)
 
@@ -30,21 +34,39 @@ class EndpointClient:
         """``chat.completions.create(stream=True, ...)`` with the endpoint's headers."""
         return self.sdk.chat.completions.create(stream=True, extra_headers=self._headers, **request)
 
-    def list_models(self) -> Any:
-        return self.sdk.models.list(extra_headers=self._headers)
+    def stream_models(self) -> Any:
+        """``GET /models`` as a context manager over the raw answer (status already checked),
+        so its bytes are read and checked by ``discovery`` rather than the SDK's types."""
+        return self.sdk.models.with_streaming_response.list(extra_headers=self._headers)
 
     def close(self) -> None:
         self.sdk.close()
 
 
 def make_client(
-    base_url: str, token: str | None, timeouts: Timeouts, *, max_retries: int = 2
+    base_url: str,
+    token: str | None,
+    timeouts: Timeouts,
+    *,
+    max_retries: int = 2,
+    egress: EgressPolicy | None = None,
 ) -> EndpointClient:
-    """A client for one (base_url, token) pair."""
+    """A client for one (base_url, token) pair, connecting only where ``egress`` allows.
+
+    ``egress`` defaults to the rules with an empty ``allowed_hosts`` (link-local and
+    metadata addresses refused). Proxy variables and ``.netrc`` are not used: a proxy
+    would resolve the host again, out of the policy's sight.
+    """
+    http_client = openai.DefaultHttpxClient(
+        transport=PinnedTransport(egress or EgressPolicy()),
+        follow_redirects=False,
+        trust_env=False,
+    )
     sdk = openai.OpenAI(
         base_url=base_url,
         api_key=token or _NO_TOKEN,
         max_retries=max_retries,
         timeout=openai.Timeout(timeouts.read, connect=timeouts.connect),
+        http_client=http_client,
     )
     return EndpointClient(sdk, token)

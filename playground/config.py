@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from playground.backendai.config import BackendAIConfig
+from playground.egress import EgressPolicy, parse_entry
 from playground.errors import InvalidBaseURL
 from playground.store.config import StoreConfig
 from playground.urls import normalize_base_url
@@ -125,12 +126,36 @@ class LocalModel(BaseModel):
         )
 
 
+class SecurityConfig(BaseModel):
+    """``[security]``: for shared deployments, where this server may connect (``egress``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    allow_custom_endpoints: bool = True  # false: no card may talk to a typed baseURL
+    # Host names, *.domains, addresses and CIDR ranges; empty: any host not refused.
+    allowed_hosts: tuple[str, ...] = Field(default=(), max_length=1000)
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _check_hosts(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for index, entry in enumerate(value):
+            try:
+                parse_entry(entry)
+            except ValueError as exc:
+                raise ValueError(f"entry {index + 1} {exc}") from None
+        return tuple(entry.strip() for entry in value)
+
+    def policy(self) -> EgressPolicy:
+        return EgressPolicy.from_hosts(self.allowed_hosts)
+
+
 _SECTIONS: dict[str, type[BaseModel]] = {
     "timeouts": Timeouts,
     "limits": Limits,
     "local_model": LocalModel,
     "store": StoreConfig,
     "backendai": BackendAIConfig,
+    "security": SecurityConfig,
 }
 
 
@@ -152,6 +177,7 @@ class LoadedConfig:
     local_model: LocalModel = field(default_factory=LocalModel)
     store: StoreConfig = field(default_factory=StoreConfig)
     backendai: BackendAIConfig | None = None
+    security: SecurityConfig = field(default_factory=SecurityConfig)
     errors: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
 

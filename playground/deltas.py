@@ -14,6 +14,7 @@ shows them).
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -21,10 +22,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import openai
+from pydantic import BaseModel
 
 from playground.clients import EndpointClient
-from playground.endpoint_errors import translate_errors
-from playground.errors import StreamBroken, Unreachable
+from playground.endpoint_errors import (
+    not_json_message,
+    server_error_message,
+    translate_errors,
+    web_page_error,
+)
+from playground.errors import ServerError, StreamBroken, Unreachable
+from playground.limits import MAX_COMPLETION_BYTES
 from playground.reasoning import delta_reasoning
 
 log = logging.getLogger(__name__)
@@ -49,16 +57,65 @@ class ChatRequest:
     include_usage: bool = True  # ask for stream_options.include_usage
 
 
-def _check_content_type(stream: Any, what: str) -> None:
-    """A web page (a proxy's login page, a wrong path) is not an event stream."""
+def _content_type(stream: Any) -> str:
     response = getattr(stream, "response", None)
-    kind = response.headers.get("content-type", "") if response is not None else ""
-    if kind.startswith("text/html"):
+    return response.headers.get("content-type", "").lower() if response is not None else ""
+
+
+def _read_capped(stream: Any, what: str) -> bytes:
+    body = bytearray()
+    for chunk in stream.response.iter_bytes():
+        body += chunk
+        if len(body) > MAX_COMPLETION_BYTES:
+            raise StreamBroken(f"{what} sent more than {MAX_COMPLETION_BYTES // 1_000_000} MB.")
+    return bytes(body)
+
+
+def _whole_completion(body: bytes, what: str, redact: tuple[str, ...]) -> Iterator[Delta]:
+    """A JSON answer sent where a stream was asked for: its text, or why there is none."""
+    try:
+        data: Any = json.loads(body)
+    except ValueError:
+        raise StreamBroken(not_json_message(what, body, "application/json", redact)) from None
+    if isinstance(data, dict) and "error" in data and "choices" not in data:
+        raise ServerError(server_error_message(what, data, redact))
+    choices = data.get("choices") if isinstance(data, dict) else None
+    first = choices[0] if isinstance(choices, list) and choices else None
+    message = first.get("message") if isinstance(first, dict) else None
+    text = message.get("content") if isinstance(message, dict) else None
+    if not isinstance(text, str):
         raise StreamBroken(
-            f"{what} answered with a web page instead of an API response. Check the "
-            "baseURL: it should point at the API itself, including a version segment "
-            "such as /v1 (a sign-in page or proxy in front of the server shows up like this)."
+            f"{what} answered with JSON that is not a chat completion (no message "
+            "text in its choices), where an event stream was asked for."
         )
+    thought = delta_reasoning(_Fields(message))
+    if text or thought:
+        yield Delta(text=text, reasoning=thought or "")
+    usage = data.get("usage")
+    tokens = usage.get("completion_tokens") if isinstance(usage, dict) else None
+    if isinstance(tokens, int) and not isinstance(tokens, bool):
+        yield Delta(usage_tokens=tokens)
+
+
+class _Fields:
+    """A dict's keys as attributes (for ``delta_reasoning``)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.__dict__.update({k: v for k, v in data.items() if isinstance(k, str)})
+
+
+def _choice_parts(choice: Any) -> tuple[str, str, bool]:
+    """(text, reasoning, finished) of one streamed choice; raises ``TypeError`` if malformed."""
+    if not isinstance(choice, BaseModel):
+        raise TypeError("a choice that is not an object")
+    delta = getattr(choice, "delta", None)
+    if delta is not None and not isinstance(delta, BaseModel):
+        raise TypeError("a delta that is not an object")
+    text = getattr(delta, "content", None) if delta is not None else None
+    if text is not None and not isinstance(text, str):
+        raise TypeError("content that is not text")
+    thought = delta_reasoning(delta) if delta is not None else None
+    return text or "", thought or "", getattr(choice, "finish_reason", None) is not None
 
 
 class DeltaStream:
@@ -113,20 +170,42 @@ class DeltaStream:
                 stream.close()
                 return
             self._stream = stream
-        _check_content_type(stream, self._what)
-        finished = False
+        kind = _content_type(stream)
+        if kind.startswith(("text/html", "application/xhtml")):
+            raise web_page_error(self._what)
+        if kind.startswith("application/json"):  # a whole answer, though a stream was asked
+            for delta in _whole_completion(
+                _read_capped(stream, self._what), self._what, self._client.secrets
+            ):
+                self.received = self.received or bool(delta.text or delta.reasoning)
+                yield delta
+            return
+        finished = chunks = False
         for chunk in stream:
+            chunks = True
+            if not isinstance(chunk, BaseModel):
+                raise TypeError("a chunk that is not an object")
             usage = getattr(chunk, "usage", None)
-            if usage is not None and isinstance(usage.completion_tokens, int):
-                yield Delta(usage_tokens=usage.completion_tokens)
-            for choice in chunk.choices or ():
-                finished = finished or choice.finish_reason is not None
-                text = (choice.delta.content if choice.delta else None) or ""
-                thought = (delta_reasoning(choice.delta) if choice.delta else None) or ""
+            tokens = getattr(usage, "completion_tokens", None)
+            if isinstance(tokens, int) and not isinstance(tokens, bool):
+                yield Delta(usage_tokens=tokens)
+            choices = getattr(chunk, "choices", None) or ()
+            if not isinstance(choices, list | tuple):
+                raise TypeError("choices that are not a list")
+            for choice in choices:
+                text, thought, done = _choice_parts(choice)
+                finished = finished or done
                 if text or thought:
                     self.received = True
                     yield Delta(text=text, reasoning=thought)
         if not finished and not self._closed:
+            if not chunks:
+                sent = kind.split(";")[0] or "no content type"
+                raise StreamBroken(
+                    f"{self._what} sent no answer: its response held no data events"
+                    + ("" if sent == "text/event-stream" else f" ({sent}, not an event stream)")
+                    + ". Check that the baseURL points at an OpenAI-compatible API."
+                )
             raise StreamBroken(
                 f"{self._what} ended the stream before saying the answer was "
                 "finished, so it may be cut short. Retry to get a full answer."

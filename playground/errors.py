@@ -6,6 +6,7 @@ Exception tree::
     ├── InvalidBaseURL              a baseURL typed by a person is not usable
     ├── IncompleteCard              a card lacks what it needs to send (model, Model ID...)
     ├── ImportProblem               a file that cannot be imported
+    ├── CustomNotAllowed            [security] allow_custom_endpoints = false, and a card asks
     ├── EndpointError               talking to an OpenAI-compatible endpoint failed
     │   ├── Unauthorized            401 / 403: token missing or rejected
     │   ├── NotFound                404: wrong version segment or unknown model
@@ -14,7 +15,8 @@ Exception tree::
     │   ├── BadRequest              other 4xx
     │   ├── Unreachable             connection refused, DNS failure
     │   ├── TimedOut                connect or read timeout
-    │   └── StreamBroken            the connection or the stream broke midway
+    │   ├── StreamBroken            the connection or the stream broke midway
+    │   └── HostRefused             [security]: the host, or an address it resolves to, refused
     ├── ManagerError                talking to the Backend.AI manager failed
     │   ├── ManagerUnreachable      connection refused, DNS failure, timed out
     │   ├── BadKeypair              401, or no secret key: access key unknown / secret wrong
@@ -66,6 +68,10 @@ class ImportProblem(PlaygroundError):
     """A file that cannot be imported; ``message`` says why."""
 
 
+class CustomNotAllowed(PlaygroundError):
+    """This deployment does not let cards talk to a typed baseURL (``allow_custom_endpoints``)."""
+
+
 # -- OpenAI-compatible endpoints ---------------------------------------------------
 
 
@@ -103,6 +109,10 @@ class TimedOut(EndpointError):
 
 class StreamBroken(EndpointError):
     pass
+
+
+class HostRefused(EndpointError):
+    """The ``[security]`` rules refuse the host: no connection was opened (``egress``)."""
 
 
 # -- the Backend.AI manager ----------------------------------------------------------

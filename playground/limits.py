@@ -14,6 +14,9 @@ objects are built from it, so a hostile input costs little more than its size.
   values are read; the rest are ignored with a notice.
 - **Text fields**: the chat input, Custom's baseURL, Model ID and Token, the
   system prompt, the Backend.AI search (``MAX_*_CHARS`` below).
+- **Endpoint answers**: a model list and a non-streamed completion are read up to
+  ``MAX_MODEL_LIST_BYTES`` / ``MAX_COMPLETION_BYTES``; at most ``MAX_LISTED_MODELS``
+  models are offered (``playground.discovery``, ``playground.deltas``).
 - **Not built yet** (other issues): prompt-set files and attachments. Their
   limits are here so those features take them from the same place.
 """
@@ -33,6 +36,11 @@ MAX_MODEL_ID_CHARS = 256  # Custom Model ID (Hugging Face ids are at most 96)
 MAX_TOKEN_CHARS = 4_096  # Custom Token (a JWT with claims fits; API keys are ~200)
 MAX_STOP_CHARS = 1_000  # a card's stop sequences, all four lines together
 MAX_SEARCH_CHARS = 200  # Backend.AI endpoint search and History search text
+
+# -- what an endpoint answers -----------------------------------------------------
+MAX_MODEL_LIST_BYTES = 8_000_000  # GET /models (10,000 models with metadata take ~2 MB)
+MAX_LISTED_MODELS = 1_000  # offered in a card's Model selector (every option is sent each run)
+MAX_COMPLETION_BYTES = 8_000_000  # a whole JSON completion sent where a stream was asked for
 
 # -- prompt-set files (a later issue: run a table of prompts against the cards) ---
 MAX_PROMPT_SET_BYTES = 2 * MIB

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from playground.egress import EgressPolicy
 from playground.endpoints import EndpointCatalog
-from playground.errors import IncompleteCard
+from playground.errors import CustomNotAllowed, HostRefused, IncompleteCard
 from playground.urls import normalize_base_url
 from playground.workspace import CUSTOM, CardConfig
 
@@ -23,10 +25,43 @@ class Target:
         return f"'{self.label}'"
 
 
+CUSTOM_REFUSED = (
+    "This playground does not allow Custom endpoints (a baseURL typed into a card): "
+    "choose one of its endpoints and models instead."
+)
+
+
+def check_host(url: str, egress: EgressPolicy | None) -> None:
+    """What the ``[security]`` rules say of ``url``'s host before any lookup; raises
+    ``HostRefused`` (the connection itself checks every address it resolves to)."""
+    if egress is None:
+        return
+    why = egress.refusal_without_lookup(urlsplit(url).hostname or "")
+    if why is not None:
+        raise HostRefused(why)
+
+
 def resolve_target(
-    config: CardConfig, catalog: EndpointCatalog, custom_token: str | None
+    config: CardConfig,
+    catalog: EndpointCatalog,
+    custom_token: str | None,
+    *,
+    allow_custom: bool = True,
+    egress: EgressPolicy | None = None,
 ) -> Target:
-    """Where this card's next prompt goes; raises a ``PlaygroundError`` to show."""
+    """Where this card's next prompt goes; raises a ``PlaygroundError`` to show.
+
+    With ``allow_custom`` false a Custom card is refused here, on the server,
+    whatever brought it (an import, a link, a restored workspace, crafted state).
+    """
+    target = _resolve(config, catalog, custom_token, allow_custom)
+    check_host(target.base_url, egress)
+    return target
+
+
+def _resolve(
+    config: CardConfig, catalog: EndpointCatalog, custom_token: str | None, allow_custom: bool
+) -> Target:
     endpoint = catalog.get(config.endpoint)
     if config.model and config.model != CUSTOM:
         if endpoint is None:
@@ -43,6 +78,8 @@ def resolve_target(
     if config.model is None and endpoint is not None:
         raise IncompleteCard("Choose a model for this card first.")
     # Custom
+    if not allow_custom:
+        raise CustomNotAllowed(CUSTOM_REFUSED)
     base = normalize_base_url(config.custom.base_url)  # raises InvalidBaseURL
     model_id = config.custom.model_id.strip()
     if not model_id:

@@ -25,6 +25,20 @@ from tests.local_server import LocalServer
 
 
 @dataclass
+class RawAnswer:
+    """An answer sent as it is: any status, headers and bytes (a broken server or proxy).
+
+    ``body`` as a list is streamed chunk by chunk; ``cut`` drops the connection
+    after the last chunk, before the body is complete (a body cut mid-way).
+    """
+
+    body: bytes | list[bytes] = b""
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=lambda: {"content-type": "application/json"})
+    cut: bool = False
+
+
+@dataclass
 class Scenario:
     """How one fake endpoint behaves."""
 
@@ -49,6 +63,8 @@ class Scenario:
     reasoning: str | None = None  # a thinking model's reasoning, sent before the reply
     reasoning_style: str = "field"  # "field": reasoning_content deltas; "tags": <think> text
     error_message: str | None = None  # what an error answer's JSON says (default: status)
+    models_raw: RawAnswer | None = None  # answer GET /models with exactly this
+    chat_raw: RawAnswer | None = None  # answer chat (streamed or not) with exactly this
 
 
 @dataclass
@@ -152,6 +168,8 @@ class FakeOpenAIServer:
             return JSONResponse({"error": {"message": "no such scenario"}}, status_code=404)
         if (denied := self._auth_error(request, scenario)) is not None:
             return denied
+        if scenario.models_raw is not None:
+            return _raw(scenario.models_raw)
         if scenario.models_status != 200:
             return JSONResponse(
                 {"error": {"message": "models failed"}}, status_code=scenario.models_status
@@ -171,6 +189,8 @@ class FakeOpenAIServer:
             return JSONResponse({"error": {"message": "no such scenario"}}, status_code=404)
         if (denied := self._auth_error(request, scenario)) is not None:
             return denied
+        if scenario.chat_raw is not None:
+            return _raw(scenario.chat_raw)
         if scenario.html:
             return HTMLResponse("<html><body><h1>Please sign in</h1></body></html>")
         failing = scenario.chat_status != 200 and (
@@ -281,6 +301,21 @@ class FakeOpenAIServer:
         finally:
             self.active -= 1
             record.ended = time.monotonic()
+
+
+def _raw(answer: RawAnswer) -> Response:
+    if isinstance(answer.body, bytes) and not answer.cut:
+        return Response(answer.body, status_code=answer.status, headers=answer.headers)
+    chunks = [answer.body] if isinstance(answer.body, bytes) else answer.body
+
+    async def send() -> AsyncIterator[bytes]:
+        for chunk in chunks:
+            yield chunk
+            await asyncio.sleep(0)
+        if answer.cut:
+            raise ConnectionAbortedError("fake server cuts the body mid-way")
+
+    return StreamingResponse(send(), status_code=answer.status, headers=answer.headers)
 
 
 def _sse_chunk(model: str, delta: dict[str, Any], finish: str | None = None) -> bytes:

@@ -276,7 +276,13 @@ def start_answer(
         catalog = catalog.with_endpoint(backendai.resolve(session, services, card)[0])
     runtime = session.runtime(card.id)
     try:
-        target = resolve_target(card.config, catalog, runtime.token_value)
+        target = resolve_target(
+            card.config,
+            catalog,
+            runtime.token_value,
+            allow_custom=loaded.security.allow_custom_endpoints,
+            egress=loaded.security.policy(),
+        )
     except PlaygroundError as exc:
         card.messages.append(
             Message(role="assistant", status="error", error=exc.message, earlier=earlier)

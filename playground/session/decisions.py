@@ -47,23 +47,32 @@ def land_endpoint(
 
 
 def model_options(
-    endpoint: Endpoint | None, listed: ModelList | None, problem: str | None = None
+    endpoint: Endpoint | None,
+    listed: ModelList | None,
+    problem: str | None = None,
+    *,
+    allow_custom: bool = True,
 ) -> tuple[list[str], str | None]:
-    """The Model selector's options (Custom always last) and the problem to show, if any.
+    """The Model selector's options (Custom last, when allowed) and the problem to show.
 
     ``problem`` is one already known (a Backend.AI health warning): a failing or
-    empty model list replaces it, since that is what the person must act on.
+    empty model list replaces it, since that is what the person must act on. With
+    ``allow_custom`` false (``[security]``) Custom is never offered, so the options
+    may be empty: the problem then says what to do instead.
     """
+    custom = [CUSTOM] if allow_custom else []
     if endpoint is None:
-        return [CUSTOM], problem
+        return custom, problem or (None if allow_custom else "Choose an endpoint for this card.")
     if not endpoint.base_url:
-        return [CUSTOM], problem or f"'{endpoint.label}' is not available."
+        return custom, problem or f"'{endpoint.label}' is not available."
     listed = listed or ModelList()
     if listed.error:
-        return [CUSTOM], f"{listed.error} Using Custom instead."
+        return custom, listed.error + (" Using Custom instead." if allow_custom else "")
     if not listed.models:
-        return [CUSTOM], "This endpoint lists no models; enter a Model ID in Custom."
-    return [*listed.models, CUSTOM], problem
+        if allow_custom:
+            return custom, "This endpoint lists no models; enter a Model ID in Custom."
+        return custom, "This endpoint lists no models; choose another endpoint."
+    return [*listed.models, *custom], problem or listed.note
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from playground.clients import EndpointClient, make_client
 from playground.concurrency import EndpointGates
 from playground.config import LoadedConfig, Timeouts
 from playground.discovery import ModelList, list_models
+from playground.egress import EgressPolicy
 from playground.endpoints import Endpoint, EndpointCatalog, build_catalog
 from playground.store import StoreError, WorkspaceStore
 
@@ -60,11 +61,13 @@ class Services(Protocol):
     def store(self) -> WorkspaceStore | StoreError: ...
 
 
-def models_of(endpoint: Endpoint, timeouts: Timeouts) -> ModelList:
+def models_of(
+    endpoint: Endpoint, timeouts: Timeouts, egress: EgressPolicy | None = None
+) -> ModelList:
     """The endpoint's models: its known list, or what GET /models says (not cached)."""
     if endpoint.static_models:
         return ModelList(models=endpoint.static_models)
-    return list_models(endpoint.base_url, endpoint.token_value, timeouts)
+    return list_models(endpoint.base_url, endpoint.token_value, timeouts, egress)
 
 
 def ask_manager(manager: Callable[[], ManagerClient | None], call: str, arg: str) -> object:
@@ -100,7 +103,7 @@ class PlainServices:
         return build_catalog(self.loaded, self.environ, self.embedded)
 
     def client(self, base_url: str, token: str | None, timeouts: Timeouts) -> EndpointClient:
-        return make_client(base_url, token, timeouts)
+        return make_client(base_url, token, timeouts, egress=self.loaded.security.policy())
 
     def gate(self, base_url: str) -> threading.Semaphore:
         if self._gates is None:
@@ -109,7 +112,7 @@ class PlainServices:
 
     def models(self, endpoint: Endpoint, nonce: int) -> ModelList:
         del nonce
-        return models_of(endpoint, self.loaded.timeouts)
+        return models_of(endpoint, self.loaded.timeouts, self.loaded.security.policy())
 
     def manager(self) -> ManagerClient | None:
         if self.loaded.backendai is None:

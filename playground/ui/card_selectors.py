@@ -7,7 +7,7 @@ import time
 import streamlit as st
 
 from playground.endpoints import EndpointCatalog
-from playground.errors import InvalidBaseURL
+from playground.errors import HostRefused, InvalidBaseURL
 from playground.limits import MAX_BASE_URL_CHARS, MAX_MODEL_ID_CHARS, MAX_TOKEN_CHARS
 from playground.session import Session, backendai, commands
 from playground.session.commands import CardFields
@@ -18,6 +18,7 @@ from playground.session.decisions import (
     land_model,
     model_options,
 )
+from playground.targets import CUSTOM_REFUSED, check_host
 from playground.ui import backendai as backendai_ui
 from playground.ui.resources import SERVICES, embedded_server
 from playground.ui.state import widget_key
@@ -100,7 +101,14 @@ def model_selector(state: Session, card: Card, catalog: EndpointCatalog) -> None
     listed = None
     if endpoint is not None and endpoint.base_url:
         listed = SERVICES.models(endpoint, state.models_nonce)
-    options, problem = model_options(endpoint, listed, problem)
+    security = SERVICES.config().security
+    options, problem = model_options(
+        endpoint, listed, problem, allow_custom=security.allow_custom_endpoints
+    )
+    if not options:  # Custom is not allowed here and the endpoint offers no model
+        commands.choose_model(state, card.id, None)  # it talks to nothing it does not show
+        st.warning(problem or CUSTOM_REFUSED, icon=":material/block:")
+        return
     key = widget_key(card.id, "model")
     runtime = state.runtime(card.id)
     landing = land_model(
@@ -131,6 +139,10 @@ def model_selector(state: Session, card: Card, catalog: EndpointCatalog) -> None
 
 
 def custom_fields(state: Session, card: Card, catalog: EndpointCatalog) -> None:
+    security = SERVICES.config().security
+    if not security.allow_custom_endpoints:  # a restored or crafted card: refused on send too
+        st.error(CUSTOM_REFUSED, icon=":material/block:")
+        return
     url_key = widget_key(card.id, "base_url")
     if url_key not in st.session_state:
         endpoint = catalog.get(card.config.endpoint)
@@ -147,11 +159,14 @@ def custom_fields(state: Session, card: Card, catalog: EndpointCatalog) -> None:
     )
     if raw_url.strip():
         try:
-            hint = normalize_base_url(raw_url).hint
-            if hint:
-                caption(hint, icon=":material/info:")
+            base = normalize_base_url(raw_url)
+            check_host(base.url, security.policy())
+            if base.hint:
+                caption(base.hint, icon=":material/info:")
         except InvalidBaseURL as exc:
             error(exc.message, icon=":material/link_off:")
+        except HostRefused as exc:
+            error(exc.message, icon=":material/block:")
     model_id = st.text_input(
         "Model ID",
         key=widget_key(card.id, "model_id"),

@@ -25,6 +25,7 @@ from playground.clients import EndpointClient, make_client
 from playground.concurrency import EndpointGates
 from playground.config import (
     LoadedConfig,
+    SecurityConfig,
     Timeouts,
     config_file_path,
     load_config,
@@ -133,16 +134,20 @@ def endpoint_gates(limit: int) -> EndpointGates:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def get_client(base_url: str, token: str | None, timeouts: Timeouts) -> EndpointClient:
-    """One thread-safe client per (base_url, token, timeouts)."""
-    return make_client(base_url, token, timeouts)
+def get_client(
+    base_url: str, token: str | None, timeouts: Timeouts, security: SecurityConfig
+) -> EndpointClient:
+    """One thread-safe client per (base_url, token, timeouts, [security] rules)."""
+    return make_client(base_url, token, timeouts, egress=security.policy())
 
 
 @st.cache_data(show_spinner=False, ttl=60, max_entries=256)
-def _models(base_url: str, token: str | None, timeouts: Timeouts, nonce: int) -> ModelList:
+def _models(
+    base_url: str, token: str | None, timeouts: Timeouts, security: SecurityConfig, nonce: int
+) -> ModelList:
     """Model IDs of an endpoint, cached for a minute (``nonce`` forces a refresh)."""
     del nonce
-    return list_models(base_url, token, timeouts)
+    return list_models(base_url, token, timeouts, security.policy())
 
 
 def _manager_key(cfg: BackendAIConfig) -> str:
@@ -186,7 +191,7 @@ class CachedServices:
         return load_config_and_catalog()[1]
 
     def client(self, base_url: str, token: str | None, timeouts: Timeouts) -> EndpointClient:
-        return get_client(base_url, token, timeouts)
+        return get_client(base_url, token, timeouts, self.config().security)
 
     def gate(self, base_url: str) -> threading.Semaphore:
         return endpoint_gates(self.config().limits.max_concurrent_per_endpoint).gate(base_url)
@@ -194,7 +199,10 @@ class CachedServices:
     def models(self, endpoint: Endpoint, nonce: int) -> ModelList:
         if endpoint.static_models:
             return ModelList(models=endpoint.static_models)
-        return _models(endpoint.base_url, endpoint.token_value, self.config().timeouts, nonce)
+        loaded = self.config()
+        return _models(
+            endpoint.base_url, endpoint.token_value, loaded.timeouts, loaded.security, nonce
+        )
 
     def manager(self) -> ManagerClient | None:
         cfg = self.config().backendai
