@@ -63,9 +63,10 @@ def heat_map(records: list[VoteRecord], both_bad: str) -> alt.Chart | None:
             for c in cells
         ]
     )
-    base = alt.Chart(data).encode(
-        x=alt.X("column:N", title="against"),
-        y=alt.Y("row:N", title="model"),
+    side = len(set(data["row"]) | set(data["column"]))
+    base = alt.Chart(data, height=max(120, 48 * side)).encode(
+        x=alt.X("column:N", title="against", axis=alt.Axis(labelAngle=-20, labelLimit=220)),
+        y=alt.Y("row:N", title="model", axis=alt.Axis(labelLimit=220)),
         tooltip=["row", "column", alt.Tooltip("rate:Q", format=".0%"), "games"],
     )
     rects = base.mark_rect().encode(
