@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground.arena.round import HIDDEN
 from playground.arena.vote_store import VoteStore
-from playground.store import WorkspaceStore
+from playground.store import StoreConfig, WorkspaceStore
 from tests.apptest import cards, key, new_app, state
 from tests.conftest import endpoints_toml
 
@@ -87,7 +87,7 @@ def test_nothing_names_a_model_while_blind_and_the_vote_reveals(
         f"Model A was {a_model} on " + ("Northwind" if a_model == "north-7b" else "Southwind")
         in revealed
     )
-    store = WorkspaceStore.from_config(state(at).arena and _store_config(tmp_path))
+    store = WorkspaceStore.from_config(StoreConfig(data_dir=str(tmp_path / "data")))
     try:
         (vote,) = VoteStore(store).list()
     finally:
@@ -99,12 +99,6 @@ def test_nothing_names_a_model_while_blind_and_the_vote_reveals(
     at.button(key="arena-new-round").click().run()
     assert all(c.messages == [] for c in cards(at)) and not state(at).arena.voted
     assert names_in(tree_text(at)) == []
-
-
-def _store_config(tmp_path: Path):  # type: ignore[no-untyped-def]
-    from playground.store import StoreConfig
-
-    return StoreConfig(data_dir=str(tmp_path / "data"))
 
 
 def test_models_drawn_from_a_pool_stay_hidden(
