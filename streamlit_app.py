@@ -10,6 +10,7 @@ page = st.navigation(
         st.Page("pages/playground.py", title="Playground", icon=":material/forum:", default=True),
         st.Page("pages/history.py", title="History", icon=":material/history:"),
         st.Page("pages/endpoints.py", title="Endpoints", icon=":material/dns:"),
+        st.Page("pages/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:"),
     ]
 )
 if not drop_secret_params():  # an address with a token is cleaned first, then the page runs

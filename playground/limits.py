@@ -36,6 +36,8 @@ MAX_MODEL_ID_CHARS = 256  # Custom Model ID (Hugging Face ids are at most 96)
 MAX_TOKEN_CHARS = 4_096  # Custom Token (a JWT with claims fits; API keys are ~200)
 MAX_STOP_CHARS = 1_000  # a card's stop sequences, all four lines together
 MAX_SEARCH_CHARS = 200  # Backend.AI endpoint search and History search text
+MAX_VOTE_TAG_CHARS = 40  # a blind vote's tag ("coding", or one a person types)
+MAX_VOTE_COMMENT_CHARS = 2_000  # a blind vote's comment
 
 # -- what an endpoint answers -----------------------------------------------------
 MAX_MODEL_LIST_BYTES = 8_000_000  # GET /models (10,000 models with metadata take ~2 MB)

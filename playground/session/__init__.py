@@ -12,6 +12,7 @@
     imports.py     Import JSON: check, confirm, cancel
     workspaces.py  saving as you go, opening a saved workspace, new, delete, rename
     history.py     who sees which saved workspaces, and how long ago
+    arena.py       blind comparison: start a round, new round, vote, withdraw (issue 18)
 
 Nothing here imports streamlit (``tests/test_layering.py``); the UI hands in a
 Streamlit-cached ``Services`` implementation.

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from pydantic import SecretStr
 
+from playground.arena.round import BlindRound
 from playground.backendai import ModelService
 from playground.store import AutoSaver
 from playground.streaming import StreamJob
@@ -76,6 +77,7 @@ class Session:
     backendai_seen: dict[str, ModelService] = field(default_factory=dict)
     # Bumped each time the workspace is replaced, so the UI drops the old cards' widgets.
     epoch: int = 0
+    arena: BlindRound = field(default_factory=BlindRound)  # blind comparison (issue 18)
 
     # -- cards -----------------------------------------------------------------
     def runtime(self, card_id: str) -> CardRuntime:

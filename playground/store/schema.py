@@ -40,6 +40,20 @@ workspaces = sa.Table(
     sa.Column("search_text", sa.Text, nullable=False),  # lower-cased message text
 )
 
+# version 3: blind comparison votes (playground.arena.vote_store)
+votes = sa.Table(
+    "playground_votes",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),  # naive UTC
+    sa.Column("voter", sa.String(256), nullable=True),  # None: cast without sign-in
+    sa.Column("round_id", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),  # a, b, tie, bothbad, best
+    sa.Column("tag", sa.String(64), nullable=True),
+    sa.Column("models", sa.Text, nullable=False),  # JSON [[label, endpoint, model], ...]
+    sa.Column("data", sa.Text, nullable=False),  # VoteRecord.model_dump_json()
+)
+
 schema_version = sa.Table(
     "playground_schema",
     metadata,
@@ -99,7 +113,31 @@ def _v2_search_and_summary(conn: Connection) -> None:
         )
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_workspaces, _v2_search_and_summary]
+def _v3_votes(conn: Connection) -> None:
+    """Version 3: the votes of blind comparisons (prompt, models, outcome, voter, time)."""
+    v3 = sa.MetaData()
+    table = sa.Table(
+        "playground_votes",
+        v3,
+        sa.Column("id", sa.String(32), primary_key=True),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("voter", sa.String(256), nullable=True),
+        sa.Column("round_id", sa.String(64), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("tag", sa.String(64), nullable=True),
+        sa.Column("models", sa.Text, nullable=False),
+        sa.Column("data", sa.Text, nullable=False),
+    )
+    sa.Index("ix_playground_votes_created", table.c.created_at)
+    sa.Index("ix_playground_votes_voter_created", table.c.voter, table.c.created_at)
+    v3.create_all(conn)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _v1_workspaces,
+    _v2_search_and_summary,
+    _v3_votes,
+]
 
 
 def current_version(conn: Connection) -> int:

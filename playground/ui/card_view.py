@@ -14,8 +14,10 @@ import logging
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from playground.arena.round import CardShows
 from playground.session import Session
 from playground.session.commands import show_all_messages
+from playground.ui import arena as arena_ui
 from playground.ui.card_menus import more_menu, remove_control, settings_menu
 from playground.ui.card_selectors import custom_fields, endpoint_selector, model_selector
 from playground.ui.messages import follow, history
@@ -28,8 +30,11 @@ log = logging.getLogger(__name__)
 HISTORY_WINDOW = 12  # messages drawn by default (6 turns); older ones on request
 
 
-def _draw_title(slot: DeltaGenerator, card: Card, index: int) -> None:
+def _draw_title(slot: DeltaGenerator, card: Card, index: int, shows: CardShows) -> None:
     """The card's number and model, and a summary of settings that differ from the defaults."""
+    if shows.title is not None:  # blind: "Model A" only
+        slot.markdown(f"**{shows.title}**", width="stretch")
+        return
     model = card.config.model
     if model == CUSTOM:
         model = card.config.custom.model_id.strip() or "Custom"
@@ -61,22 +66,26 @@ def _card_body(state: Session, card: Card) -> None:
     """The card's header, selectors and history (the page draws its border and controls)."""
     catalog = SERVICES.catalog()
     index = state.workspace.cards.index(card) + 1
+    shows = arena_ui.card_shows(state, card.id)  # blind comparison hides who it is
     with st.container(horizontal=True, vertical_alignment="center"):
         title = st.empty()  # filled once the selectors below have their values
-        settings_menu(state, card)
-        more_menu(state, card)
-        remove_control(state, card)
-    endpoint_selector(state, card, catalog)
-    model_selector(state, card, catalog)
-    if card.config.model == CUSTOM:
-        custom_fields(state, card, catalog)
-    _draw_title(title, card, index)
+        if shows.menus:
+            settings_menu(state, card)
+            more_menu(state, card)
+            remove_control(state, card)
+    if shows.selectors:
+        endpoint_selector(state, card, catalog)
+        model_selector(state, card, catalog)
+        if card.config.model == CUSTOM:
+            custom_fields(state, card, catalog)
+    _draw_title(title, card, index, shows)
     with st.container(key=f"pghistory-{card.id}"):
-        _history(state, card)
-        _follow_stream(state, card)
+        _history(state, card, shows)
+        _follow_stream(state, card, shows)
+    arena_ui.reveal(shows)
 
 
-def _history(state: Session, card: Card) -> None:
+def _history(state: Session, card: Card, shows: CardShows) -> None:
     """The card's messages; beyond the last ``HISTORY_WINDOW``, only on request.
 
     Long histories would otherwise make every rerun redraw hundreds of messages.
@@ -85,7 +94,7 @@ def _history(state: Session, card: Card) -> None:
     runtime = state.runtime(card.id)
     images = runtime.load_images
     if older <= 0:
-        history(card.messages, images, card.id)
+        history(card.messages, images, card.id, shows)
         return
     shown = runtime.show_all_messages
     st.button(
@@ -96,16 +105,16 @@ def _history(state: Session, card: Card) -> None:
         on_click=show_all_messages,
         args=(state, card.id, not shown),
     )
-    history(card.messages if shown else card.messages[older:], images, card.id)
+    history(card.messages if shown else card.messages[older:], images, card.id, shows)
 
 
-def _follow_stream(state: Session, card: Card) -> None:
+def _follow_stream(state: Session, card: Card, shows: CardShows) -> None:
     if not card.is_streaming:
         return
     images = state.runtime(card.id).load_images
     job = state.live_job(card.id)
     if job is None:  # no live stream behind it: now marked stopped, its text kept
-        history(card.messages[-1:], images, card.id)
+        history(card.messages[-1:], images, card.id, shows)
         return
     with st.chat_message("assistant"):
-        follow(job, st.empty(), images, card.id)
+        follow(job, st.empty(), images, card.id, shows)

@@ -7,6 +7,7 @@ import time
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from playground.arena.round import OPEN, CardShows
 from playground.markdown_blocks import BlockSplitter
 from playground.streaming import StreamJob
 from playground.ui import text as safe_text
@@ -21,11 +22,14 @@ def metrics_caption(metrics: Metrics | None) -> str | None:
     return (metrics.summary() or None) if metrics is not None else None
 
 
-def _safe(text: str, images: bool) -> str:
-    return answer_markdown(text, images)
+def _safe(text: str, images: bool, shows: CardShows = OPEN) -> str:
+    # Names are masked in the raw text, before it is made safe (escaping would hide them).
+    return answer_markdown(shows.hide(text), images)
 
 
-def message_body(message: Message, images: bool = False, key: str | None = None) -> None:
+def message_body(
+    message: Message, images: bool = False, key: str | None = None, shows: CardShows = OPEN
+) -> None:
     """The inside of one chat bubble: text, then status, error and figures.
 
     With a ``key`` (unique per card), a finished answer also gets its "Copy
@@ -34,13 +38,14 @@ def message_body(message: Message, images: bool = False, key: str | None = None)
     Everything a server wrote is drawn through ``playground.ui.text``: Markdown
     made safe (images only if allowed), errors as plain text, a huge answer as
     its start and a download. A thinking model's reasoning sits in a collapsed
-    "Reasoning" expander above.
+    "Reasoning" expander above. ``shows`` masks names and figures in a blind card
+    (``what_card_shows``).
     """
     if message.reasoning:
         with st.expander("Reasoning", icon=":material/psychology:"):
-            answer(message.reasoning, images, f"dl-reasoning-{message.id}")
+            answer(shows.hide(message.reasoning), images, f"dl-reasoning-{message.id}")
     if message.content:
-        answer(message.content, images, f"dl-answer-{message.id}")
+        answer(shows.hide(message.content), images, f"dl-answer-{message.id}")
     elif message.role == "assistant" and message.status == "done":
         st.caption(":material/info: The model returned an empty answer.")
     if message.status == "stopped":
@@ -49,22 +54,23 @@ def message_body(message: Message, images: bool = False, key: str | None = None)
             + ("" if message.content else " before any text arrived")
         )
     if message.status == "error" and message.error:
-        safe_text.error(message.error, icon=":material/error:")
-    caption = metrics_caption(message.metrics) if message.role == "assistant" else None
+        safe_text.error(shows.hide(message.error), icon=":material/error:")
+    figures = message.role == "assistant" and shows.metrics
+    caption = metrics_caption(message.metrics) if figures else None
     if key is None or message.role != "assistant":
         if caption:
             st.caption(caption)
         return
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         if message.content:
-            _copy_button(message, key)
+            _copy_button(message, key, shows)
         if caption:
             st.caption(caption)
     if message.earlier:
-        _earlier_answers(message, images)
+        _earlier_answers(message, images, shows)
 
 
-def _copy_button(message: Message, key: str) -> None:
+def _copy_button(message: Message, key: str, shows: CardShows = OPEN) -> None:
     with st.popover(
         "",
         icon=":material/content_copy:",
@@ -72,11 +78,11 @@ def _copy_button(message: Message, key: str) -> None:
         type="tertiary",
         key=f"{key}-copy-{message.id}",
     ):
-        st.code(message.content, language="markdown", wrap_lines=True)
+        st.code(shows.hide(message.content), language="markdown", wrap_lines=True)
         st.caption("The answer's Markdown: copy it with the button at the box's top right.")
 
 
-def _earlier_answers(message: Message, images: bool) -> None:
+def _earlier_answers(message: Message, images: bool, shows: CardShows = OPEN) -> None:
     count = len(message.earlier)
     label = "Earlier answer" if count == 1 else f"Earlier answers ({count})"
     with st.expander(label, icon=":material/history:"):
@@ -86,22 +92,30 @@ def _earlier_answers(message: Message, images: bool) -> None:
             if old.replied_to is not None:
                 shown = " ".join(old.replied_to.split())
                 shown = shown if len(shown) <= 120 else shown[:119] + "…"
-                safe_text.caption(f"In reply to an earlier version of the prompt: “{shown}”")
-            message_body(old, images)
+                safe_text.caption(
+                    f"In reply to an earlier version of the prompt: “{shows.hide(shown)}”"
+                )
+            message_body(old, images, shows=shows)
             if number < count:
                 st.divider()
 
 
-def history(messages: list[Message], images: bool = False, key: str | None = None) -> None:
+def history(
+    messages: list[Message], images: bool = False, key: str | None = None, shows: CardShows = OPEN
+) -> None:
     for message in messages:
         if message.status == "streaming":
             continue
         with st.chat_message(message.role):
-            message_body(message, images, key)
+            message_body(message, images, key, shows)
 
 
 def follow(
-    job: StreamJob, placeholder: DeltaGenerator, images: bool = False, key: str | None = None
+    job: StreamJob,
+    placeholder: DeltaGenerator,
+    images: bool = False,
+    key: str | None = None,
+    shows: CardShows = OPEN,
 ) -> None:
     """Draw ``job``'s answer into ``placeholder`` as it streams, then the final message.
 
@@ -130,7 +144,7 @@ def follow(
             seen = snap.version
             if snap.reasoning:
                 if thought_view is None:
-                    thought_view = _Reasoning(thoughts)
+                    thought_view = _Reasoning(thoughts, shows)
                 thought_view.show(snap.reasoning, snap.thinking, images)
             if not snap.text.startswith(fed):
                 # The text was re-split (a closing </think> moved it into the reasoning).
@@ -139,9 +153,9 @@ def follow(
             fed = snap.text
             # Past the limit only the start is drawn; the whole text comes at the end.
             for block in splitter.feed(snap.text[:SHOWN_LIMIT]):
-                finished.markdown(_safe(block, images))
+                finished.markdown(_safe(block, images, shows))
             tail.markdown(
-                _safe(splitter.tail, images) + _more(snap.text) + _CURSOR
+                _safe(splitter.tail, images, shows) + _more(snap.text) + _CURSOR
                 if snap.text
                 else ("… thinking" if snap.thinking else "…")
             )
@@ -149,7 +163,7 @@ def follow(
         elif now - last_draw >= 0.5:
             # A heartbeat while a server is slow: shows progress, and is a yield point.
             tail.markdown(
-                _safe(splitter.tail, images) + _more(snap.text) + _CURSOR
+                _safe(splitter.tail, images, shows) + _more(snap.text) + _CURSOR
                 if snap.text
                 else f"… waiting {now - started:.0f} s"
             )
@@ -164,7 +178,7 @@ def follow(
     tail.empty()
     finished_slot.empty()
     with finished_slot.container():
-        message_body(job.message, images, key)
+        message_body(job.message, images, key, shows)
 
 
 def _more(text: str) -> str:
@@ -177,7 +191,8 @@ def _more(text: str) -> str:
 class _Reasoning:
     """The live "Reasoning" expander of a streaming answer (collapsed; drawn in blocks)."""
 
-    def __init__(self, slot: DeltaGenerator) -> None:
+    def __init__(self, slot: DeltaGenerator, shows: CardShows = OPEN) -> None:
+        self._shows = shows
         with slot.expander("Reasoning", icon=":material/psychology:"):
             self._finished = st.container()
             self._tail = st.empty()
@@ -185,5 +200,6 @@ class _Reasoning:
 
     def show(self, text: str, thinking: bool, images: bool) -> None:
         for block in self._splitter.feed(text[:SHOWN_LIMIT]):
-            self._finished.markdown(_safe(block, images))
-        self._tail.markdown(_safe(self._splitter.tail, images) + (_CURSOR if thinking else ""))
+            self._finished.markdown(_safe(block, images, self._shows))
+        tail = _safe(self._splitter.tail, images, self._shows)
+        self._tail.markdown(tail + (_CURSOR if thinking else ""))

@@ -7,7 +7,8 @@ from streamlit.delta_generator import DeltaGenerator
 
 from playground.limits import MAX_PROMPT_CHARS
 from playground.session import Session, commands
-from playground.ui import persistence
+from playground.ui import arena as arena_ui
+from playground.ui import arena_vote, persistence
 from playground.ui.card_controls import card_controls, sync_actions, while_streaming
 from playground.ui.card_view import card_view
 from playground.ui.links import apply_link, notices, share_link
@@ -33,11 +34,17 @@ FIRST_RUN_HELP = """\
 
 def _sidebar(state: Session) -> None:
     with st.sidebar:
+        arena_ui.sidebar(state)  # blind comparison: Sync Input stays on while it is
         sync = st.toggle(
-            "Sync Input", key=SYNC_TOGGLE, help="Send one prompt to every card at once."
+            "Sync Input",
+            key=SYNC_TOGGLE,
+            help="Send one prompt to every card at once.",
+            disabled=state.arena.on,
         )
         per_row = st.slider("Cards per row", min_value=1, max_value=4, key=CARDS_PER_ROW)
         commands.set_layout(state, sync_input=sync, cards_per_row=per_row)
+        if state.arena.on:  # the workspace's links and files name the models
+            return
         st.divider()
         st.caption("Workspace")
         st.button(
@@ -65,7 +72,7 @@ def _top_bar(state: Session, max_cards: int) -> DeltaGenerator:
         icon=":material/add:",
         key="add_card",
         help=f"Add chat card (at most {max_cards})" if at_cap else "Add chat card",
-        disabled=at_cap,
+        disabled=at_cap or state.arena.on,
         on_click=commands.add_card,
         args=(state, SERVICES),
     )
@@ -103,8 +110,9 @@ def render() -> None:
     status = _top_bar(state, SERVICES.config().limits.max_cards)
     persistence.before_run(state)
     notices(state)
-    _config_problems(SERVICES.catalog().problems)
-    _first_run_help(state)
+    if not state.arena.on:  # both name endpoints or models
+        _config_problems(SERVICES.catalog().problems)
+        _first_run_help(state)
     ws = state.workspace
     per_row = ws.cards_per_row
     controls: dict[str, DeltaGenerator] = {}
@@ -120,6 +128,7 @@ def render() -> None:
                 controls[card.id] = st.empty()
                 if card_controls(state, card, controls[card.id]):
                     stopping.add(card.id)
+    vote_slot = st.empty()  # the blind vote, drawn once the answers have ended
     if ws.sync_input:
         sync_actions(state)
         st.chat_input(
@@ -133,4 +142,5 @@ def render() -> None:
         )
     persistence.after_run(state)  # before waiting: answers are saved while they stream
     while_streaming(state, status, controls, stopping)
+    arena_vote.vote_panel(state, vote_slot)
     persistence.after_run(state)

@@ -1,0 +1,3 @@
+from playground.ui.leaderboard_page import render
+
+render()

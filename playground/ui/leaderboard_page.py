@@ -1,0 +1,153 @@
+"""The Leaderboard page: Bradley–Terry ratings of blind votes, the win-rate heat map,
+the export of the votes as preference pairs, and withdrawing one's own votes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from playground.arena import ratings
+from playground.arena.export import export_jsonl
+from playground.arena.vote_store import VoteFilter, VoteStore
+from playground.arena.votes import VoteRecord
+from playground.session import arena
+from playground.store import StoreError
+from playground.ui import persistence
+from playground.ui.resources import SERVICES
+from playground.ui.state import session
+
+METHOD = """\
+**How it is counted.** Each blind vote compares the models of its cards: "A is better"
+is a win for A; a **tie** is half a win for each (as Chatbot Arena counts it); **"Both
+are bad"** is counted as a tie too (neither gains on the other), unless you leave those
+votes out above. Best-of-N: the best beats every other card; a worst loses to every other.
+Ratings are Bradley–Terry strengths fitted with [choix](https://github.com/lucasmaystre/choix)
+on an Elo-like scale (400 points = 10:1 odds; the average is 1000); the 95 % interval
+comes from refitting on 1000 resamples of the votes.
+"""
+
+
+@st.cache_data(show_spinner="Fitting ratings…", max_entries=8)
+def _standings(key: tuple[str, ...], both_bad: str, _records: list[VoteRecord]) -> pd.DataFrame:
+    del key  # the votes' ids: the cache key (the records themselves are not hashed)
+    rows = ratings.standings(_records, both_bad=both_bad)  # type: ignore[arg-type]
+    return pd.DataFrame(
+        [
+            {
+                "Rank": rank,
+                "Model": s.model.model,
+                "Endpoint": s.model.endpoint,
+                "Rating": round(s.rating),
+                "95% interval": f"{s.low:.0f} – {s.high:.0f}",
+                "Votes": s.votes,
+                "Wins": s.wins,
+                "Losses": s.losses,
+                "Ties": s.ties,
+            }
+            for rank, s in enumerate(rows, start=1)
+        ]
+    )
+
+
+def heat_map(records: list[VoteRecord], both_bad: str) -> alt.Chart | None:
+    """Row model's win rate against the column model, from their direct comparisons."""
+    cells = ratings.win_rates(records, both_bad)  # type: ignore[arg-type]
+    if not cells:
+        return None
+    data = pd.DataFrame(
+        [
+            {"row": c.row.key, "column": c.column.key, "rate": c.rate, "games": c.games}
+            for c in cells
+        ]
+    )
+    side = len(set(data["row"]) | set(data["column"]))
+    base = alt.Chart(data, height=max(120, 48 * side)).encode(
+        x=alt.X("column:N", title="against", axis=alt.Axis(labelAngle=-20, labelLimit=220)),
+        y=alt.Y("row:N", title="model", axis=alt.Axis(labelLimit=220)),
+        tooltip=["row", "column", alt.Tooltip("rate:Q", format=".0%"), "games"],
+    )
+    rects = base.mark_rect().encode(
+        color=alt.Color(
+            "rate:Q", scale=alt.Scale(domain=[0, 1], scheme="redblue"), title="win rate"
+        )
+    )
+    text = base.mark_text().encode(text=alt.Text("rate:Q", format=".0%"))
+    return rects + text
+
+
+def _filters(store: VoteStore) -> tuple[VoteFilter, str]:
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        tags = st.multiselect("Tags", store.tags(), key="lb_tags", placeholder="All tags")
+        since = st.date_input("From", value=None, key="lb_since")
+        until = st.date_input("To", value=None, key="lb_until")
+        tie = st.toggle("Count “Both are bad” as a tie", value=True, key="lb_bothbad")
+    as_date = lambda d: d if isinstance(d, dt.date) else None  # noqa: E731
+    return VoteFilter(tuple(tags), as_date(since), as_date(until)), "tie" if tie else "drop"
+
+
+def render() -> None:
+    session()  # the same session as the Playground's
+    st.markdown("### Leaderboard")
+    store = persistence.store()
+    if store is None:
+        st.error(
+            f"Votes are not available: {persistence.store_problem()}", icon=":material/cloud_off:"
+        )
+        return
+    votes = VoteStore(store)
+    scope = arena.vote_scope(persistence.current_user(), SERVICES.config().store.shared)
+    try:
+        where, both_bad = _filters(votes)
+        records = votes.list(where)
+    except StoreError as exc:
+        st.error(exc.message, icon=":material/cloud_off:")
+        return
+    voters = len({r.voter for r in records if r.voter})
+    team = f" by {voters} people" if voters > 1 else ""
+    st.caption(f"{len(records)} blind votes{team} match.")
+    if not records:
+        st.info("No votes yet: turn on **Blind comparison** on the Playground and vote.")
+    else:
+        table = _standings(tuple(r.id for r in records), both_bad, records)
+        st.dataframe(table, hide_index=True, key="lb_table")
+        chart = heat_map(records, both_bad)
+        if chart is not None:
+            st.markdown("#### Pairwise win rate")
+            st.altair_chart(chart, key="lb_heat")
+    st.markdown(METHOD)
+    if scope.detail:
+        _export_and_own_votes(votes, records, scope.voter)
+    else:
+        st.caption("Sign in to export the votes or withdraw yours.")
+
+
+def _export_and_own_votes(votes: VoteStore, records: list[VoteRecord], voter: str | None) -> None:
+    st.download_button(
+        "Export votes (JSONL preference pairs)",
+        data=lambda: export_jsonl(records),
+        file_name="llm-playground-preferences.jsonl",
+        mime="application/jsonl",
+        key="lb_export",
+        icon=":material/download:",
+        on_click="ignore",
+        help="One line per preference (prompt, chosen, rejected, models) of the votes shown.",
+    )
+    mine = votes.list(voter=voter, limit=20)
+    if not mine:
+        return
+    with st.expander(f"Your latest votes ({len(mine)})", icon=":material/how_to_vote:"):
+        for vote in mine:
+            with st.container(horizontal=True, vertical_alignment="center"):
+                models = " vs ".join(e.contestant.key for e in vote.entries)
+                when = f"{vote.created_at:%Y-%m-%d %H:%M} UTC"
+                st.text(f"{when} · {vote.outcome.describe()} · {models}", width="stretch")
+                st.button(
+                    "Withdraw",
+                    key=f"lb-withdraw-{vote.id}",
+                    icon=":material/undo:",
+                    on_click=arena.withdraw,
+                    args=(session(), SERVICES, vote.id, voter),
+                )
