@@ -5,6 +5,10 @@ request carries ``Bearer <token>``; without one, none carries an
 ``Authorization`` header at all (the SDK insists on an ``api_key``, so it gets
 a placeholder that every request omits). No call site has to remember it. The
 client also knows which secret to keep out of the messages it lets through.
+
+Chat streams go out with the SDK's own retries off: ``deltas.DeltaStream``
+retries them itself, so that a 429 or 503 reaches the endpoint's concurrency
+gate (see ``playground.retries``). Other calls keep the SDK's retries.
 """
 
 from __future__ import annotations
@@ -23,12 +27,15 @@ class EndpointClient:
 
     def __init__(self, sdk: openai.OpenAI, token: str | None) -> None:
         self.sdk = sdk
+        self._chat_sdk = sdk.with_options(max_retries=0)  # shares sdk's connection pool
         self._headers: dict[str, Any] = {} if token else {"Authorization": openai.Omit()}
         self.secrets: tuple[str, ...] = (token,) if token else ()  # redacted from messages
 
     def create_chat_stream(self, **request: Any) -> Any:
         """``chat.completions.create(stream=True, ...)`` with the endpoint's headers."""
-        return self.sdk.chat.completions.create(stream=True, extra_headers=self._headers, **request)
+        return self._chat_sdk.chat.completions.create(
+            stream=True, extra_headers=self._headers, **request
+        )
 
     def list_models(self) -> Any:
         return self.sdk.models.list(extra_headers=self._headers)
