@@ -81,11 +81,13 @@ def test_retry_after_reads_seconds_milliseconds_and_rejects_nonsense() -> None:
 def test_eight_cards_on_one_endpoint_stream_at_once(
     scenario: MakeScenario, server: FakeOpenAIServer
 ) -> None:
-    url = scenario(tokens=20, tokens_per_second=40)
+    url = scenario(tokens=40, tokens_per_second=20)  # 2 s each: they overlap
     svc, session = eight_cards(url)
     commands.send_to_all(session, svc, "all at once")
+    gate = svc.gate(url)
     finish(session)
     assert [c.messages[-1].status for c in session.workspace.cards] == ["done"] * 8
+    assert gate.limit is None and gate.push_backs == 0  # nobody was held back
     assert server.max_active[scenario_name(url)] == 8
 
 

@@ -1,19 +1,11 @@
-"""Rendering chat messages and following a streaming answer."""
+"""Rendering chat messages (a streaming answer is followed by ``live_answer``)."""
 
 from __future__ import annotations
 
-import time
-
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
-from playground.markdown_blocks import BlockSplitter
 from playground.safe_markdown import block_images
-from playground.streaming import StreamJob
 from playground.workspace import Message, Metrics
-
-REDRAW_INTERVAL = 0.05  # at most ~20 redraws a second per card
-_CURSOR = " ▌"
 
 
 def metrics_caption(metrics: Metrics | None) -> str | None:
@@ -95,84 +87,3 @@ def history(messages: list[Message], images: bool = False, key: str | None = Non
             continue
         with st.chat_message(message.role):
             message_body(message, images, key)
-
-
-def follow(
-    job: StreamJob, placeholder: DeltaGenerator, images: bool = False, key: str | None = None
-) -> None:
-    """Draw ``job``'s answer into ``placeholder`` as it streams, then the final message.
-
-    Finished blocks are drawn once and only the short tail is redrawn, at most
-    every ``REDRAW_INTERVAL`` seconds, so the bytes sent grow linearly with the
-    answer. Each redraw is a Streamlit yield point: a rerun or stop request ends
-    this loop, while the job itself keeps streaming.
-    """
-    splitter = BlockSplitter()
-    with placeholder.container():
-        thoughts = st.empty()
-        finished_slot = st.empty()
-        tail = st.empty()
-    finished = finished_slot.container()
-    thought_view: _Reasoning | None = None
-    fed = ""
-    seen = -1
-    started = time.monotonic()
-    last_draw = 0.0
-    while True:
-        snap = job.wait_for_change(seen, timeout=0.5)
-        if snap.done:
-            break
-        now = time.monotonic()
-        if snap.version != seen:
-            seen = snap.version
-            if snap.reasoning:
-                if thought_view is None:
-                    thought_view = _Reasoning(thoughts)
-                thought_view.show(snap.reasoning, snap.thinking, images)
-            if not snap.text.startswith(fed):
-                # The text was re-split (a closing </think> moved it into the reasoning).
-                splitter = BlockSplitter()
-                finished = finished_slot.container()
-            fed = snap.text
-            for block in splitter.feed(snap.text):
-                finished.markdown(_safe(block, images))
-            tail.markdown(
-                _safe(splitter.tail, images) + _CURSOR
-                if snap.text
-                else ("… thinking" if snap.thinking else "…")
-            )
-            last_draw = now
-        elif now - last_draw >= 0.5:
-            # A heartbeat while a server is slow: shows progress, and is a yield point.
-            tail.markdown(
-                _safe(splitter.tail, images) + _CURSOR
-                if snap.text
-                else f"… waiting {now - started:.0f} s"
-            )
-            last_draw = now
-        spare = REDRAW_INTERVAL - (time.monotonic() - now)
-        if spare > 0:
-            time.sleep(spare)
-    # Clear every live slot, then draw the final message. Redrawing a block that
-    # was already sent in this run keeps its extra old children (a stale tail
-    # with its cursor would stay under the answer), so each slot is emptied first.
-    thoughts.empty()
-    tail.empty()
-    finished_slot.empty()
-    with finished_slot.container():
-        message_body(job.message, images, key)
-
-
-class _Reasoning:
-    """The live "Reasoning" expander of a streaming answer (collapsed; drawn in blocks)."""
-
-    def __init__(self, slot: DeltaGenerator) -> None:
-        with slot.expander("Reasoning", icon=":material/psychology:"):
-            self._finished = st.container()
-            self._tail = st.empty()
-        self._splitter = BlockSplitter()
-
-    def show(self, text: str, thinking: bool, images: bool) -> None:
-        for block in self._splitter.feed(text):
-            self._finished.markdown(_safe(block, images))
-        self._tail.markdown(_safe(self._splitter.tail, images) + (_CURSOR if thinking else ""))

@@ -37,6 +37,7 @@ from playground.local_model import (
     LocalModelServer,
     local_model_installed,
 )
+from playground.redraws import RedrawBudget
 from playground.session.services import ask_manager
 from playground.store import StoreConfig, StoreError, WorkspaceStore
 
@@ -118,6 +119,12 @@ def load_config_and_catalog() -> tuple[LoadedConfig, EndpointCatalog]:
 def endpoint_gates(hard_cap: int | None) -> EndpointGates:
     """Adaptive concurrency per endpoint, shared by every session of this app process."""
     return EndpointGates(hard_cap)
+
+
+@st.cache_resource(show_spinner=False)
+def redraw_budget() -> RedrawBudget:
+    """The redraws a second shared by every streaming card of this app process."""
+    return RedrawBudget()
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
