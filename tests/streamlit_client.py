@@ -14,6 +14,13 @@ What a load test needs from the tree: which chat input and container belong
 to which card (their ids end with the widget key: ``card-<id>-input``,
 ``pgcard-<id>``), and every markdown, caption and error drawn under a card,
 each with the time it arrived.
+
+``tree`` follows the browser's rules for what is on screen: a new element at a
+path replaces what was there with everything under it; a new block replaces
+it too, except that a block of the same kind keeps the children it had (until
+they are replaced), as Streamlit's frontend does. ``on_delta`` is called after
+each delta with the path it touched, so a test can check what a person would
+see at every step.
 """
 
 from __future__ import annotations
@@ -62,6 +69,8 @@ class StreamlitSession:
         self.messages = 0
         self.bytes = 0
         self.on_drawn: Callable[[CardView, Drawn], None] | None = None
+        self.tree: dict[Path, tuple[str, str]] = {}  # path -> (kind, markdown text or "")
+        self.on_delta: Callable[[Path], None] | None = None
         self._ws: websockets.ClientConnection | None = None
 
     async def connect(self) -> None:
@@ -132,10 +141,32 @@ class StreamlitSession:
                 return view
         return None
 
+    def texts_under(self, prefix: Path) -> list[str]:
+        """The markdown texts on screen under ``prefix``, in page order."""
+        return [
+            text
+            for path, (kind, text) in sorted(self.tree.items())
+            if kind == "markdown" and path[: len(prefix)] == prefix
+        ]
+
+    def _place(self, path: Path, kind: str, text: str = "", keep_children: bool = False) -> None:
+        if not keep_children:
+            for other in [p for p in self.tree if p[: len(path)] == path]:
+                del self.tree[other]
+        self.tree[path] = (kind, text)
+
     def _delta(self, msg: ForwardMsg, path: Path, now: float) -> None:
+        self._track(msg, path, now)
+        if self.on_delta is not None:
+            self.on_delta(path)
+
+    def _track(self, msg: ForwardMsg, path: Path, now: float) -> None:
         delta = msg.delta
         which = delta.WhichOneof("type")
         if which == "add_block":
+            kind = "block:" + str(delta.add_block.WhichOneof("type"))
+            old = self.tree.get(path)
+            self._place(path, kind, keep_children=old is not None and old[0] == kind)
             block_id = delta.add_block.id
             if "-pgcard-" in block_id:
                 card_id = block_id.rsplit("-pgcard-", 1)[1]
@@ -147,6 +178,10 @@ class StreamlitSession:
             return
         element = delta.new_element
         etype = element.WhichOneof("type")
+        is_text = etype == "markdown" and element.markdown.element_type != 2
+        self._place(
+            path, "markdown" if is_text else str(etype), element.markdown.body if is_text else ""
+        )
         if etype == "chat_input":
             widget_id = element.chat_input.id
             if widget_id.endswith("-input") and "-card-" in widget_id:
