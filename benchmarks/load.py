@@ -440,7 +440,7 @@ def table(args: argparse.Namespace, rows: list[dict]) -> None:
         f"tokens, {where} ({machine()})"
     )
     print(
-        "| sessions | answers intact | stopped / failed / cross-wired | delivered / server "
+        "| sessions | answers intact | lost / stopped / failed / cross-wired | delivered / server "
         "rate (median, p10) | first token p50 / p95 | app CPU | app peak RSS |"
     )
     print("|---|---|---|---|---|---|---|")
