@@ -71,6 +71,7 @@ class StreamlitSession:
         self.on_drawn: Callable[[CardView, Drawn], None] | None = None
         self.tree: dict[Path, tuple[str, str]] = {}  # path -> (kind, markdown text or "")
         self.on_delta: Callable[[Path], None] | None = None
+        self.bad_paths: list[Path] = []  # deltas the browser would reject
         self._ws: websockets.ClientConnection | None = None
 
     async def connect(self) -> None:
@@ -150,6 +151,13 @@ class StreamlitSession:
         ]
 
     def _place(self, path: Path, kind: str, text: str = "", keep_children: bool = False) -> None:
+        if len(path) > 2 and path not in self.tree:
+            # The browser adds children in order: index n only after n - 1 (else it
+            # stops with "Bad delta path index" and the page goes blank).
+            parent = path[:-1]
+            siblings = [p[-1] for p in self.tree if len(p) == len(path) and p[:-1] == parent]
+            if parent not in self.tree or path[-1] > (max(siblings) + 1 if siblings else 0):
+                self.bad_paths.append(path)
         if not keep_children:
             for other in [p for p in self.tree if p[: len(path)] == path]:
                 del self.tree[other]

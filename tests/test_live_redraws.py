@@ -12,13 +12,15 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.browser.conftest import start_app, stop_app
 from tests.streamlit_client import StreamlitSession
 
 ANSWER = "[fake-small] turn 1: flicker"
 
 
-async def _watch_one_answer(url: str, steps: list[list[str]]) -> None:
+async def _watch_one_answer(url: str, steps: list[list[str]]) -> list[tuple[int, ...]]:
     port = url.rsplit(":", 1)[1]
     session = StreamlitSession(f"ws://127.0.0.1:{port}/_stcore/stream")
     await session.connect()
@@ -36,21 +38,33 @@ async def _watch_one_answer(url: str, steps: list[list[str]]) -> None:
         session.on_delta = on_delta
         await session.send_prompt(card_id, "flicker")
         await asyncio.wait_for(session.finished.wait(), 60)  # the page run ends with the answer
+        return session.bad_paths
     finally:
         await session.close()
         receiving.cancel()
 
 
+@pytest.mark.parametrize(
+    "knobs",
+    [
+        pytest.param({}, id="answer"),
+        pytest.param({"reasoning": "first I think"}, id="reasoning-first"),
+        pytest.param(
+            {"reasoning": "then I think", "reasoning_style": "tags"}, id="reasoning-in-tags"
+        ),
+    ],
+)
 def test_an_answer_never_blanks_or_doubles_on_its_way_to_its_final_form(
-    scenario: Callable[..., str], tmp_path: Path
+    scenario: Callable[..., str], tmp_path: Path, knobs: dict[str, str]
 ) -> None:
-    url = scenario(tokens=30, tokens_per_second=60)
+    url = scenario(tokens=30, tokens_per_second=60, **knobs)
     app = start_app(f'[[endpoints]]\nname = "E"\nbase_url = "{url}"\n', tmp_path)
     steps: list[list[str]] = []
     try:
-        asyncio.run(_watch_one_answer(app.url, steps))
+        bad_paths = asyncio.run(_watch_one_answer(app.url, steps))
     finally:
         stop_app(app)
+    assert bad_paths == []  # every delta is one the browser accepts
     final = ANSWER + "".join(f" w{i}" for i in range(30))
     shown = [s for s in steps if s]
     assert shown and shown[-1] == [final]  # the final text, once

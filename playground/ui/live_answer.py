@@ -86,6 +86,7 @@ class _Live:
         self._fed = ""
         self._finished: DeltaGenerator | None = None
         self._finished_slot: DeltaGenerator | None = None
+        self._thoughts_slot: DeltaGenerator | None = None
         self._tail: DeltaGenerator | None = None
 
     def aligned(self, reasoning: bool) -> bool:
@@ -101,11 +102,15 @@ class _Live:
             self._finished = self._finished_slot.container()
 
     def show(self, text: str, reasoning: str, thinking: bool, images: bool) -> None:
+        if not (text or reasoning) and self._text_slot is None:
+            # Nothing to show yet: the first part says so (and may become the reasoning).
+            self._first.markdown("… thinking" if thinking else "…")
+            return
         if reasoning:
             if self._thoughts is None:
                 self._thoughts_first = self._text_slot is None
-                slot = self._first if self._thoughts_first else self._box.empty()
-                self._thoughts = _Reasoning(slot)
+                self._thoughts_slot = self._first if self._thoughts_first else self._box.empty()
+                self._thoughts = _Reasoning(self._thoughts_slot)
             self._thoughts.show(reasoning, thinking, images)
         self._text()
         assert self._finished_slot is not None and self._tail is not None
@@ -134,7 +139,14 @@ class _Live:
     def clear(self) -> None:
         """Empty every live part (redrawing a block sent in this run would keep its old
         children: a stale tail with its cursor would stay under the answer)."""
-        for slot in (self._first, self._text_slot, self._tail, self._finished_slot):
+        # Innermost first: emptying a part removes the paths of everything inside it.
+        for slot in (
+            self._tail,
+            self._finished_slot,
+            self._text_slot,
+            self._thoughts_slot,
+            self._first,
+        ):
             if slot is not None:
                 slot.empty()
 
