@@ -22,9 +22,9 @@ from common import machine
 
 def main(argv: list[str]) -> None:
     rows: list[tuple[str, str, str]] = []
-    for n, _wall, _slowest, ratio in fanout.main([2, 4, 8]):
+    for n, _wall, _raw, _slowest, ratio in fanout.main([2, 4, 8]):
         rows.append(
-            (f"synced prompt to {n} cards, wall / slowest single answer", f"{ratio:.2f}", "≤ 1.1")
+            (f"synced prompt to {n} cards, wall / one raw SDK answer", f"{ratio:.2f}", "≤ 1.15")
         )
     print()
     rows += throughput.main()

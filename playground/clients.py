@@ -8,6 +8,9 @@ client also knows which secret to keep out of the messages it lets through.
 
 Every connection goes through the ``egress`` policy (resolved once, every
 address checked, connected to what was checked), and no redirect is followed.
+Chat streams go out with the SDK's own retries off: ``deltas.DeltaStream``
+retries them itself, so that a 429 or 503 reaches the endpoint's concurrency
+gate (see ``playground.retries``). Other calls keep the SDK's retries.
 """
 
 from __future__ import annotations
@@ -27,12 +30,15 @@ class EndpointClient:
 
     def __init__(self, sdk: openai.OpenAI, token: str | None) -> None:
         self.sdk = sdk
+        self._chat_sdk = sdk.with_options(max_retries=0)  # shares sdk's connection pool
         self._headers: dict[str, Any] = {} if token else {"Authorization": openai.Omit()}
         self.secrets: tuple[str, ...] = (token,) if token else ()  # redacted from messages
 
     def create_chat_stream(self, **request: Any) -> Any:
         """``chat.completions.create(stream=True, ...)`` with the endpoint's headers."""
-        return self.sdk.chat.completions.create(stream=True, extra_headers=self._headers, **request)
+        return self._chat_sdk.chat.completions.create(
+            stream=True, extra_headers=self._headers, **request
+        )
 
     def stream_models(self) -> Any:
         """``GET /models`` as a context manager over the raw answer (status already checked),

@@ -72,12 +72,13 @@ class Timeouts(BaseModel):
 
 
 class Limits(BaseModel):
-    """``[limits]``: how many cards a workspace holds; concurrent requests per endpoint."""
+    """``[limits]``: how many cards a workspace holds; an optional hard cap on concurrent
+    requests per endpoint (none by default: ``playground.concurrency`` adapts to the server)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     max_cards: int = Field(default=8, ge=1, le=32)
-    max_concurrent_per_endpoint: int = Field(default=4, ge=1, le=64)
+    max_concurrent_per_endpoint: int | None = Field(default=None, ge=1, le=1024)
 
 
 class LocalModelOptions(BaseModel):

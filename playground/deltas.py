@@ -9,6 +9,10 @@ publishes nothing: that is the job of ``streaming.StreamJob``, which runs one
 in a thread (as simonw/llm's ``Response`` iterates chunks apart from whoever
 shows them).
 
+Before the first token it asks again after a 429, a 503 or a transient
+failure (``playground.retries`` says when and how often); a 429 or 503 is
+first reported through ``on_push_back``, which waits for the endpoint's gate.
+
 ``close()`` may be called from another thread to stop the server generating.
 """
 
@@ -24,6 +28,7 @@ from typing import Any
 import openai
 from pydantic import BaseModel
 
+from playground import retries
 from playground.clients import EndpointClient
 from playground.endpoint_errors import (
     not_json_message,
@@ -34,6 +39,10 @@ from playground.endpoint_errors import (
 from playground.errors import ServerError, StreamBroken, Unreachable
 from playground.limits import MAX_COMPLETION_BYTES
 from playground.reasoning import delta_reasoning
+
+# Told that the server pushed back (its Retry-After, if any); waits for a new turn on
+# the endpoint's gate and says whether to ask again (False: the answer was stopped).
+PushBack = Callable[[float | None], bool]
 
 log = logging.getLogger(__name__)
 
@@ -128,14 +137,18 @@ class DeltaStream:
         *,
         what: str = "The endpoint",
         on_usage_rejected: Callable[[], None] | None = None,
+        on_push_back: PushBack | None = None,
     ) -> None:
         self._client = client
         self._request = request
         self._what = what
         self._on_usage_rejected = on_usage_rejected
+        self._on_push_back = on_push_back
         self._lock = threading.Lock()
         self._stream: Any = None
         self._closed = False
+        self._closing = threading.Event()  # wakes a backoff wait on close()
+        self.opened = False  # the server accepted the request (the stream is open)
         self.received = False  # any text or reasoning arrived
 
     def close(self) -> None:
@@ -143,6 +156,7 @@ class DeltaStream:
         with self._lock:
             self._closed = True
             stream, self._stream = self._stream, None
+        self._closing.set()
         if stream is not None:
             try:
                 stream.close()
@@ -164,7 +178,8 @@ class DeltaStream:
             self.close()
 
     def _deltas(self) -> Iterator[Delta]:
-        stream = self._open()
+        stream = self._open_with_retries()
+        self.opened = True
         with self._lock:
             if self._closed:
                 stream.close()
@@ -210,6 +225,35 @@ class DeltaStream:
                 f"{self._what} ended the stream before saying the answer was "
                 "finished, so it may be cut short. Retry to get a full answer."
             )
+
+    def _open_with_retries(self) -> Any:
+        """Open the stream, asking again after push-back or a transient failure (see above)."""
+        retried = pushed = 0
+        while True:
+            try:
+                return self._open()
+            except (openai.APIStatusError, openai.APIConnectionError) as exc:
+                status = exc.status_code if isinstance(exc, openai.APIStatusError) else None
+                response = getattr(exc, "response", None)
+                server_says = retries.retry_after(response.headers if response else None)
+                if self._closed:
+                    raise
+                if (
+                    status in retries.PUSH_BACK_STATUSES
+                    and self._on_push_back is not None
+                    and pushed < retries.MAX_PUSH_BACKS
+                ):
+                    pushed += 1
+                    if self._on_push_back(server_says) and not self._closed:
+                        continue  # our turn came again under the lowered cap
+                    raise
+                transient = status is None or status in retries.RETRY_STATUSES
+                if not transient or retried >= retries.MAX_RETRIES:
+                    raise
+                self._closing.wait(retries.backoff(retried, server_says))
+                retried += 1
+                if self._closed:
+                    raise
 
     def _open(self) -> Any:
         """Open the stream, asking for usage; without it if the server rejects the option."""

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from playground.clients import EndpointClient
+from playground.concurrency import AdaptiveGate, Slot
 from playground.deltas import ChatRequest, DeltaStream
 from playground.errors import EndpointError
 from playground.reasoning import split_think
@@ -53,7 +54,7 @@ class StreamJob:
         params: dict[str, Any] | None = None,
         include_usage: bool = True,
         on_usage_rejected: Callable[[], None] | None = None,
-        gate: threading.Semaphore | None = None,
+        gate: AdaptiveGate | None = None,
         what: str = "The endpoint",
         flush_interval: float = 0.05,
         clock: Callable[[], float] = time.monotonic,
@@ -65,9 +66,11 @@ class StreamJob:
             ChatRequest(model, history, extra, include_usage),
             what=what,
             on_usage_rejected=on_usage_rejected,
+            on_push_back=self._pushed_back if gate is not None else None,
         )
         self._target = target
         self._gate = gate
+        self._slot: Slot | None = None  # our place on the endpoint's gate, while we hold one
         self._usage_tokens: int | None = None
         self._last: float | None = None
         self._flush_interval = flush_interval
@@ -174,23 +177,28 @@ class StreamJob:
             self._done = True
             self._cond.notify_all()
 
-    def _wait_for_gate(self) -> bool:
-        """Wait for a free slot on the endpoint (unless cancelled); whether we got one."""
-        if self._gate is None:
-            return False
-        while not self._gate.acquire(timeout=0.2):
-            if self._cancelled.is_set():
-                return False
-        return True
+    def _pushed_back(self, retry_after: float | None) -> bool:
+        """The server answered 429/503: tell the gate, give our slot back and wait for a
+        new one under the lowered cap; whether to ask again (False: we were stopped)."""
+        assert self._gate is not None
+        if self._slot is not None:
+            self._gate.push_back(self._slot, retry_after)
+            self._gate.release(self._slot, accepted=False)
+        self._slot = self._gate.acquire(self._cancelled)
+        return self._slot is not None
 
     def _run(self) -> None:
-        holding = self._wait_for_gate()
+        if self._gate is not None:
+            self._slot = self._gate.acquire(self._cancelled)
+            if self._slot is None:  # stopped while waiting for its turn
+                return
         try:
             if not self._cancelled.is_set():
                 self._stream_answer()
         finally:
-            if holding and self._gate is not None:
-                self._gate.release()
+            if self._gate is not None and self._slot is not None:
+                self._gate.release(self._slot, accepted=self._deltas.opened)
+                self._slot = None
 
     def _stream_answer(self) -> None:
         last_flush = self._clock()

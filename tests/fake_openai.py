@@ -65,6 +65,7 @@ class Scenario:
     error_message: str | None = None  # what an error answer's JSON says (default: status)
     models_raw: RawAnswer | None = None  # answer GET /models with exactly this
     chat_raw: RawAnswer | None = None  # answer chat (streamed or not) with exactly this
+    max_concurrent: int | None = None  # answer 429 (with retry_after) above this many streams
 
 
 @dataclass
@@ -112,6 +113,7 @@ class FakeOpenAIServer:
         self.streams: list[StreamRecord] = []
         self.active = 0  # streams open right now
         self.max_active: dict[str, int] = {}  # most streams open at once, by scenario
+        self.refused: dict[str, int] = {}  # 429s for being over max_concurrent, by scenario
         self.port = 0
         self._local: LocalServer | None = None
 
@@ -210,6 +212,18 @@ class FakeOpenAIServer:
                 status_code=scenario.chat_status,
                 headers=headers,
             )
+        if scenario.max_concurrent is not None and body.get("stream"):
+            open_now = sum(1 for s in self.streams if s.scenario == name and s.ended is None)
+            if open_now >= scenario.max_concurrent:
+                self.refused[name] = self.refused.get(name, 0) + 1
+                headers = {}
+                if scenario.retry_after is not None:
+                    headers["Retry-After"] = str(scenario.retry_after)
+                return JSONResponse(
+                    {"error": {"message": "too many concurrent requests"}},
+                    status_code=429,
+                    headers=headers,
+                )
         if scenario.reject_stream_options and "stream_options" in body:
             return JSONResponse(
                 {"error": {"message": "Unrecognized request argument: stream_options"}},

@@ -288,9 +288,12 @@ def start_answer(
             Message(role="assistant", status="error", error=exc.message, earlier=earlier)
         )
         return
+    # The job exists before its answer is in the card: a card drawn meanwhile (a
+    # fragment of the page run this send interrupted) either sees no answer yet or
+    # the answer with its live job, never a "streaming" answer without one (which
+    # Session.live_job takes for an abandoned stream and marks stopped).
     answer = Message(role="assistant", status="streaming", earlier=earlier)
-    card.messages.append(answer)
-    runtime.job = StreamJob(
+    job = StreamJob(
         services.client(target.base_url, target.token, loaded.timeouts),
         model=target.model,
         history=card.history_for_request(),
@@ -301,4 +304,7 @@ def start_answer(
         on_usage_rejected=lambda url=target.base_url: session.no_usage.add(url),
         gate=services.gate(target.base_url),
         what=target.what,
-    ).start()
+    )
+    runtime.job = job
+    card.messages.append(answer)
+    job.start()

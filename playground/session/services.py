@@ -10,7 +10,6 @@ client instead of patching it.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -23,7 +22,7 @@ from playground.backendai import (
     ModelService,
 )
 from playground.clients import EndpointClient, make_client
-from playground.concurrency import EndpointGates
+from playground.concurrency import AdaptiveGate, EndpointGates
 from playground.config import LoadedConfig, Timeouts
 from playground.discovery import ModelList, list_models
 from playground.egress import EgressPolicy
@@ -40,7 +39,7 @@ class Services(Protocol):
 
     def client(self, base_url: str, token: str | None, timeouts: Timeouts) -> EndpointClient: ...
 
-    def gate(self, base_url: str) -> threading.Semaphore: ...
+    def gate(self, base_url: str) -> AdaptiveGate: ...
 
     def models(self, endpoint: Endpoint, nonce: int) -> ModelList: ...
 
@@ -105,7 +104,7 @@ class PlainServices:
     def client(self, base_url: str, token: str | None, timeouts: Timeouts) -> EndpointClient:
         return make_client(base_url, token, timeouts, egress=self.loaded.security.policy())
 
-    def gate(self, base_url: str) -> threading.Semaphore:
+    def gate(self, base_url: str) -> AdaptiveGate:
         if self._gates is None:
             self._gates = EndpointGates(self.loaded.limits.max_concurrent_per_endpoint)
         return self._gates.gate(base_url)

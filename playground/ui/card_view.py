@@ -20,7 +20,8 @@ from playground.session.commands import show_all_messages
 from playground.ui import arena as arena_ui
 from playground.ui.card_menus import more_menu, remove_control, settings_menu
 from playground.ui.card_selectors import custom_fields, endpoint_selector, model_selector
-from playground.ui.messages import follow, history
+from playground.ui.live_answer import follow
+from playground.ui.messages import history
 from playground.ui.resources import SERVICES
 from playground.ui.state import session, widget_key
 from playground.ui.text import label

@@ -1,21 +1,13 @@
-"""Rendering chat messages and following a streaming answer."""
+"""Rendering chat messages (a streaming answer is followed by ``live_answer``)."""
 
 from __future__ import annotations
 
-import time
-
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from playground.arena.round import OPEN, CardShows
-from playground.markdown_blocks import BlockSplitter
-from playground.streaming import StreamJob
 from playground.ui import text as safe_text
-from playground.ui.text import SHOWN_LIMIT, answer, answer_markdown
+from playground.ui.text import answer, answer_markdown
 from playground.workspace import Message, Metrics
-
-REDRAW_INTERVAL = 0.05  # at most ~20 redraws a second per card
-_CURSOR = " ▌"
 
 
 def metrics_caption(metrics: Metrics | None) -> str | None:
@@ -108,98 +100,3 @@ def history(
             continue
         with st.chat_message(message.role):
             message_body(message, images, key, shows)
-
-
-def follow(
-    job: StreamJob,
-    placeholder: DeltaGenerator,
-    images: bool = False,
-    key: str | None = None,
-    shows: CardShows = OPEN,
-) -> None:
-    """Draw ``job``'s answer into ``placeholder`` as it streams, then the final message.
-
-    Finished blocks are drawn once and only the short tail is redrawn, at most
-    every ``REDRAW_INTERVAL`` seconds, so the bytes sent grow linearly with the
-    answer. Each redraw is a Streamlit yield point: a rerun or stop request ends
-    this loop, while the job itself keeps streaming.
-    """
-    splitter = BlockSplitter()
-    with placeholder.container():
-        thoughts = st.empty()
-        finished_slot = st.empty()
-        tail = st.empty()
-    finished = finished_slot.container()
-    thought_view: _Reasoning | None = None
-    fed = ""
-    seen = -1
-    started = time.monotonic()
-    last_draw = 0.0
-    while True:
-        snap = job.wait_for_change(seen, timeout=0.5)
-        if snap.done:
-            break
-        now = time.monotonic()
-        if snap.version != seen:
-            seen = snap.version
-            if snap.reasoning:
-                if thought_view is None:
-                    thought_view = _Reasoning(thoughts, shows)
-                thought_view.show(snap.reasoning, snap.thinking, images)
-            if not snap.text.startswith(fed):
-                # The text was re-split (a closing </think> moved it into the reasoning).
-                splitter = BlockSplitter()
-                finished = finished_slot.container()
-            fed = snap.text
-            # Past the limit only the start is drawn; the whole text comes at the end.
-            for block in splitter.feed(snap.text[:SHOWN_LIMIT]):
-                finished.markdown(_safe(block, images, shows))
-            tail.markdown(
-                _safe(splitter.tail, images, shows) + _more(snap.text) + _CURSOR
-                if snap.text
-                else ("… thinking" if snap.thinking else "…")
-            )
-            last_draw = now
-        elif now - last_draw >= 0.5:
-            # A heartbeat while a server is slow: shows progress, and is a yield point.
-            tail.markdown(
-                _safe(splitter.tail, images, shows) + _more(snap.text) + _CURSOR
-                if snap.text
-                else f"… waiting {now - started:.0f} s"
-            )
-            last_draw = now
-        spare = REDRAW_INTERVAL - (time.monotonic() - now)
-        if spare > 0:
-            time.sleep(spare)
-    # Clear every live slot, then draw the final message. Redrawing a block that
-    # was already sent in this run keeps its extra old children (a stale tail
-    # with its cursor would stay under the answer), so each slot is emptied first.
-    thoughts.empty()
-    tail.empty()
-    finished_slot.empty()
-    with finished_slot.container():
-        message_body(job.message, images, key, shows)
-
-
-def _more(text: str) -> str:
-    """While a very long answer streams: how much is not drawn."""
-    if len(text) <= SHOWN_LIMIT:
-        return ""
-    return f"\n\n*… {len(text) - SHOWN_LIMIT:,} more characters so far (a download when done)*"
-
-
-class _Reasoning:
-    """The live "Reasoning" expander of a streaming answer (collapsed; drawn in blocks)."""
-
-    def __init__(self, slot: DeltaGenerator, shows: CardShows = OPEN) -> None:
-        self._shows = shows
-        with slot.expander("Reasoning", icon=":material/psychology:"):
-            self._finished = st.container()
-            self._tail = st.empty()
-        self._splitter = BlockSplitter()
-
-    def show(self, text: str, thinking: bool, images: bool) -> None:
-        for block in self._splitter.feed(text[:SHOWN_LIMIT]):
-            self._finished.markdown(_safe(block, images, self._shows))
-        tail = _safe(self._splitter.tail, images, self._shows)
-        self._tail.markdown(tail + (_CURSOR if thinking else ""))

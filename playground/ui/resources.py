@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from playground.backendai import (
     resolve_secret_key,
 )
 from playground.clients import EndpointClient, make_client
-from playground.concurrency import EndpointGates
+from playground.concurrency import AdaptiveGate, EndpointGates
 from playground.config import (
     LoadedConfig,
     SecurityConfig,
@@ -41,6 +40,7 @@ from playground.local_models import (
     installed,
     spec_named,
 )
+from playground.redraws import RedrawBudget
 from playground.session.services import ask_manager
 from playground.store import StoreConfig, StoreError, WorkspaceStore
 
@@ -128,9 +128,15 @@ def load_config_and_catalog() -> tuple[LoadedConfig, EndpointCatalog]:
 
 
 @st.cache_resource(show_spinner=False)
-def endpoint_gates(limit: int) -> EndpointGates:
-    """Concurrency caps per endpoint, shared by every session of this app process."""
-    return EndpointGates(limit)
+def endpoint_gates(hard_cap: int | None) -> EndpointGates:
+    """Adaptive concurrency per endpoint, shared by every session of this app process."""
+    return EndpointGates(hard_cap)
+
+
+@st.cache_resource(show_spinner=False)
+def redraw_budget() -> RedrawBudget:
+    """The redraws a second shared by every streaming card of this app process."""
+    return RedrawBudget()
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -193,7 +199,7 @@ class CachedServices:
     def client(self, base_url: str, token: str | None, timeouts: Timeouts) -> EndpointClient:
         return get_client(base_url, token, timeouts, self.config().security)
 
-    def gate(self, base_url: str) -> threading.Semaphore:
+    def gate(self, base_url: str) -> AdaptiveGate:
         return endpoint_gates(self.config().limits.max_concurrent_per_endpoint).gate(base_url)
 
     def models(self, endpoint: Endpoint, nonce: int) -> ModelList:
