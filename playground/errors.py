@@ -6,6 +6,7 @@ Exception tree::
     ├── InvalidBaseURL              a baseURL typed by a person is not usable
     ├── IncompleteCard              a card lacks what it needs to send (model, Model ID...)
     ├── ImportProblem               a file that cannot be imported
+    ├── PromptSetProblem            a prompt set, template or check that cannot be run
     ├── EndpointError               talking to an OpenAI-compatible endpoint failed
     │   ├── Unauthorized            401 / 403: token missing or rejected
     │   ├── NotFound                404: wrong version segment or unknown model
@@ -64,6 +65,17 @@ class IncompleteCard(PlaygroundError):
 
 class ImportProblem(PlaygroundError):
     """A file that cannot be imported; ``message`` says why."""
+
+
+class PromptSetProblem(PlaygroundError):
+    """A prompt set (file or text), template, check or judge prompt that cannot be run.
+
+    ``row`` is the 1-based row of the set it is about (None: the set as a whole).
+    """
+
+    def __init__(self, message: str, row: int | None = None) -> None:
+        super().__init__(f"Row {row}: {message}" if row is not None else message)
+        self.row = row
 
 
 # -- OpenAI-compatible endpoints ---------------------------------------------------

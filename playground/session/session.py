@@ -76,6 +76,7 @@ class Session:
     backendai_seen: dict[str, ModelService] = field(default_factory=dict)
     # Bumped each time the workspace is replaced, so the UI drops the old cards' widgets.
     epoch: int = 0
+    prompt_run_id: str | None = None  # the prompt-set run the Prompt sets page shows
 
     # -- cards -----------------------------------------------------------------
     def runtime(self, card_id: str) -> CardRuntime:
