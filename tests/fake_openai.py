@@ -13,7 +13,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +48,8 @@ class Scenario:
     reject_stream_options: bool = False  # answer 400 to requests with stream_options
     reasoning: str | None = None  # a thinking model's reasoning, sent before the reply
     reasoning_style: str = "field"  # "field": reasoning_content deltas; "tags": <think> text
+    # the reply computed from the request: reply_fn(model, messages) -> text (wins over reply)
+    reply_fn: Callable[[str, list[dict[str, Any]]], str] | None = None
 
 
 @dataclass
@@ -70,7 +72,9 @@ class StreamRecord:
 
 def reply_tokens(scenario: Scenario, model: str, messages: list[dict[str, Any]]) -> list[str]:
     """The answer as a list of tokens (words with their leading space)."""
-    if scenario.reply is not None:
+    if scenario.reply_fn is not None:
+        text = scenario.reply_fn(model, messages)
+    elif scenario.reply is not None:
         text = scenario.reply
     else:
         last = next(

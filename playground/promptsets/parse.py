@@ -4,7 +4,7 @@
   columns are variables for the template, except ``expected`` (the checks).
   A ``.csv`` file must have one; in the text box (or a file of another name)
   the text is read as CSV when its first line has a comma and names a
-  ``prompt`` column.
+  ``prompt`` column (or is just ``prompt``: a one-column CSV).
 - **JSONL**: one JSON object a line with a ``prompt`` string; other keys are
   variables; ``expected`` is a check string or a list of them. A ``.jsonl``
   file, or text whose first line starts with ``{``.
@@ -99,6 +99,8 @@ def _kind(text: str, name: str | None) -> Kind:
     first = next((line for line in text.splitlines() if line.strip()), "")
     if first.lstrip().startswith("{"):
         return "jsonl"
+    if first.strip().lower() == PROMPT:  # a one-column CSV: its header alone
+        return "csv"
     if "," in first:
         header = next(csv.reader([first]), [])
         if any(h.strip().lower() == PROMPT for h in header):
