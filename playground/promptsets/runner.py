@@ -85,6 +85,7 @@ class PromptSetRunner:
         no_usage: set[str] | None = None,
     ) -> None:
         self.run_id = run_id
+        self.owner: str | None = None  # who started it (signed in), for who may follow it
         self.spec = spec
         self._targets = targets
         self._services = services

@@ -122,6 +122,7 @@ def _start(
     cells: dict[tuple[int, int], CellResult] | None = None,
     writer: CellWriter | None = None,
     retry_errors: bool = False,
+    owner: str | None = None,
 ) -> PromptSetRunner:
     targets = [_target(session, services, column) for column in spec.columns]
     runner = PromptSetRunner(
@@ -133,7 +134,9 @@ def _start(
         writer=writer,
         retry_errors=retry_errors,
         no_usage=session.no_usage,
-    ).start()
+    )
+    runner.owner = owner
+    runner.start()
     registry.add(runner)
     session.prompt_run_id = run_id
     return runner
@@ -183,7 +186,7 @@ def start_run(
             run_id, writer = None, None
     if run_id is None:
         run_id = new_workspace_id()
-    return _start(session, services, registry, run_id, spec, writer=writer)
+    return _start(session, services, registry, run_id, spec, writer=writer, owner=user)
 
 
 def stop_run(registry: RunRegistry, run_id: str | None) -> None:
@@ -232,6 +235,7 @@ def resume_run(
         cells=stored.cells,
         writer=writer,
         retry_errors=retry_errors,
+        owner=stored.owner,
     )
 
 
@@ -265,3 +269,44 @@ def continue_as_chat(
         session.runtime(card.id).backendai_token = source.backendai_token
     session.redraw_page = True
     return card
+
+
+@dataclass(frozen=True)
+class RunView:
+    """A run as the page draws it: live from its runner, or as saved."""
+
+    run_id: str
+    spec: RunSpec
+    cells: dict[tuple[int, int], CellResult]
+    status: str  # running, stopped, done, interrupted (saved as running, no runner here)
+    runner: PromptSetRunner | None
+    save_error: str | None = None
+
+    @property
+    def missing(self) -> int:
+        return sum(
+            1
+            for r in range(len(self.spec.rows))
+            for c in range(len(self.spec.columns))
+            if (cell := self.cells.get((r, c))) is None or cell.status == "stopped"
+        )
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for cell in self.cells.values() if cell.status == "error")
+
+
+def view_run(
+    services: Services, registry: RunRegistry, run_id: str, owner: OwnerFilter = ANY_OWNER
+) -> RunView | None:
+    runner = registry.get(run_id)
+    if runner is not None and owner is not ANY_OWNER and runner.owner not in (None, owner):
+        return None  # someone else's run
+    if runner is not None:
+        status = "running" if not runner.finished else runner.status
+        return RunView(run_id, runner.spec, runner.cells(), status, runner, runner.save_error)
+    stored = load_run(services, run_id, owner)
+    if stored is None:
+        return None
+    status = "interrupted" if stored.status == "running" else stored.status
+    return RunView(run_id, stored.spec, stored.cells, status, None)
