@@ -33,7 +33,8 @@ def _summary(rows: list[ColumnSummary]) -> None:
             "Cost": [_figure(s.cost, ".4f") for s in rows],
         }
     )
-    st.dataframe(table, hide_index=True, key="ps-summary")
+    with st.container(key="ps-summary"):
+        st.dataframe(table, hide_index=True)
 
 
 def _detail(state: Session, view: RunView, r: int, c: int) -> None:

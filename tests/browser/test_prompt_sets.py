@@ -1,0 +1,91 @@
+"""Prompt sets in Chromium: a 5-prompt CSV on three cards, then one cell continued as a chat."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import RunningApp, no_error_boxes, start_app, stop_app
+from tests.browser.pg import PlaygroundPage
+from tests.fake_openai import FakeOpenAIServer, Scenario
+
+pytestmark = pytest.mark.browser
+
+CSV = (
+    "prompt,topic,expected\n"
+    "Name a fruit,food,contains:fruit\n"
+    "Name a colour,art,icontains:COLOUR && max-tokens:50\n"
+    "Say JSON,data,json\n"
+    "Count to three,math,regex:\\d\n"
+    "Greet me,manners,not-contains:fake-large\n"
+)
+
+
+@pytest.fixture
+def app(server: FakeOpenAIServer, tmp_path: Path) -> Iterator[RunningApp]:
+    url = server.add("browser-sets", Scenario(latency=0.1))
+    running = start_app(
+        f'[[endpoints]]\nname = "Local"\nbase_url = "{url}"\n[local_model]\nenabled = false\n',
+        tmp_path,
+    )
+    yield running
+    stop_app(running)
+
+
+def test_a_csv_on_three_cards_and_a_cell_continued_as_chat(
+    page: Page, app: RunningApp, tmp_path: Path, shot: Callable[[str], Path]
+) -> None:
+    pg = PlaygroundPage(page, app.url).open()
+    pg.add_card()
+    expect(pg.cards()).to_have_count(3)
+    third = pg.card_ids()[2]
+    pg.choose(third, "model", "fake-large")
+
+    page.get_by_role("link", name="Prompt sets").click()
+    expect(page.get_by_text("Runs every prompt on each card")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("3 · fake-large")).to_be_visible()
+    path = tmp_path / "five.csv"
+    path.write_text(CSV, encoding="utf-8")
+    page.locator('.st-key-ps-file input[type="file"]').set_input_files(str(path))
+    expect(page.get_by_text("5 prompts × 3 cards = 15 answers")).to_be_visible(timeout=20_000)
+    page.get_by_role("textbox", name="Prompt template").fill("{{prompt}} ({{topic}})")
+    page.get_by_role("textbox", name="Prompt template").press("Control+Enter")
+    expect(page.get_by_text("variables: prompt, topic")).to_be_visible()
+    shot("1-ready")
+    page.locator(".st-key-ps-run button:visible").click()
+    expect(page.get_by_text("15 / 15 answers")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Done", exact=True)).to_be_visible(timeout=20_000)
+    no_error_boxes(page)
+    shot("2-results")
+    expect(page.locator(".st-key-ps-summary")).to_be_visible()
+    expect(page.locator(".st-key-ps-stop")).to_have_count(0)
+
+    # Select row 2's cell of card 3: click the first cell, then move with the keyboard.
+    grid = page.locator('[class*="st-key-ps-grid"] [data-testid="stDataFrameResizable"]')
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    detail = page.locator(".st-key-ps-detail")
+    expect(detail).to_contain_text("Row 2 · 3 · fake-large", timeout=20_000)
+    expect(page.locator(".st-key-ps-answer")).to_contain_text(
+        "[fake-large] turn 1: Name a colour (art)"
+    )
+    expect(detail).to_contain_text("✓ icontains:COLOUR")
+    shot("3-selected")
+
+    detail.get_by_role("button", name="Continue as chat").click()
+    expect(pg.cards()).to_have_count(4, timeout=30_000)
+    fourth = pg.card_ids()[3]
+    expect(pg.bubbles(fourth)).to_have_count(2)
+    expect(pg.history(fourth)).to_contain_text("Name a colour (art)")
+    expect(pg.widget(fourth, "model").get_by_role("combobox")).to_have_value("fake-large")
+    pg.send_to_card(fourth, "and another?")
+    expect(pg.history(fourth)).to_contain_text("[fake-large] turn 2: and another?", timeout=30_000)
+    no_error_boxes(page)
+    shot("4-continued")
