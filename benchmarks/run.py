@@ -13,6 +13,7 @@ import browser
 import fanout
 import import_limits
 import local_overhead
+import prompt_sets
 import rerun
 import store
 import throughput
@@ -33,6 +34,8 @@ def main(argv: list[str]) -> None:
     rows += store.main()
     print()
     rows += import_limits.main()
+    print()
+    rows += prompt_sets.main()
     print()
     if "--no-browser" not in argv:
         rows += browser.main()

@@ -26,7 +26,7 @@ CSV = (
 
 @pytest.fixture
 def app(server: FakeOpenAIServer, tmp_path: Path) -> Iterator[RunningApp]:
-    url = server.add("browser-sets", Scenario(latency=0.1))
+    url = server.add(f"browser-sets-{tmp_path.name}", Scenario(latency=0.1))
     running = start_app(
         f'[[endpoints]]\nname = "Local"\nbase_url = "{url}"\n[local_model]\nenabled = false\n',
         tmp_path,
@@ -89,3 +89,35 @@ def test_a_csv_on_three_cards_and_a_cell_continued_as_chat(
     expect(pg.history(fourth)).to_contain_text("[fake-large] turn 2: and another?", timeout=30_000)
     no_error_boxes(page)
     shot("4-continued")
+
+
+def test_bad_files_are_refused_with_a_message_and_nothing_is_sent(
+    page: Page,
+    app: RunningApp,
+    server: FakeOpenAIServer,
+    tmp_path: Path,
+    shot: Callable[[str], Path],
+) -> None:
+    PlaygroundPage(page, app.url).open()
+    page.get_by_role("link", name="Prompt sets").click()
+    box = page.get_by_role("textbox", name="Prompts")
+    box.fill("prompt,expected\nfirst,contains:a\nsecond,regex:(\n")
+    box.press("Control+Enter")
+    expect(page.get_by_text("Row 2: the pattern '(' is not a valid regex")).to_be_visible()
+    expect(page.locator(".st-key-ps-run button")).to_be_disabled()
+
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("prompt\nCaf\xe9 au lait\n".encode("latin-1"))
+    upload = page.locator('.st-key-ps-file input[type="file"]')
+    upload.set_input_files(str(latin))
+    expect(page.get_by_text("This file is not UTF-8 text")).to_be_visible(timeout=20_000)
+    expect(page.locator(".st-key-ps-run button")).to_be_disabled()
+
+    huge = tmp_path / "huge.csv"
+    huge.write_bytes(b"prompt\n" + b"x" * (50 * 1024 * 1024))
+    upload.set_input_files(str(huge))
+    expect(page.get_by_text("File must be 2.0MB or smaller.")).to_be_visible(timeout=20_000)
+    expect(box).to_have_value("prompt,expected\nfirst,contains:a\nsecond,regex:(\n")  # kept
+    no_error_boxes(page)
+    shot("refused")
+    assert server.chat_requests(f"browser-sets-{tmp_path.name}") == []
