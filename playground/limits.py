@@ -14,8 +14,12 @@ objects are built from it, so a hostile input costs little more than its size.
   values are read; the rest are ignored with a notice.
 - **Text fields**: the chat input, Custom's baseURL, Model ID and Token, the
   system prompt, the Backend.AI search (``MAX_*_CHARS`` below).
-- **Not built yet** (other issues): prompt-set files and attachments. Their
-  limits are here so those features take them from the same place.
+- **Prompt sets** (``playground.promptsets.parse``): the file or text is
+  refused by size before it is decoded, and by rows, columns and value length
+  as it is read (``MAX_PROMPT_SET_*``); the page's uploader takes at most
+  ``MAX_PROMPT_SET_BYTES``.
+- **Not built yet** (another issue): attachments. Their limits are here so that
+  feature takes them from the same place.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ MAX_TOKEN_CHARS = 4_096  # Custom Token (a JWT with claims fits; API keys are ~2
 MAX_STOP_CHARS = 1_000  # a card's stop sequences, all four lines together
 MAX_SEARCH_CHARS = 200  # Backend.AI endpoint search and History search text
 
-# -- prompt-set files (a later issue: run a table of prompts against the cards) ---
+# -- prompt-set files (playground.promptsets.parse) -------------------------------
 MAX_PROMPT_SET_BYTES = 2 * MIB
 MAX_PROMPT_SET_ROWS = 1_000
 MAX_PROMPT_SET_COLUMNS = 32
