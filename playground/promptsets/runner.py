@@ -1,21 +1,15 @@
 """Running a prompt set: every row on every column, in background threads.
 
-A ``PromptSetRunner`` owns one coordinating thread and, per endpoint (base
-URL), as many worker threads as the endpoint's concurrency limit. Each answer
-is one single-turn ``StreamJob`` (the same streaming, timing and error mapping
-as a chat card) that takes the endpoint's shared gate (``Services.gate``), so
-the run and the playground's cards together never exceed the limit. A failed
-cell is a result like any other: it never stops the run.
-
-Results are kept as compact ``CellResult``s (the page draws them) and handed
-to a ``CellWriter`` as they arrive; nothing else grows with the run: jobs,
-messages and requests are dropped as soon as their cell is recorded. With a
-judge, each finished answer of another column queues a scoring request on the
-judge's endpoint. ``stop()`` cancels the answers in flight (they are kept as
-"stopped" and asked for again on resume) and lets no new one start.
-
-The runner runs outside any page run: a rerun or a reload of the page follows
-it (``snapshot``, ``wait_for_change``, ``cells``) and never cuts it.
+One coordinating thread, and per endpoint (base URL) as many workers as its
+concurrency limit. Each answer is one single-turn ``StreamJob`` (a chat card's
+streaming, timing and error mapping) holding the endpoint's shared gate
+(``Services.gate``), so the run and the cards together never pass the limit.
+A failed cell is a result like any other; it never stops the run. Results are
+kept as ``CellResult``s and handed to a ``CellWriter`` as they arrive; jobs and
+messages are dropped once their cell is recorded. With a judge, each finished
+answer of another column queues a scoring request on the judge's endpoint.
+``stop()`` cancels what is in flight (kept as "stopped", asked again on resume).
+A rerun or reload of the page only follows a run (``snapshot``, ``cells``).
 """
 
 from __future__ import annotations
@@ -23,15 +17,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from dataclasses import dataclass
-from typing import Protocol
 
 from playground.clients import EndpointClient
-from playground.config import LoadedConfig, Timeouts
 from playground.errors import PromptSetProblem
-from playground.promptsets.checks import Check, evaluate, parse_checks
-from playground.promptsets.judge import judge_template, read_verdict
-from playground.promptsets.records import CellResult, CheckResult, RunSpec, RunStatus
+from playground.promptsets.cells import answered_cell, failed_cell, scored
+from playground.promptsets.checks import Check, parse_checks
+from playground.promptsets.judge import judge_template
+from playground.promptsets.progress import Progress, RunServices
+from playground.promptsets.records import CellResult, RunSpec, RunStatus
 from playground.promptsets.store import CellWriter
 from playground.streaming import StreamJob
 from playground.targets import Target
@@ -39,34 +32,6 @@ from playground.workspace import Message, SamplingSettings
 
 log = logging.getLogger(__name__)
 Task = tuple[str, int, int]  # ("answer" | "judge", row, col)
-
-
-class RunServices(Protocol):
-    """What a run needs of ``playground.session.Services``: config, clients, gates."""
-
-    def config(self) -> LoadedConfig: ...
-
-    def client(self, base_url: str, token: str | None, timeouts: Timeouts) -> EndpointClient: ...
-
-    def gate(self, base_url: str) -> threading.Semaphore: ...
-
-
-@dataclass(frozen=True)
-class Progress:
-    answers_done: int
-    answers_total: int
-    scores_done: int
-    scores_total: int
-    version: int
-    finished: bool
-    stopped: bool
-
-    @property
-    def label(self) -> str:
-        text = f"{self.answers_done} / {self.answers_total} answers"
-        if self.scores_total:
-            text += f" · {self.scores_done} / {self.scores_total} scores"
-        return text
 
 
 class PromptSetRunner:
@@ -165,13 +130,6 @@ class PromptSetRunner:
     # -- following ---------------------------------------------------------------
     def snapshot(self) -> Progress:
         with self._cond:
-            return self._progress()
-
-    def wait_for_change(self, seen_version: int, timeout: float) -> Progress:
-        with self._cond:
-            self._cond.wait_for(
-                lambda: self._version != seen_version or self._finished, timeout=timeout
-            )
             return self._progress()
 
     def cells(self) -> dict[tuple[int, int], CellResult]:
@@ -295,20 +253,7 @@ class PromptSetRunner:
         history = [{"role": "system", "content": system}] if system else []
         history.append({"role": "user", "content": self.spec.rows[r].prompt})
         answer = self._stream(c, history, settings)
-        outcomes = evaluate(self._checks[r], answer.content, answer.metrics)
-        if answer.status != "done":
-            outcomes = [o.__class__(o.check, False, "no answer") for o in outcomes]
-        cell = CellResult(
-            row=r,
-            col=c,
-            status=answer.status if answer.status != "streaming" else "stopped",
-            text=answer.content,
-            reasoning=answer.reasoning,
-            error=answer.error,
-            metrics=answer.metrics,
-            checks=[CheckResult(check=o.check, passed=o.passed, detail=o.detail) for o in outcomes],
-        )
-        self._answered(cell)
+        self._answered(answered_cell(r, c, answer, self._checks[r]))
 
     def _answered(self, cell: CellResult) -> None:
         self._record(cell)
@@ -335,23 +280,10 @@ class PromptSetRunner:
         reply = self._stream(judge.column, [{"role": "user", "content": prompt}], settings)
         if reply.status == "stopped":
             return  # scored on resume
-        if reply.status != "done":
-            update = {"judge_error": reply.error or "The judge did not answer."}
-        else:
-            verdict = read_verdict(reply.content)
-            update = {
-                "score": verdict.score,
-                "reason": verdict.reason,
-                "judge_error": verdict.error,
-            }
-        self._record(self._cells[(r, c)].model_copy(update=update))
+        self._record(scored(self._cells[(r, c)], reply))
 
     def _failed(self, r: int, c: int, error: str) -> CellResult:
-        checks = [
-            CheckResult(check=str(check), passed=False, detail="no answer")
-            for check in self._checks[r]
-        ]
-        return CellResult(row=r, col=c, status="error", error=error, checks=checks)
+        return failed_cell(r, c, error, self._checks[r])
 
     def _record(self, cell: CellResult) -> None:
         with self._cond:
