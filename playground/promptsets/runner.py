@@ -53,7 +53,6 @@ class PromptSetRunner:
         self.owner: str | None = None  # who started it (signed in), for who may follow it
         self.spec = spec
         self._targets = targets
-        self._services = services
         self._writer = writer
         self._no_usage = no_usage if no_usage is not None else set()
         self._cells: dict[tuple[int, int], CellResult] = dict(cells or {})
@@ -68,7 +67,11 @@ class PromptSetRunner:
         ]
         self._judge = judge_template(spec.judge.prompt) if spec.judge else None
         self._judged = set(spec.judged_columns())
-        timeouts = services.config().timeouts
+        loaded = services.config()  # asked here, in the caller's thread, as a chat card does
+        timeouts, self._limit = loaded.timeouts, loaded.limits.max_concurrent_per_endpoint
+        self._gates = {
+            t.base_url: services.gate(t.base_url) for t in targets if isinstance(t, Target)
+        }
         self._clients: list[EndpointClient | None] = [
             services.client(t.base_url, t.token, timeouts) if isinstance(t, Target) else None
             for t in targets
@@ -161,7 +164,7 @@ class PromptSetRunner:
 
     # -- running -----------------------------------------------------------------
     def _run(self) -> None:
-        limit = self._services.config().limits.max_concurrent_per_endpoint
+        limit = self._limit
         keys = set(self._answers) | set(self._judging)
         if self.spec.judge and (judge_key := self._key(self.spec.judge.column)):
             keys.add(judge_key)
@@ -231,7 +234,7 @@ class PromptSetRunner:
             params=settings.request_params(),
             include_usage=target.base_url not in self._no_usage,
             on_usage_rejected=lambda url=target.base_url: self._no_usage.add(url),
-            gate=self._services.gate(target.base_url),
+            gate=self._gates[target.base_url],
             what=target.what,
             flush_interval=3600,  # nobody follows a cell's text as it streams
         )

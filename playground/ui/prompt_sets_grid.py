@@ -104,7 +104,11 @@ def results(state: Session, view: RunView) -> None:
         key=f"ps-grid-{int(failed)}{int(differing)}",
         on_select="rerun",
         selection_mode="single-cell",
-        column_config={"#": st.column_config.NumberColumn(width="small")},
+        column_config={
+            "#": st.column_config.NumberColumn(width="small"),  # 75 px
+            "Prompt": st.column_config.TextColumn(width="medium"),  # 200 px
+            **{label: st.column_config.TextColumn(width="medium") for label in labels},
+        },
     )
     st.caption("Select a cell to see its answer in full; sort by clicking a column's header.")
     picked = event.selection.cells if event is not None else []

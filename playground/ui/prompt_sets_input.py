@@ -8,7 +8,7 @@ from playground.errors import PromptSetProblem
 from playground.limits import MAX_PROMPT_CHARS, MAX_PROMPT_SET_BYTES, MIB
 from playground.promptsets.judge import DEFAULT_JUDGE_PROMPT, DEFAULT_RUBRIC
 from playground.session import Session
-from playground.session.promptsets import JudgeChoice, Preparation, card_label, prepare, start_run
+from playground.session.promptsets import JudgeChoice, card_label, prepare, start_run
 from playground.ui import persistence
 from playground.ui.prompt_sets_state import RUN_PARAM, run_registry
 from playground.ui.resources import SERVICES
@@ -53,6 +53,25 @@ def _judge(state: Session) -> JudgeChoice | None:
     return JudgeChoice(choice, rubric, prompt)
 
 
+def _judge_values(state: Session) -> JudgeChoice | None:
+    """The judge as its widgets hold it now."""
+    choice = st.session_state.get("ps-judge", NO_JUDGE)
+    if choice == NO_JUDGE or state.card(choice) is None:
+        return None
+    rubric = st.session_state.get("ps-rubric", DEFAULT_RUBRIC)
+    return JudgeChoice(
+        choice, rubric, st.session_state.get("ps-judge-prompt", DEFAULT_JUDGE_PROMPT)
+    )
+
+
+def _values() -> tuple[bytes | str | None, str | None]:
+    """The file (if one is uploaded) or the Prompts text, as the widgets hold them now."""
+    uploaded = st.session_state.get("ps-file")
+    if uploaded is not None:
+        return uploaded.getvalue(), uploaded.name
+    return st.session_state.get("ps-text", ""), None
+
+
 def _source() -> tuple[bytes | str | None, str | None]:
     uploaded = st.file_uploader(
         "Prompt file",
@@ -76,7 +95,13 @@ def _source() -> tuple[bytes | str | None, str | None]:
     return text, None
 
 
-def _run(state: Session, prep: Preparation, judge: JudgeChoice | None) -> None:
+def _run(state: Session) -> None:
+    """Run on all cards: what the widgets hold at the click (a change typed just before
+    the click counts), checked again."""
+    data, name = _values()
+    judge = _judge_values(state)
+    template = st.session_state.get("ps-template", "")
+    prep = prepare(data, name=name, template=template, judge=judge)
     try:
         runner = start_run(
             state, SERVICES, run_registry(), prep, judge=judge, user=persistence.current_user()
@@ -87,6 +112,11 @@ def _run(state: Session, prep: Preparation, judge: JudgeChoice | None) -> None:
     st.query_params[RUN_PARAM] = runner.run_id
     if state.saver is not None and state.saver.workspace_id:
         st.query_params[persistence.WS_PARAM] = state.saver.workspace_id
+
+
+def _short(text: str, limit: int = 200) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def new_run(state: Session, running: bool) -> None:
@@ -115,6 +145,8 @@ def new_run(state: Session, running: bool) -> None:
             f"{len(prep.rows)} prompts × {cards} cards = {len(prep.rows) * cards} answers "
             f"({prep.kind}; variables: {', '.join(prep.variables)}). {CHECKS_HELP}"
         )
+        with st.container(key="ps-first"):
+            st.text(f"First prompt: {_short(prep.rows[0].prompt)}")
     else:
         st.caption(CHECKS_HELP)
     if problem := st.session_state.pop("ps-start-problem", None):
@@ -126,6 +158,6 @@ def new_run(state: Session, running: bool) -> None:
         icon=":material/play_arrow:",
         disabled=running or not prep.ready,
         on_click=_run,
-        args=(state, prep, judge),
+        args=(state,),
         help="Another run is still going: stop it first." if running else None,
     )

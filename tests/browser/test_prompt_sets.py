@@ -54,23 +54,21 @@ def test_a_csv_on_three_cards_and_a_cell_continued_as_chat(
     page.get_by_role("textbox", name="Prompt template").fill("{{prompt}} ({{topic}})")
     page.get_by_role("textbox", name="Prompt template").press("Control+Enter")
     expect(page.get_by_text("variables: prompt, topic")).to_be_visible()
+    expect(page.locator(".st-key-ps-first")).to_have_text("First prompt: Name a fruit (food)")
     shot("1-ready")
     page.locator(".st-key-ps-run button:visible").click()
-    expect(page.get_by_text("15 / 15 answers")).to_be_visible(timeout=60_000)
-    expect(page.get_by_text("Done", exact=True)).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("Done · 15 / 15 answers")).to_be_visible(timeout=60_000)
     no_error_boxes(page)
     shot("2-results")
     expect(page.locator(".st-key-ps-summary")).to_be_visible()
     expect(page.locator(".st-key-ps-stop")).to_have_count(0)
 
-    # Select row 2's cell of card 3: click the first cell, then move with the keyboard.
+    # Select row 2's cell of card 3: columns are 75 ("#"), 200 (Prompt) and 200 px wide,
+    # rows 35 px under a 35 px header.
     grid = page.locator('[class*="st-key-ps-grid"] [data-testid="stDataFrameResizable"]')
     box = grid.bounding_box()
     assert box is not None
-    page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)
-    for _ in range(4):
-        page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowDown")
+    page.mouse.click(box["x"] + 75 + 200 + 2 * 200 + 100, box["y"] + 35 + 35 + 17)
     detail = page.locator(".st-key-ps-detail")
     expect(detail).to_contain_text("Row 2 · 3 · fake-large", timeout=20_000)
     expect(page.locator(".st-key-ps-answer")).to_contain_text(
