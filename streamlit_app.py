@@ -8,6 +8,7 @@ st.set_page_config(page_title="LLM Playground", page_icon=":material/forum:", la
 page = st.navigation(
     [
         st.Page("pages/playground.py", title="Playground", icon=":material/forum:", default=True),
+        st.Page("pages/prompt_sets.py", title="Prompt sets", icon=":material/checklist:"),
         st.Page("pages/history.py", title="History", icon=":material/history:"),
         st.Page("pages/endpoints.py", title="Endpoints", icon=":material/dns:"),
         st.Page("pages/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:"),

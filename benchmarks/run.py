@@ -14,6 +14,7 @@ import egress
 import fanout
 import import_limits
 import local_overhead
+import prompt_sets
 import rerun
 import store
 import throughput
@@ -36,6 +37,8 @@ def main(argv: list[str]) -> None:
     rows += egress.main()
     print()
     rows += import_limits.main()
+    print()
+    rows += prompt_sets.main()
     print()
     if "--no-browser" not in argv:
         rows += browser.main()

@@ -7,6 +7,7 @@ Exception tree::
     ├── IncompleteCard              a card lacks what it needs to send (model, Model ID...)
     ├── ImportProblem               a file that cannot be imported
     ├── CustomNotAllowed            [security] allow_custom_endpoints = false, and a card asks
+    ├── PromptSetProblem            a prompt set, template or check that cannot be run
     ├── EndpointError               talking to an OpenAI-compatible endpoint failed
     │   ├── Unauthorized            401 / 403: token missing or rejected
     │   ├── NotFound                404: wrong version segment or unknown model
@@ -70,6 +71,17 @@ class ImportProblem(PlaygroundError):
 
 class CustomNotAllowed(PlaygroundError):
     """This deployment does not let cards talk to a typed baseURL (``allow_custom_endpoints``)."""
+
+
+class PromptSetProblem(PlaygroundError):
+    """A prompt set (file or text), template, check or judge prompt that cannot be run.
+
+    ``row`` is the 1-based row of the set it is about (None: the set as a whole).
+    """
+
+    def __init__(self, message: str, row: int | None = None) -> None:
+        super().__init__(f"Row {row}: {message}" if row is not None else message)
+        self.row = row
 
 
 # -- OpenAI-compatible endpoints ---------------------------------------------------

@@ -17,8 +17,12 @@ objects are built from it, so a hostile input costs little more than its size.
 - **Endpoint answers**: a model list and a non-streamed completion are read up to
   ``MAX_MODEL_LIST_BYTES`` / ``MAX_COMPLETION_BYTES``; at most ``MAX_LISTED_MODELS``
   models are offered (``playground.discovery``, ``playground.deltas``).
-- **Not built yet** (other issues): prompt-set files and attachments. Their
-  limits are here so those features take them from the same place.
+- **Prompt sets** (``playground.promptsets.parse``): the file or text is
+  refused by size before it is decoded, and by rows, columns and value length
+  as it is read (``MAX_PROMPT_SET_*``); the page's uploader takes at most
+  ``MAX_PROMPT_SET_BYTES``.
+- **Not built yet** (another issue): attachments. Their limits are here so that
+  feature takes them from the same place.
 """
 
 from __future__ import annotations
@@ -44,7 +48,10 @@ MAX_MODEL_LIST_BYTES = 8_000_000  # GET /models (10,000 models with metadata tak
 MAX_LISTED_MODELS = 1_000  # offered in a card's Model selector (every option is sent each run)
 MAX_COMPLETION_BYTES = 8_000_000  # a whole JSON completion sent where a stream was asked for
 
-# -- prompt-set files (a later issue: run a table of prompts against the cards) ---
+# -- prompt-set files (playground.promptsets.parse) -------------------------------
+# Prompt-set runs: worker threads per endpoint when no hard cap is set (the endpoint's
+# adaptive concurrency gate decides how many of them send at once).
+PROMPT_SET_WORKERS_PER_ENDPOINT = 16
 MAX_PROMPT_SET_BYTES = 2 * MIB
 MAX_PROMPT_SET_ROWS = 1_000
 MAX_PROMPT_SET_COLUMNS = 32

@@ -13,7 +13,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +66,8 @@ class Scenario:
     models_raw: RawAnswer | None = None  # answer GET /models with exactly this
     chat_raw: RawAnswer | None = None  # answer chat (streamed or not) with exactly this
     max_concurrent: int | None = None  # answer 429 (with retry_after) above this many streams
+    # the reply computed from the request: reply_fn(model, messages) -> text (wins over reply)
+    reply_fn: Callable[[str, list[dict[str, Any]]], str] | None = None
 
 
 @dataclass
@@ -88,7 +90,9 @@ class StreamRecord:
 
 def reply_tokens(scenario: Scenario, model: str, messages: list[dict[str, Any]]) -> list[str]:
     """The answer as a list of tokens (words with their leading space)."""
-    if scenario.reply is not None:
+    if scenario.reply_fn is not None:
+        text = scenario.reply_fn(model, messages)
+    elif scenario.reply is not None:
         text = scenario.reply
     else:
         last = next(

@@ -78,6 +78,7 @@ class Session:
     # Bumped each time the workspace is replaced, so the UI drops the old cards' widgets.
     epoch: int = 0
     arena: BlindRound = field(default_factory=BlindRound)  # blind comparison (issue 18)
+    prompt_run_id: str | None = None  # the prompt-set run the Prompt sets page shows
 
     # -- cards -----------------------------------------------------------------
     def runtime(self, card_id: str) -> CardRuntime:

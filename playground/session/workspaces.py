@@ -100,6 +100,17 @@ def save_soon(session: Session, services: Services, user: str | None) -> str | N
     return session.saver.workspace_id
 
 
+def ensure_saved(session: Session, services: Services, user: str | None) -> str | None:
+    """Store the workspace now, even before its first prompt (a prompt-set run is kept
+    with it); its id, or None when the store is not available."""
+    if session.saver is None:
+        session.saver = _saver(session, services, None, 0, user)
+        if session.saver is None:
+            return None
+        session.saver.flush()
+    return session.saver.workspace_id
+
+
 def take_in_other_saves(session: Session) -> StoreError | None:
     """Before a page run: merge another tab's save; the save problem to show, if any.
 

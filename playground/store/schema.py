@@ -5,6 +5,9 @@
 that several app replicas starting at once migrate only once; a database
 newer than this code is refused (never downgraded). To change the schema,
 append a step and update the table below: never edit a released step.
+
+Versions: 1 workspaces; 2 History's columns; 3 blind comparison votes; 4 prompt-set runs
+and their cells.
 """
 
 from __future__ import annotations
@@ -52,6 +55,30 @@ votes = sa.Table(
     sa.Column("tag", sa.String(64), nullable=True),
     sa.Column("models", sa.Text, nullable=False),  # JSON [[label, endpoint, model], ...]
     sa.Column("data", sa.Text, nullable=False),  # VoteRecord.model_dump_json()
+)
+
+# version 4: prompt-set runs, stored with their workspace, and their cells as they arrive
+promptset_runs = sa.Table(
+    "playground_promptset_runs",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("workspace_id", sa.String(64), nullable=True),
+    sa.Column("owner", sa.String(256), nullable=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),  # naive UTC
+    sa.Column("updated_at", sa.DateTime, nullable=False),  # naive UTC: the last cell written
+    sa.Column("status", sa.String(16), nullable=False),  # running, stopped, done
+    sa.Column("spec", sa.Text, nullable=False),  # RunSpec.model_dump_json() (no token)
+    sa.Column("cells_total", sa.Integer, nullable=False),
+)
+
+promptset_cells = sa.Table(
+    "playground_promptset_cells",
+    metadata,
+    sa.Column("run_id", sa.String(64), primary_key=True),
+    sa.Column("row", sa.Integer, primary_key=True),
+    sa.Column("col", sa.Integer, primary_key=True),
+    sa.Column("data", sa.Text, nullable=False),  # CellResult.model_dump_json()
 )
 
 schema_version = sa.Table(
@@ -133,10 +160,40 @@ def _v3_votes(conn: Connection) -> None:
     v3.create_all(conn)
 
 
+def _v4_prompt_set_runs(conn: Connection) -> None:
+    """Version 4: prompt-set runs and their cells (``playground.promptsets.store``)."""
+    v4 = sa.MetaData()
+    runs = sa.Table(
+        "playground_promptset_runs",
+        v4,
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("workspace_id", sa.String(64), nullable=True),
+        sa.Column("owner", sa.String(256), nullable=True),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("updated_at", sa.DateTime, nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("spec", sa.Text, nullable=False),
+        sa.Column("cells_total", sa.Integer, nullable=False),
+    )
+    sa.Table(
+        "playground_promptset_cells",
+        v4,
+        sa.Column("run_id", sa.String(64), primary_key=True),
+        sa.Column("row", sa.Integer, primary_key=True),
+        sa.Column("col", sa.Integer, primary_key=True),
+        sa.Column("data", sa.Text, nullable=False),
+    )
+    sa.Index("ix_playground_promptset_runs_workspace", runs.c.workspace_id, runs.c.updated_at)
+    sa.Index("ix_playground_promptset_runs_owner_updated", runs.c.owner, runs.c.updated_at)
+    v4.create_all(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_workspaces,
     _v2_search_and_summary,
     _v3_votes,
+    _v4_prompt_set_runs,
 ]
 
 

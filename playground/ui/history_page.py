@@ -9,6 +9,7 @@ from playground.session import Session, workspaces
 from playground.session.history import ago
 from playground.store import StoreError, WorkspaceSummary
 from playground.ui import persistence
+from playground.ui.prompt_sets_history import history_runs
 from playground.ui.resources import SERVICES
 from playground.ui.state import session
 from playground.ui.text import caption, error, label
@@ -55,6 +56,7 @@ def render() -> None:
         _row(state, summary, owner, current)
     if len(found) == PAGE_SIZE:
         st.caption(f"Showing the newest {PAGE_SIZE}; search to find older ones.")
+    history_runs()
 
 
 def _row(state: Session, summary: WorkspaceSummary, owner: str | None, current: str | None) -> None:

@@ -1,0 +1,3 @@
+from playground.ui.prompt_sets_page import render
+
+render()

@@ -1,0 +1,42 @@
+"""A run's cells made from what came back: an answer with its checks, a failure, a score."""
+
+from __future__ import annotations
+
+from playground.promptsets.checks import Check, evaluate
+from playground.promptsets.judge import read_verdict
+from playground.promptsets.records import CellResult, CheckResult
+from playground.workspace import Message
+
+
+def answered_cell(row: int, col: int, answer: Message, checks: tuple[Check, ...]) -> CellResult:
+    """The cell for a streamed answer (done, stopped or failed), its checks evaluated."""
+    outcomes = evaluate(checks, answer.content, answer.metrics)
+    results = [CheckResult(check=o.check, passed=o.passed, detail=o.detail) for o in outcomes]
+    if answer.status != "done":
+        results = [CheckResult(check=r.check, passed=False, detail="no answer") for r in results]
+    return CellResult(
+        row=row,
+        col=col,
+        status=answer.status if answer.status != "streaming" else "stopped",
+        text=answer.content,
+        reasoning=answer.reasoning,
+        error=answer.error,
+        metrics=answer.metrics,
+        checks=results,
+    )
+
+
+def failed_cell(row: int, col: int, error: str, checks: tuple[Check, ...]) -> CellResult:
+    """A cell that got no answer (the card cannot send, or a bug): every check fails."""
+    results = [CheckResult(check=str(c), passed=False, detail="no answer") for c in checks]
+    return CellResult(row=row, col=col, status="error", error=error, checks=results)
+
+
+def scored(cell: CellResult, reply: Message) -> CellResult:
+    """The cell with the judge's score and reason, or why there is none."""
+    if reply.status != "done":
+        return cell.model_copy(update={"judge_error": reply.error or "The judge did not answer."})
+    verdict = read_verdict(reply.content)
+    return cell.model_copy(
+        update={"score": verdict.score, "reason": verdict.reason, "judge_error": verdict.error}
+    )

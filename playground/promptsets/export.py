@@ -1,0 +1,83 @@
+"""A run as CSV (a row per prompt, columns per card) or JSON (everything): bytes out.
+
+Neither holds a token: a run's columns keep the card's config, which never has
+one (``playground.workspace``). CSV cells that a spreadsheet would run as a
+formula (starting with ``=``, ``+``, ``-``, ``@``) get a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from playground.promptsets.records import CellResult, RunSpec
+
+FORMAT = "llm-playground-prompt-set-run"
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_FIELDS = (
+    "answer",
+    "status",
+    "checks",
+    "ttft_s",
+    "tokens",
+    "tokens_per_s",
+    "score",
+    "reason",
+    "error",
+)
+
+
+def _safe(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def _checks(cell: CellResult) -> str:
+    return " && ".join(f"{'PASS' if c.passed else 'FAIL'} {c.check}" for c in cell.checks)
+
+
+def _values(cell: CellResult | None) -> list[object]:
+    if cell is None:
+        return [""] * len(_FIELDS)
+    m = cell.metrics
+    return [
+        cell.text,
+        cell.status,
+        _checks(cell),
+        f"{m.ttft_s:.3f}" if m and m.ttft_s is not None else "",
+        m.output_tokens if m else "",
+        f"{tps:.1f}" if m and (tps := m.tokens_per_second) is not None else "",
+        cell.score,
+        cell.reason or cell.judge_error,
+        cell.error,
+    ]
+
+
+def export_csv(spec: RunSpec, cells: dict[tuple[int, int], CellResult]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    header = ["row", "prompt", "expected"]
+    for column in spec.columns:
+        header += [f"{column.label} {field}" for field in _FIELDS]
+    writer.writerow(header)
+    for r, row in enumerate(spec.rows):
+        line: list[object] = [row.number, row.prompt, row.expected]
+        for c in range(len(spec.columns)):
+            line += _values(cells.get((r, c)))
+        writer.writerow([_safe(v) for v in line])
+    return out.getvalue().encode("utf-8-sig")  # spreadsheets read the BOM as UTF-8
+
+
+def export_json(
+    spec: RunSpec, cells: dict[tuple[int, int], CellResult], *, status: str = ""
+) -> bytes:
+    ordered = [cells[k].model_dump(mode="json") for k in sorted(cells)]
+    payload = {
+        "format": FORMAT,
+        "version": 1,
+        "status": status,
+        "spec": spec.model_dump(mode="json"),
+        "cells": ordered,
+    }
+    return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

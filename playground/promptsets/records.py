@@ -1,0 +1,97 @@
+"""What a prompt-set run is made of, as stored and exported (never a token).
+
+A ``RunSpec`` is fixed when the run starts: its columns (one per card, with
+the card's config as it was: endpoint, model, settings, never the token), its
+rows (the filled-in prompt and the checks), and the judge. A ``CellResult``
+is one card's answer to one row, with its figures, check outcomes and score.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from playground.workspace import CardConfig, Metrics
+
+CellStatus = Literal["done", "error", "stopped"]
+RunStatus = Literal["running", "stopped", "done"]
+
+
+class RunColumn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    card_id: str
+    label: str  # "1 · model"
+    config: CardConfig  # as the card was when the run started (holds no token)
+
+
+class JudgeSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    column: int  # the judging card's column
+    rubric: str
+    prompt: str  # the judge prompt template ({{rubric}}, {{prompt}}, {{answer}})
+
+
+class RunRow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    number: int  # the row of the set (1-based)
+    prompt: str  # as sent (the template filled in)
+    expected: str = ""
+
+
+class RunSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str
+    columns: list[RunColumn]
+    rows: list[RunRow]
+    judge: JudgeSpec | None = None
+
+    @property
+    def answers_total(self) -> int:
+        return len(self.rows) * len(self.columns)
+
+    def judged_columns(self) -> list[int]:
+        if self.judge is None:
+            return []
+        return [i for i in range(len(self.columns)) if i != self.judge.column]
+
+
+class CheckResult(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    check: str
+    passed: bool
+    detail: str = ""
+
+
+class CellResult(BaseModel):
+    """One card's answer to one row."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    row: int  # index into RunSpec.rows
+    col: int  # index into RunSpec.columns
+    status: CellStatus
+    text: str = ""
+    reasoning: str = ""
+    error: str | None = None
+    metrics: Metrics | None = None
+    checks: list[CheckResult] = Field(default_factory=list)
+    score: int | None = None  # the judge's 1-10
+    reason: str | None = None  # the judge's one line
+    judge_error: str | None = None
+
+    @property
+    def passed(self) -> bool | None:
+        """Every check passed (None: the row has no checks)."""
+        if not self.checks:
+            return None
+        return self.status == "done" and all(c.passed for c in self.checks)
+
+    @property
+    def judged(self) -> bool:
+        return self.score is not None or self.judge_error is not None

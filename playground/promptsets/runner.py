@@ -1,0 +1,299 @@
+"""Running a prompt set: every row on every column, in background threads.
+
+One coordinating thread, and per endpoint (base URL) as many workers as its
+concurrency limit. Each answer is one single-turn ``StreamJob`` (a chat card's
+streaming, timing and error mapping) holding the endpoint's shared gate
+(``Services.gate``), so the run and the cards together never pass the limit.
+A failed cell is a result like any other; it never stops the run. Results are
+kept as ``CellResult``s and handed to a ``CellWriter`` as they arrive; jobs and
+messages are dropped once their cell is recorded. With a judge, each finished
+answer of another column queues a scoring request on the judge's endpoint.
+``stop()`` cancels what is in flight (kept as "stopped", asked again on resume).
+A rerun or reload of the page only follows a run (``snapshot``, ``cells``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+
+from playground.clients import EndpointClient
+from playground.errors import PromptSetProblem
+from playground.limits import PROMPT_SET_WORKERS_PER_ENDPOINT
+from playground.promptsets.cells import answered_cell, failed_cell, scored
+from playground.promptsets.checks import Check, parse_checks
+from playground.promptsets.judge import judge_template
+from playground.promptsets.progress import Progress, RunServices
+from playground.promptsets.records import CellResult, RunSpec, RunStatus
+from playground.promptsets.store import CellWriter
+from playground.streaming import StreamJob
+from playground.targets import Target
+from playground.workspace import Message, SamplingSettings
+
+log = logging.getLogger(__name__)
+Task = tuple[str, int, int]  # ("answer" | "judge", row, col)
+
+
+class PromptSetRunner:
+    """Runs ``spec`` on ``targets`` (one per column: a ``Target``, or why it cannot send)."""
+
+    def __init__(
+        self,
+        run_id: str,
+        spec: RunSpec,
+        targets: list[Target | str],
+        services: RunServices,
+        *,
+        cells: dict[tuple[int, int], CellResult] | None = None,
+        writer: CellWriter | None = None,
+        retry_errors: bool = False,
+        no_usage: set[str] | None = None,
+    ) -> None:
+        self.run_id = run_id
+        self.owner: str | None = None  # who started it (signed in), for who may follow it
+        self.spec = spec
+        self._targets = targets
+        self._writer = writer
+        self._no_usage = no_usage if no_usage is not None else set()
+        self._cells: dict[tuple[int, int], CellResult] = dict(cells or {})
+        self._cond = threading.Condition()
+        self._stopped = threading.Event()
+        self._live: set[StreamJob] = set()
+        self._version = 0
+        self._finished = False
+        self.status: RunStatus = "running"
+        self._checks: list[tuple[Check, ...]] = [
+            parse_checks(row.expected, row=row.number) for row in spec.rows
+        ]
+        self._judge = judge_template(spec.judge.prompt) if spec.judge else None
+        self._judged = set(spec.judged_columns())
+        loaded = services.config()  # asked here, in the caller's thread, as a chat card does
+        timeouts, self._limit = loaded.timeouts, loaded.limits.max_concurrent_per_endpoint
+        self._gates = {
+            t.base_url: services.gate(t.base_url) for t in targets if isinstance(t, Target)
+        }
+        self._clients: list[EndpointClient | None] = [
+            services.client(t.base_url, t.token, timeouts) if isinstance(t, Target) else None
+            for t in targets
+        ]
+        self._answers: dict[str, deque[Task]] = {}
+        self._judging: dict[str, deque[Task]] = {}
+        self._open_judged = 0  # answers still to come that the judge will score
+        self._plan(retry_errors)
+        self._thread = threading.Thread(target=self._run, name="promptset-run", daemon=True)
+
+    # -- planning ----------------------------------------------------------------
+    def _key(self, col: int) -> str | None:
+        target = self._targets[col]
+        return target.base_url if isinstance(target, Target) else None
+
+    def _plan(self, retry_errors: bool) -> None:
+        """Queue the missing answers, and scores for saved answers that lack one."""
+        judge_key = self._key(self.spec.judge.column) if self.spec.judge else None
+        for r in range(len(self.spec.rows)):
+            for c in range(len(self.spec.columns)):
+                cell = self._cells.get((r, c))
+                redo = cell is None or cell.status == "stopped"
+                redo = redo or (retry_errors and cell is not None and cell.status == "error")
+                if redo:
+                    key = self._key(c)
+                    if key is None:  # the card cannot send: every cell says why
+                        self._record(self._failed(r, c, str(self._targets[c])))
+                        continue
+                    self._answers.setdefault(key, deque()).append(("answer", r, c))
+                    self._open_judged += c in self._judged
+                elif c in self._judged and cell.status == "done" and not cell.judged:
+                    self._queue_judge(r, c, judge_key)
+
+    def _queue_judge(self, r: int, c: int, judge_key: str | None) -> None:
+        if judge_key is None:
+            judge = self.spec.judge
+            why = str(self._targets[judge.column]) if judge else "no judge"
+            self._record(self._cells[(r, c)].model_copy(update={"judge_error": why}))
+            return
+        self._judging.setdefault(judge_key, deque()).append(("judge", r, c))
+
+    # -- control -----------------------------------------------------------------
+    def start(self) -> PromptSetRunner:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Cancel the answers in flight (kept as stopped) and start no new one. Never blocks."""
+        self._stopped.set()
+        with self._cond:
+            live = list(self._live)
+            self._cond.notify_all()
+        for job in live:
+            job.cancel()
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+    # -- following ---------------------------------------------------------------
+    def snapshot(self) -> Progress:
+        with self._cond:
+            return self._progress()
+
+    def cells(self) -> dict[tuple[int, int], CellResult]:
+        with self._cond:
+            return dict(self._cells)
+
+    @property
+    def finished(self) -> bool:
+        return self._finished
+
+    @property
+    def save_error(self) -> str | None:
+        error = self._writer.last_error if self._writer is not None else None
+        return error.message if error is not None else None
+
+    def _progress(self) -> Progress:
+        answers = sum(1 for c in self._cells.values() if c.status != "stopped")
+        judged = self.spec.judged_columns()
+        scores = sum(1 for (_, col), c in self._cells.items() if col in judged and c.judged)
+        return Progress(
+            answers,
+            self.spec.answers_total,
+            scores,
+            len(self.spec.rows) * len(judged),
+            self._version,
+            self._finished,
+            self._stopped.is_set(),
+        )
+
+    # -- running -----------------------------------------------------------------
+    def _run(self) -> None:
+        # As many workers as the hard cap, else a bound: the gate adapts below it.
+        limit = self._limit or PROMPT_SET_WORKERS_PER_ENDPOINT
+        keys = set(self._answers) | set(self._judging)
+        if self.spec.judge and (judge_key := self._key(self.spec.judge.column)):
+            keys.add(judge_key)
+        workers = [
+            threading.Thread(target=self._work, args=(key,), name="promptset-worker", daemon=True)
+            for key in sorted(keys)
+            for _ in range(limit)
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        complete = all(
+            (c := self._cells.get((r, col))) is not None and c.status != "stopped"
+            for r in range(len(self.spec.rows))
+            for col in range(len(self.spec.columns))
+        )
+        self.status = "done" if complete and not self._stopped.is_set() else "stopped"
+        if self._writer is not None:
+            self._writer.close(self.status)
+        with self._cond:
+            self._finished = True
+            self._version += 1
+            self._cond.notify_all()
+
+    def _next(self, key: str) -> Task | None:
+        judge_key = self._key(self.spec.judge.column) if self.spec.judge else None
+        with self._cond:
+            while not self._stopped.is_set():
+                if self._judging.get(key):
+                    return self._judging[key].popleft()
+                if self._answers.get(key):
+                    return self._answers[key].popleft()
+                if key != judge_key or self._open_judged == 0:
+                    return None
+                self._cond.wait(0.5)  # the judge waits for answers to score
+            return None
+
+    def _work(self, key: str) -> None:
+        while (task := self._next(key)) is not None:
+            kind, r, c = task
+            try:
+                if kind == "answer":
+                    self._answer(r, c)
+                else:
+                    self._score(r, c)
+            except Exception as exc:  # a bug must cost one cell, not the run
+                log.warning("prompt-set cell failed unexpectedly: %s", type(exc).__name__)
+                if kind == "answer":
+                    why = f"Failed unexpectedly ({type(exc).__name__})."
+                    self._answered(self._failed(r, c, why))
+
+    def _stream(
+        self, col: int, history: list[dict[str, str]], settings: SamplingSettings
+    ) -> Message:
+        """One single-turn answer from column ``col``'s endpoint (or the judge's)."""
+        target = self._targets[col]
+        client = self._clients[col]
+        assert isinstance(target, Target) and client is not None
+        message = Message(role="assistant", status="streaming")
+        job = StreamJob(
+            client,
+            model=target.model,
+            history=history,
+            target=message,
+            max_tokens=target.max_tokens,
+            params=settings.request_params(),
+            include_usage=target.base_url not in self._no_usage,
+            on_usage_rejected=lambda url=target.base_url: self._no_usage.add(url),
+            gate=self._gates[target.base_url],
+            what=target.what,
+            flush_interval=3600,  # nobody follows a cell's text as it streams
+        )
+        with self._cond:
+            if self._stopped.is_set():
+                message.status = "stopped"
+                return message
+            self._live.add(job)
+        try:
+            job.start().join()
+        finally:
+            with self._cond:
+                self._live.discard(job)
+        return message
+
+    def _answer(self, r: int, c: int) -> None:
+        settings = self.spec.columns[c].config.settings
+        system = settings.system_prompt.strip()
+        history = [{"role": "system", "content": system}] if system else []
+        history.append({"role": "user", "content": self.spec.rows[r].prompt})
+        answer = self._stream(c, history, settings)
+        self._answered(answered_cell(r, c, answer, self._checks[r]))
+
+    def _answered(self, cell: CellResult) -> None:
+        self._record(cell)
+        if cell.col in self._judged:
+            with self._cond:
+                self._open_judged -= 1
+                if cell.status == "done":
+                    judge = self.spec.judge
+                    key = self._key(judge.column) if judge else None
+                    self._queue_judge(cell.row, cell.col, key)
+                self._cond.notify_all()
+
+    def _score(self, r: int, c: int) -> None:
+        judge = self.spec.judge
+        assert judge is not None and self._judge is not None
+        cell = self._cells[(r, c)]
+        values = {"rubric": judge.rubric, "prompt": self.spec.rows[r].prompt, "answer": cell.text}
+        try:
+            prompt = self._judge.render(values)
+        except PromptSetProblem as exc:
+            self._record(cell.model_copy(update={"judge_error": exc.message}))
+            return
+        settings = self.spec.columns[judge.column].config.settings
+        reply = self._stream(judge.column, [{"role": "user", "content": prompt}], settings)
+        if reply.status == "stopped":
+            return  # scored on resume
+        self._record(scored(self._cells[(r, c)], reply))
+
+    def _failed(self, r: int, c: int, error: str) -> CellResult:
+        return failed_cell(r, c, error, self._checks[r])
+
+    def _record(self, cell: CellResult) -> None:
+        with self._cond:
+            self._cells[(cell.row, cell.col)] = cell
+            self._version += 1
+            self._cond.notify_all()
+        if self._writer is not None:
+            self._writer.put(cell)

@@ -1,0 +1,282 @@
+"""Prompt-set runs in the workspace store (SQLite or PostgreSQL), cell by cell.
+
+``RunStore`` shares the ``WorkspaceStore``'s engine (its tables come from
+migration step 4 in ``playground.store.schema``). A run's spec is written when
+it starts; each cell as its answer (and later its score) arrives, through a
+``CellWriter`` thread so a request never waits for the database. A crash loses
+at most the cells of the batch being written; resuming asks for those again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import queue
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import ValidationError
+from sqlalchemy.engine import Connection, Engine
+
+from playground.errors import StoreError
+from playground.promptsets.records import CellResult, RunSpec, RunStatus
+from playground.store.errors import translate_store_errors
+from playground.store.records import (
+    ANY_OWNER,
+    OwnerFilter,
+    as_utc,
+    is_workspace_id,
+    new_workspace_id,
+    now_naive_utc,
+)
+from playground.store.schema import promptset_cells as cells_t
+from playground.store.schema import promptset_runs as runs_t
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    id: str
+    spec: RunSpec
+    status: RunStatus
+    cells: dict[tuple[int, int], CellResult]
+    workspace_id: str | None
+    owner: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    id: str
+    title: str
+    status: RunStatus
+    workspace_id: str | None
+    cells_total: int
+    cells_saved: int
+    updated_at: dt.datetime
+
+
+class RunStore:
+    """Thread-safe: it holds only the shared engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    # -- runs ------------------------------------------------------------------
+    def create(self, spec: RunSpec, *, workspace_id: str | None, owner: str | None) -> str:
+        run_id = new_workspace_id()
+        now = now_naive_utc()
+        with self._write() as conn:
+            conn.execute(
+                runs_t.insert().values(
+                    id=run_id,
+                    workspace_id=workspace_id,
+                    owner=owner,
+                    title=spec.title,
+                    created_at=now,
+                    updated_at=now,
+                    status="running",
+                    spec=spec.model_dump_json(),
+                    cells_total=spec.answers_total,
+                )
+            )
+        return run_id
+
+    def set_status(self, run_id: str, status: RunStatus) -> None:
+        with self._write() as conn:
+            conn.execute(
+                runs_t.update()
+                .where(runs_t.c.id == run_id)
+                .values(status=status, updated_at=now_naive_utc())
+            )
+
+    def write_cells(self, run_id: str, cells: Iterable[CellResult]) -> None:
+        """Insert or replace these cells, in one transaction."""
+        batch = [
+            {"run_id": run_id, "row": c.row, "col": c.col, "data": c.model_dump_json()}
+            for c in cells
+        ]
+        if not batch:
+            return
+        with self._write() as conn:
+            for item in batch:
+                conn.execute(
+                    cells_t.delete().where(
+                        cells_t.c.run_id == run_id,
+                        cells_t.c.row == item["row"],
+                        cells_t.c.col == item["col"],
+                    )
+                )
+            conn.execute(cells_t.insert(), batch)
+            conn.execute(
+                runs_t.update().where(runs_t.c.id == run_id).values(updated_at=now_naive_utc())
+            )
+
+    def load(self, run_id: str, *, owner: OwnerFilter = ANY_OWNER) -> StoredRun | None:
+        """The run with every saved cell; None if unknown, unreadable or someone else's."""
+        if not is_workspace_id(run_id):
+            return None
+        with self._read() as conn:
+            row = conn.execute(sa.select(runs_t).where(runs_t.c.id == run_id)).one_or_none()
+            if row is None or (
+                owner is not ANY_OWNER and row.owner is not None and row.owner != owner
+            ):
+                return None
+            data = conn.execute(
+                sa.select(cells_t.c.data).where(cells_t.c.run_id == run_id)
+            ).scalars()
+            cells = {}
+            for text in data:
+                try:
+                    cell = CellResult.model_validate_json(text)
+                except ValidationError:
+                    continue  # written by a newer app: asked for again on resume
+                cells[(cell.row, cell.col)] = cell
+        try:
+            spec = RunSpec.model_validate_json(row.spec)
+        except ValidationError:
+            return None
+        return StoredRun(
+            row.id,
+            spec,
+            row.status,
+            cells,
+            row.workspace_id,
+            row.owner,
+            as_utc(row.created_at),
+            as_utc(row.updated_at),
+        )
+
+    def list(
+        self, *, owner: OwnerFilter = ANY_OWNER, workspace_id: str | None = None, limit: int = 50
+    ) -> list[RunSummary]:
+        """Runs, newest first (of one workspace, when given)."""
+        saved = sa.select(sa.func.count()).where(cells_t.c.run_id == runs_t.c.id).scalar_subquery()
+        stmt = sa.select(
+            runs_t.c.id,
+            runs_t.c.title,
+            runs_t.c.status,
+            runs_t.c.workspace_id,
+            runs_t.c.cells_total,
+            runs_t.c.updated_at,
+            saved.label("saved"),
+        )
+        stmt = _owned_by(stmt, owner)
+        if workspace_id is not None:
+            stmt = stmt.where(runs_t.c.workspace_id == workspace_id)
+        stmt = stmt.order_by(runs_t.c.updated_at.desc(), runs_t.c.id).limit(max(limit, 0))
+        with self._read() as conn:
+            rows = conn.execute(stmt).all()
+        return [
+            RunSummary(
+                r.id,
+                r.title,
+                r.status,
+                r.workspace_id,
+                r.cells_total,
+                r.saved,
+                as_utc(r.updated_at),
+            )
+            for r in rows
+        ]
+
+    def delete(self, run_id: str, *, owner: OwnerFilter = ANY_OWNER) -> bool:
+        if not is_workspace_id(run_id):
+            return False
+        stmt = _owned_by(runs_t.delete().where(runs_t.c.id == run_id), owner)
+        with self._write() as conn:
+            gone = conn.execute(stmt).rowcount == 1
+            if gone:
+                conn.execute(cells_t.delete().where(cells_t.c.run_id == run_id))
+            return gone
+
+    # -- internals ---------------------------------------------------------------
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with translate_store_errors(), self._engine.connect() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with translate_store_errors(), self._engine.connect() as conn:
+            conn.execution_options(playground_write=True)
+            with conn.begin():
+                yield conn
+
+
+def _owned_by(stmt: Any, owner: OwnerFilter) -> Any:
+    if owner is ANY_OWNER:
+        return stmt
+    return stmt.where(runs_t.c.owner.is_(None) if owner is None else runs_t.c.owner == owner)
+
+
+_CLOSE = object()
+
+
+class CellWriter:
+    """Writes a run's cells from its own thread, as many as have arrived per transaction.
+
+    ``put`` never blocks on the database. A ``StoreError`` is kept in
+    ``last_error`` and the batch is tried again with the next one.
+    """
+
+    def __init__(self, store: RunStore, run_id: str) -> None:
+        self._store = store
+        self._run_id = run_id
+        self._queue: queue.Queue[object] = queue.Queue()
+        self.last_error: StoreError | None = None
+        self.written = 0
+        self._thread = threading.Thread(target=self._loop, name="promptset-writer", daemon=True)
+        self._thread.start()
+
+    def put(self, cell: CellResult) -> None:
+        self._queue.put(cell)
+
+    def close(self, status: RunStatus | None = None, timeout: float = 30) -> None:
+        """Write what is queued, then the run's status; wait for it."""
+        self._queue.put((_CLOSE, status))
+        self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        pending: dict[tuple[int, int], CellResult] = {}
+        closing: tuple[object, RunStatus | None] | None = None
+        while closing is None:
+            item = self._queue.get()
+            while True:
+                if isinstance(item, tuple):
+                    closing = item
+                elif isinstance(item, CellResult):
+                    pending[(item.row, item.col)] = item  # a later write of a cell wins
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            self._flush(pending)
+        for _ in range(3):
+            if not pending:
+                break
+            self._flush(pending)
+        if closing[1] is not None:
+            try:
+                self._store.set_status(self._run_id, closing[1])
+            except StoreError as exc:
+                self.last_error = exc
+
+    def _flush(self, pending: dict[tuple[int, int], CellResult]) -> None:
+        if not pending:
+            return
+        try:
+            self._store.write_cells(self._run_id, pending.values())
+        except StoreError as exc:
+            self.last_error = exc
+            log.warning("prompt-set cells not saved: %s", type(exc).__name__)
+            return
+        self.written += len(pending)
+        self.last_error = None
+        pending.clear()

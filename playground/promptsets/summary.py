@@ -1,0 +1,143 @@
+"""The results grid's rows and the summary per card, from a run's spec and cells."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from playground.promptsets.records import CellResult, RunSpec
+from playground.workspace import CardConfig
+
+CELL_CHARS = 120  # of an answer shown in the grid
+
+
+def no_price(config: CardConfig) -> float | None:
+    """The price of one output token on this card's model: not known yet (issue 19).
+
+    The hook for prices: ``summarize(..., price=...)`` multiplies it by the tokens.
+    """
+    del config
+    return None
+
+
+@dataclass(frozen=True)
+class ColumnSummary:
+    label: str
+    answers: int
+    errors: int
+    checks_passed: int
+    checks_total: int  # answers whose row has checks
+    judge_mean: float | None
+    median_ttft_s: float | None
+    median_tokens_per_s: float | None
+    total_tokens: int
+    cost: float | None
+
+    @property
+    def checks(self) -> str:
+        return f"{self.checks_passed}/{self.checks_total}" if self.checks_total else "–"
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def summarize(
+    spec: RunSpec,
+    cells: dict[tuple[int, int], CellResult],
+    price: Callable[[CardConfig], float | None] = no_price,
+) -> list[ColumnSummary]:
+    out = []
+    for c, column in enumerate(spec.columns):
+        mine = [cell for (_, col), cell in cells.items() if col == c and cell.status != "stopped"]
+        with_checks = [cell for cell in mine if cell.checks]
+        scores = [cell.score for cell in mine if cell.score is not None]
+        metrics = [cell.metrics for cell in mine if cell.status == "done" and cell.metrics]
+        tokens = sum(m.output_tokens or 0 for m in metrics)
+        unit = price(column.config)
+        out.append(
+            ColumnSummary(
+                label=column.label,
+                answers=sum(1 for cell in mine if cell.status == "done"),
+                errors=sum(1 for cell in mine if cell.status == "error"),
+                checks_passed=sum(1 for cell in with_checks if cell.passed),
+                checks_total=len(with_checks),
+                judge_mean=statistics.fmean(scores) if scores else None,
+                median_ttft_s=_median([m.ttft_s for m in metrics if m.ttft_s is not None]),
+                median_tokens_per_s=_median(
+                    [t for m in metrics if (t := m.tokens_per_second) is not None]
+                ),
+                total_tokens=tokens,
+                cost=unit * tokens if unit is not None else None,
+            )
+        )
+    return out
+
+
+def _short(text: str, limit: int = CELL_CHARS) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def cell_text(cell: CellResult | None) -> str:
+    """A grid cell: check mark, answer (truncated), figures, score."""
+    if cell is None:
+        return "…"
+    if cell.status == "error":
+        return f"⚠ {_short(cell.error or 'error')}"
+    head = {True: "✓ ", False: "✗ ", None: ""}[cell.passed]
+    if cell.status == "stopped":
+        head += "(stopped) "
+    parts = [head + (_short(cell.text) or "(empty)")]
+    if cell.metrics is not None and cell.status == "done":
+        figures = []
+        if cell.metrics.ttft_s is not None:
+            figures.append(f"{cell.metrics.ttft_s:.2f} s")
+        if (tps := cell.metrics.tokens_per_second) is not None:
+            figures.append(f"{tps:.0f} tok/s")
+        if figures:
+            parts.append(" · ".join(figures))
+    if cell.score is not None:
+        parts.append(f"judge {cell.score}/10")
+    return " — ".join(parts)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def row_failed(cells: list[CellResult | None]) -> bool:
+    return any(c is not None and (c.status == "error" or c.passed is False) for c in cells)
+
+
+def row_differs(cells: list[CellResult | None]) -> bool:
+    answers = {_norm(c.text) for c in cells if c is not None and c.status == "done"}
+    return len(answers) > 1
+
+
+@dataclass(frozen=True)
+class GridRow:
+    index: int  # into spec.rows
+    number: int
+    prompt: str
+    cells: list[str]  # one per column
+
+
+def grid(
+    spec: RunSpec,
+    cells: dict[tuple[int, int], CellResult],
+    *,
+    failed_only: bool = False,
+    differing_only: bool = False,
+) -> list[GridRow]:
+    out = []
+    width = len(spec.columns)
+    for r, row in enumerate(spec.rows):
+        mine = [cells.get((r, c)) for c in range(width)]
+        if failed_only and not row_failed(mine):
+            continue
+        if differing_only and not row_differs(mine):
+            continue
+        out.append(GridRow(r, row.number, _short(row.prompt, 80), [cell_text(c) for c in mine]))
+    return out

@@ -1,0 +1,248 @@
+"""Prompt sets: check a set before anything is sent, run it, stop, resume, continue as chat.
+
+The page reads its widgets and calls one of these. A run lives in the
+process's ``RunRegistry`` (not in a page run), so a rerun or a reload only
+follows it; it is saved with the workspace cell by cell (``RunStore``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from playground.errors import PlaygroundError, PromptSetProblem
+from playground.promptsets.prepare import (  # prepare: re-exported with the commands
+    JudgeChoice,
+    Preparation,
+    card_label,
+    prepare,  # noqa: F401
+)
+from playground.promptsets.records import CellResult, JudgeSpec, RunColumn, RunSpec
+from playground.promptsets.registry import RunRegistry
+from playground.promptsets.runner import PromptSetRunner
+from playground.promptsets.store import CellWriter, RunStore, StoredRun
+from playground.session import backendai
+from playground.session.services import Services
+from playground.session.session import Session
+from playground.session.workspaces import ensure_saved
+from playground.store import StoreError
+from playground.store.records import ANY_OWNER, OwnerFilter, new_workspace_id
+from playground.targets import Target, resolve_target
+from playground.workspace import Card, Message
+
+
+def _target(session: Session, services: Services, column: RunColumn) -> Target | str:
+    """Where the column's prompts go (with the card's token of this session), or why not."""
+    catalog = services.catalog()
+    card = Card(id=column.card_id, config=column.config)
+    if backendai.is_backendai(column.config.endpoint):
+        catalog = catalog.with_endpoint(backendai.resolve(session, services, card)[0])
+    record = session.runtimes.get(column.card_id)
+    try:
+        return resolve_target(column.config, catalog, record.token_value if record else None)
+    except PlaygroundError as exc:
+        return exc.message
+
+
+def run_store(services: Services) -> RunStore | StoreError:
+    store = services.store()
+    return store if isinstance(store, StoreError) else RunStore(store.engine)
+
+
+def _start(
+    session: Session,
+    services: Services,
+    registry: RunRegistry,
+    run_id: str,
+    spec: RunSpec,
+    *,
+    cells: dict[tuple[int, int], CellResult] | None = None,
+    writer: CellWriter | None = None,
+    retry_errors: bool = False,
+    owner: str | None = None,
+) -> PromptSetRunner:
+    targets = [_target(session, services, column) for column in spec.columns]
+    runner = PromptSetRunner(
+        run_id,
+        spec,
+        targets,
+        services,
+        cells=cells,
+        writer=writer,
+        retry_errors=retry_errors,
+        no_usage=session.no_usage,
+    )
+    runner.owner = owner
+    runner.start()
+    registry.add(runner)
+    session.prompt_run_id = run_id
+    return runner
+
+
+def start_run(
+    session: Session,
+    services: Services,
+    registry: RunRegistry,
+    prep: Preparation,
+    *,
+    judge: JudgeChoice | None = None,
+    user: str | None = None,
+) -> PromptSetRunner:
+    """ "Run on all cards": every row on every card of the workspace, saved as it goes.
+
+    Raises ``PromptSetProblem`` when the set is not ready (nothing is sent).
+    Without a store the run still runs (``save_error`` says it is not saved).
+    """
+    if not prep.ready:
+        raise PromptSetProblem(prep.problems[0] if prep.problems else "There is nothing to run.")
+    cards = session.workspace.cards
+    columns = [
+        RunColumn(
+            card_id=c.id, label=card_label(i, c.config), config=c.config.model_copy(deep=True)
+        )
+        for i, c in enumerate(cards)
+    ]
+    judge_spec = None
+    if judge is not None:
+        index = next((i for i, c in enumerate(cards) if c.id == judge.card_id), None)
+        if index is None:
+            raise PromptSetProblem("The judge card is gone; choose another.")
+        judge_spec = JudgeSpec(column=index, rubric=judge.rubric, prompt=judge.prompt)
+    first = " ".join(prep.rows[0].prompt.split())
+    title = f"{first[:60]}{'…' if len(first) > 60 else ''} ({len(prep.rows)} prompts)"
+    spec = RunSpec(title=title, columns=columns, rows=prep.rows, judge=judge_spec)
+    store = run_store(services)
+    writer = None
+    run_id: str | None = None
+    if isinstance(store, RunStore):
+        try:
+            workspace_id = ensure_saved(session, services, user)
+            run_id = store.create(spec, workspace_id=workspace_id, owner=user)
+            writer = CellWriter(store, run_id)
+        except StoreError:
+            run_id, writer = None, None
+    if run_id is None:
+        run_id = new_workspace_id()
+    return _start(session, services, registry, run_id, spec, writer=writer, owner=user)
+
+
+def stop_run(registry: RunRegistry, run_id: str | None) -> None:
+    runner = registry.get(run_id)
+    if runner is not None:
+        runner.stop()
+
+
+def load_run(services: Services, run_id: str, owner: OwnerFilter = ANY_OWNER) -> StoredRun | None:
+    store = run_store(services)
+    if isinstance(store, StoreError):
+        return None
+    try:
+        return store.load(run_id, owner=owner)
+    except StoreError:
+        return None
+
+
+def resume_run(
+    session: Session,
+    services: Services,
+    registry: RunRegistry,
+    run_id: str,
+    *,
+    owner: OwnerFilter = ANY_OWNER,
+    retry_errors: bool = False,
+) -> PromptSetRunner | None:
+    """Run the cells a stopped or interrupted run lacks (and, if asked, its failed ones)."""
+    live = registry.get(run_id)
+    if live is not None and not live.finished:
+        return live
+    store = run_store(services)
+    if isinstance(store, StoreError):
+        return None
+    stored = store.load(run_id, owner=owner)
+    if stored is None:
+        return None
+    store.set_status(run_id, "running")
+    writer = CellWriter(store, run_id)
+    return _start(
+        session,
+        services,
+        registry,
+        run_id,
+        stored.spec,
+        cells=stored.cells,
+        writer=writer,
+        retry_errors=retry_errors,
+        owner=stored.owner,
+    )
+
+
+def continue_as_chat(
+    session: Session, services: Services, spec: RunSpec, cell: CellResult
+) -> Card | str:
+    """A new card on the cell's endpoint, model and settings, holding its prompt and answer.
+
+    Returns the card, or a message saying why not (the workspace is full).
+    """
+    limit = services.config().limits.max_cards
+    if len(session.workspace.cards) >= limit:
+        return f"The playground already has {limit} cards; remove one to continue this answer."
+    column = spec.columns[cell.col]
+    card = Card(config=column.config.model_copy(deep=True))
+    card.messages.append(Message(role="user", content=spec.rows[cell.row].prompt))
+    card.messages.append(
+        Message(
+            role="assistant",
+            content=cell.text,
+            reasoning=cell.reasoning,
+            status="done" if cell.status == "done" else "error" if cell.error else "stopped",
+            error=cell.error,
+            metrics=cell.metrics,
+        )
+    )
+    session.workspace.cards.append(card)
+    source = session.runtimes.get(column.card_id)
+    if source is not None:  # the same server: the token typed into Custom comes along
+        session.runtime(card.id).token = source.token
+        session.runtime(card.id).backendai_token = source.backendai_token
+    session.redraw_page = True
+    return card
+
+
+@dataclass(frozen=True)
+class RunView:
+    """A run as the page draws it: live from its runner, or as saved."""
+
+    run_id: str
+    spec: RunSpec
+    cells: dict[tuple[int, int], CellResult]
+    status: str  # running, stopped, done, interrupted (saved as running, no runner here)
+    runner: PromptSetRunner | None
+    save_error: str | None = None
+
+    @property
+    def missing(self) -> int:
+        return sum(
+            1
+            for r in range(len(self.spec.rows))
+            for c in range(len(self.spec.columns))
+            if (cell := self.cells.get((r, c))) is None or cell.status == "stopped"
+        )
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for cell in self.cells.values() if cell.status == "error")
+
+
+def view_run(
+    services: Services, registry: RunRegistry, run_id: str, owner: OwnerFilter = ANY_OWNER
+) -> RunView | None:
+    runner = registry.get(run_id)
+    if runner is not None and owner is not ANY_OWNER and runner.owner not in (None, owner):
+        return None  # someone else's run
+    if runner is not None:
+        status = "running" if not runner.finished else runner.status
+        return RunView(run_id, runner.spec, runner.cells(), status, runner, runner.save_error)
+    stored = load_run(services, run_id, owner)
+    if stored is None:
+        return None
+    status = "interrupted" if stored.status == "running" else stored.status
+    return RunView(run_id, stored.spec, stored.cells, status, None)

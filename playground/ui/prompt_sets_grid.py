@@ -1,0 +1,119 @@
+"""A run's results: the summary per card, the grid (a row per prompt, a column per card),
+the selected cell in full, and "Continue as chat"."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from playground.promptsets.records import CellResult
+from playground.promptsets.summary import ColumnSummary, grid, summarize
+from playground.safe_markdown import block_images
+from playground.session import Session
+from playground.session.promptsets import RunView, continue_as_chat
+from playground.ui import persistence
+from playground.ui.resources import SERVICES
+
+
+def _figure(value: float | None, fmt: str) -> str:
+    return format(value, fmt) if value is not None else "–"
+
+
+def _summary(rows: list[ColumnSummary]) -> None:
+    table = pd.DataFrame(
+        {
+            "Card": [s.label for s in rows],
+            "Answers": [s.answers for s in rows],
+            "Errors": [s.errors for s in rows],
+            "Checks passed": [s.checks for s in rows],
+            "Judge mean": [_figure(s.judge_mean, ".1f") for s in rows],
+            "Median first token (s)": [_figure(s.median_ttft_s, ".2f") for s in rows],
+            "Median tok/s": [_figure(s.median_tokens_per_s, ".1f") for s in rows],
+            "Total tokens": [s.total_tokens for s in rows],
+            "Cost": [_figure(s.cost, ".4f") for s in rows],
+        }
+    )
+    with st.container(key="ps-summary"):
+        st.dataframe(table, hide_index=True)
+
+
+def _detail(state: Session, view: RunView, r: int, c: int) -> None:
+    row, column = view.spec.rows[r], view.spec.columns[c]
+    cell = view.cells.get((r, c))
+    with st.container(border=True, key="ps-detail"):
+        st.text(f"Row {row.number} · {column.label}")
+        with st.expander("Prompt", expanded=False):
+            st.text(row.prompt)
+        if cell is None:
+            st.caption("No answer yet.")
+            return
+        if cell.error:
+            st.error(cell.error, icon=":material/error:")
+        if cell.text:
+            with st.container(key="ps-answer"):
+                st.markdown(block_images(cell.text))
+        _facts(cell)
+        if st.button("Continue as chat", key="ps-continue", icon=":material/forum:"):
+            made = continue_as_chat(state, SERVICES, view.spec, cell)
+            if isinstance(made, str):
+                st.warning(made)
+                return
+            ws = state.saver.workspace_id if state.saver is not None else None
+            st.switch_page(
+                "pages/playground.py", query_params={persistence.WS_PARAM: ws} if ws else None
+            )
+
+
+def _facts(cell: CellResult) -> None:
+    lines = []
+    if cell.metrics is not None and (figures := cell.metrics.summary()):
+        lines.append(figures)
+    for check in cell.checks:
+        mark = "✓" if check.passed else "✗"
+        lines.append(f"{mark} {check.check}" + (f": {check.detail}" if check.detail else ""))
+    if cell.score is not None:
+        lines.append(f"Judge: {cell.score}/10 · {cell.reason or ''}")
+    elif cell.judge_error:
+        lines.append(f"Judge: {cell.judge_error}")
+    if lines:
+        st.text("\n".join(lines))
+
+
+def results(state: Session, view: RunView) -> None:
+    _summary(summarize(view.spec, view.cells))
+    bar = st.container(horizontal=True)
+    failed = bar.toggle("Failed only", key="ps-failed", help="Rows with a failed check or error.")
+    differing = bar.toggle(
+        "Differing answers only", key="ps-differing", help="Rows where the cards disagree."
+    )
+    rows = grid(view.spec, view.cells, failed_only=failed, differing_only=differing)
+    labels = [column.label for column in view.spec.columns]
+    if not rows:
+        st.caption("No row matches these filters.")
+        return
+    table = pd.DataFrame(
+        {
+            "#": [row.number for row in rows],
+            "Prompt": [row.prompt for row in rows],
+            **{label: [row.cells[i] for row in rows] for i, label in enumerate(labels)},
+        }
+    )
+    event = st.dataframe(
+        table,
+        hide_index=True,
+        key=f"ps-grid-{int(failed)}{int(differing)}",
+        on_select="rerun",
+        selection_mode="single-cell",
+        column_config={
+            "#": st.column_config.NumberColumn(width="small"),  # 75 px
+            "Prompt": st.column_config.TextColumn(width="medium"),  # 200 px
+            **{label: st.column_config.TextColumn(width="medium") for label in labels},
+        },
+    )
+    st.caption("Select a cell to see its answer in full; sort by clicking a column's header.")
+    picked = event.selection.cells if event is not None else []
+    if picked:
+        position, name = picked[0]
+        if 0 <= position < len(rows):
+            col = labels.index(name) if name in labels else 0
+            _detail(state, view, rows[position].index, col)

@@ -1,0 +1,65 @@
+"""RunStore on SQLite and PostgreSQL: runs, cells written and replaced, lists, owners."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from playground.promptsets.records import CellResult, RunColumn, RunRow, RunSpec
+from playground.promptsets.store import CellWriter, RunStore
+from playground.store import WorkspaceStore
+from playground.workspace import CardConfig, Metrics
+from tests.postgres import database_url, postgres_server, postgres_url  # noqa: F401
+
+
+@pytest.fixture
+def runs(database_url: str) -> Iterator[RunStore]:  # noqa: F811
+    store = WorkspaceStore(database_url)  # migrates: step 3 makes the run tables
+    yield RunStore(store.engine)
+    store.close()
+
+
+SPEC = RunSpec(
+    title="t",
+    columns=[RunColumn(card_id="c1", label="1 · m", config=CardConfig(endpoint="e", model="m"))],
+    rows=[RunRow(number=1, prompt="p1"), RunRow(number=2, prompt="p2", expected="json")],
+)
+
+
+def test_cells_are_written_replaced_and_loaded(runs: RunStore) -> None:
+    run_id = runs.create(SPEC, workspace_id="w" * 22, owner=None)
+    first = CellResult(row=0, col=0, status="stopped", text="par")
+    runs.write_cells(run_id, [first])
+    done = CellResult(row=0, col=0, status="done", text="full", metrics=Metrics(ttft_s=0.1))
+    runs.write_cells(run_id, [done, CellResult(row=1, col=0, status="error", error="x")])
+    stored = runs.load(run_id)
+    assert stored is not None and stored.spec == SPEC and stored.status == "running"
+    assert stored.cells == {(0, 0): done, (1, 0): stored.cells[(1, 0)]}
+    assert stored.cells[(1, 0)].error == "x"
+    runs.set_status(run_id, "stopped")
+    (summary,) = runs.list(workspace_id="w" * 22)
+    assert (summary.status, summary.cells_saved, summary.cells_total) == ("stopped", 2, 2)
+
+
+def test_a_run_belongs_to_its_owner(runs: RunStore) -> None:
+    mine = runs.create(SPEC, workspace_id=None, owner="alice")
+    assert runs.load(mine, owner="bob") is None
+    assert runs.load(mine, owner="alice") is not None
+    assert [s.id for s in runs.list(owner="bob")] == []
+    assert not runs.delete(mine, owner="bob") and runs.delete(mine, owner="alice")
+    assert runs.load(mine) is None
+    assert runs.load("not an id") is None
+
+
+def test_the_writer_saves_every_cell_it_was_given(runs: RunStore) -> None:
+    run_id = runs.create(SPEC, workspace_id=None, owner=None)
+    writer = CellWriter(runs, run_id)
+    for i in range(50):
+        writer.put(CellResult(row=0, col=0, status="done", text=f"v{i}"))  # a later one wins
+    writer.put(CellResult(row=1, col=0, status="done", text="b"))
+    writer.close("done")
+    stored = runs.load(run_id)
+    assert stored is not None and stored.status == "done"
+    assert stored.cells[(0, 0)].text == "v49" and stored.cells[(1, 0)].text == "b"
+    assert writer.last_error is None
