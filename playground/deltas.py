@@ -23,8 +23,8 @@ from typing import Any
 import openai
 
 from playground.clients import EndpointClient
-from playground.endpoint_errors import translate_errors
-from playground.errors import StreamBroken, Unreachable
+from playground.endpoint_errors import TOO_LONG_ADVICE, translate_errors
+from playground.errors import EmptyStream, StreamBroken, Unreachable
 from playground.reasoning import delta_reasoning
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,39 @@ def _check_content_type(stream: Any, what: str) -> None:
             "baseURL: it should point at the API itself, including a version segment "
             "such as /v1 (a sign-in page or proxy in front of the server shows up like this)."
         )
+
+
+INTERRUPT_HINT = (
+    "another request to it (another card, another tab, a model list) may have "
+    "interrupted it: llama.cpp's server cuts a running answer for each new request "
+    "unless started with `--interrupt_requests False`."
+)
+
+
+def _server_name(stream: Any) -> str:
+    response = getattr(stream, "response", None)
+    return response.headers.get("server", "").lower() if response is not None else ""
+
+
+def ended_early(what: str, events: int, server: str) -> StreamBroken:
+    """The error for a stream that ended without a finish reason, after ``events`` events."""
+    if events == 0:
+        error: StreamBroken = EmptyStream(
+            f"{what} answered, then sent nothing at all (not one event). {TOO_LONG_ADVICE} "
+            "(llama.cpp answers like this when the history does not fit its context.)"
+        )
+    else:
+        # llama.cpp's C++ server names itself; llama-cpp-python's (uvicorn) does not.
+        if "llama" in server:
+            note = "This is a llama.cpp server: " + INTERRUPT_HINT
+        else:
+            note = "If it is a llama.cpp server (llama-cpp-python), " + INTERRUPT_HINT
+        error = StreamBroken(
+            f"{what} ended the stream before saying the answer was finished, so it may be "
+            f"cut short. Retry to get a full answer. {note}"
+        )
+    error.status = 200
+    return error
 
 
 class DeltaStream:
@@ -115,7 +148,9 @@ class DeltaStream:
             self._stream = stream
         _check_content_type(stream, self._what)
         finished = False
+        events = 0
         for chunk in stream:
+            events += 1
             usage = getattr(chunk, "usage", None)
             if usage is not None and isinstance(usage.completion_tokens, int):
                 yield Delta(usage_tokens=usage.completion_tokens)
@@ -127,10 +162,7 @@ class DeltaStream:
                     self.received = True
                     yield Delta(text=text, reasoning=thought)
         if not finished and not self._closed:
-            raise StreamBroken(
-                f"{self._what} ended the stream before saying the answer was "
-                "finished, so it may be cut short. Retry to get a full answer."
-            )
+            raise ended_early(self._what, events, _server_name(stream))
 
     def _open(self) -> Any:
         """Open the stream, asking for usage; without it if the server rejects the option."""

@@ -15,6 +15,7 @@ import openai
 
 from playground.errors import (
     BadRequest,
+    ContextTooLong,
     EndpointError,
     NotFound,
     PlaygroundError,
@@ -43,8 +44,32 @@ def _server_detail(exc: openai.APIStatusError, redact: Sequence[str]) -> str:
     return f" Server said: {detail}" if detail else ""
 
 
+TOO_LONG_ADVICE = (
+    "The conversation may be too long for the model's context window: delete the chat "
+    "history, or drop its oldest turns, and send again."
+)
+_TOO_LONG_WORDS = ("context length", "context window", "context_length", "maximum context")
+
+
+def _too_long(exc: openai.APIStatusError) -> bool:
+    """Whether a 400 says the messages do not fit the model's context (OpenAI, vLLM,
+    llama.cpp and LiteLLM word it differently; the code, where sent, is the same)."""
+    body = exc.body
+    inner = body.get("error", body) if isinstance(body, dict) else body
+    if isinstance(inner, dict) and inner.get("code") == "context_length_exceeded":
+        return True
+    text = str(inner.get("message", "") if isinstance(inner, dict) else inner or "").lower()
+    return any(word in text for word in _TOO_LONG_WORDS)
+
+
 def error_for_status(status: int, *, what: str, detail: str = "") -> EndpointError:
     """Build the project's error for an HTTP status returned by ``what``."""
+    error = _error_for_status(status, what=what, detail=detail)
+    error.status = status
+    return error
+
+
+def _error_for_status(status: int, *, what: str, detail: str = "") -> EndpointError:
     if status in (401, 403):
         verb = "missing or was rejected" if status == 401 else "not allowed to do this"
         return Unauthorized(
@@ -79,6 +104,13 @@ def translate_errors(
     except PlaygroundError:
         raise
     except openai.APIStatusError as exc:
+        if exc.status_code in (400, 413, 422) and _too_long(exc):
+            error = ContextTooLong(
+                f"{what} rejected the request with {exc.status_code}. {TOO_LONG_ADVICE}"
+                f"{_server_detail(exc, [r for r in redact if r])}"
+            )
+            error.status = exc.status_code
+            raise error from None
         raise error_for_status(
             exc.status_code, what=what, detail=_server_detail(exc, [r for r in redact if r])
         ) from None

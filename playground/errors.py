@@ -12,9 +12,11 @@ Exception tree::
     │   ├── RateLimited             429
     │   ├── ServerError             5xx
     │   ├── BadRequest              other 4xx
+    │   │   └── ContextTooLong      the conversation is longer than the model's context
     │   ├── Unreachable             connection refused, DNS failure
     │   ├── TimedOut                connect or read timeout
     │   └── StreamBroken            the connection or the stream broke midway
+    │       └── EmptyStream         200 and not one event (llama.cpp: context exceeded)
     ├── ManagerError                talking to the Backend.AI manager failed
     │   ├── ManagerUnreachable      connection refused, DNS failure, timed out
     │   ├── BadKeypair              401, or no secret key: access key unknown / secret wrong
@@ -70,7 +72,12 @@ class ImportProblem(PlaygroundError):
 
 
 class EndpointError(PlaygroundError):
-    """Talking to an OpenAI-compatible endpoint failed."""
+    """Talking to an OpenAI-compatible endpoint failed.
+
+    ``status`` is the HTTP status the endpoint answered, when it answered one.
+    """
+
+    status: int | None = None
 
 
 class Unauthorized(EndpointError):
@@ -93,6 +100,10 @@ class BadRequest(EndpointError):
     pass
 
 
+class ContextTooLong(BadRequest):
+    """The server said the messages do not fit the model's context window."""
+
+
 class Unreachable(EndpointError):
     pass
 
@@ -103,6 +114,13 @@ class TimedOut(EndpointError):
 
 class StreamBroken(EndpointError):
     pass
+
+
+class EmptyStream(StreamBroken):
+    """The server answered 200 and then sent nothing at all (not even ``[DONE]``).
+
+    llama.cpp's server does this when the history is longer than its context.
+    """
 
 
 # -- the Backend.AI manager ----------------------------------------------------------

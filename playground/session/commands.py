@@ -11,19 +11,21 @@ A new card action goes here (and gets its own plain-pytest test in
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from pydantic import SecretStr
 
 from playground.errors import PlaygroundError
-from playground.session import backendai
+from playground.session import backendai, streams
 from playground.session.decisions import other_model
 from playground.session.services import Services
 from playground.session.session import Session
-from playground.streaming import StreamJob
 from playground.targets import resolve_target
 from playground.urls import without_secrets
 from playground.workspace import CUSTOM, Card, Message, SamplingSettings
+
+log = logging.getLogger(__name__)
 
 
 def _prompt_text(prompt: object) -> str | None:
@@ -255,28 +257,20 @@ def start_answer(
     ``earlier`` are answers this one replaces; they stay reachable on it.
     """
     earlier = earlier or []
-    loaded, catalog = services.config(), services.catalog()
+    catalog = services.catalog()
     if backendai.is_backendai(card.config.endpoint):
         catalog = catalog.with_endpoint(backendai.resolve(session, services, card)[0])
     runtime = session.runtime(card.id)
     try:
         target = resolve_target(card.config, catalog, runtime.token_value)
     except PlaygroundError as exc:
+        log.warning(
+            "answer failed: endpoint=%s status=- kind=%s", card.config.endpoint, type(exc).__name__
+        )
         card.messages.append(
             Message(role="assistant", status="error", error=exc.message, earlier=earlier)
         )
         return
     answer = Message(role="assistant", status="streaming", earlier=earlier)
     card.messages.append(answer)
-    runtime.job = StreamJob(
-        services.client(target.base_url, target.token, loaded.timeouts),
-        model=target.model,
-        history=card.history_for_request(),
-        target=answer,
-        max_tokens=target.max_tokens,
-        params=card.config.settings.request_params(),
-        include_usage=target.base_url not in session.no_usage,
-        on_usage_rejected=lambda url=target.base_url: session.no_usage.add(url),
-        gate=services.gate(target.base_url),
-        what=target.what,
-    ).start()
+    streams.launch(session, services, card, target, answer)

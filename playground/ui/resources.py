@@ -30,7 +30,7 @@ from playground.config import (
     load_config,
     read_toml_file,
 )
-from playground.discovery import ModelList, list_models
+from playground.discovery import ModelList
 from playground.endpoints import Endpoint, EndpointCatalog, build_catalog
 from playground.local_model import (
     LOCAL_ENDPOINT_NAME,
@@ -38,7 +38,8 @@ from playground.local_model import (
     LocalModelServer,
     local_model_installed,
 )
-from playground.session.services import ask_manager
+from playground.running import ModelListCache, RunningJobs
+from playground.session.services import ask_manager, cached_models
 from playground.store import StoreConfig, StoreError, WorkspaceStore
 
 log = logging.getLogger(__name__)
@@ -127,11 +128,17 @@ def get_client(base_url: str, token: str | None, timeouts: Timeouts) -> Endpoint
     return make_client(base_url, token, timeouts)
 
 
-@st.cache_data(show_spinner=False, ttl=60, max_entries=256)
-def _models(base_url: str, token: str | None, timeouts: Timeouts, nonce: int) -> ModelList:
-    """Model IDs of an endpoint, cached for a minute (``nonce`` forces a refresh)."""
-    del nonce
-    return list_models(base_url, token, timeouts)
+@st.cache_resource(show_spinner=False)
+def running_jobs() -> RunningJobs:
+    """Every answer streaming in this app process, shared by every session."""
+    return RunningJobs()
+
+
+@st.cache_resource(show_spinner=False)
+def model_lists() -> ModelListCache:
+    """Model IDs of each endpoint, for a minute (a new nonce refreshes), never asked
+    while one of our answers streams from it (llama.cpp would cut that answer)."""
+    return ModelListCache(ttl=60)
 
 
 def _manager_key(cfg: BackendAIConfig) -> str:
@@ -181,9 +188,10 @@ class CachedServices:
         return endpoint_gates(self.config().limits.max_concurrent_per_endpoint).gate(base_url)
 
     def models(self, endpoint: Endpoint, nonce: int) -> ModelList:
-        if endpoint.static_models:
-            return ModelList(models=endpoint.static_models)
-        return _models(endpoint.base_url, endpoint.token_value, self.config().timeouts, nonce)
+        return cached_models(model_lists(), running_jobs(), endpoint, nonce, self.config().timeouts)
+
+    def jobs(self) -> RunningJobs:
+        return running_jobs()
 
     def manager(self) -> ManagerClient | None:
         cfg = self.config().backendai
