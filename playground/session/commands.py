@@ -126,8 +126,12 @@ def remove_card(session: Session, card_id: str) -> bool:
 
 
 def delete_history(session: Session, card_id: str) -> None:
-    """More → Delete Chat History: the messages go, the settings stay."""
+    """More → Delete Chat History: the messages go, the settings stay.
+
+    The page redraws: Retry/Regenerate and Edit under the card are the page's.
+    """
     session.clear_history(card_id)
+    session.redraw_page = True
 
 
 def clone(session: Session, services: Services, card_id: str) -> Card | None:
@@ -174,6 +178,7 @@ def apply_settings_to_all(session: Session, card_id: str) -> None:
         if card is not source:
             card.config.settings = source.config.settings.model_copy(deep=True)
             session.runtime(card.id).generation += 1  # its widgets take the new values
+    session.redraw_page = True  # every card shows them now, not at the next page run
 
 
 def set_settings(session: Session, card_id: str, settings: SamplingSettings) -> None:
@@ -198,13 +203,19 @@ def set_card_fields(session: Session, card_id: str, fields: CardFields) -> None:
     """Take in what the card's fields hold: the one place they reach its config.
 
     A key typed into a baseURL (``user:password@``, ``?api_key=``) is never kept;
-    the typed token lives in the card's runtime only.
+    the typed token lives in the card's runtime only. Choosing another endpoint
+    empties Custom's baseURL (it then shows the new endpoint's) and its token.
     """
     card = session.card(card_id)
     if card is None:
         return
     config = card.config
     if fields.endpoint is not None:
+        if config.endpoint is not None and fields.endpoint != config.endpoint:
+            # Another endpoint: Custom starts from *its* URL, and a token typed for
+            # the old server is never sent to the new one.
+            config.custom.base_url = ""
+            session.runtime(card_id).token = None
         config.endpoint = fields.endpoint
     if fields.model is not None:
         config.model = fields.model
