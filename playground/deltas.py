@@ -23,9 +23,10 @@ from typing import Any
 import openai
 
 from playground.clients import EndpointClient
-from playground.endpoint_errors import TOO_LONG_ADVICE, translate_errors
+from playground.endpoint_errors import translate_errors
 from playground.errors import EmptyStream, StreamBroken, Unreachable
 from playground.reasoning import delta_reasoning
+from playground.server_answers import TOO_LONG_ADVICE
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,9 @@ class DeltaStream:
 
     def __iter__(self) -> Iterator[Delta]:
         try:
-            with translate_errors(self._what, redact=self._client.secrets):
+            with translate_errors(
+                self._what, redact=self._client.secrets, token_sent=bool(self._client.secrets)
+            ):
                 yield from self._deltas()
         except Unreachable:
             if not self.received:

@@ -27,7 +27,7 @@ def list_models(base_url: str, token: str | None, timeouts: Timeouts) -> ModelLi
         max_retries=0,
     )
     try:
-        with translate_errors("The endpoint's model list", redact=[token]):
+        with translate_errors("The endpoint's model list", redact=[token], token_sent=bool(token)):
             page = client.list_models()
             ids = [m.id for m in page.data if isinstance(getattr(m, "id", None), str)]
     except EndpointError as exc:

@@ -15,7 +15,6 @@ import openai
 
 from playground.errors import (
     BadRequest,
-    ContextTooLong,
     EndpointError,
     NotFound,
     PlaygroundError,
@@ -28,9 +27,10 @@ from playground.errors import (
     caused_by,
     excerpt,
 )
+from playground.server_answers import recognise
 
 
-def _server_detail(exc: openai.APIStatusError, redact: Sequence[str]) -> str:
+def server_detail(exc: openai.APIStatusError, redact: Sequence[str]) -> str:
     """A short, printable excerpt of the server's own error message, if it sent one."""
     body = exc.body
     detail = ""
@@ -42,24 +42,6 @@ def _server_detail(exc: openai.APIStatusError, redact: Sequence[str]) -> str:
             detail = inner
     detail = excerpt(detail, redact)
     return f" Server said: {detail}" if detail else ""
-
-
-TOO_LONG_ADVICE = (
-    "The conversation may be too long for the model's context window: delete the chat "
-    "history, or drop its oldest turns, and send again."
-)
-_TOO_LONG_WORDS = ("context length", "context window", "context_length", "maximum context")
-
-
-def _too_long(exc: openai.APIStatusError) -> bool:
-    """Whether a 400 says the messages do not fit the model's context (OpenAI, vLLM,
-    llama.cpp and LiteLLM word it differently; the code, where sent, is the same)."""
-    body = exc.body
-    inner = body.get("error", body) if isinstance(body, dict) else body
-    if isinstance(inner, dict) and inner.get("code") == "context_length_exceeded":
-        return True
-    text = str(inner.get("message", "") if isinstance(inner, dict) else inner or "").lower()
-    return any(word in text for word in _TOO_LONG_WORDS)
 
 
 def error_for_status(status: int, *, what: str, detail: str = "") -> EndpointError:
@@ -96,24 +78,26 @@ def _error_for_status(status: int, *, what: str, detail: str = "") -> EndpointEr
 
 @contextlib.contextmanager
 def translate_errors(
-    what: str = "The endpoint", *, redact: Sequence[str | None] = ()
+    what: str = "The endpoint",
+    *,
+    redact: Sequence[str | None] = (),
+    token_sent: bool | None = None,
 ) -> Iterator[None]:
-    """Map openai and httpx exceptions raised inside the block to ``EndpointError``s."""
+    """Map openai and httpx exceptions raised inside the block to ``EndpointError``s.
+
+    ``token_sent``: whether the request carried a token (None: not known); some
+    answers mean something else without one (see ``server_answers``).
+    """
     try:
         yield
     except PlaygroundError:
         raise
     except openai.APIStatusError as exc:
-        if exc.status_code in (400, 413, 422) and _too_long(exc):
-            error = ContextTooLong(
-                f"{what} rejected the request with {exc.status_code}. {TOO_LONG_ADVICE}"
-                f"{_server_detail(exc, [r for r in redact if r])}"
-            )
-            error.status = exc.status_code
-            raise error from None
-        raise error_for_status(
-            exc.status_code, what=what, detail=_server_detail(exc, [r for r in redact if r])
-        ) from None
+        detail = server_detail(exc, [r for r in redact if r])
+        known = recognise(exc, what, detail, token_sent=token_sent)
+        if known is not None:
+            raise known from None
+        raise error_for_status(exc.status_code, what=what, detail=detail) from None
     except openai.APITimeoutError:
         raise TimedOut(
             f"{what} did not answer in time. Check that the server is up and not "
