@@ -84,8 +84,15 @@ class LiteLLMProxy:
 
     def start(self, timeout: float = 120) -> LiteLLMProxy:
         self.process = subprocess.Popen(
-            [str(ensure_venv()), "--config", str(self.config), "--host", "127.0.0.1"]
-            + ["--port", str(self.port)],
+            [
+                str(ensure_venv()),
+                "--config",
+                str(self.config),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
             stdout=self.log.open("wb"),
             stderr=subprocess.STDOUT,
             env=environment(),

@@ -70,7 +70,7 @@ def test_a_wrong_key_without_a_database_is_called_a_token_problem(proxy: LiteLLM
 
 
 def test_no_key_at_all_says_to_enter_one(proxy: LiteLLMProxy) -> None:
-    svc, session = on_proxy(proxy, None)
+    svc, _session = on_proxy(proxy, None)
     listed = svc.models(svc.catalog().endpoints[0], 0)
     assert listed.error is not None
     assert "without a token" in listed.error and "enter its key in Token" in listed.error
@@ -91,7 +91,7 @@ def test_the_default_master_key_is_refused_at_start(tmp_path: Path) -> None:
         assert refused.exit_code not in (None, 0)
         assert "publicly known default" in refused.output()
         # What a card on it says: nothing listens there.
-        svc, session = on_proxy(refused, "sk-1234")
+        svc, _session = on_proxy(refused, "sk-1234")
         listed = svc.models(svc.catalog().endpoints[0], 0)
         assert listed.error is not None and "server is running" in listed.error
     finally:
