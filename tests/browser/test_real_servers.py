@@ -22,9 +22,11 @@ pytestmark = pytest.mark.browser
 def app(server: FakeOpenAIServer, tmp_path: Path) -> Iterator[RunningApp]:
     url = server.add("real-servers", Scenario(tokens=80, tokens_per_second=20))
     long = server.add("real-servers-long", Scenario(tokens=400, tokens_per_second=20))
+    empty = server.add("real-servers-empty", Scenario(reply="", no_done=True))
     running = start_app(
         f'[[endpoints]]\nname = "Server"\nbase_url = "{url}"\n'
         f'[[endpoints]]\nname = "Long"\nbase_url = "{long}"\n'
+        f'[[endpoints]]\nname = "Empty"\nbase_url = "{empty}"\n'
         "[local_model]\nenabled = false\n"
         f'[store]\ndata_dir = "{tmp_path / "data"}"\nautosave_interval = 0.5\n',
         tmp_path,
@@ -88,4 +90,21 @@ def test_a_reload_while_an_answer_streams_follows_it_live(
     expect(pg.history(first)).not_to_contain_text("Stopped")
     expect(pg.history(first)).to_contain_text("tok/s")  # finished, with its figures
     shot("reloaded-finished")
+    no_error_boxes(page)
+
+
+def test_an_empty_stream_says_the_conversation_may_be_too_long(
+    page: Page, app: RunningApp, shot: Callable[[str], Path]
+) -> None:
+    pg = PlaygroundPage(page, app.url).open()
+    first, _ = pg.card_ids()
+    pg.send_to_card(first, "one")
+    expect(pg.history(first)).to_contain_text("w79", timeout=30_000)
+    pg.choose(first, "endpoint", "Empty")  # as llama.cpp past its context: 200, nothing
+    pg.send_to_card(first, "two")
+    expect(pg.history(first)).to_contain_text("may be too long", timeout=30_000)
+    expect(pg.button(first, "shorten")).to_have_text(re.compile("Drop oldest turns and retry"))
+    expect(pg.button(first, "too_long_clear")).to_be_visible()
+    expect(pg.widget(first, "retry")).to_have_count(0)
+    shot("too-long")
     no_error_boxes(page)
