@@ -48,5 +48,4 @@ def drop_oldest_turns(session: Session, services: Services, card_id: str) -> int
     starts = [i for i, m in enumerate(card.messages) if m.role == "user"]
     del card.messages[: starts[drop]]
     commands.regenerate(session, services, card_id)
-    session.redraw_page = True
     return drop
