@@ -8,14 +8,15 @@ Seen against real servers (issue 13):
   server *streaming* answers 200 and sends nothing: see ``deltas.ended_early``.
 - the LiteLLM proxy without a database: any key other than its master key gets
   400 ``{"error": {"message": "No connected db.", "type": "no_db_connection"}}``,
-  and a request with no key at all gets a plain-text 500 "Internal Server Error".
+  and a request with no key at all gets a plain-text 500 "Internal Server Error";
+  a model it does not serve gets 400 "Invalid model name passed in model=...".
 """
 
 from __future__ import annotations
 
 import openai
 
-from playground.errors import ContextTooLong, EndpointError, Unauthorized
+from playground.errors import ContextTooLong, EndpointError, NotFound, Unauthorized
 
 TOO_LONG_ADVICE = (
     "The conversation may be too long for the model's context window: delete the chat "
@@ -60,6 +61,11 @@ def recognise(
             f"{what} refused the token with 400: it looks like a LiteLLM proxy, which accepts "
             "only its master key when it has no database to look other keys up in "
             f"(it said “No connected db.”). Check the Token.{detail}"
+        )
+    elif status == 400 and "invalid model name" in message.lower():
+        error = NotFound(
+            f"{what} does not serve this model (it answered 400). Choose one from its "
+            f"model list, or check the Model ID.{detail}"
         )
     elif status == 500 and token_sent is False and message.strip() == "Internal Server Error":
         error = Unauthorized(

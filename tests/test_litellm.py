@@ -85,6 +85,14 @@ def test_a_context_window_error_offers_to_shorten(proxy: LiteLLMProxy) -> None:
     assert shorten.may_be_too_long(session, card_id)
 
 
+def test_a_model_the_proxy_does_not_serve_is_named_as_such(proxy: LiteLLMProxy) -> None:
+    svc, session = on_proxy(proxy, proxy.master_key, model="no-such-model")
+    card_id = ask(svc, session)
+    answer = session.card(card_id).messages[-1]  # type: ignore[union-attr]
+    assert answer.status == "error" and answer.error is not None
+    assert "does not serve this model" in answer.error
+
+
 def test_the_default_master_key_is_refused_at_start(tmp_path: Path) -> None:
     refused = LiteLLMProxy(tmp_path, "sk-1234").start()  # LiteLLM's documented default
     try:
