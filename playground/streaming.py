@@ -108,10 +108,7 @@ class StreamJob:
         return self
 
     def cancel(self, reason: str | None = None) -> None:
-        """Stop the answer now; the partial text is kept. Never blocks.
-
-        ``reason``, if given, is shown under the stopped answer.
-        """
+        """Stop the answer now (``reason`` is shown under it); its text is kept. Never blocks."""
         if self._cancelled.is_set():
             return
         self._cancelled.set()
@@ -235,10 +232,8 @@ class StreamJob:
         return True
 
     def _stop_unfollowed(self) -> None:
-        self.cancel(
-            f"Stopped: no page followed this answer for {self._unfollowed_after:g} s "
-            "(its browser tab was closed). The text so far is kept."
-        )
+        limit = self._unfollowed_after
+        self.cancel(f"Stopped: no page followed this answer for {limit:g} s. Its text is kept.")
 
     def _run(self) -> None:
         holding = self._wait_for_gate()
