@@ -89,7 +89,7 @@ def test_a_stopped_and_a_failed_answer_are_saved_at_once(
 def test_a_reopened_workspace_follows_its_running_answer_live(
     tmp_path: Path, scenario: Scenario
 ) -> None:
-    svc = slow_saving(tmp_path, A=scenario(tokens=60, tokens_per_second=40))
+    svc = slow_saving(tmp_path, A=scenario(tokens=200, tokens_per_second=40))
     tab = on(svc)
     card = tab.workspace.cards[0]
     commands.send(tab, svc, [card.id], "long one")
@@ -107,7 +107,7 @@ def test_a_reopened_workspace_follows_its_running_answer_live(
     live = reloaded.workspace.cards[0].messages[-1]
     assert live.status == "streaming"
     job.join(10)
-    assert live.status == "done" and live.content.endswith("w59")
+    assert live.status == "done" and live.content.endswith("w199")
     stored = reader(tmp_path).load(workspace_id)
     assert stored is not None and stored.workspace.cards[0].messages[-1] == live
 
@@ -138,7 +138,7 @@ def test_an_answer_no_page_follows_is_stopped_and_saved(tmp_path: Path, scenario
 def test_no_model_list_is_asked_while_an_answer_streams_from_that_endpoint(
     server: FakeOpenAIServer, scenario: Scenario
 ) -> None:
-    url = scenario(models=["m1", "m2"], tokens=40, tokens_per_second=40)
+    url = scenario(models=["m1", "m2"], tokens=100, tokens_per_second=40)
     svc = services(A=url)
     endpoint = svc.catalog().endpoints[0]
     assert svc.models(endpoint, 0).models == ("m1", "m2")
