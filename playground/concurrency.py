@@ -64,11 +64,16 @@ class AdaptiveGate:
         return now >= self._paused_until and (limit is None or self._in_flight < limit)
 
     # -- taking and giving back a slot ----------------------------------------
-    def acquire(self, cancelled: threading.Event | None = None) -> Slot | None:
-        """Wait for a slot; None if ``cancelled`` was set first."""
+    def acquire(
+        self, cancelled: threading.Event | None = None, timeout: float | None = None
+    ) -> Slot | None:
+        """Wait for a slot; None if ``cancelled`` was set first or ``timeout`` passed."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
             while True:
                 if cancelled is not None and cancelled.is_set():
+                    return None
+                if deadline is not None and time.monotonic() >= deadline:
                     return None
                 now = self._clock()
                 if self._free(now):

@@ -62,13 +62,15 @@ class EndpointConfig(BaseModel):
 
 
 class Timeouts(BaseModel):
-    """``[timeouts]``: seconds to wait for a connection and between streamed bytes."""
+    """``[timeouts]``: seconds to wait for a connection and between streamed bytes, and
+    how long an answer streams on with no page following it (its tab closed)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     connect: float = Field(default=5.0, gt=0, le=300)
     read: float = Field(default=120.0, gt=0, le=3600)
     models: float = Field(default=10.0, gt=0, le=300)
+    unfollowed: float = Field(default=60.0, ge=0.1, le=3600)
 
 
 class Limits(BaseModel):

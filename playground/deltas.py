@@ -36,9 +36,10 @@ from playground.endpoint_errors import (
     translate_errors,
     web_page_error,
 )
-from playground.errors import ServerError, StreamBroken, Unreachable
+from playground.errors import EmptyStream, ServerError, StreamBroken, Unreachable
 from playground.limits import MAX_COMPLETION_BYTES
 from playground.reasoning import delta_reasoning
+from playground.server_answers import TOO_LONG_ADVICE
 
 # Told that the server pushed back (its Retry-After, if any); waits for a new turn on
 # the endpoint's gate and says whether to ask again (False: the answer was stopped).
@@ -127,6 +128,39 @@ def _choice_parts(choice: Any) -> tuple[str, str, bool]:
     return text or "", thought or "", getattr(choice, "finish_reason", None) is not None
 
 
+INTERRUPT_HINT = (
+    "another request to it (another card, another tab, a model list) may have "
+    "interrupted it: llama.cpp's server cuts a running answer for each new request "
+    "unless started with `--interrupt_requests False`."
+)
+
+
+def _server_name(stream: Any) -> str:
+    response = getattr(stream, "response", None)
+    return response.headers.get("server", "").lower() if response is not None else ""
+
+
+def ended_early(what: str, events: int, server: str) -> StreamBroken:
+    """The error for a stream that ended without a finish reason, after ``events`` events."""
+    if events == 0:
+        error: StreamBroken = EmptyStream(
+            f"{what} answered, then sent nothing at all (not one event). {TOO_LONG_ADVICE} "
+            "(llama.cpp answers like this when the history does not fit its context.)"
+        )
+    else:
+        # llama.cpp's C++ server names itself; llama-cpp-python's (uvicorn) does not.
+        if "llama" in server:
+            note = "This is a llama.cpp server: " + INTERRUPT_HINT
+        else:
+            note = "If it is a llama.cpp server (llama-cpp-python), " + INTERRUPT_HINT
+        error = StreamBroken(
+            f"{what} ended the stream before saying the answer was finished, so it may be "
+            f"cut short. Retry to get a full answer. {note}"
+        )
+    error.status = 200
+    return error
+
+
 class DeltaStream:
     """Iterate once to stream ``request`` from ``client``; see the module docstring."""
 
@@ -165,7 +199,9 @@ class DeltaStream:
 
     def __iter__(self) -> Iterator[Delta]:
         try:
-            with translate_errors(self._what, redact=self._client.secrets):
+            with translate_errors(
+                self._what, redact=self._client.secrets, token_sent=bool(self._client.secrets)
+            ):
                 yield from self._deltas()
         except Unreachable:
             if not self.received:
@@ -215,16 +251,14 @@ class DeltaStream:
                     yield Delta(text=text, reasoning=thought)
         if not finished and not self._closed:
             if not chunks:
-                sent = kind.split(";")[0] or "no content type"
-                raise StreamBroken(
-                    f"{self._what} sent no answer: its response held no data events"
-                    + ("" if sent == "text/event-stream" else f" ({sent}, not an event stream)")
-                    + ". Check that the baseURL points at an OpenAI-compatible API."
-                )
-            raise StreamBroken(
-                f"{self._what} ended the stream before saying the answer was "
-                "finished, so it may be cut short. Retry to get a full answer."
-            )
+                sent = kind.split(";")[0]
+                if sent not in ("", "text/event-stream"):
+                    raise StreamBroken(
+                        f"{self._what} sent no answer: its response held no data events "
+                        f"({sent}, not an event stream). Check that the baseURL points at "
+                        "an OpenAI-compatible API."
+                    )
+            raise ended_early(self._what, 1 if chunks else 0, _server_name(stream))
 
     def _open_with_retries(self) -> Any:
         """Open the stream, asking again after push-back or a transient failure (see above)."""

@@ -121,7 +121,10 @@ def list_models(
     )
     redact = (token,) if token else ()
     try:
-        with translate_errors(WHAT, redact=redact), client.stream_models() as response:
+        with (
+            translate_errors(WHAT, redact=redact, token_sent=bool(token)),
+            client.stream_models() as response,
+        ):
             content_type = response.headers.get("content-type", "")
             body = bytearray()
             for chunk in response.iter_bytes():

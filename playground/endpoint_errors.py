@@ -31,9 +31,10 @@ from playground.errors import (
     caused_by,
     excerpt,
 )
+from playground.server_answers import recognise
 
 
-def _server_detail(exc: openai.APIStatusError, redact: Sequence[str]) -> str:
+def server_detail(exc: openai.APIStatusError, redact: Sequence[str]) -> str:
     """A short, printable excerpt of the server's own error message, if it sent one."""
     body = exc.body
     detail = ""
@@ -100,6 +101,12 @@ def _redirect(exc: openai.APIStatusError, what: str) -> EndpointError:
 
 def error_for_status(status: int, *, what: str, detail: str = "") -> EndpointError:
     """Build the project's error for an HTTP status returned by ``what``."""
+    error = _error_for_status(status, what=what, detail=detail)
+    error.status = status
+    return error
+
+
+def _error_for_status(status: int, *, what: str, detail: str = "") -> EndpointError:
     if status in (401, 403):
         verb = "missing or was rejected" if status == 401 else "not allowed to do this"
         return Unauthorized(
@@ -126,9 +133,16 @@ def error_for_status(status: int, *, what: str, detail: str = "") -> EndpointErr
 
 @contextlib.contextmanager
 def translate_errors(
-    what: str = "The endpoint", *, redact: Sequence[str | None] = ()
+    what: str = "The endpoint",
+    *,
+    redact: Sequence[str | None] = (),
+    token_sent: bool | None = None,
 ) -> Iterator[None]:
-    """Map openai and httpx exceptions raised inside the block to ``EndpointError``s."""
+    """Map openai and httpx exceptions raised inside the block to ``EndpointError``s.
+
+    ``token_sent``: whether the request carried a token (None: not known); some
+    answers mean something else without one (see ``server_answers``).
+    """
     try:
         yield
     except PlaygroundError:
@@ -136,9 +150,11 @@ def translate_errors(
     except openai.APIStatusError as exc:
         if 300 <= exc.status_code < 400:
             raise _redirect(exc, what) from None
-        raise error_for_status(
-            exc.status_code, what=what, detail=_server_detail(exc, [r for r in redact if r])
-        ) from None
+        detail = server_detail(exc, [r for r in redact if r])
+        known = recognise(exc, what, detail, token_sent=token_sent)
+        if known is not None:
+            raise known from None
+        raise error_for_status(exc.status_code, what=what, detail=detail) from None
     except openai.APITimeoutError:
         raise TimedOut(
             f"{what} did not answer in time. Check that the server is up and not "

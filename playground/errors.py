@@ -14,9 +14,11 @@ Exception tree::
     │   ├── RateLimited             429
     │   ├── ServerError             5xx
     │   ├── BadRequest              other 4xx
+    │   │   └── ContextTooLong      the conversation is longer than the model's context
     │   ├── Unreachable             connection refused, DNS failure
     │   ├── TimedOut                connect or read timeout
     │   ├── StreamBroken            the connection or the stream broke midway
+    │   │   └── EmptyStream         200 and not one event (llama.cpp: context exceeded)
     │   └── HostRefused             [security]: the host, or an address it resolves to, refused
     ├── ManagerError                talking to the Backend.AI manager failed
     │   ├── ManagerUnreachable      connection refused, DNS failure, timed out
@@ -88,7 +90,12 @@ class PromptSetProblem(PlaygroundError):
 
 
 class EndpointError(PlaygroundError):
-    """Talking to an OpenAI-compatible endpoint failed."""
+    """Talking to an OpenAI-compatible endpoint failed.
+
+    ``status`` is the HTTP status the endpoint answered, when it answered one.
+    """
+
+    status: int | None = None
 
 
 class Unauthorized(EndpointError):
@@ -111,6 +118,10 @@ class BadRequest(EndpointError):
     pass
 
 
+class ContextTooLong(BadRequest):
+    """The server said the messages do not fit the model's context window."""
+
+
 class Unreachable(EndpointError):
     pass
 
@@ -125,6 +136,13 @@ class StreamBroken(EndpointError):
 
 class HostRefused(EndpointError):
     """The ``[security]`` rules refuse the host: no connection was opened (``egress``)."""
+
+
+class EmptyStream(StreamBroken):
+    """The server answered 200 and then sent nothing at all (not even ``[DONE]``).
+
+    llama.cpp's server does this when the history is longer than its context.
+    """
 
 
 # -- the Backend.AI manager ----------------------------------------------------------

@@ -10,6 +10,12 @@ never cuts a stream: the next run simply follows it again.
 ``cancel()`` never blocks: it marks the answer "stopped" at once, keeping its
 partial text, and closes the HTTP stream from a helper thread so the server
 stops generating. Whatever the stream thread sees after that is dropped.
+
+``on_finish(job)`` is called once the answer has its final status (done,
+stopped or failed), never from the thread that called ``cancel()``: that is
+where the workspace is saved at once. A job no one has followed
+(``snapshot``/``wait_for_change``) for ``unfollowed_after`` seconds stops
+itself: its page is gone, so nobody would see the rest.
 """
 
 from __future__ import annotations
@@ -58,6 +64,8 @@ class StreamJob:
         what: str = "The endpoint",
         flush_interval: float = 0.05,
         clock: Callable[[], float] = time.monotonic,
+        on_finish: Callable[[StreamJob], None] | None = None,
+        unfollowed_after: float | None = None,
     ) -> None:
         extra: dict[str, Any] = {"max_tokens": max_tokens} if max_tokens else {}
         extra.update(params or {})  # the card's settings win over the endpoint default
@@ -69,8 +77,14 @@ class StreamJob:
             on_push_back=self._pushed_back if gate is not None else None,
         )
         self._target = target
+        self._what = what
         self._gate = gate
         self._slot: Slot | None = None  # our place on the endpoint's gate, while we hold one
+        self._on_finish = on_finish
+        self._unfollowed_after = unfollowed_after
+        self.followed_at = clock()  # clock() when someone last looked at the answer
+        self.failure: EndpointError | None = None  # why it failed, if it did
+        self._ended = threading.Event()  # set once on_finish has run
         self._usage_tokens: int | None = None
         self._last: float | None = None
         self._flush_interval = flush_interval
@@ -96,16 +110,24 @@ class StreamJob:
         self._thread.start()
         return self
 
-    def cancel(self) -> None:
-        """Stop the answer now; the partial text is kept. Never blocks."""
+    def cancel(self, reason: str | None = None) -> None:
+        """Stop the answer now (``reason`` is shown under it); its text is kept. Never blocks."""
         if self._cancelled.is_set():
             return
         self._cancelled.set()
-        self._finish("stopped", None)
-        threading.Thread(target=self._deltas.close, name="playground-stop", daemon=True).start()
+        finished = self._finish("stopped", reason)
+
+        def close_and_end() -> None:
+            self._deltas.close()
+            if finished:
+                self._end()
+
+        threading.Thread(target=close_and_end, name="playground-stop", daemon=True).start()
 
     def join(self, timeout: float | None = None) -> None:
+        """Wait for the stream thread and for ``on_finish`` to have run."""
         self._thread.join(timeout)
+        self._ended.wait(timeout)
 
     # -- following -----------------------------------------------------
     @property
@@ -113,11 +135,17 @@ class StreamJob:
         return self._done
 
     @property
+    def ended(self) -> bool:
+        """Done, and ``on_finish`` has run."""
+        return self._ended.is_set()
+
+    @property
     def message(self) -> Message:
         return self._target
 
     def snapshot(self) -> Snapshot:
         with self._cond:
+            self.followed_at = self._clock()
             return self._snap()
 
     def _snap(self) -> Snapshot:
@@ -126,10 +154,17 @@ class StreamJob:
     def wait_for_change(self, seen_version: int, timeout: float) -> Snapshot:
         """Block until the text changes past ``seen_version``, the job ends, or timeout."""
         with self._cond:
+            self.followed_at = self._clock()
             self._cond.wait_for(
                 lambda: self._version != seen_version or self._done, timeout=timeout
             )
+            self.followed_at = self._clock()
             return self._snap()
+
+    def unfollowed(self) -> bool:
+        """Whether no one has followed this answer for ``unfollowed_after`` seconds."""
+        limit = self._unfollowed_after
+        return limit is not None and self._clock() - self.followed_at > limit
 
     # -- internals -----------------------------------------------------
     def _split(self, final: bool) -> None:
@@ -153,11 +188,11 @@ class StreamJob:
             self._version += 1
             self._cond.notify_all()
 
-    def _finish(self, status: Status, error: str | None) -> None:
-        """Publish the final text, figures and status, once."""
+    def _finish(self, status: Status, error: str | None) -> bool:
+        """Publish the final text, figures and status, once; whether this call did."""
         with self._cond:
             if self._done:
-                return
+                return False
             end = self._clock()
             started = self.started_at if self.started_at is not None else end
             self._split(final=True)
@@ -176,6 +211,17 @@ class StreamJob:
             self._version += 1
             self._done = True
             self._cond.notify_all()
+            return True
+
+    def _end(self) -> None:
+        """Run ``on_finish`` (once, after the final status is set)."""
+        try:
+            if self._on_finish is not None:
+                self._on_finish(self)
+        except Exception:  # saving must not kill the thread; the autosave timer retries
+            log.exception("on_finish failed")
+        finally:
+            self._ended.set()
 
     def _pushed_back(self, retry_after: float | None) -> bool:
         """The server answered 429/503: tell the gate, give our slot back and wait for a
@@ -187,9 +233,24 @@ class StreamJob:
         self._slot = self._gate.acquire(self._cancelled)
         return self._slot is not None
 
+    def _wait_for_gate(self) -> Slot | None:
+        """Wait for our turn on the endpoint's gate; None if stopped meanwhile (an answer
+        no page follows stops itself while it waits, too)."""
+        assert self._gate is not None
+        while True:
+            slot = self._gate.acquire(self._cancelled, timeout=0.2)
+            if slot is not None or self._cancelled.is_set():
+                return slot
+            if self.unfollowed():
+                self._stop_unfollowed()
+
+    def _stop_unfollowed(self) -> None:
+        limit = self._unfollowed_after
+        self.cancel(f"Stopped: no page followed this answer for {limit:g} s. Its text is kept.")
+
     def _run(self) -> None:
         if self._gate is not None:
-            self._slot = self._gate.acquire(self._cancelled)
+            self._slot = self._wait_for_gate()
             if self._slot is None:  # stopped while waiting for its turn
                 return
         try:
@@ -206,6 +267,8 @@ class StreamJob:
         error: str | None = None
         try:
             for delta in self._deltas:
+                if self.unfollowed():
+                    self._stop_unfollowed()
                 if self._cancelled.is_set():
                     break
                 if delta.usage_tokens is not None:
@@ -225,11 +288,26 @@ class StreamJob:
                     self._publish()
         except EndpointError as exc:
             status, error = "error", exc.message
+            if not self._cancelled.is_set():
+                self.failure = exc
+                log_failure(self._what, exc)
         except Exception as exc:  # a bug or an SDK surprise must not kill the card
-            log.warning("stream failed unexpectedly: %s", type(exc).__name__)
+            log.warning(
+                "answer failed: endpoint=%s status=- kind=%s", self._what, type(exc).__name__
+            )
             status = "error"
             error = f"The answer failed unexpectedly ({type(exc).__name__})."
         finally:
             self._deltas.close()
             # After cancel() this is a no-op: the answer was already marked stopped.
-            self._finish(status, error)
+            if self._finish(status, error):
+                self._end()
+
+
+def log_failure(what: str, exc: EndpointError) -> None:
+    """One WARNING line per failed answer: the endpoint, the HTTP status and the kind.
+
+    Never the message (a server's excerpt may echo the prompt), a token or the prompt.
+    """
+    status = exc.status if exc.status is not None else "-"
+    log.warning("answer failed: endpoint=%s status=%s kind=%s", what, status, type(exc).__name__)

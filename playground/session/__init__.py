@@ -13,6 +13,8 @@
     workspaces.py  saving as you go, opening a saved workspace, new, delete, rename
     history.py     who sees which saved workspaces, and how long ago
     arena.py       blind comparison: start a round, new round, vote, withdraw (issue 18)
+    streams.py     answers belong to the workspace: start one, find it after a reload
+    shorten.py     a conversation too long for the model: drop its oldest turns
 
 Nothing here imports streamlit (``tests/test_layering.py``); the UI hands in a
 Streamlit-cached ``Services`` implementation.

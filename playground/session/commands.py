@@ -11,20 +11,22 @@ A new card action goes here (and gets its own plain-pytest test in
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from pydantic import SecretStr
 
 from playground.endpoints import settings_for_endpoint
 from playground.errors import PlaygroundError
-from playground.session import backendai
+from playground.session import backendai, streams
 from playground.session.decisions import other_model
 from playground.session.services import Services
 from playground.session.session import Session
-from playground.streaming import StreamJob
 from playground.targets import resolve_target
 from playground.urls import without_secrets
 from playground.workspace import CUSTOM, Card, Message, SamplingSettings
+
+log = logging.getLogger(__name__)
 
 
 def _prompt_text(prompt: object) -> str | None:
@@ -125,8 +127,12 @@ def remove_card(session: Session, card_id: str) -> bool:
 
 
 def delete_history(session: Session, card_id: str) -> None:
-    """More → Delete Chat History: the messages go, the settings stay."""
+    """More → Delete Chat History: the messages go, the settings stay.
+
+    The page redraws: Retry/Regenerate and Edit under the card are the page's.
+    """
     session.clear_history(card_id)
+    session.redraw_page = True
 
 
 def clone(session: Session, services: Services, card_id: str) -> Card | None:
@@ -173,6 +179,7 @@ def apply_settings_to_all(session: Session, card_id: str) -> None:
         if card is not source:
             card.config.settings = source.config.settings.model_copy(deep=True)
             session.runtime(card.id).generation += 1  # its widgets take the new values
+    session.redraw_page = True  # every card shows them now, not at the next page run
 
 
 def set_settings(session: Session, card_id: str, settings: SamplingSettings) -> None:
@@ -197,13 +204,19 @@ def set_card_fields(session: Session, card_id: str, fields: CardFields) -> None:
     """Take in what the card's fields hold: the one place they reach its config.
 
     A key typed into a baseURL (``user:password@``, ``?api_key=``) is never kept;
-    the typed token lives in the card's runtime only.
+    the typed token lives in the card's runtime only. Choosing another endpoint
+    empties Custom's baseURL (it then shows the new endpoint's) and its token.
     """
     card = session.card(card_id)
     if card is None:
         return
     config = card.config
     if fields.endpoint is not None:
+        if config.endpoint is not None and fields.endpoint != config.endpoint:
+            # Another endpoint: Custom starts from *its* URL, and a token typed for
+            # the old server is never sent to the new one.
+            config.custom.base_url = ""
+            session.runtime(card_id).token = None
         config.endpoint = fields.endpoint
     if fields.model is not None:
         config.model = fields.model
@@ -225,7 +238,7 @@ def choose_endpoint(session: Session, services: Services, card_id: str, endpoint
     catalog = services.catalog()
     before = card.config.settings
     after = settings_for_endpoint(before, catalog.get(card.config.endpoint), catalog.get(endpoint))
-    card.config.endpoint = endpoint
+    set_card_fields(session, card_id, CardFields(endpoint=endpoint))
     if after is not before:
         card.config.settings = after
         session.runtime(card_id).generation += 1  # its Settings widgets take the new values
@@ -284,6 +297,9 @@ def start_answer(
             egress=loaded.security.policy(),
         )
     except PlaygroundError as exc:
+        log.warning(
+            "answer failed: endpoint=%s status=- kind=%s", card.config.endpoint, type(exc).__name__
+        )
         card.messages.append(
             Message(role="assistant", status="error", error=exc.message, earlier=earlier)
         )
@@ -293,18 +309,4 @@ def start_answer(
     # the answer with its live job, never a "streaming" answer without one (which
     # Session.live_job takes for an abandoned stream and marks stopped).
     answer = Message(role="assistant", status="streaming", earlier=earlier)
-    job = StreamJob(
-        services.client(target.base_url, target.token, loaded.timeouts),
-        model=target.model,
-        history=card.history_for_request(),
-        target=answer,
-        max_tokens=target.max_tokens,
-        params=card.config.settings.request_params(),
-        include_usage=target.base_url not in session.no_usage,
-        on_usage_rejected=lambda url=target.base_url: session.no_usage.add(url),
-        gate=services.gate(target.base_url),
-        what=target.what,
-    )
-    runtime.job = job
-    card.messages.append(answer)
-    job.start()
+    streams.launch(session, services, card, target, answer)

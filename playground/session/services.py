@@ -27,6 +27,7 @@ from playground.config import LoadedConfig, Timeouts
 from playground.discovery import ModelList, list_models
 from playground.egress import EgressPolicy
 from playground.endpoints import Endpoint, EndpointCatalog, build_catalog
+from playground.running import ModelListCache, RunningJobs
 from playground.store import StoreError, WorkspaceStore
 
 
@@ -41,7 +42,13 @@ class Services(Protocol):
 
     def gate(self, base_url: str) -> AdaptiveGate: ...
 
-    def models(self, endpoint: Endpoint, nonce: int) -> ModelList: ...
+    def models(self, endpoint: Endpoint, nonce: int) -> ModelList:
+        """The endpoint's models; never asked while one of our answers streams from it."""
+        ...
+
+    def jobs(self) -> RunningJobs:
+        """Every answer streaming in this process (by workspace and card, by endpoint)."""
+        ...
 
     def manager(self) -> ManagerClient | None:
         """The Backend.AI manager client; None when not configured. Raises ``ManagerError``."""
@@ -69,6 +76,26 @@ def models_of(
     return list_models(endpoint.base_url, endpoint.token_value, timeouts, egress)
 
 
+def cached_models(
+    cache: ModelListCache,
+    jobs: RunningJobs,
+    endpoint: Endpoint,
+    nonce: int,
+    timeouts: Timeouts,
+    egress: EgressPolicy | None = None,
+) -> ModelList:
+    """``models_of``, through ``cache``: the last list while the endpoint is busy."""
+    if endpoint.static_models:
+        return ModelList(models=endpoint.static_models)
+    return cache.get(
+        endpoint.base_url,
+        endpoint.token_value,
+        nonce,
+        jobs,
+        lambda: models_of(endpoint, timeouts, egress),
+    )
+
+
 def ask_manager(manager: Callable[[], ManagerClient | None], call: str, arg: str) -> object:
     """One manager call (``search``, ``endpoint`` or ``tokens``), or a message why not."""
     try:
@@ -92,6 +119,8 @@ class PlainServices:
     embedded: tuple[Endpoint, ...] = ()
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     opened_store: WorkspaceStore | None = None
+    running: RunningJobs = field(default_factory=RunningJobs)
+    model_lists: ModelListCache = field(default_factory=lambda: ModelListCache(ttl=0))
     _gates: EndpointGates | None = None
     _manager: ManagerClient | None = None
 
@@ -110,8 +139,17 @@ class PlainServices:
         return self._gates.gate(base_url)
 
     def models(self, endpoint: Endpoint, nonce: int) -> ModelList:
-        del nonce
-        return models_of(endpoint, self.loaded.timeouts, self.loaded.security.policy())
+        return cached_models(
+            self.model_lists,
+            self.running,
+            endpoint,
+            nonce,
+            self.loaded.timeouts,
+            self.loaded.security.policy(),
+        )
+
+    def jobs(self) -> RunningJobs:
+        return self.running
 
     def manager(self) -> ManagerClient | None:
         if self.loaded.backendai is None:

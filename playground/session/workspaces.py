@@ -13,6 +13,7 @@ Who may open what: with sign-in, a workspace belongs to the person who saved it
 from __future__ import annotations
 
 from playground import endpoints
+from playground.session import streams
 from playground.session.services import Services
 from playground.session.session import Session
 from playground.store import AutoSaver, StoreError, WorkspaceNotFound, is_workspace_id
@@ -65,14 +66,18 @@ def open_workspace(
         )
         return False
     leave(session)
-    session.replace_workspace(stored.workspace.settle())
+    session.replace_workspace(stored.workspace)
+    # Answers still streaming in it (its tab was reloaded) are followed live.
+    streams.attach(session, services, stored.id, session.workspace)
     session.saver = _saver(session, services, stored.id, stored.revision, user)
+    streams.publish(session, services)
     session.link_applied = True  # a workspace link wins over ?card=
     return True
 
 
 def leave(session: Session) -> None:
-    """Save what is left of the current workspace and let go of its saver."""
+    """Stop its answers, save what is left of the current workspace, let go of its saver."""
+    session.cancel_all()  # before the last save, so it holds them as "Stopped"
     if session.saver is not None:
         session.saver.stop()
         session.saver = None
@@ -97,6 +102,7 @@ def save_soon(session: Session, services: Services, user: str | None) -> str | N
             return None
         session.saver.flush()  # create it now, so the link can carry its id
     session.saver.mark_dirty()  # and keep saving while answers stream
+    streams.publish(session, services)  # a reload finds its running answers
     return session.saver.workspace_id
 
 

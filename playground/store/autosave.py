@@ -101,6 +101,12 @@ class AutoSaver:
         return self._saves
 
     @property
+    def closed(self) -> bool:
+        """``stop()`` was called: this saver writes no more (its session left the workspace)."""
+        with self._cond:
+            return self._closed
+
+    @property
     def running(self) -> bool:
         with self._cond:
             return self._thread is not None

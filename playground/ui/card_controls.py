@@ -18,6 +18,7 @@ from playground.limits import MAX_PROMPT_CHARS
 from playground.session import Session, commands
 from playground.ui.resources import SERVICES
 from playground.ui.state import act, widget_key
+from playground.ui.too_long import too_long_actions
 from playground.workspace import Card, Message
 
 
@@ -40,7 +41,7 @@ def card_controls(state: Session, card: Card, slot: DeltaGenerator) -> bool:
         regenerate = commands.can_regenerate(card)
         if regenerate or (prompt is not None and not sync):
             with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-                if regenerate:
+                if regenerate and not too_long_actions(state, card):
                     _regenerate_button(state, card)
                 if prompt is not None and not sync:
                     edit_prompt(state, [card.id], prompt, widget_key(card.id, "edit"))

@@ -144,12 +144,15 @@ def custom_fields(state: Session, card: Card, catalog: EndpointCatalog) -> None:
         st.error(CUSTOM_REFUSED, icon=":material/block:")
         return
     url_key = widget_key(card.id, "base_url")
-    if url_key not in st.session_state:
+    token_key = widget_key(card.id, "token")
+    # The fields are filled for one endpoint: after a switch they show the new one's
+    # URL and no token (the card talks to what it shows; see set_card_fields).
+    filled_for = widget_key(card.id, "custom_for")
+    if url_key not in st.session_state or st.session_state.get(filled_for) != card.config.endpoint:
         endpoint = catalog.get(card.config.endpoint)
         st.session_state[url_key] = custom_base_url(card.config.custom.base_url, endpoint)
-    token_key = widget_key(card.id, "token")
-    if token_key not in st.session_state and (token := state.runtime(card.id).token_value):
-        st.session_state[token_key] = token  # a clone gets its source's typed token
+        st.session_state[token_key] = state.runtime(card.id).token_value or ""
+    st.session_state[filled_for] = card.config.endpoint
     raw_url = st.text_input(
         "baseURL",
         key=url_key,

@@ -42,7 +42,9 @@ def message_body(
         st.caption(":material/info: The model returned an empty answer.")
     if message.status == "stopped":
         st.caption(
-            ":material/stop_circle: Stopped"
+            f":material/stop_circle: {message.error}"  # why it stopped by itself
+            if message.error
+            else ":material/stop_circle: Stopped"
             + ("" if message.content else " before any text arrived")
         )
     if message.status == "error" and message.error:

@@ -103,6 +103,7 @@ def _first_run_help(state: Session) -> None:
 
 def render() -> None:
     state = session()
+    state.redraw_page = False  # this run draws the whole page already
     persistence.restore(state)
     apply_link(state)
     follow_workspace(state)  # a restore, a link or a callback may have replaced it

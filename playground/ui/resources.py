@@ -30,7 +30,7 @@ from playground.config import (
     load_config,
     read_toml_file,
 )
-from playground.discovery import ModelList, list_models
+from playground.discovery import ModelList
 from playground.endpoints import Endpoint, EndpointCatalog, build_catalog
 from playground.local_models import (
     LOCAL_MODELS,
@@ -41,7 +41,8 @@ from playground.local_models import (
     spec_named,
 )
 from playground.redraws import RedrawBudget
-from playground.session.services import ask_manager
+from playground.running import ModelListCache, RunningJobs
+from playground.session.services import ask_manager, cached_models
 from playground.store import StoreConfig, StoreError, WorkspaceStore
 
 log = logging.getLogger(__name__)
@@ -147,13 +148,17 @@ def get_client(
     return make_client(base_url, token, timeouts, egress=security.policy())
 
 
-@st.cache_data(show_spinner=False, ttl=60, max_entries=256)
-def _models(
-    base_url: str, token: str | None, timeouts: Timeouts, security: SecurityConfig, nonce: int
-) -> ModelList:
-    """Model IDs of an endpoint, cached for a minute (``nonce`` forces a refresh)."""
-    del nonce
-    return list_models(base_url, token, timeouts, security.policy())
+@st.cache_resource(show_spinner=False)
+def running_jobs() -> RunningJobs:
+    """Every answer streaming in this app process, shared by every session."""
+    return RunningJobs()
+
+
+@st.cache_resource(show_spinner=False)
+def model_lists() -> ModelListCache:
+    """Model IDs of each endpoint, for a minute (a new nonce refreshes), never asked
+    while one of our answers streams from it (llama.cpp would cut that answer)."""
+    return ModelListCache(ttl=60)
 
 
 def _manager_key(cfg: BackendAIConfig) -> str:
@@ -203,12 +208,13 @@ class CachedServices:
         return endpoint_gates(self.config().limits.max_concurrent_per_endpoint).gate(base_url)
 
     def models(self, endpoint: Endpoint, nonce: int) -> ModelList:
-        if endpoint.static_models:
-            return ModelList(models=endpoint.static_models)
-        loaded = self.config()
-        return _models(
-            endpoint.base_url, endpoint.token_value, loaded.timeouts, loaded.security, nonce
+        cfg = self.config()
+        return cached_models(
+            model_lists(), running_jobs(), endpoint, nonce, cfg.timeouts, cfg.security.policy()
         )
+
+    def jobs(self) -> RunningJobs:
+        return running_jobs()
 
     def manager(self) -> ManagerClient | None:
         cfg = self.config().backendai

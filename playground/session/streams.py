@@ -1,0 +1,97 @@
+"""Answers belong to the workspace, not to the browser tab that started them.
+
+- ``launch``: start a card's ``StreamJob``, counted in the process's
+  ``RunningJobs`` (so no model list is asked of its endpoint while it streams),
+  saved at once when it finishes, stops or fails, and stopped by itself when no
+  page has followed it for ``[timeouts] unfollowed`` seconds.
+- ``publish``: once the workspace has a saved id, its running answers can be
+  found by that id and the card's id.
+- ``attach``: a session that opens a saved workspace (a reload, a link in another
+  tab) follows the answers still streaming in it, live, instead of showing them
+  "Stopped"; an answer with no stream behind it any more is marked stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from playground.session.services import Services
+from playground.session.session import Session
+from playground.streaming import StreamJob
+from playground.targets import Target
+from playground.workspace import Card, Message, Workspace
+
+log = logging.getLogger(__name__)
+
+
+def launch(
+    session: Session, services: Services, card: Card, target: Target, answer: Message
+) -> StreamJob:
+    """Start streaming ``target``'s answer to the card's history into ``answer``.
+
+    The job exists before ``answer`` joins the card, and starts after: a card drawn
+    at any moment in between never sees a streaming answer without its job (it
+    would be marked stopped).
+    """
+    loaded = services.config()
+    jobs = services.jobs()
+    job = StreamJob(
+        services.client(target.base_url, target.token, loaded.timeouts),
+        model=target.model,
+        history=card.history_for_request(),
+        target=answer,
+        max_tokens=target.max_tokens,
+        params=card.config.settings.request_params(),
+        include_usage=target.base_url not in session.no_usage,
+        on_usage_rejected=lambda url=target.base_url: session.no_usage.add(url),
+        gate=services.gate(target.base_url),
+        what=target.what,
+        on_finish=jobs.finished,
+        unfollowed_after=loaded.timeouts.unfollowed,
+    )
+    jobs.add(job, target.base_url, target.model)  # busy before the request goes out
+    session.runtime(card.id).job = job
+    card.messages.append(answer)
+    _claim(session, services, card.id, job)
+    return job.start()
+
+
+def _claim(session: Session, services: Services, card_id: str, job: StreamJob) -> None:
+    saver = session.saver
+    if saver is not None and saver.workspace_id is not None and not job.done:
+        services.jobs().claim(saver.workspace_id, card_id, job, saver)
+
+
+def publish(session: Session, services: Services) -> None:
+    """Make the session's running answers findable by its saved workspace's id."""
+    for card in session.workspace.cards:
+        job = session.job(card.id)
+        if job is not None and not job.done and card.messages and job.message is card.messages[-1]:
+            _claim(session, services, card.id, job)
+
+
+def attach(session: Session, services: Services, workspace_id: str, workspace: Workspace) -> int:
+    """Follow the answers still streaming in a just-opened workspace; how many.
+
+    The opened card's last message is swapped for the live one the job fills
+    (same id, the text so far). Call after ``replace_workspace`` and before the
+    saver is set; answers left "streaming" with no job behind them are stopped.
+    """
+    live: list[Message] = []
+    for card in workspace.cards:
+        if not card.is_streaming:
+            continue
+        job = services.jobs().find(workspace_id, card.id)
+        if job is None or job.done or job.message.id != card.messages[-1].id:
+            continue
+        card.messages[-1] = job.message
+        session.runtime(card.id).job = job
+        live.append(job.message)
+    for card in workspace.cards:  # what is still marked streaming has no stream behind it
+        for message in card.messages:
+            if message.status == "streaming" and not any(message is m for m in live):
+                message.status = "stopped"
+    attached = len(live)
+    if attached:
+        log.info("a reopened workspace follows %d running answer(s)", attached)
+    return attached
