@@ -17,9 +17,9 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from playground.local_models.models import gemma3_file as assemble_model_file
 
 from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint, Timeouts
+from playground.local_models.models import gemma3_file as assemble_model_file
 from playground.session import PlainServices, Session, commands, shorten
 from playground.streaming import StreamJob
 from playground.workspace import Message, SamplingSettings
