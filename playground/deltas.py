@@ -18,7 +18,6 @@ first reported through ``on_push_back``, which waits for the endpoint's gate.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -29,32 +28,27 @@ import openai
 from pydantic import BaseModel
 
 from playground import retries
+from playground.answer_shapes import (
+    Delta,
+    choice_parts,
+    content_type,
+    ended_early,
+    read_capped,
+    server_name,
+    whole_completion,
+)
 from playground.clients import EndpointClient
 from playground.endpoint_errors import (
-    not_json_message,
-    server_error_message,
     translate_errors,
     web_page_error,
 )
-from playground.errors import EmptyStream, ServerError, StreamBroken, Unreachable
-from playground.limits import MAX_COMPLETION_BYTES
-from playground.reasoning import delta_reasoning
-from playground.server_answers import TOO_LONG_ADVICE
+from playground.errors import StreamBroken, Unreachable
 
 # Told that the server pushed back (its Retry-After, if any); waits for a new turn on
 # the endpoint's gate and says whether to ask again (False: the answer was stopped).
 PushBack = Callable[[float | None], bool]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Delta:
-    """A piece of the answer: text, reasoning, or the server's count of output tokens."""
-
-    text: str = ""
-    reasoning: str = ""
-    usage_tokens: int | None = None
 
 
 @dataclass(frozen=True)
@@ -65,100 +59,6 @@ class ChatRequest:
     messages: list[dict[str, str]]
     params: dict[str, Any] = field(default_factory=dict)  # max_tokens, sampling, ...
     include_usage: bool = True  # ask for stream_options.include_usage
-
-
-def _content_type(stream: Any) -> str:
-    response = getattr(stream, "response", None)
-    return response.headers.get("content-type", "").lower() if response is not None else ""
-
-
-def _read_capped(stream: Any, what: str) -> bytes:
-    body = bytearray()
-    for chunk in stream.response.iter_bytes():
-        body += chunk
-        if len(body) > MAX_COMPLETION_BYTES:
-            raise StreamBroken(f"{what} sent more than {MAX_COMPLETION_BYTES // 1_000_000} MB.")
-    return bytes(body)
-
-
-def _whole_completion(body: bytes, what: str, redact: tuple[str, ...]) -> Iterator[Delta]:
-    """A JSON answer sent where a stream was asked for: its text, or why there is none."""
-    try:
-        data: Any = json.loads(body)
-    except ValueError:
-        raise StreamBroken(not_json_message(what, body, "application/json", redact)) from None
-    if isinstance(data, dict) and "error" in data and "choices" not in data:
-        raise ServerError(server_error_message(what, data, redact))
-    choices = data.get("choices") if isinstance(data, dict) else None
-    first = choices[0] if isinstance(choices, list) and choices else None
-    message = first.get("message") if isinstance(first, dict) else None
-    text = message.get("content") if isinstance(message, dict) else None
-    if not isinstance(text, str):
-        raise StreamBroken(
-            f"{what} answered with JSON that is not a chat completion (no message "
-            "text in its choices), where an event stream was asked for."
-        )
-    thought = delta_reasoning(_Fields(message))
-    if text or thought:
-        yield Delta(text=text, reasoning=thought or "")
-    usage = data.get("usage")
-    tokens = usage.get("completion_tokens") if isinstance(usage, dict) else None
-    if isinstance(tokens, int) and not isinstance(tokens, bool):
-        yield Delta(usage_tokens=tokens)
-
-
-class _Fields:
-    """A dict's keys as attributes (for ``delta_reasoning``)."""
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.__dict__.update({k: v for k, v in data.items() if isinstance(k, str)})
-
-
-def _choice_parts(choice: Any) -> tuple[str, str, bool]:
-    """(text, reasoning, finished) of one streamed choice; raises ``TypeError`` if malformed."""
-    if not isinstance(choice, BaseModel):
-        raise TypeError("a choice that is not an object")
-    delta = getattr(choice, "delta", None)
-    if delta is not None and not isinstance(delta, BaseModel):
-        raise TypeError("a delta that is not an object")
-    text = getattr(delta, "content", None) if delta is not None else None
-    if text is not None and not isinstance(text, str):
-        raise TypeError("content that is not text")
-    thought = delta_reasoning(delta) if delta is not None else None
-    return text or "", thought or "", getattr(choice, "finish_reason", None) is not None
-
-
-INTERRUPT_HINT = (
-    "another request to it (another card, another tab, a model list) may have "
-    "interrupted it: llama.cpp's server cuts a running answer for each new request "
-    "unless started with `--interrupt_requests False`."
-)
-
-
-def _server_name(stream: Any) -> str:
-    response = getattr(stream, "response", None)
-    return response.headers.get("server", "").lower() if response is not None else ""
-
-
-def ended_early(what: str, events: int, server: str) -> StreamBroken:
-    """The error for a stream that ended without a finish reason, after ``events`` events."""
-    if events == 0:
-        error: StreamBroken = EmptyStream(
-            f"{what} answered, then sent nothing at all (not one event). {TOO_LONG_ADVICE} "
-            "(llama.cpp answers like this when the history does not fit its context.)"
-        )
-    else:
-        # llama.cpp's C++ server names itself; llama-cpp-python's (uvicorn) does not.
-        if "llama" in server:
-            note = "This is a llama.cpp server: " + INTERRUPT_HINT
-        else:
-            note = "If it is a llama.cpp server (llama-cpp-python), " + INTERRUPT_HINT
-        error = StreamBroken(
-            f"{what} ended the stream before saying the answer was finished, so it may be "
-            f"cut short. Retry to get a full answer. {note}"
-        )
-    error.status = 200
-    return error
 
 
 class DeltaStream:
@@ -221,12 +121,12 @@ class DeltaStream:
                 stream.close()
                 return
             self._stream = stream
-        kind = _content_type(stream)
+        kind = content_type(stream)
         if kind.startswith(("text/html", "application/xhtml")):
             raise web_page_error(self._what)
         if kind.startswith("application/json"):  # a whole answer, though a stream was asked
-            for delta in _whole_completion(
-                _read_capped(stream, self._what), self._what, self._client.secrets
+            for delta in whole_completion(
+                read_capped(stream, self._what), self._what, self._client.secrets
             ):
                 self.received = self.received or bool(delta.text or delta.reasoning)
                 yield delta
@@ -244,7 +144,7 @@ class DeltaStream:
             if not isinstance(choices, list | tuple):
                 raise TypeError("choices that are not a list")
             for choice in choices:
-                text, thought, done = _choice_parts(choice)
+                text, thought, done = choice_parts(choice)
                 finished = finished or done
                 if text or thought:
                     self.received = True
@@ -258,7 +158,7 @@ class DeltaStream:
                         f"({sent}, not an event stream). Check that the baseURL points at "
                         "an OpenAI-compatible API."
                     )
-            raise ended_early(self._what, 1 if chunks else 0, _server_name(stream))
+            raise ended_early(self._what, 1 if chunks else 0, server_name(stream))
 
     def _open_with_retries(self) -> Any:
         """Open the stream, asking again after push-back or a transient failure (see above)."""

@@ -11,6 +11,7 @@ error object sent with 200) are built here too, for ``discovery`` and ``deltas``
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
 from collections.abc import Iterator, Sequence
 
@@ -32,6 +33,8 @@ from playground.errors import (
     excerpt,
 )
 from playground.server_answers import recognise
+
+log = logging.getLogger(__name__)
 
 
 def server_detail(exc: openai.APIStatusError, redact: Sequence[str]) -> str:
@@ -216,3 +219,14 @@ def _undecodable(what: str) -> StreamBroken:
         f"{what} sent a body that could not be decoded: it says it is compressed "
         "(Content-Encoding) but is not, or is cut. A proxy in between may have changed it."
     )
+
+
+def log_failure(what: str, exc: Exception) -> None:
+    """One WARNING line per failed answer: the endpoint, the HTTP status and the kind
+    (an ``EndpointError``'s, or a bug's exception type).
+
+    Never the message (a server's excerpt may echo the prompt), a token or the prompt.
+    """
+    status = getattr(exc, "status", None)
+    status = status if status is not None else "-"
+    log.warning("answer failed: endpoint=%s status=%s kind=%s", what, status, type(exc).__name__)

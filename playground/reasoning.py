@@ -48,6 +48,15 @@ def split_think(text: str, *, final: bool = False) -> Split:
     return Split("", text, False)
 
 
+def split_answer(text: str, reasoning_fields: str, *, final: bool = False) -> Split:
+    """A streamed answer's text and reasoning, from its content (which may hold
+    ``<think>`` tags) and its reasoning fields (``reasoning_content`` deltas)."""
+    split = split_think(text, final=final)
+    reasoning = "\n\n".join(r for r in (reasoning_fields.strip(), split.reasoning) if r)
+    thinking = split.thinking or (bool(reasoning_fields) and not split.answer and not final)
+    return Split(reasoning=reasoning, answer=split.answer, thinking=thinking)
+
+
 def delta_reasoning(delta: object) -> str | None:
     """The reasoning text carried by a stream delta, if any."""
     for name in DELTA_FIELDS:

@@ -5,7 +5,7 @@ Seen against real servers (issue 13):
 - a history longer than the model's context: OpenAI, vLLM and llama.cpp (without
   streaming) answer 400 ``context_length_exceeded`` or say "maximum context
   length"; LiteLLM passes that on (``ContextWindowExceededError``). llama.cpp's
-  server *streaming* answers 200 and sends nothing: see ``deltas.ended_early``.
+  server *streaming* answers 200 and sends nothing: see ``answer_shapes.ended_early``.
 - the LiteLLM proxy without a database: any key other than its master key gets
   400 ``{"error": {"message": "No connected db.", "type": "no_db_connection"}}``,
   and a request with no key at all gets a plain-text 500 "Internal Server Error";

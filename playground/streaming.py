@@ -30,8 +30,9 @@ from typing import Any
 from playground.clients import EndpointClient
 from playground.concurrency import AdaptiveGate, Slot
 from playground.deltas import ChatRequest, DeltaStream
+from playground.endpoint_errors import log_failure
 from playground.errors import EndpointError
-from playground.reasoning import split_think
+from playground.reasoning import split_answer
 from playground.workspace import Message, Metrics, Status
 
 log = logging.getLogger(__name__)
@@ -173,10 +174,8 @@ class StreamJob:
         self._parts = [raw] if raw else []
         fields = "".join(self._reasoning_parts)
         self._reasoning_parts = [fields] if fields else []
-        split = split_think(raw, final=final)
-        self._text = split.answer
-        self._reasoning = "\n\n".join(r for r in (fields.strip(), split.reasoning) if r)
-        self._thinking = split.thinking or (bool(fields) and not split.answer and not final)
+        split = split_answer(raw, fields, final=final)
+        self._text, self._reasoning, self._thinking = split.answer, split.reasoning, split.thinking
         self._target.content = self._text
         self._target.reasoning = self._reasoning
 
@@ -292,22 +291,10 @@ class StreamJob:
                 self.failure = exc
                 log_failure(self._what, exc)
         except Exception as exc:  # a bug or an SDK surprise must not kill the card
-            log.warning(
-                "answer failed: endpoint=%s status=- kind=%s", self._what, type(exc).__name__
-            )
-            status = "error"
-            error = f"The answer failed unexpectedly ({type(exc).__name__})."
+            log_failure(self._what, exc)
+            status, error = "error", f"The answer failed unexpectedly ({type(exc).__name__})."
         finally:
             self._deltas.close()
             # After cancel() this is a no-op: the answer was already marked stopped.
             if self._finish(status, error):
                 self._end()
-
-
-def log_failure(what: str, exc: EndpointError) -> None:
-    """One WARNING line per failed answer: the endpoint, the HTTP status and the kind.
-
-    Never the message (a server's excerpt may echo the prompt), a token or the prompt.
-    """
-    status = exc.status if exc.status is not None else "-"
-    log.warning("answer failed: endpoint=%s status=%s kind=%s", what, status, type(exc).__name__)

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from playground.clients import make_client
-from playground.config import LoadedConfig, SecurityConfig, Timeouts, load_config
+from playground.config import LoadedConfig, Timeouts, load_config
+from playground.config_sections import SecurityConfig
 from playground.deltas import ChatRequest, DeltaStream
 from playground.discovery import ModelList, list_models
 from playground.egress import EgressPolicy, parse_entry

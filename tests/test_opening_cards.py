@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from playground.config import LocalModel, load_config
+from playground.config import load_config
+from playground.config_sections import LocalModel
 from playground.endpoints import (
     Endpoint,
     EndpointCatalog,

@@ -1,0 +1,125 @@
+"""The shapes a chat answer arrives in, read one by one (used by ``deltas.DeltaStream``).
+
+An event stream's chunks and choices (type-checked: a malformed one raises
+``TypeError``, which the SDK mapping turns into a clear message), a whole JSON
+completion sent where a stream was asked for, and the error for a stream that
+ends without a finish reason (llama.cpp's empty stream, or one it cut short).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from playground.endpoint_errors import not_json_message, server_error_message
+from playground.errors import EmptyStream, ServerError, StreamBroken
+from playground.limits import MAX_COMPLETION_BYTES
+from playground.reasoning import delta_reasoning
+from playground.server_answers import TOO_LONG_ADVICE
+
+
+@dataclass(frozen=True)
+class Delta:
+    """A piece of the answer: text, reasoning, or the server's count of output tokens."""
+
+    text: str = ""
+    reasoning: str = ""
+    usage_tokens: int | None = None
+
+
+def content_type(stream: Any) -> str:
+    response = getattr(stream, "response", None)
+    return response.headers.get("content-type", "").lower() if response is not None else ""
+
+
+def read_capped(stream: Any, what: str) -> bytes:
+    body = bytearray()
+    for chunk in stream.response.iter_bytes():
+        body += chunk
+        if len(body) > MAX_COMPLETION_BYTES:
+            raise StreamBroken(f"{what} sent more than {MAX_COMPLETION_BYTES // 1_000_000} MB.")
+    return bytes(body)
+
+
+def whole_completion(body: bytes, what: str, redact: tuple[str, ...]) -> Iterator[Delta]:
+    """A JSON answer sent where a stream was asked for: its text, or why there is none."""
+    try:
+        data: Any = json.loads(body)
+    except ValueError:
+        raise StreamBroken(not_json_message(what, body, "application/json", redact)) from None
+    if isinstance(data, dict) and "error" in data and "choices" not in data:
+        raise ServerError(server_error_message(what, data, redact))
+    choices = data.get("choices") if isinstance(data, dict) else None
+    first = choices[0] if isinstance(choices, list) and choices else None
+    message = first.get("message") if isinstance(first, dict) else None
+    text = message.get("content") if isinstance(message, dict) else None
+    if not isinstance(text, str):
+        raise StreamBroken(
+            f"{what} answered with JSON that is not a chat completion (no message "
+            "text in its choices), where an event stream was asked for."
+        )
+    thought = delta_reasoning(_Fields(message))
+    if text or thought:
+        yield Delta(text=text, reasoning=thought or "")
+    usage = data.get("usage")
+    tokens = usage.get("completion_tokens") if isinstance(usage, dict) else None
+    if isinstance(tokens, int) and not isinstance(tokens, bool):
+        yield Delta(usage_tokens=tokens)
+
+
+class _Fields:
+    """A dict's keys as attributes (for ``delta_reasoning``)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.__dict__.update({k: v for k, v in data.items() if isinstance(k, str)})
+
+
+def choice_parts(choice: Any) -> tuple[str, str, bool]:
+    """(text, reasoning, finished) of one streamed choice; raises ``TypeError`` if malformed."""
+    if not isinstance(choice, BaseModel):
+        raise TypeError("a choice that is not an object")
+    delta = getattr(choice, "delta", None)
+    if delta is not None and not isinstance(delta, BaseModel):
+        raise TypeError("a delta that is not an object")
+    text = getattr(delta, "content", None) if delta is not None else None
+    if text is not None and not isinstance(text, str):
+        raise TypeError("content that is not text")
+    thought = delta_reasoning(delta) if delta is not None else None
+    return text or "", thought or "", getattr(choice, "finish_reason", None) is not None
+
+
+INTERRUPT_HINT = (
+    "another request to it (another card, another tab, a model list) may have "
+    "interrupted it: llama.cpp's server cuts a running answer for each new request "
+    "unless started with `--interrupt_requests False`."
+)
+
+
+def server_name(stream: Any) -> str:
+    response = getattr(stream, "response", None)
+    return response.headers.get("server", "").lower() if response is not None else ""
+
+
+def ended_early(what: str, events: int, server: str) -> StreamBroken:
+    """The error for a stream that ended without a finish reason, after ``events`` events."""
+    if events == 0:
+        error: StreamBroken = EmptyStream(
+            f"{what} answered, then sent nothing at all (not one event). {TOO_LONG_ADVICE} "
+            "(llama.cpp answers like this when the history does not fit its context.)"
+        )
+    else:
+        # llama.cpp's C++ server names itself; llama-cpp-python's (uvicorn) does not.
+        if "llama" in server:
+            note = "This is a llama.cpp server: " + INTERRUPT_HINT
+        else:
+            note = "If it is a llama.cpp server (llama-cpp-python), " + INTERRUPT_HINT
+        error = StreamBroken(
+            f"{what} ended the stream before saying the answer was finished, so it may be "
+            f"cut short. Retry to get a full answer. {note}"
+        )
+    error.status = 200
+    return error
