@@ -11,7 +11,6 @@ import contextlib
 import datetime as dt
 import json
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -20,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from playground.arena.votes import VoteRecord
 from playground.store import ANY_OWNER, WorkspaceStore
-from playground.store.errors import translate_store_errors
+from playground.store.engine import reading, writing
 from playground.store.records import OwnerFilter, as_utc
 from playground.store.schema import votes
 
@@ -111,17 +110,11 @@ class VoteStore:
         with self._read() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(votes)).scalar_one())
 
-    @contextlib.contextmanager
-    def _read(self) -> Iterator[Connection]:
-        with translate_store_errors(), self._engine.connect() as conn:
-            yield conn
+    def _read(self) -> contextlib.AbstractContextManager[Connection]:
+        return reading(self._engine)
 
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with translate_store_errors(), self._engine.connect() as conn:
-            conn.execution_options(playground_write=True)
-            with conn.begin():
-                yield conn
+    def _write(self) -> contextlib.AbstractContextManager[Connection]:
+        return writing(self._engine)
 
 
 def _by(stmt: sa.Select | sa.Delete, voter: OwnerFilter):  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from playground.errors import StoreError
 from playground.promptsets.records import CellResult, RunSpec, RunStatus
-from playground.store.errors import translate_store_errors
+from playground.store.engine import reading, writing
 from playground.store.records import (
     ANY_OWNER,
     OwnerFilter,
@@ -197,17 +197,11 @@ class RunStore:
             return gone
 
     # -- internals ---------------------------------------------------------------
-    @contextlib.contextmanager
-    def _read(self) -> Iterator[Connection]:
-        with translate_store_errors(), self._engine.connect() as conn:
-            yield conn
+    def _read(self) -> contextlib.AbstractContextManager[Connection]:
+        return reading(self._engine)
 
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with translate_store_errors(), self._engine.connect() as conn:
-            conn.execution_options(playground_write=True)
-            with conn.begin():
-                yield conn
+    def _write(self) -> contextlib.AbstractContextManager[Connection]:
+        return writing(self._engine)
 
 
 def _owned_by(stmt: Any, owner: OwnerFilter) -> Any:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +18,7 @@ from playground.errors import (
     WorkspaceUnreadable,
 )
 from playground.store.config import StoreConfig
-from playground.store.engine import create_engine
-from playground.store.errors import translate_store_errors
+from playground.store.engine import create_engine, reading, writing
 from playground.store.history_facts import history_facts
 from playground.store.merge import merge_workspaces
 from playground.store.records import (
@@ -252,18 +250,11 @@ class WorkspaceStore:
             raise WorkspaceTooLarge(size, self.max_workspace_bytes)
         return size
 
-    @contextlib.contextmanager
-    def _read(self) -> Iterator[Connection]:
-        with translate_store_errors(), self._engine.connect() as conn:
-            yield conn
+    def _read(self) -> contextlib.AbstractContextManager[Connection]:
+        return reading(self._engine)
 
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[Connection]:
-        """A write transaction; on SQLite it takes the write lock at BEGIN (IMMEDIATE)."""
-        with translate_store_errors(), self._engine.connect() as conn:
-            conn.execution_options(playground_write=True)
-            with conn.begin():
-                yield conn
+    def _write(self) -> contextlib.AbstractContextManager[Connection]:
+        return writing(self._engine)
 
 
 def _columns(workspace: Workspace, data: str, size: int) -> dict[str, Any]:
