@@ -11,6 +11,7 @@ from playground.ui import arena as arena_ui
 from playground.ui import arena_vote, persistence
 from playground.ui.card_controls import card_controls, sync_actions, while_streaming
 from playground.ui.card_view import card_view
+from playground.ui.compare_view import compare_panel
 from playground.ui.links import apply_link, notices, share_link
 from playground.ui.resources import SERVICES
 from playground.ui.state import CARDS_PER_ROW, SYNC_TOGGLE, act, follow_workspace, session
@@ -131,6 +132,8 @@ def render() -> None:
     vote_slot = st.empty()  # the blind vote, drawn once the answers have ended
     if ws.sync_input:
         sync_actions(state)
+    compare_slot = st.empty()  # Compare answers, drawn once the answers have ended
+    if ws.sync_input:
         st.chat_input(
             "Send to every card",
             key="sync_prompt",
@@ -143,4 +146,7 @@ def render() -> None:
     persistence.after_run(state)  # before waiting: answers are saved while they stream
     while_streaming(state, status, controls, stopping)
     arena_vote.vote_panel(state, vote_slot)
+    if ws.sync_input:
+        with compare_slot.container():
+            compare_panel(state)
     persistence.after_run(state)

@@ -1,0 +1,60 @@
+"""Reading answers side by side in a real headless Chromium (issue 19): Compare answers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import RunningApp, no_error_boxes, start_app, stop_app
+from tests.browser.pg import PlaygroundPage
+from tests.fake_openai import FakeOpenAIServer, Scenario
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def app(server: FakeOpenAIServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    lab = server.add("reading-lab", Scenario(models=["fake-small", "fake-large"]))
+    running = start_app(
+        f'[[endpoints]]\nname = "Lab"\nbase_url = "{lab}"\n[local_model]\nenabled = false\n',
+        tmp_path_factory.mktemp("reading-app"),
+    )
+    yield running
+    stop_app(running)
+    assert "Traceback" not in running.log.read_text()
+
+
+def test_compare_answers_shows_a_word_diff_of_two_cards(
+    page: Page, app: RunningApp, shot: Callable[[str], Path]
+) -> None:
+    pg = PlaygroundPage(page, app.url).open()
+    first, second = pg.card_ids()
+    pg.choose(second, "model", "fake-large")
+    pg.set_sync(True)
+    pg.send_synced("what is 2+2?")
+    for card_id in (first, second):
+        expect(pg.bubbles(card_id)).to_have_count(2, timeout=20_000)
+    expect(pg.history(second)).to_contain_text("[fake-large] turn 1: what is 2+2?")
+
+    page.get_by_text("Compare answers").click()
+    panel = page.locator('[data-testid="stExpander"]').filter(has_text="Reference card")
+    expect(panel).to_contain_text("2 · fake-large against 1 · fake-small")
+    expect(panel).to_contain_text("First differs at line 1, word 1")
+    struck = panel.locator("del, s").filter(has_text=re.compile(r"^fake-small$"))
+    expect(struck).to_have_count(1)
+    inserted = panel.locator("strong").filter(has_text=re.compile(r"^fake-large$"))
+    expect(inserted).to_have_count(1)
+    expect(panel).to_contain_text("turn 1: what is 2+2?")
+    no_error_boxes(page)
+    shot("diff")
+    panel.screenshot(path=str(shot("page").with_name("reading-diff-panel.png")))
+
+    panel.get_by_text("Text markers").click()
+    expect(panel.locator("code")).to_contain_text(
+        "[[-fake-small-]{+fake-large+}] turn 1: what is 2+2?"
+    )
+    panel.screenshot(path=str(shot("page2").with_name("reading-markers-panel.png")))
