@@ -26,6 +26,7 @@ from pydantic import (
 from playground.backendai.config import BackendAIConfig
 from playground.egress import EgressPolicy, parse_entry
 from playground.errors import InvalidBaseURL
+from playground.pricing import MAX_PRICE, Price
 from playground.store.config import StoreConfig
 from playground.urls import normalize_base_url
 
@@ -43,6 +44,9 @@ class EndpointConfig(BaseModel):
     base_url: str
     token: SecretStr | None = None
     token_env: str | None = Field(default=None, min_length=1)
+    # What its answers cost (pricing.py): dollars per million tokens, or per GPU hour.
+    price: Price | None = None
+    gpu_hour: float | None = Field(default=None, ge=0, le=MAX_PRICE)
 
     @field_validator("name")
     @classmethod

@@ -49,11 +49,17 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Delta:
-    """A piece of the answer: text, reasoning, or the server's count of output tokens."""
+    """A piece of the answer: text, reasoning, or the server's counts of output tokens
+    (``usage_tokens``) and prompt tokens."""
 
     text: str = ""
     reasoning: str = ""
     usage_tokens: int | None = None
+    prompt_tokens: int | None = None
+
+
+def _count(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 @dataclass(frozen=True)
@@ -103,7 +109,8 @@ def _whole_completion(body: bytes, what: str, redact: tuple[str, ...]) -> Iterat
     usage = data.get("usage")
     tokens = usage.get("completion_tokens") if isinstance(usage, dict) else None
     if isinstance(tokens, int) and not isinstance(tokens, bool):
-        yield Delta(usage_tokens=tokens)
+        prompt = _count(usage.get("prompt_tokens")) if isinstance(usage, dict) else None
+        yield Delta(usage_tokens=tokens, prompt_tokens=prompt)
 
 
 class _Fields:
@@ -203,7 +210,8 @@ class DeltaStream:
             usage = getattr(chunk, "usage", None)
             tokens = getattr(usage, "completion_tokens", None)
             if isinstance(tokens, int) and not isinstance(tokens, bool):
-                yield Delta(usage_tokens=tokens)
+                prompt = _count(getattr(usage, "prompt_tokens", None))
+                yield Delta(usage_tokens=tokens, prompt_tokens=prompt)
             choices = getattr(chunk, "choices", None) or ()
             if not isinstance(choices, list | tuple):
                 raise TypeError("choices that are not a list")

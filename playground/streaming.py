@@ -26,6 +26,7 @@ from playground.concurrency import AdaptiveGate, Slot
 from playground.deltas import ChatRequest, DeltaStream
 from playground.errors import EndpointError
 from playground.reasoning import split_think
+from playground.tokens import estimate_tokens
 from playground.workspace import Message, Metrics, Status
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class StreamJob:
         include_usage: bool = True,
         on_usage_rejected: Callable[[], None] | None = None,
         gate: AdaptiveGate | None = None,
+        cost: Callable[[Metrics], tuple[float, bool] | None] | None = None,
         what: str = "The endpoint",
         flush_interval: float = 0.05,
         clock: Callable[[], float] = time.monotonic,
@@ -72,6 +74,9 @@ class StreamJob:
         self._gate = gate
         self._slot: Slot | None = None  # our place on the endpoint's gate, while we hold one
         self._usage_tokens: int | None = None
+        self._prompt_tokens: int | None = None
+        self._history = history
+        self._cost = cost  # the answer's (dollars, estimated) from its figures (pricing.py)
         self._last: float | None = None
         self._flush_interval = flush_interval
         self._clock = clock
@@ -170,12 +175,27 @@ class StreamJob:
                 if self._usage_tokens is not None
                 else self._chunks,
                 tokens_estimated=self._usage_tokens is None,
+                input_tokens=self._prompt_tokens
+                if self._prompt_tokens is not None
+                else estimate_tokens(self._history),
             )
+            self._price(target.metrics)
             target.error = error
             target.status = status
             self._version += 1
             self._done = True
             self._cond.notify_all()
+
+    def _price(self, metrics: Metrics) -> None:
+        if self._cost is None:
+            return
+        try:
+            cost = self._cost(metrics)
+        except Exception:  # a price lookup must never lose the answer
+            log.warning("could not price an answer", exc_info=True)
+            return
+        if cost is not None:
+            metrics.cost_usd, metrics.cost_estimated = cost
 
     def _pushed_back(self, retry_after: float | None) -> bool:
         """The server answered 429/503: tell the gate, give our slot back and wait for a
@@ -210,6 +230,7 @@ class StreamJob:
                     break
                 if delta.usage_tokens is not None:
                     self._usage_tokens = delta.usage_tokens
+                    self._prompt_tokens = delta.prompt_tokens
                 if delta.text or delta.reasoning:
                     self._last = self._clock()
                     if self._first is None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from playground.egress import EgressPolicy
 from playground.endpoints import EndpointCatalog
 from playground.errors import CustomNotAllowed, HostRefused, IncompleteCard
+from playground.pricing import Pricing
 from playground.urls import normalize_base_url
 from playground.workspace import CUSTOM, CardConfig
 
@@ -19,6 +20,7 @@ class Target:
     token: str | None
     label: str  # how the card's server is named in messages ("vLLM on gpu-3")
     max_tokens: int | None = None
+    pricing: Pricing = field(default_factory=Pricing)
 
     @property
     def what(self) -> str:
@@ -74,6 +76,7 @@ def _resolve(
             endpoint.token_value,
             endpoint.label,
             endpoint.max_tokens,
+            endpoint.pricing,
         )
     if config.model is None and endpoint is not None:
         raise IncompleteCard("Choose a model for this card first.")

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from playground.limits import MAX_SYSTEM_PROMPT_CHARS
+from playground.money import dollars
 
 Role = Literal["user", "assistant"]
 Status = Literal["done", "streaming", "stopped", "error"]
@@ -32,6 +33,9 @@ class Metrics(BaseModel):
     total_s: float | None = None  # request sent -> stream closed
     output_tokens: int | None = None
     tokens_estimated: bool = True  # counted from the stream, not the server's usage
+    input_tokens: int | None = None  # the prompt's tokens (the server's usage, or estimated)
+    cost_usd: float | None = Field(default=None, ge=0)  # None: no price known (pricing.py)
+    cost_estimated: bool = False  # the cost rests on estimated token counts
 
     @property
     def tokens_per_second(self) -> float | None:
@@ -57,6 +61,8 @@ class Metrics(BaseModel):
             parts.append(f"{'≈' if self.tokens_estimated else ''}{self.output_tokens} tokens")
         if (tps := self.tokens_per_second) is not None:
             parts.append(f"{tps:.1f} tok/s")
+        if self.cost_usd is not None:
+            parts.append(dollars(self.cost_usd, self.cost_estimated))
         return " · ".join(parts)
 
 

@@ -66,6 +66,7 @@ class Scenario:
     models_raw: RawAnswer | None = None  # answer GET /models with exactly this
     chat_raw: RawAnswer | None = None  # answer chat (streamed or not) with exactly this
     max_concurrent: int | None = None  # answer 429 (with retry_after) above this many streams
+    prompt_tokens: int = 7  # what the usage chunk reports as the prompt's tokens
 
 
 @dataclass
@@ -294,9 +295,9 @@ class FakeOpenAIServer:
             yield _sse_chunk(model, {}, finish="stop")
             if with_usage:
                 usage = {
-                    "prompt_tokens": 7,
+                    "prompt_tokens": scenario.prompt_tokens,
                     "completion_tokens": len(tokens),
-                    "total_tokens": 7 + len(tokens),
+                    "total_tokens": scenario.prompt_tokens + len(tokens),
                 }
                 payload = {
                     "id": "chatcmpl-fake",

@@ -17,14 +17,15 @@ from pydantic import SecretStr
 
 from playground.endpoints import settings_for_endpoint
 from playground.errors import PlaygroundError
+from playground.pricing import answer_cost
 from playground.session import backendai
 from playground.session.decisions import other_model
 from playground.session.services import Services
 from playground.session.session import Session
 from playground.streaming import StreamJob
-from playground.targets import resolve_target
+from playground.targets import Target, resolve_target
 from playground.urls import without_secrets
-from playground.workspace import CUSTOM, Card, Message, SamplingSettings
+from playground.workspace import CUSTOM, Card, Message, Metrics, SamplingSettings
 
 
 def _prompt_text(prompt: object) -> str | None:
@@ -303,8 +304,15 @@ def start_answer(
         include_usage=target.base_url not in session.no_usage,
         on_usage_rejected=lambda url=target.base_url: session.no_usage.add(url),
         gate=services.gate(target.base_url),
+        cost=lambda metrics, t=target: _cost(metrics, t),
         what=target.what,
     )
     runtime.job = job
     card.messages.append(answer)
     job.start()
+
+
+def _cost(metrics: Metrics, target: Target) -> tuple[float, bool] | None:
+    """An answer's cost on its target (None: no price known)."""
+    cost = answer_cost(metrics, target.pricing, target.model, target.base_url)
+    return None if cost is None else (cost.dollars, cost.estimated)

@@ -18,6 +18,7 @@ from playground.arena.round import CardShows
 from playground.session import Session
 from playground.session.commands import show_all_messages
 from playground.ui import arena as arena_ui
+from playground.ui import costs
 from playground.ui.card_menus import more_menu, remove_control, settings_menu
 from playground.ui.card_selectors import custom_fields, endpoint_selector, model_selector
 from playground.ui.live_answer import follow
@@ -84,6 +85,7 @@ def _card_body(state: Session, card: Card) -> None:
         _history(state, card, shows)
         _follow_stream(state, card, shows)
     arena_ui.reveal(shows)
+    costs.card_total(card, shows)
 
 
 def _history(state: Session, card: Card, shows: CardShows) -> None:

@@ -8,7 +8,7 @@ from streamlit.delta_generator import DeltaGenerator
 from playground.limits import MAX_PROMPT_CHARS
 from playground.session import Session, commands
 from playground.ui import arena as arena_ui
-from playground.ui import arena_vote, persistence
+from playground.ui import arena_vote, costs, persistence
 from playground.ui.card_controls import card_controls, sync_actions, while_streaming
 from playground.ui.card_view import card_view
 from playground.ui.compare_view import compare_panel
@@ -48,6 +48,7 @@ def _sidebar(state: Session) -> None:
             return
         st.divider()
         st.caption("Workspace")
+        costs.workspace_total(state)
         st.button(
             "New workspace",
             key="new_workspace",

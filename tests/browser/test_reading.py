@@ -18,9 +18,13 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def app(server: FakeOpenAIServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    lab = server.add("reading-lab", Scenario(models=["fake-small", "fake-large"]))
+    lab = server.add(
+        "reading-lab", Scenario(models=["fake-small", "fake-large"], prompt_tokens=2000)
+    )
     running = start_app(
-        f'[[endpoints]]\nname = "Lab"\nbase_url = "{lab}"\n[local_model]\nenabled = false\n',
+        f'[[endpoints]]\nname = "Lab"\nbase_url = "{lab}"\n'
+        "price = { input_per_mtok = 2.5, output_per_mtok = 10.0 }\n"
+        "[local_model]\nenabled = false\n",
         tmp_path_factory.mktemp("reading-app"),
     )
     yield running
@@ -58,3 +62,27 @@ def test_compare_answers_shows_a_word_diff_of_two_cards(
         "[[-fake-small-]{+fake-large+}] turn 1: what is 2+2?"
     )
     panel.screenshot(path=str(shot("page2").with_name("reading-markers-panel.png")))
+
+
+def test_each_answer_shows_its_cost_and_the_card_and_workspace_totals(
+    page: Page, app: RunningApp, shot: Callable[[str], Path]
+) -> None:
+    pg = PlaygroundPage(page, app.url).open()
+    first, second = pg.card_ids()
+    pg.set_sync(True)
+    pg.send_synced("hello")
+    for card_id in (first, second):
+        expect(pg.bubbles(card_id)).to_have_count(2, timeout=20_000)
+    # 2,000 prompt tokens at $2.5/M and a few output tokens at $10/M: $0.0050x.
+    card = pg.cards().first
+    expect(card).to_contain_text(re.compile(r"tok/s · \$0\.005\d"))
+    expect(card).to_contain_text(re.compile(r"Card total \$0\.005\d"))
+    pg.send_synced("again")
+    for card_id in (first, second):
+        expect(pg.bubbles(card_id)).to_have_count(4, timeout=20_000)
+    expect(card).to_contain_text(re.compile(r"Card total \$0\.010"))
+    expect(pg.cards().nth(1)).to_contain_text(re.compile(r"Card total \$0\.010"))
+    pg.set_sync(False)  # a page run: the sidebar is drawn again after the answers
+    expect(pg.sidebar()).to_contain_text("Cost so far $0.020")
+    no_error_boxes(page)
+    shot("cost")
