@@ -47,6 +47,7 @@ class EndpointConfig(BaseModel):
     # What its answers cost (pricing.py): dollars per million tokens, or per GPU hour.
     price: Price | None = None
     gpu_hour: float | None = Field(default=None, ge=0, le=MAX_PRICE)
+    context_window: int | None = Field(default=None, ge=1, le=100_000_000)  # tokens
 
     @field_validator("name")
     @classmethod

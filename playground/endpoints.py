@@ -33,6 +33,7 @@ class Endpoint:
     description: str = ""  # what it is, shown under its card's selectors (embedded models)
     # What a card on this endpoint starts with (SmolLM2: its system prompt); None: Settings()
     card_settings: SamplingSettings | None = None
+    context_window: int | None = None  # tokens the model can read, when known
     pricing: Pricing = field(default_factory=Pricing)  # what its answers cost (pricing.py)
 
     @property
@@ -92,6 +93,7 @@ def build_catalog(
                 token=token,
                 source=sourced.source,
                 pricing=Pricing(sourced.config.price, sourced.config.gpu_hour),
+                context_window=sourced.config.context_window,
             )
         )
     taken = {e.name for e in endpoints}

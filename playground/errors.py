@@ -7,6 +7,7 @@ Exception tree::
     ├── IncompleteCard              a card lacks what it needs to send (model, Model ID...)
     ├── ImportProblem               a file that cannot be imported
     ├── CustomNotAllowed            [security] allow_custom_endpoints = false, and a card asks
+    ├── ContextTooLong              the request would not fit the model's context window
     ├── EndpointError               talking to an OpenAI-compatible endpoint failed
     │   ├── Unauthorized            401 / 403: token missing or rejected
     │   ├── NotFound                404: wrong version segment or unknown model
@@ -73,6 +74,10 @@ class CustomNotAllowed(PlaygroundError):
 
 
 # -- OpenAI-compatible endpoints ---------------------------------------------------
+
+
+class ContextTooLong(PlaygroundError):
+    """The next request is over the model's known context window; it was not sent."""
 
 
 class EndpointError(PlaygroundError):

@@ -21,6 +21,7 @@ class Target:
     label: str  # how the card's server is named in messages ("vLLM on gpu-3")
     max_tokens: int | None = None
     pricing: Pricing = field(default_factory=Pricing)
+    context_window: int | None = None
 
     @property
     def what(self) -> str:
@@ -77,6 +78,7 @@ def _resolve(
             endpoint.label,
             endpoint.max_tokens,
             endpoint.pricing,
+            endpoint.context_window,
         )
     if config.model is None and endpoint is not None:
         raise IncompleteCard("Choose a model for this card first.")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 
+from playground.context import check_fits
 from playground.endpoints import settings_for_endpoint
 from playground.errors import PlaygroundError
 from playground.pricing import answer_cost
@@ -284,6 +285,8 @@ def start_answer(
             allow_custom=loaded.security.allow_custom_endpoints,
             egress=loaded.security.policy(),
         )
+        history = card.history_for_request()
+        check_fits(history, target.context_window)  # refused before anything is sent
     except PlaygroundError as exc:
         card.messages.append(
             Message(role="assistant", status="error", error=exc.message, earlier=earlier)
@@ -297,7 +300,7 @@ def start_answer(
     job = StreamJob(
         services.client(target.base_url, target.token, loaded.timeouts),
         model=target.model,
-        history=card.history_for_request(),
+        history=history,
         target=answer,
         max_tokens=target.max_tokens,
         params=card.config.settings.request_params(),

@@ -21,6 +21,7 @@ from playground.ui import arena as arena_ui
 from playground.ui import costs
 from playground.ui.card_menus import more_menu, remove_control, settings_menu
 from playground.ui.card_selectors import custom_fields, endpoint_selector, model_selector
+from playground.ui.context_view import context_caption
 from playground.ui.live_answer import follow
 from playground.ui.messages import history
 from playground.ui.resources import SERVICES
@@ -86,6 +87,7 @@ def _card_body(state: Session, card: Card) -> None:
         _follow_stream(state, card, shows)
     arena_ui.reveal(shows)
     costs.card_total(card, shows)
+    context_caption(card, shows)
 
 
 def _history(state: Session, card: Card, shows: CardShows) -> None:

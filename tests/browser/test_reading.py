@@ -24,6 +24,7 @@ def app(server: FakeOpenAIServer, tmp_path_factory: pytest.TempPathFactory) -> I
     running = start_app(
         f'[[endpoints]]\nname = "Lab"\nbase_url = "{lab}"\n'
         "price = { input_per_mtok = 2.5, output_per_mtok = 10.0 }\n"
+        "context_window = 60\n"
         "[local_model]\nenabled = false\n",
         tmp_path_factory.mktemp("reading-app"),
     )
@@ -86,3 +87,21 @@ def test_each_answer_shows_its_cost_and_the_card_and_workspace_totals(
     expect(pg.sidebar()).to_contain_text("Cost so far $0.020")
     no_error_boxes(page)
     shot("cost")
+
+
+def test_each_card_shows_its_next_request_and_refuses_one_over_the_window(
+    page: Page, app: RunningApp, shot: Callable[[str], Path]
+) -> None:
+    pg = PlaygroundPage(page, app.url).open()
+    first, _ = pg.card_ids()
+    pg.send_to_card(first, "hello")
+    expect(pg.bubbles(first)).to_have_count(2, timeout=20_000)
+    card = pg.cards().first
+    expect(card).to_contain_text(
+        re.compile(r"Next request ≈\d+ tokens \+ your prompt · \d+% of 60")
+    )
+    pg.send_to_card(first, "a long prompt " * 30)
+    expect(card).to_contain_text("more than the model's context window of 60 tokens")
+    expect(pg.bubbles(first)).to_have_count(4)
+    no_error_boxes(page)
+    card.screenshot(path=str(shot("page").with_name("reading-context-card.png")))
