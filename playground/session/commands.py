@@ -20,6 +20,7 @@ from playground.endpoints import settings_for_endpoint
 from playground.errors import PlaygroundError
 from playground.pricing import answer_cost
 from playground.session import backendai
+from playground.session.context import card_window
 from playground.session.decisions import other_model
 from playground.session.services import Services
 from playground.session.session import Session
@@ -286,7 +287,8 @@ def start_answer(
             egress=loaded.security.policy(),
         )
         history = card.history_for_request()
-        check_fits(history, target.context_window)  # refused before anything is sent
+        window = target.context_window or card_window(session, services, card)
+        check_fits(history, window)  # refused before anything is sent
     except PlaygroundError as exc:
         card.messages.append(
             Message(role="assistant", status="error", error=exc.message, earlier=earlier)

@@ -87,7 +87,7 @@ def _card_body(state: Session, card: Card) -> None:
         _follow_stream(state, card, shows)
     arena_ui.reveal(shows)
     costs.card_total(card, shows)
-    context_caption(card, shows)
+    context_caption(state, card, shows)
 
 
 def _history(state: Session, card: Card, shows: CardShows) -> None:

@@ -11,21 +11,22 @@ import streamlit as st
 
 from playground.arena.round import CardShows
 from playground.context import context_use
+from playground.session import Session
+from playground.session.context import card_window
 from playground.ui.resources import SERVICES
 from playground.workspace import Card
 
 HELP = (
     "Estimated at about four characters a token (tiktoken would need to download its "
-    "encodings). The window is the endpoint's context_window in the config, or the "
-    "embedded model's n_ctx."
+    "encodings). The window is the endpoint's context_window in the config, the "
+    "embedded model's n_ctx, or what the endpoint's model list states."
 )
 
 
-def context_caption(card: Card, shows: CardShows) -> None:
+def context_caption(state: Session, card: Card, shows: CardShows) -> None:
     if card.is_streaming:
         return
-    endpoint = SERVICES.catalog().get(card.config.endpoint)
-    window = endpoint.context_window if endpoint is not None and not shows.blind else None
+    window = None if shows.blind else card_window(state, SERVICES, card)
     use = context_use(card.history_for_request(), window)
     if not use.tokens:
         return
