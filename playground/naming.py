@@ -25,3 +25,16 @@ def card_model(card: Card) -> str:
     if model == CUSTOM:
         return card.config.custom.model_id.strip()
     return model or ""
+
+
+TITLE_CHARS = {1: 90, 2: 44, 3: 22, 4: 14}  # a title that fits a card's header line
+
+
+def fit_title(name: str, per_row: int) -> str:
+    """``name`` cut in the middle ("bartowski_Qw…q4_k_m.gguf") to fit a card's header at
+    ``per_row`` cards per row: the start names the model, the end its quantisation."""
+    limit = TITLE_CHARS.get(per_row, min(TITLE_CHARS.values()))
+    if len(name) <= limit:
+        return name
+    head = (limit - 1) // 2
+    return name[:head] + "…" + name[len(name) - (limit - 1 - head) :]

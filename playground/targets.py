@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from playground.egress import EgressPolicy
-from playground.endpoints import EndpointCatalog
-from playground.errors import CustomNotAllowed, HostRefused, IncompleteCard
+from playground.endpoints import Endpoint, EndpointCatalog
+from playground.errors import CustomNotAllowed, HostRefused, IncompleteCard, InvalidBaseURL
 from playground.pricing import Pricing
 from playground.urls import normalize_base_url
 from playground.workspace import CUSTOM, CardConfig
@@ -95,3 +95,15 @@ def _resolve(
     if token is None and endpoint is not None and endpoint.base_url == base.url:
         token = endpoint.token_value
     return Target(base.url, model_id, token, base.url)
+
+
+def uses_config_token(raw_url: str, endpoint: Endpoint | None) -> bool:
+    """Whether a Custom card's request to ``raw_url`` carries ``endpoint``'s configured
+    token (its own URL only, as ``_resolve`` decides): an empty Token field is no missing
+    token then."""
+    if endpoint is None or endpoint.token is None or not raw_url.strip():
+        return False
+    try:
+        return normalize_base_url(raw_url).url == endpoint.base_url
+    except InvalidBaseURL:
+        return False

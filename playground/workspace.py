@@ -23,6 +23,10 @@ BACKENDAI_PREFIX = "backendai:"
 DEFAULT_CARDS = 2
 
 
+MIN_RATE_SPAN_S = 0.5  # first to last token: shorter spans give no honest rate
+MIN_RATE_TOKENS = 5
+
+
 class Metrics(BaseModel):
     """Timing and size of one answer."""
 
@@ -39,16 +43,17 @@ class Metrics(BaseModel):
 
     @property
     def tokens_per_second(self) -> float | None:
-        """Output tokens per second from the first token to the last."""
+        """Output tokens per second from the first token to the last; None when the answer
+        spans too short a time to measure (a burst of a few chunks reads thousands a second)."""
         if (
             self.output_tokens is None
             or self.ttft_s is None
             or self.last_token_s is None
-            or self.output_tokens < 2
+            or self.output_tokens < MIN_RATE_TOKENS
         ):
             return None
         span = self.last_token_s - self.ttft_s
-        return (self.output_tokens - 1) / span if span > 0 else None
+        return (self.output_tokens - 1) / span if span >= MIN_RATE_SPAN_S else None
 
     def summary(self) -> str:
         """The figures in one short line ("first token 0.21 s · total 1.30 s · ...")."""
@@ -94,6 +99,7 @@ class Message(BaseModel):
     earlier: list[Message] = Field(default_factory=list)
     edits: int = Field(default=0, ge=0)  # times a person edited this prompt (for merging)
     replied_to: str | None = None  # an earlier answer's prompt, when it was edited since
+    model: str | None = None  # the model that wrote this answer (a card's model can change)
 
 
 class CustomConfig(BaseModel):

@@ -116,7 +116,8 @@ def test_sync_on_every_card_streams_at_the_same_time(
 
 
 def test_answers_show_their_figures(write_config: Config, scenario: MakeScenario) -> None:
-    write_config(endpoints_toml(Alpha=scenario(tokens=10)))
+    # 14 tokens at 20 a second span about 0.65 s: long enough to show a rate.
+    write_config(endpoints_toml(Alpha=scenario(tokens=10, tokens_per_second=20)))
     at = new_app()
     send_to_card(at, cards(at)[0], "figures")
     captions = [

@@ -298,7 +298,7 @@ def start_answer(
     # fragment of the page run this send interrupted) either sees no answer yet or
     # the answer with its live job, never a "streaming" answer without one (which
     # Session.live_job takes for an abandoned stream and marks stopped).
-    answer = Message(role="assistant", status="streaming", earlier=earlier)
+    answer = Message(role="assistant", status="streaming", earlier=earlier, model=target.model)
     job = StreamJob(
         services.client(target.base_url, target.token, loaded.timeouts),
         model=target.model,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import streamlit as st
 from pydantic import ValidationError
 
@@ -22,9 +24,16 @@ _NUMBERS: dict[str, tuple[str, float | None, float | None, float]] = {
 }
 
 
+COMPACT_PER_ROW = 3
+
+
 def remove_control(state: Session, card: Card) -> None:
     with st.popover(
-        "", icon=":material/close:", help="Remove chat card", key=widget_key(card.id, "x")
+        "",
+        icon=":material/close:",
+        help="Remove chat card",
+        key=widget_key(card.id, "x"),
+        type=_kind(state),
     ):
         if len(state.workspace.cards) <= 1:
             st.caption("The last card cannot be removed.")
@@ -53,7 +62,13 @@ def settings_menu(state: Session, card: Card) -> None:
     def key(name: str) -> str:
         return widget_key(card.id, name if generation == 0 else f"{name}-g{generation}")
 
-    with st.popover("Settings", icon=":material/tune:", key=widget_key(card.id, "settings")):
+    with st.popover(
+        _label(state, "Settings"),
+        icon=":material/tune:",
+        key=widget_key(card.id, "settings"),
+        help="Settings",
+        type=_kind(state),
+    ):
         system = st.text_area(
             "System prompt",
             value=current.system_prompt,
@@ -122,7 +137,13 @@ def more_menu(state: Session, card: Card) -> None:
     full = len(state.workspace.cards) >= max_cards
     at_cap = f" (at most {max_cards} cards)" if full else ""
     images = state.runtime(card.id).load_images
-    with st.popover("More", icon=":material/more_vert:", key=widget_key(card.id, "more")):
+    with st.popover(
+        _label(state, "More"),
+        icon=":material/more_vert:",
+        key=widget_key(card.id, "more"),
+        help="More",
+        type=_kind(state),
+    ):
         _menu_button(
             card,
             "clone",
@@ -171,3 +192,13 @@ def more_menu(state: Session, card: Card) -> None:
             on_click=commands.refresh_models,
             args=(state,),
         )
+
+
+def _label(state: Session, text: str) -> str:
+    """A menu's label; icon only at 3+ cards per row, so the header stays on one line."""
+    return "" if state.workspace.cards_per_row >= COMPACT_PER_ROW else text
+
+
+def _kind(state: Session) -> Literal["secondary", "tertiary"]:
+    """Borderless buttons at 3+ cards per row: the header's title keeps its room."""
+    return "tertiary" if state.workspace.cards_per_row >= COMPACT_PER_ROW else "secondary"

@@ -18,7 +18,7 @@ from playground.session.decisions import (
     land_model,
     model_options,
 )
-from playground.targets import CUSTOM_REFUSED, check_host
+from playground.targets import CUSTOM_REFUSED, check_host, uses_config_token
 from playground.ui import backendai as backendai_ui
 from playground.ui.resources import SERVICES, embedded_server
 from playground.ui.state import widget_key
@@ -144,8 +144,8 @@ def custom_fields(state: Session, card: Card, catalog: EndpointCatalog) -> None:
         st.error(CUSTOM_REFUSED, icon=":material/block:")
         return
     url_key = widget_key(card.id, "base_url")
+    endpoint = catalog.get(card.config.endpoint)
     if url_key not in st.session_state:
-        endpoint = catalog.get(card.config.endpoint)
         st.session_state[url_key] = custom_base_url(card.config.custom.base_url, endpoint)
     token_key = widget_key(card.id, "token")
     if token_key not in st.session_state and (token := state.runtime(card.id).token_value):
@@ -179,7 +179,13 @@ def custom_fields(state: Session, card: Card, catalog: EndpointCatalog) -> None:
         key=token_key,
         type="password",
         max_chars=MAX_TOKEN_CHARS,
-        help="Optional. The API key for this server; never shown or saved.",
+        placeholder="token from config" if uses_config_token(raw_url, endpoint) else None,
+        help="Optional. The API key for this server; never shown or saved."
+        + (
+            " Left empty, the token configured for this endpoint is used."
+            if uses_config_token(raw_url, endpoint)
+            else ""
+        ),
     )
     commands.set_card_fields(
         state, card.id, CardFields(base_url=raw_url, model_id=model_id, token=token)

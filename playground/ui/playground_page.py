@@ -8,13 +8,22 @@ from streamlit.delta_generator import DeltaGenerator
 from playground.limits import MAX_PROMPT_CHARS
 from playground.session import Session, commands
 from playground.ui import arena as arena_ui
-from playground.ui import arena_vote, costs, persistence
+from playground.ui import arena_vote, costs, look, persistence
 from playground.ui.card_controls import card_controls, sync_actions, while_streaming
 from playground.ui.card_view import card_view
 from playground.ui.compare_view import compare_panel
 from playground.ui.links import apply_link, notices, share_link
 from playground.ui.resources import SERVICES
-from playground.ui.state import CARDS_PER_ROW, SYNC_TOGGLE, act, follow_workspace, session
+from playground.ui.state import (
+    CARD_HEIGHT,
+    CARD_HEIGHTS,
+    CARDS_PER_ROW,
+    DEFAULT_CARD_HEIGHT,
+    SYNC_TOGGLE,
+    act,
+    follow_workspace,
+    session,
+)
 from playground.ui.text import label
 from playground.ui.workspace_io import export_buttons, import_control
 
@@ -43,6 +52,14 @@ def _sidebar(state: Session) -> None:
             disabled=state.arena.on,
         )
         per_row = st.slider("Cards per row", min_value=1, max_value=4, key=CARDS_PER_ROW)
+        st.session_state.setdefault(CARD_HEIGHT, DEFAULT_CARD_HEIGHT)
+        st.select_slider(
+            "Card height",
+            options=CARD_HEIGHTS,
+            format_func=lambda px: f"{px} px" if px else "Auto",
+            key=CARD_HEIGHT,
+            help="A card's messages scroll within this height (Auto: as tall as they are).",
+        )
         commands.set_layout(state, sync_input=sync, cards_per_row=per_row)
         if state.arena.on:  # the workspace's links and files name the models
             return
@@ -105,6 +122,7 @@ def _first_run_help(state: Session) -> None:
 
 def render() -> None:
     state = session()
+    look.style()
     persistence.restore(state)
     apply_link(state)
     follow_workspace(state)  # a restore, a link or a callback may have replaced it

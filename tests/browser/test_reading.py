@@ -14,6 +14,7 @@ from tests.browser.pg import PlaygroundPage
 from tests.fake_openai import FakeOpenAIServer, Scenario
 
 pytestmark = pytest.mark.browser
+GGUF = "/home/me/.cache/llama.cpp/bartowski_Qwen2.5-0.5B-Instruct_qwen2.5-0.5b-instruct-q4_k_m.gguf"
 
 
 @pytest.fixture(scope="module")
@@ -21,10 +22,12 @@ def app(server: FakeOpenAIServer, tmp_path_factory: pytest.TempPathFactory) -> I
     lab = server.add(
         "reading-lab", Scenario(models=["fake-small", "fake-large"], prompt_tokens=2000)
     )
+    local = server.add("reading-local", Scenario(models=[GGUF]))
     running = start_app(
         f'[[endpoints]]\nname = "Lab"\nbase_url = "{lab}"\n'
         "price = { input_per_mtok = 2.5, output_per_mtok = 10.0 }\n"
         "context_window = 60\n"
+        f'[[endpoints]]\nname = "Local"\nbase_url = "{local}"\n'
         "[local_model]\nenabled = false\n",
         tmp_path_factory.mktemp("reading-app"),
     )
@@ -76,7 +79,7 @@ def test_each_answer_shows_its_cost_and_the_card_and_workspace_totals(
         expect(pg.bubbles(card_id)).to_have_count(2, timeout=20_000)
     # 2,000 prompt tokens at $2.5/M and a few output tokens at $10/M: $0.0050x.
     card = pg.cards().first
-    expect(card).to_contain_text(re.compile(r"tok/s · \$0\.005\d"))
+    expect(card).to_contain_text(re.compile(r"tokens · \$0\.005\d"))
     expect(card).to_contain_text(re.compile(r"Card total \$0\.005\d"))
     pg.send_synced("again")
     for card_id in (first, second):
@@ -105,3 +108,51 @@ def test_each_card_shows_its_next_request_and_refuses_one_over_the_window(
     expect(pg.bubbles(first)).to_have_count(4)
     no_error_boxes(page)
     card.screenshot(path=str(shot("page").with_name("reading-context-card.png")))
+
+
+def test_a_card_is_a_reading_surface(
+    page: Page, app: RunningApp, shot: Callable[[str], Path]
+) -> None:
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    pg = PlaygroundPage(page, app.url).open()
+    pg.add_card()
+    expect(pg.cards()).to_have_count(3)
+    pg.add_card()
+    expect(pg.cards()).to_have_count(4)
+    pg.sidebar().get_by_role("slider").first.press("End")  # Cards per row: 4
+    first = pg.card_ids()[0]
+    card = pg.cards().first
+    pg.choose(first, "endpoint", "Local")
+    # A .gguf path is shown as its file name; the header stays on one line.
+    file_name = GGUF.rsplit("/", 1)[-1]
+    shown = "bartow…_m.gguf"  # cut in the middle to fit 4 cards per row
+    expect(card.get_by_text(shown)).to_have_count(1)
+    expect(card).not_to_contain_text("/home/me")
+    title = card.get_by_text(shown).first.bounding_box()
+    close = pg.widget(first, "x").locator("button:visible").first.bounding_box()
+    assert title is not None and close is not None
+    assert close["y"] < title["y"] + title["height"] and title["y"] < close["y"] + close["height"]
+    assert title["height"] < 40  # one line
+    # Popovers that are buttons ("x", Copy) show no menu chevron.
+    expect(pg.widget(first, "x").locator('[data-testid="stIconMaterial"]:visible')).to_have_text(
+        ["close"]
+    )
+
+    pg.send_to_card(first, "hi")
+    expect(pg.bubbles(first)).to_have_count(2, timeout=20_000)
+    expect(pg.widget(first, "retry")).to_be_visible()  # the answer has ended, the page too
+    pg.choose(first, "endpoint", "Lab")
+    expect(pg.model_box(first)).to_have_value("fake-small")
+    pg.send_to_card(first, "again")
+    expect(pg.bubbles(first)).to_have_count(4, timeout=20_000)
+    # The model changed mid-conversation: each answer names its model.
+    history = pg.history(first)
+    named = history.locator('[data-testid="stCaptionContainer"]')
+    expect(named.filter(has_text=re.compile(rf"{re.escape(file_name)}$"))).to_have_count(1)
+    expect(named.filter(has_text=re.compile(r"fake-small$"))).to_have_count(1)
+    expect(history).not_to_contain_text("tok/s")  # a burst of chunks: no rate
+    # The history scrolls within the card height (480 px by default).
+    box = history.bounding_box()
+    assert box is not None and 470 <= box["height"] <= 490
+    no_error_boxes(page)
+    page.screenshot(path=str(shot("page").with_name("reading-surface.png")))
