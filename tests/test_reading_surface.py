@@ -76,3 +76,24 @@ def test_token_from_config_only_for_the_endpoints_own_url() -> None:
     assert not uses_config_token(
         "http://h.test/v1", Endpoint(name="B", base_url="http://h.test/v1")
     )
+
+
+def test_history_rows_with_the_same_title_are_told_apart() -> None:
+    import datetime as dt
+
+    from playground.session.history import told_apart
+    from playground.store.records import WorkspaceSummary
+
+    def row(wid: str, title: str, models: tuple[str, ...], day: int) -> WorkspaceSummary:
+        when = dt.datetime(2026, 12, day, 11, 38)
+        return WorkspaceSummary(wid, title, None, when, when, models, 2, 100)
+
+    rows = [
+        row("a", "What is 2+2?", ("/m/qwen.gguf", "fake-small"), 1),
+        row("b", "What is 2+2? ", ("fake-small",), 2),
+        row("c", "Other", ("fake-small",), 3),
+    ]
+    assert told_apart(rows) == {
+        "a": "qwen.gguf, fake-small · created 1 Dec 2026 11:38 UTC",
+        "b": "fake-small · created 2 Dec 2026 11:38 UTC",
+    }
