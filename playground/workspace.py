@@ -23,7 +23,7 @@ BACKENDAI_PREFIX = "backendai:"
 DEFAULT_CARDS = 2
 
 
-MIN_RATE_SPAN_S = 0.5  # first to last token: shorter spans give no honest rate
+MIN_RATE_SPAN_S = 0.25  # first to last token: shorter spans give no honest rate
 MIN_RATE_TOKENS = 5
 
 
