@@ -16,6 +16,7 @@ from pydantic import SecretStr
 
 from playground.arena.round import BlindRound
 from playground.backendai import ModelService
+from playground.session.focus import CardView
 from playground.store import AutoSaver
 from playground.streaming import StreamJob
 from playground.workspace import Card, Workspace
@@ -78,6 +79,7 @@ class Session:
     # Bumped each time the workspace is replaced, so the UI drops the old cards' widgets.
     epoch: int = 0
     arena: BlindRound = field(default_factory=BlindRound)  # blind comparison (issue 18)
+    card_view: CardView = field(default_factory=CardView)  # focus and hidden cards (focus.py)
 
     # -- cards -----------------------------------------------------------------
     def runtime(self, card_id: str) -> CardRuntime:

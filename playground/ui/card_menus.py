@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from playground.limits import MAX_STOP_CHARS, MAX_SYSTEM_PROMPT_CHARS
 from playground.session import Session, commands
+from playground.ui.focus_view import focus_items
 from playground.ui.resources import SERVICES
 from playground.ui.state import act, widget_key
 from playground.workspace import Card, SamplingSettings
@@ -192,6 +193,7 @@ def more_menu(state: Session, card: Card) -> None:
             on_click=commands.refresh_models,
             args=(state,),
         )
+        focus_items(state, card)
 
 
 def _label(state: Session, text: str) -> str:

@@ -6,12 +6,13 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from playground.limits import MAX_PROMPT_CHARS
-from playground.session import Session, commands
+from playground.session import Session, commands, focus
 from playground.ui import arena as arena_ui
 from playground.ui import arena_vote, costs, look, persistence
 from playground.ui.card_controls import card_controls, sync_actions, while_streaming
 from playground.ui.card_view import card_view
 from playground.ui.compare_view import compare_panel
+from playground.ui.focus_view import focus_bar
 from playground.ui.links import apply_link, notices, share_link
 from playground.ui.resources import SERVICES
 from playground.ui.state import (
@@ -134,11 +135,11 @@ def render() -> None:
         _config_problems(SERVICES.catalog().problems)
         _first_run_help(state)
     ws = state.workspace
-    per_row = ws.cards_per_row
+    focus_bar(state)
+    grid, per_row = focus.rows(state)
     controls: dict[str, DeltaGenerator] = {}
     stopping: set[str] = set()
-    for start in range(0, len(ws.cards), per_row):
-        row = ws.cards[start : start + per_row]
+    for row in grid:
         columns = st.columns(per_row)
         for column, card in zip(columns, row, strict=False):
             # The card's border holds its fragment and, under it, the controls the

@@ -156,3 +156,30 @@ def test_a_card_is_a_reading_surface(
     assert box is not None and 470 <= box["height"] <= 490
     no_error_boxes(page)
     page.screenshot(path=str(shot("page").with_name("reading-surface.png")))
+
+
+def test_a_card_expands_to_full_width_and_cards_hide_and_come_back(
+    page: Page, app: RunningApp, shot: Callable[[str], Path]
+) -> None:
+    pg = PlaygroundPage(page, app.url).open()
+    first, second = pg.card_ids()
+    pg.send_to_card(first, "hi")
+    expect(pg.bubbles(first)).to_have_count(2, timeout=20_000)
+    narrow = pg.cards().first.bounding_box()
+    pg.more(first, "focus")
+    expect(pg.cards()).to_have_count(1)
+    wide = pg.cards().first.bounding_box()
+    assert narrow is not None and wide is not None and wide["width"] > 1.8 * narrow["width"]
+    expect(page.get_by_text("Card 1 at full width")).to_be_visible()
+    no_error_boxes(page)
+    page.screenshot(path=str(shot("page").with_name("reading-focus.png")))
+    page.locator(".st-key-focus_back button").click()
+    expect(pg.cards()).to_have_count(2)
+
+    pg.more(second, "hide")
+    expect(pg.cards()).to_have_count(1)
+    expect(page.get_by_text("1 hidden")).to_be_visible()
+    page.screenshot(path=str(shot("page").with_name("reading-hidden.png")))
+    page.get_by_role("button", name="Show card 2").click()
+    expect(pg.cards()).to_have_count(2)
+    expect(pg.bubbles(first)).to_have_count(2)  # nothing was lost
