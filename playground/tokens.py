@@ -13,6 +13,7 @@ from typing import Any
 
 CHARS_PER_TOKEN = 4
 PER_MESSAGE = 4  # role and separators a chat template wraps around each message
+PER_IMAGE = 765  # OpenAI's count for a 1024x1024 image at high detail; others differ
 
 
 def estimate_text(text: str) -> int:
@@ -24,6 +25,13 @@ def estimate_tokens(messages: Sequence[dict[str, Any]]) -> int:
     total = 0
     for message in messages:
         content = message.get("content")
-        text = content if isinstance(content, str) else ""
-        total += PER_MESSAGE + estimate_text(text)
+        total += PER_MESSAGE
+        if isinstance(content, str):
+            total += estimate_text(content)
+        elif isinstance(content, list):  # content parts: text and images
+            for part in content:
+                if isinstance(part, dict) and part.get("type") == "text":
+                    total += estimate_text(str(part.get("text", "")))
+                elif isinstance(part, dict):
+                    total += PER_IMAGE
     return total + 2 if messages else 0  # the assistant's turn opener

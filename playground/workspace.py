@@ -7,7 +7,7 @@ per-session secrets, so a workspace can be shown, saved or exported safely.
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -79,6 +79,25 @@ def new_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
+class Attachment(BaseModel):
+    """A file sent with a prompt: an image (``data`` is base64) or a text file (its text)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(max_length=255)
+    mime: Literal["image/png", "image/jpeg", "image/webp", "image/gif", "text/plain"]
+    data: str
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime.startswith("image/")
+
+    @property
+    def size(self) -> int:
+        """Bytes of the file (an image's decoded size)."""
+        return len(self.data) * 3 // 4 if self.is_image else len(self.data.encode("utf-8"))
+
+
 class Message(BaseModel):
     """One chat message. An assistant message is created *before* it streams.
 
@@ -100,6 +119,7 @@ class Message(BaseModel):
     edits: int = Field(default=0, ge=0)  # times a person edited this prompt (for merging)
     replied_to: str | None = None  # an earlier answer's prompt, when it was edited since
     model: str | None = None  # the model that wrote this answer (a card's model can change)
+    attachments: list[Attachment] = Field(default_factory=list)  # a prompt's files
 
 
 class CustomConfig(BaseModel):
@@ -186,7 +206,7 @@ class Card(BaseModel):
     def is_streaming(self) -> bool:
         return bool(self.messages) and self.messages[-1].status == "streaming"
 
-    def history_for_request(self) -> list[dict[str, str]]:
+    def history_for_request(self) -> list[dict[str, Any]]:
         """The messages sent to the model: every turn with content, in order.
 
         The card's system prompt comes first, as a ``system`` message. The
@@ -196,7 +216,13 @@ class Card(BaseModel):
         msgs = self.messages[:-1] if self.is_streaming else self.messages
         system = self.config.settings.system_prompt.strip()
         head = [{"role": "system", "content": system}] if system else []
-        return head + [{"role": m.role, "content": m.content} for m in msgs if m.content]
+        from playground.attachments import content_parts  # it builds on these types
+
+        return head + [
+            {"role": m.role, "content": content_parts(m.content, m.attachments)}
+            for m in msgs
+            if m.content or m.attachments
+        ]
 
     def clear_history(self) -> None:
         self.messages.clear()

@@ -95,6 +95,10 @@ def reply_tokens(scenario: Scenario, model: str, messages: list[dict[str, Any]])
         last = next(
             (m.get("content", "") for m in reversed(messages) if m.get("role") == "user"), ""
         )
+        if isinstance(last, list):  # content parts: echo the text, count the images
+            texts = [p.get("text", "") for p in last if p.get("type") == "text"]
+            images = sum(1 for p in last if p.get("type") == "image_url")
+            last = " ".join(texts) + (f" [{images} image(s)]" if images else "")
         text = f"[{model}] turn {sum(1 for m in messages if m.get('role') == 'user')}: {last}"
     if scenario.chunk_chars:
         size = scenario.chunk_chars

@@ -11,10 +11,12 @@ A new card action goes here (and gets its own plain-pytest test in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pydantic import SecretStr
 
+from playground.attachments import prepare
 from playground.context import check_fits
 from playground.endpoints import settings_for_endpoint
 from playground.errors import PlaygroundError
@@ -34,26 +36,39 @@ def _prompt_text(prompt: object) -> str | None:
     return prompt if isinstance(prompt, str) and prompt.strip() else None
 
 
-def send(session: Session, services: Services, card_ids: list[str], prompt: object) -> None:
-    """Append ``prompt`` to each card and start its answer streaming.
+def send(
+    session: Session,
+    services: Services,
+    card_ids: list[str],
+    prompt: object,
+    files: Sequence[tuple[str, bytes]] = (),
+) -> None:
+    """Append ``prompt`` (with ``files``: (name, bytes) uploaded) to each card and start
+    its answer streaming.
 
-    Empty or whitespace-only prompts are ignored, and so is a card still
-    answering. A card that cannot send (no model, bad baseURL) keeps the prompt
-    and says why in its answer.
+    Empty or whitespace-only prompts without files are ignored, and so is a card
+    still answering. A card that cannot send (no model, bad baseURL) keeps the
+    prompt and says why in its answer. A file that cannot be sent (type, size) is
+    named in a notice; the prompt goes with the others.
     """
+    attachments, problems = prepare(files)
+    session.notices.extend(problems)
     text = _prompt_text(prompt)
-    if text is None:
+    if text is None and not attachments:
         return
     for card_id in card_ids:
         card = session.card(card_id)
         if card is not None and not card.is_streaming:
-            card.messages.append(Message(role="user", content=text))
+            copies = [a.model_copy() for a in attachments]
+            card.messages.append(Message(role="user", content=text or "", attachments=copies))
             start_answer(session, services, card)
 
 
-def send_to_all(session: Session, services: Services, prompt: object) -> None:
+def send_to_all(
+    session: Session, services: Services, prompt: object, files: Sequence[tuple[str, bytes]] = ()
+) -> None:
     """Sync Input: the same prompt to every card."""
-    send(session, services, [c.id for c in session.workspace.cards], prompt)
+    send(session, services, [c.id for c in session.workspace.cards], prompt, files)
 
 
 def stop(session: Session, card_id: str) -> None:
