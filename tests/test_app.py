@@ -116,8 +116,7 @@ def test_sync_on_every_card_streams_at_the_same_time(
 
 
 def test_answers_show_their_figures(write_config: Config, scenario: MakeScenario) -> None:
-    # 14 tokens at 20 a second span about 0.65 s: long enough to show a rate.
-    write_config(endpoints_toml(Alpha=scenario(tokens=10, tokens_per_second=20)))
+    write_config(endpoints_toml(Alpha=scenario(tokens=10)))
     at = new_app()
     send_to_card(at, cards(at)[0], "figures")
     captions = [
@@ -129,7 +128,8 @@ def test_answers_show_their_figures(write_config: Config, scenario: MakeScenario
     ]
     assert len(captions) == 1
     assert "first token" in captions[0] and "total" in captions[0]
-    assert "14 tokens" in captions[0] and "≈" not in captions[0] and "tok/s" in captions[0]
+    assert "14 tokens" in captions[0] and "≈" not in captions[0]
+    assert "tok/s" not in captions[0]  # an instant burst: too short to measure a rate
 
 
 def test_a_server_without_usage_is_remembered(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image
@@ -39,7 +40,12 @@ def test_an_image_and_a_text_file_go_as_these_content_parts(
         session, svc, "What is in these?", [("red.png", image), ("notes.md", b"# Notes\nhi")]
     )
     finish(session)
-    bodies = [r.body for r in server.requests if r.path.endswith("/chat/completions")]
+    mine = f"/{urlsplit(url).path.split('/')[1]}/"  # this test's scenario on the shared server
+    bodies = [
+        r.body
+        for r in server.requests
+        if r.path.startswith(mine) and r.path.endswith("/chat/completions")
+    ]
     assert len(bodies) == 2
     for body in bodies:
         assert body is not None

@@ -7,6 +7,7 @@ import streamlit as st
 from playground.arena.round import OPEN, CardShows
 from playground.naming import short_model_id
 from playground.ui import text as safe_text
+from playground.ui.attach_view import previews
 from playground.ui.text import answer, answer_markdown
 from playground.workspace import Message, Metrics
 
@@ -41,6 +42,8 @@ def message_body(
         answer(shows.hide(message.content), images, f"dl-answer-{message.id}")
     elif message.role == "assistant" and message.status == "done":
         st.caption(":material/info: The model returned an empty answer.")
+    if message.attachments:
+        previews(message)
     if message.status == "stopped":
         st.caption(
             ":material/stop_circle: Stopped"

@@ -9,6 +9,7 @@ from playground.limits import MAX_PROMPT_CHARS
 from playground.session import Session, commands, focus
 from playground.ui import arena as arena_ui
 from playground.ui import arena_vote, costs, look, persistence
+from playground.ui.attach_view import INPUT_FILES, submitted
 from playground.ui.card_controls import card_controls, sync_actions, while_streaming
 from playground.ui.card_view import card_view
 from playground.ui.compare_view import compare_panel
@@ -158,10 +159,14 @@ def render() -> None:
             "Send to every card",
             key="sync_prompt",
             on_submit=lambda: act(
-                commands.send_to_all, state, SERVICES, st.session_state.get("sync_prompt")
+                commands.send_to_all,
+                state,
+                SERVICES,
+                *submitted(st.session_state.get("sync_prompt")),
             ),
             submit_mode="disable",
             max_chars=MAX_PROMPT_CHARS,
+            **INPUT_FILES,
         )
     persistence.after_run(state)  # before waiting: answers are saved while they stream
     while_streaming(state, status, controls, stopping)

@@ -23,11 +23,13 @@ def app(server: FakeOpenAIServer, tmp_path_factory: pytest.TempPathFactory) -> I
         "reading-lab", Scenario(models=["fake-small", "fake-large"], prompt_tokens=2000)
     )
     local = server.add("reading-local", Scenario(models=[GGUF]))
+    vision = server.add("reading-vision", Scenario(models=["fake-small", "fake-large"]))
     running = start_app(
         f'[[endpoints]]\nname = "Lab"\nbase_url = "{lab}"\n'
         "price = { input_per_mtok = 2.5, output_per_mtok = 10.0 }\n"
         "context_window = 60\n"
         f'[[endpoints]]\nname = "Local"\nbase_url = "{local}"\n'
+        f'[[endpoints]]\nname = "Vision"\nbase_url = "{vision}"\n'
         "[local_model]\nenabled = false\n",
         tmp_path_factory.mktemp("reading-app"),
     )
@@ -183,3 +185,33 @@ def test_a_card_expands_to_full_width_and_cards_hide_and_come_back(
     page.get_by_role("button", name="Show card 2").click()
     expect(pg.cards()).to_have_count(2)
     expect(pg.bubbles(first)).to_have_count(2)  # nothing was lost
+
+
+def test_an_image_goes_to_two_cards_and_their_answers_are_compared(
+    page: Page, app: RunningApp, shot: Callable[[str], Path], tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    picture = tmp_path / "red.png"
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(picture)
+    pg = PlaygroundPage(page, app.url).open()
+    first, second = pg.card_ids()
+    for card_id in (first, second):  # an endpoint without a small context window
+        pg.choose(card_id, "endpoint", "Vision")
+    pg.choose(second, "model", "fake-large")
+    pg.set_sync(True)
+    page.locator('.st-key-sync_prompt input[type="file"]').set_input_files(str(picture))
+    expect(page.locator(".st-key-sync_prompt")).to_contain_text("red.png")
+    pg.send_synced("what is this?")
+    for card_id in (first, second):
+        expect(pg.bubbles(card_id)).to_have_count(2, timeout=20_000)
+        # The preview in the prompt, and the model saw one image part.
+        expect(pg.bubbles(card_id).first.locator("img")).to_have_count(1)
+        expect(pg.history(card_id)).to_contain_text("what is this? [1 image(s)]")
+    page.get_by_text("Compare answers").click()
+    panel = page.locator('[data-testid="stExpander"]').filter(has_text="Reference card")
+    expect(panel.locator("del, s").filter(has_text=re.compile(r"^fake-small$"))).to_have_count(1)
+    expect(panel.locator("strong").filter(has_text=re.compile(r"^fake-large$"))).to_have_count(1)
+    no_error_boxes(page)
+    page.screenshot(path=str(shot("page").with_name("reading-image.png")))
+    panel.screenshot(path=str(shot("page").with_name("reading-image-diff.png")))
