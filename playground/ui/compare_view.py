@@ -58,9 +58,7 @@ def compare_panel(state: Session) -> None:
 
 
 def _comparison(result: Comparison, names: dict[str, str], as_markers: bool) -> None:
-    st.markdown(
-        f"**{label(names[result.other_id])}** against **{label(names[result.reference_id])}**"
-    )
+    st.markdown(f"**{label(names[result.other_id])} against {label(names[result.reference_id])}**")
     diff = result.diff
     if diff is None:
         caption(result.problem or "", icon=":material/info:")
