@@ -24,11 +24,18 @@ from playground.server_answers import TOO_LONG_ADVICE
 
 @dataclass(frozen=True)
 class Delta:
-    """A piece of the answer: text, reasoning, or the server's count of output tokens."""
+    """A piece of the answer: text, reasoning, or the server's counts of output tokens
+    (``usage_tokens``) and prompt tokens."""
 
     text: str = ""
     reasoning: str = ""
     usage_tokens: int | None = None
+    prompt_tokens: int | None = None
+
+
+def count(value: object) -> int | None:
+    """A token count the server sent, if it is one (a non-negative int, not a bool)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def content_type(stream: Any) -> str:
@@ -68,7 +75,8 @@ def whole_completion(body: bytes, what: str, redact: tuple[str, ...]) -> Iterato
     usage = data.get("usage")
     tokens = usage.get("completion_tokens") if isinstance(usage, dict) else None
     if isinstance(tokens, int) and not isinstance(tokens, bool):
-        yield Delta(usage_tokens=tokens)
+        prompt = count(usage.get("prompt_tokens")) if isinstance(usage, dict) else None
+        yield Delta(usage_tokens=tokens, prompt_tokens=prompt)
 
 
 class _Fields:

@@ -95,6 +95,16 @@ class AdaptiveGate:
                     self._learned = None  # back to the hard cap alone
             self._cond.notify_all()
 
+    def requeue(
+        self, slot: Slot | None, retry_after: float | None, cancelled: threading.Event
+    ) -> Slot | None:
+        """The request holding ``slot`` was refused (429/503): count the push-back, give
+        the slot back, and wait for a new one under the lowered cap (None: cancelled)."""
+        if slot is not None:
+            self.push_back(slot, retry_after)
+            self.release(slot, accepted=False)
+        return self.acquire(cancelled)
+
     def push_back(self, slot: Slot, retry_after: float | None) -> None:
         """The server refused the request holding ``slot`` (429 or 503); call before release."""
         with self._cond:

@@ -29,6 +29,7 @@ from playground.config_sections import (
     SecurityConfig,
 )
 from playground.errors import InvalidBaseURL
+from playground.pricing import MAX_PRICE, Price
 from playground.store.config import StoreConfig
 from playground.urls import normalize_base_url
 
@@ -46,6 +47,10 @@ class EndpointConfig(BaseModel):
     base_url: str
     token: SecretStr | None = None
     token_env: str | None = Field(default=None, min_length=1)
+    # What its answers cost (pricing.py): dollars per million tokens, or per GPU hour.
+    price: Price | None = None
+    gpu_hour: float | None = Field(default=None, ge=0, le=MAX_PRICE)
+    context_window: int | None = Field(default=None, ge=1, le=100_000_000)  # tokens
 
     @field_validator("name")
     @classmethod

@@ -32,6 +32,7 @@ from playground.answer_shapes import (
     Delta,
     choice_parts,
     content_type,
+    count,
     ended_early,
     read_capped,
     server_name,
@@ -139,7 +140,8 @@ class DeltaStream:
             usage = getattr(chunk, "usage", None)
             tokens = getattr(usage, "completion_tokens", None)
             if isinstance(tokens, int) and not isinstance(tokens, bool):
-                yield Delta(usage_tokens=tokens)
+                prompt = count(getattr(usage, "prompt_tokens", None))
+                yield Delta(usage_tokens=tokens, prompt_tokens=prompt)
             choices = getattr(chunk, "choices", None) or ()
             if not isinstance(choices, list | tuple):
                 raise TypeError("choices that are not a list")

@@ -38,6 +38,27 @@ class ModelList:
     models: tuple[str, ...] = ()
     error: str | None = None
     note: str | None = None
+    windows: tuple[tuple[str, int], ...] = ()  # (model, context length) the list states
+
+    def window(self, model: str) -> int | None:
+        """The model's context length as its entry states it, if it does."""
+        return dict(self.windows).get(model)
+
+
+# Where servers put a model's context length in GET /models: vLLM's max_model_len,
+# OpenRouter's and LM Studio's context_length, llama.cpp's meta.n_ctx (its n_ctx_train is
+# what the model was trained on, not what the server runs with: not used).
+_WINDOW_KEYS = ("max_model_len", "context_length", "context_window")
+
+
+def _window(item: dict[str, Any]) -> int | None:
+    meta = item.get("meta")
+    values = [item.get(k) for k in _WINDOW_KEYS]
+    values.append(meta.get("n_ctx") if isinstance(meta, dict) else None)
+    for value in values:
+        if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 100_000_000:
+            return value
+    return None
 
 
 def usable_id(value: object) -> str | None:
@@ -89,7 +110,14 @@ def parse_model_list(
             "are offered."
         )
         models = models[:MAX_LISTED_MODELS]
-    return ModelList(models=models, note=" ".join(notes) or None)
+    windows = tuple(
+        (model, window)
+        for item in items
+        if isinstance(item, dict)
+        and (model := usable_id(item.get("id"))) in models
+        and (window := _window(item)) is not None
+    )
+    return ModelList(models=models, note=" ".join(notes) or None, windows=windows)
 
 
 def _shape(data: object) -> str:

@@ -4,11 +4,12 @@ and which of them the opening cards start on."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import SecretStr
 
 from playground.config import LoadedConfig, resolve_token
+from playground.pricing import Pricing
 from playground.workspace import DEFAULT_CARDS, Card, CardConfig, SamplingSettings, Workspace
 
 
@@ -32,6 +33,8 @@ class Endpoint:
     description: str = ""  # what it is, shown under its card's selectors (embedded models)
     # What a card on this endpoint starts with (SmolLM2: its system prompt); None: Settings()
     card_settings: SamplingSettings | None = None
+    context_window: int | None = None  # tokens the model can read, when known
+    pricing: Pricing = field(default_factory=Pricing)  # what its answers cost (pricing.py)
 
     @property
     def default_settings(self) -> SamplingSettings:
@@ -89,6 +92,8 @@ def build_catalog(
                 base_url=sourced.config.base_url,
                 token=token,
                 source=sourced.source,
+                pricing=Pricing(sourced.config.price, sourced.config.gpu_hour),
+                context_window=sourced.config.context_window,
             )
         )
     taken = {e.name for e in endpoints}

@@ -8,6 +8,8 @@ Exception tree::
     ├── ImportProblem               a file that cannot be imported
     ├── CustomNotAllowed            [security] allow_custom_endpoints = false, and a card asks
     ├── PromptSetProblem            a prompt set, template or check that cannot be run
+    ├── OverContextWindow           the request would not fit the model's context window
+    ├── AttachmentRefused           a file that cannot be sent with a prompt (type, size)
     ├── EndpointError               talking to an OpenAI-compatible endpoint failed
     │   ├── Unauthorized            401 / 403: token missing or rejected
     │   ├── NotFound                404: wrong version segment or unknown model
@@ -87,6 +89,14 @@ class PromptSetProblem(PlaygroundError):
 
 
 # -- OpenAI-compatible endpoints ---------------------------------------------------
+
+
+class OverContextWindow(PlaygroundError):
+    """The next request is over the model's known context window; it was not sent."""
+
+
+class AttachmentRefused(PlaygroundError):
+    """A file that cannot be sent with a prompt: its type, its size, or the prompt's total."""
 
 
 class EndpointError(PlaygroundError):

@@ -32,8 +32,9 @@ from playground.concurrency import AdaptiveGate, Slot
 from playground.deltas import ChatRequest, DeltaStream
 from playground.endpoint_errors import log_failure
 from playground.errors import EndpointError
+from playground.metrics import Metrics, StreamCounts, answer_metrics, priced
 from playground.reasoning import split_answer
-from playground.workspace import Message, Metrics, Status
+from playground.workspace import Message, Status
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ class StreamJob:
         include_usage: bool = True,
         on_usage_rejected: Callable[[], None] | None = None,
         gate: AdaptiveGate | None = None,
+        cost: Callable[[Metrics], tuple[float, bool] | None] | None = None,
         what: str = "The endpoint",
         flush_interval: float = 0.05,
         clock: Callable[[], float] = time.monotonic,
@@ -86,8 +88,8 @@ class StreamJob:
         self.followed_at = clock()  # clock() when someone last looked at the answer
         self.failure: EndpointError | None = None  # why it failed, if it did
         self._ended = threading.Event()  # set once on_finish has run
-        self._usage_tokens: int | None = None
-        self._last: float | None = None
+        self._history = history
+        self._cost = cost  # the answer's (dollars, estimated) from its figures (pricing.py)
         self._flush_interval = flush_interval
         self._clock = clock
         self._parts: list[str] = [target.content] if target.content else []
@@ -97,8 +99,7 @@ class StreamJob:
         self._thinking = False
         self._version = 0
         self._done = False
-        self._chunks = 0
-        self._first: float | None = None
+        self._counts = StreamCounts()  # first/last token times, chunks, the server's usage
         self.started_at: float | None = None  # clock() when the request was sent
         self._cancelled = threading.Event()
         self._cond = threading.Condition()
@@ -196,15 +197,8 @@ class StreamJob:
             started = self.started_at if self.started_at is not None else end
             self._split(final=True)
             target = self._target
-            target.metrics = Metrics(
-                ttft_s=(self._first - started) if self._first is not None else None,
-                last_token_s=(self._last - started) if self._last is not None else None,
-                total_s=end - started,
-                output_tokens=self._usage_tokens
-                if self._usage_tokens is not None
-                else self._chunks,
-                tokens_estimated=self._usage_tokens is None,
-            )
+            target.metrics = answer_metrics(self._counts, started, end, self._history)
+            priced(target.metrics, self._cost)
             target.error = error
             target.status = status
             self._version += 1
@@ -226,10 +220,7 @@ class StreamJob:
         """The server answered 429/503: tell the gate, give our slot back and wait for a
         new one under the lowered cap; whether to ask again (False: we were stopped)."""
         assert self._gate is not None
-        if self._slot is not None:
-            self._gate.push_back(self._slot, retry_after)
-            self._gate.release(self._slot, accepted=False)
-        self._slot = self._gate.acquire(self._cancelled)
+        self._slot = self._gate.requeue(self._slot, retry_after, self._cancelled)
         return self._slot is not None
 
     def _wait_for_gate(self) -> Slot | None:
@@ -271,12 +262,13 @@ class StreamJob:
                 if self._cancelled.is_set():
                     break
                 if delta.usage_tokens is not None:
-                    self._usage_tokens = delta.usage_tokens
+                    self._counts.usage_tokens = delta.usage_tokens
+                    self._counts.prompt_tokens = delta.prompt_tokens
                 if delta.text or delta.reasoning:
-                    self._last = self._clock()
-                    if self._first is None:
-                        self._first = self._last
-                    self._chunks += 1
+                    self._counts.last = self._clock()
+                    if self._counts.first is None:
+                        self._counts.first = self._counts.last
+                    self._counts.chunks += 1
                     if delta.text:
                         self._parts.append(delta.text)
                     if delta.reasoning:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from playground.egress import EgressPolicy
-from playground.endpoints import EndpointCatalog
-from playground.errors import CustomNotAllowed, HostRefused, IncompleteCard
+from playground.endpoints import Endpoint, EndpointCatalog
+from playground.errors import CustomNotAllowed, HostRefused, IncompleteCard, InvalidBaseURL
+from playground.pricing import Pricing
 from playground.urls import normalize_base_url
 from playground.workspace import CUSTOM, CardConfig
 
@@ -19,6 +20,8 @@ class Target:
     token: str | None
     label: str  # how the card's server is named in messages ("vLLM on gpu-3")
     max_tokens: int | None = None
+    pricing: Pricing = field(default_factory=Pricing)
+    context_window: int | None = None
 
     @property
     def what(self) -> str:
@@ -74,6 +77,8 @@ def _resolve(
             endpoint.token_value,
             endpoint.label,
             endpoint.max_tokens,
+            endpoint.pricing,
+            endpoint.context_window,
         )
     if config.model is None and endpoint is not None:
         raise IncompleteCard("Choose a model for this card first.")
@@ -90,3 +95,15 @@ def _resolve(
     if token is None and endpoint is not None and endpoint.base_url == base.url:
         token = endpoint.token_value
     return Target(base.url, model_id, token, base.url)
+
+
+def uses_config_token(raw_url: str, endpoint: Endpoint | None) -> bool:
+    """Whether a Custom card's request to ``raw_url`` carries ``endpoint``'s configured
+    token (its own URL only, as ``_resolve`` decides): an empty Token field is no missing
+    token then."""
+    if endpoint is None or endpoint.token is None or not raw_url.strip():
+        return False
+    try:
+        return normalize_base_url(raw_url).url == endpoint.base_url
+    except InvalidBaseURL:
+        return False

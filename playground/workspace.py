@@ -7,11 +7,12 @@ per-session secrets, so a workspace can be shown, saved or exported safely.
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from playground.limits import MAX_SYSTEM_PROMPT_CHARS
+from playground.metrics import Metrics
 
 Role = Literal["user", "assistant"]
 Status = Literal["done", "streaming", "stopped", "error"]
@@ -22,50 +23,31 @@ BACKENDAI_PREFIX = "backendai:"
 DEFAULT_CARDS = 2
 
 
-class Metrics(BaseModel):
-    """Timing and size of one answer."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    ttft_s: float | None = None  # request sent -> first token
-    last_token_s: float | None = None  # request sent -> last token
-    total_s: float | None = None  # request sent -> stream closed
-    output_tokens: int | None = None
-    tokens_estimated: bool = True  # counted from the stream, not the server's usage
-
-    @property
-    def tokens_per_second(self) -> float | None:
-        """Output tokens per second from the first token to the last."""
-        if (
-            self.output_tokens is None
-            or self.ttft_s is None
-            or self.last_token_s is None
-            or self.output_tokens < 2
-        ):
-            return None
-        span = self.last_token_s - self.ttft_s
-        return (self.output_tokens - 1) / span if span > 0 else None
-
-    def summary(self) -> str:
-        """The figures in one short line ("first token 0.21 s · total 1.30 s · ...")."""
-        parts = []
-        if self.ttft_s is not None:
-            parts.append(f"first token {self.ttft_s:.2f} s")
-        if self.total_s is not None:
-            parts.append(f"total {self.total_s:.2f} s")
-        if self.output_tokens:
-            parts.append(f"{'≈' if self.tokens_estimated else ''}{self.output_tokens} tokens")
-        if (tps := self.tokens_per_second) is not None:
-            parts.append(f"{tps:.1f} tok/s")
-        return " · ".join(parts)
-
-
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"  # ids end up in widget keys and CSS classes
 
 
 def new_id() -> str:
     """A short random id for a card or a message (not a secret)."""
     return uuid.uuid4().hex[:12]
+
+
+class Attachment(BaseModel):
+    """A file sent with a prompt: an image (``data`` is base64) or a text file (its text)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(max_length=255)
+    mime: Literal["image/png", "image/jpeg", "image/webp", "image/gif", "text/plain"]
+    data: str
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime.startswith("image/")
+
+    @property
+    def size(self) -> int:
+        """Bytes of the file (an image's decoded size)."""
+        return len(self.data) * 3 // 4 if self.is_image else len(self.data.encode("utf-8"))
 
 
 class Message(BaseModel):
@@ -88,6 +70,8 @@ class Message(BaseModel):
     earlier: list[Message] = Field(default_factory=list)
     edits: int = Field(default=0, ge=0)  # times a person edited this prompt (for merging)
     replied_to: str | None = None  # an earlier answer's prompt, when it was edited since
+    model: str | None = None  # the model that wrote this answer (a card's model can change)
+    attachments: list[Attachment] = Field(default_factory=list)  # a prompt's files
 
 
 class CustomConfig(BaseModel):
@@ -174,7 +158,7 @@ class Card(BaseModel):
     def is_streaming(self) -> bool:
         return bool(self.messages) and self.messages[-1].status == "streaming"
 
-    def history_for_request(self) -> list[dict[str, str]]:
+    def history_for_request(self) -> list[dict[str, Any]]:
         """The messages sent to the model: every turn with content, in order.
 
         The card's system prompt comes first, as a ``system`` message. The
@@ -184,7 +168,13 @@ class Card(BaseModel):
         msgs = self.messages[:-1] if self.is_streaming else self.messages
         system = self.config.settings.system_prompt.strip()
         head = [{"role": "system", "content": system}] if system else []
-        return head + [{"role": m.role, "content": m.content} for m in msgs if m.content]
+        from playground.attachments import content_parts  # it builds on these types
+
+        return head + [
+            {"role": m.role, "content": content_parts(m.content, m.attachments)}
+            for m in msgs
+            if m.content or m.attachments
+        ]
 
     def clear_history(self) -> None:
         self.messages.clear()

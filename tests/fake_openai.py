@@ -68,6 +68,7 @@ class Scenario:
     max_concurrent: int | None = None  # answer 429 (with retry_after) above this many streams
     # the reply computed from the request: reply_fn(model, messages) -> text (wins over reply)
     reply_fn: Callable[[str, list[dict[str, Any]]], str] | None = None
+    prompt_tokens: int = 7  # what the usage chunk reports as the prompt's tokens
 
 
 @dataclass
@@ -98,6 +99,10 @@ def reply_tokens(scenario: Scenario, model: str, messages: list[dict[str, Any]])
         last = next(
             (m.get("content", "") for m in reversed(messages) if m.get("role") == "user"), ""
         )
+        if isinstance(last, list):  # content parts: echo the text, count the images
+            texts = [p.get("text", "") for p in last if p.get("type") == "text"]
+            images = sum(1 for p in last if p.get("type") == "image_url")
+            last = " ".join(texts) + (f" [{images} image(s)]" if images else "")
         text = f"[{model}] turn {sum(1 for m in messages if m.get('role') == 'user')}: {last}"
     if scenario.chunk_chars:
         size = scenario.chunk_chars
@@ -298,9 +303,9 @@ class FakeOpenAIServer:
             yield _sse_chunk(model, {}, finish="stop")
             if with_usage:
                 usage = {
-                    "prompt_tokens": 7,
+                    "prompt_tokens": scenario.prompt_tokens,
                     "completion_tokens": len(tokens),
-                    "total_tokens": 7 + len(tokens),
+                    "total_tokens": scenario.prompt_tokens + len(tokens),
                 }
                 payload = {
                     "id": "chatcmpl-fake",

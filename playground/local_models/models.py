@@ -113,6 +113,7 @@ def embedded_endpoint(
         source="embedded",
         embedded=True,
         max_tokens=settings.max_tokens,
+        context_window=settings.n_ctx,  # llama.cpp's n_ctx: what the server was started with
         static_models=(spec.model_id,),
         description=spec.description,
         card_settings=spec.card_settings,

@@ -12,8 +12,12 @@ A new card action goes here (and gets its own plain-pytest test in
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
+from playground.attachments import prepare
+from playground.context import check_fits
 from playground.errors import PlaygroundError
+from playground.pricing import answer_cost
 from playground.session import backendai, streams
 from playground.session.card_fields import (
     CardFields,
@@ -26,11 +30,12 @@ from playground.session.card_fields import (
     set_settings,
     show_all_messages,
 )
+from playground.session.context import card_window
 from playground.session.decisions import other_model
 from playground.session.services import Services
 from playground.session.session import Session
-from playground.targets import resolve_target
-from playground.workspace import CUSTOM, Card, Message
+from playground.targets import Target, resolve_target
+from playground.workspace import CUSTOM, Card, Message, Metrics
 
 log = logging.getLogger(__name__)
 
@@ -39,26 +44,39 @@ def _prompt_text(prompt: object) -> str | None:
     return prompt if isinstance(prompt, str) and prompt.strip() else None
 
 
-def send(session: Session, services: Services, card_ids: list[str], prompt: object) -> None:
-    """Append ``prompt`` to each card and start its answer streaming.
+def send(
+    session: Session,
+    services: Services,
+    card_ids: list[str],
+    prompt: object,
+    files: Sequence[tuple[str, bytes]] = (),
+) -> None:
+    """Append ``prompt`` (with ``files``: (name, bytes) uploaded) to each card and start
+    its answer streaming.
 
-    Empty or whitespace-only prompts are ignored, and so is a card still
-    answering. A card that cannot send (no model, bad baseURL) keeps the prompt
-    and says why in its answer.
+    Empty or whitespace-only prompts without files are ignored, and so is a card
+    still answering. A card that cannot send (no model, bad baseURL) keeps the
+    prompt and says why in its answer. A file that cannot be sent (type, size) is
+    named in a notice; the prompt goes with the others.
     """
+    attachments, problems = prepare(files)
+    session.notices.extend(problems)
     text = _prompt_text(prompt)
-    if text is None:
+    if text is None and not attachments:
         return
     for card_id in card_ids:
         card = session.card(card_id)
         if card is not None and not card.is_streaming:
-            card.messages.append(Message(role="user", content=text))
+            copies = [a.model_copy() for a in attachments]
+            card.messages.append(Message(role="user", content=text or "", attachments=copies))
             start_answer(session, services, card)
 
 
-def send_to_all(session: Session, services: Services, prompt: object) -> None:
+def send_to_all(
+    session: Session, services: Services, prompt: object, files: Sequence[tuple[str, bytes]] = ()
+) -> None:
     """Sync Input: the same prompt to every card."""
-    send(session, services, [c.id for c in session.workspace.cards], prompt)
+    send(session, services, [c.id for c in session.workspace.cards], prompt, files)
 
 
 def stop(session: Session, card_id: str) -> None:
@@ -208,6 +226,9 @@ def start_answer(
             allow_custom=loaded.security.allow_custom_endpoints,
             egress=loaded.security.policy(),
         )
+        history = card.history_for_request()
+        window = target.context_window or card_window(session, services, card)
+        check_fits(history, window)  # refused before anything is sent
     except PlaygroundError as exc:
         log.warning(
             "answer failed: endpoint=%s status=- kind=%s", card.config.endpoint, type(exc).__name__
@@ -220,8 +241,16 @@ def start_answer(
     # fragment of the page run this send interrupted) either sees no answer yet or
     # the answer with its live job, never a "streaming" answer without one (which
     # Session.live_job takes for an abandoned stream and marks stopped).
-    answer = Message(role="assistant", status="streaming", earlier=earlier)
-    streams.launch(session, services, card, target, answer)
+    answer = Message(role="assistant", status="streaming", earlier=earlier, model=target.model)
+    streams.launch(
+        session, services, card, target, answer, history, lambda m, t=target: _cost(m, t)
+    )
+
+
+def _cost(metrics: Metrics, target: Target) -> tuple[float, bool] | None:
+    """An answer's cost on its target (None: no price known)."""
+    cost = answer_cost(metrics, target.pricing, target.model, target.base_url)
+    return None if cost is None else (cost.dollars, cost.estimated)
 
 
 __all__ = [

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from playground.naming import short_model_id
+from playground.store.records import WorkspaceSummary
 
 
 @dataclass(frozen=True)
@@ -35,3 +40,16 @@ def ago(when: dt.datetime, now: dt.datetime | None = None) -> str:
     if seconds < 2 * 86400:
         return "yesterday"
     return f"{when:%Y-%m-%d}"
+
+
+def told_apart(summaries: Sequence[WorkspaceSummary]) -> dict[str, str]:
+    """For rows whose titles are the same (an imported copy, the same first prompt): what
+    tells each apart, "fake-small, gpt-4o · created 1 Dec 2026 11:38 UTC"; others: nothing."""
+    counts = Counter(s.title.strip() for s in summaries)
+    out = {}
+    for summary in summaries:
+        if counts[summary.title.strip()] > 1:
+            models = ", ".join(short_model_id(m) for m in summary.models) or "no model"
+            created = summary.created_at.strftime("%-d %b %Y %H:%M UTC")
+            out[summary.id] = f"{models} · created {created}"
+    return out

@@ -16,6 +16,7 @@ from pydantic import SecretStr
 
 from playground.arena.round import BlindRound
 from playground.backendai import ModelService
+from playground.session.focus import CardView
 from playground.store import AutoSaver
 from playground.streaming import StreamJob
 from playground.workspace import Card, Workspace
@@ -79,6 +80,7 @@ class Session:
     epoch: int = 0
     arena: BlindRound = field(default_factory=BlindRound)  # blind comparison (issue 18)
     prompt_run_id: str | None = None  # the prompt-set run the Prompt sets page shows
+    card_view: CardView = field(default_factory=CardView)  # focus and hidden cards (focus.py)
 
     # -- cards -----------------------------------------------------------------
     def runtime(self, card_id: str) -> CardRuntime:

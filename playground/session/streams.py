@@ -14,18 +14,26 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from playground.session.services import Services
 from playground.session.session import Session
 from playground.streaming import StreamJob
 from playground.targets import Target
-from playground.workspace import Card, Message, Workspace
+from playground.workspace import Card, Message, Metrics, Workspace
 
 log = logging.getLogger(__name__)
 
 
 def launch(
-    session: Session, services: Services, card: Card, target: Target, answer: Message
+    session: Session,
+    services: Services,
+    card: Card,
+    target: Target,
+    answer: Message,
+    history: list[dict[str, Any]],
+    cost: Callable[[Metrics], tuple[float, bool] | None] | None = None,
 ) -> StreamJob:
     """Start streaming ``target``'s answer to the card's history into ``answer``.
 
@@ -38,7 +46,7 @@ def launch(
     job = StreamJob(
         services.client(target.base_url, target.token, loaded.timeouts),
         model=target.model,
-        history=card.history_for_request(),
+        history=history,
         target=answer,
         max_tokens=target.max_tokens,
         params=card.config.settings.request_params(),
@@ -46,6 +54,7 @@ def launch(
         on_usage_rejected=lambda url=target.base_url: session.no_usage.add(url),
         gate=services.gate(target.base_url),
         what=target.what,
+        cost=cost,
         on_finish=jobs.finished,
         unfollowed_after=loaded.timeouts.unfollowed,
     )

@@ -16,6 +16,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from playground.limits import MAX_PROMPT_CHARS
 from playground.session import Session, commands
+from playground.ui.attach_view import INPUT_FILES, submitted
 from playground.ui.resources import SERVICES
 from playground.ui.state import act, widget_key
 from playground.ui.too_long import too_long_actions
@@ -51,10 +52,11 @@ def card_controls(state: Session, card: Card, slot: DeltaGenerator) -> bool:
                 "Message this card",
                 key=key,
                 on_submit=lambda: act(
-                    commands.send, state, SERVICES, [card.id], st.session_state.get(key)
+                    commands.send, state, SERVICES, [card.id], *submitted(st.session_state.get(key))
                 ),
                 submit_mode="disable",
                 max_chars=MAX_PROMPT_CHARS,
+                **INPUT_FILES,
             )
     return False
 

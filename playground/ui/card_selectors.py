@@ -18,7 +18,7 @@ from playground.session.decisions import (
     land_model,
     model_options,
 )
-from playground.targets import CUSTOM_REFUSED, check_host
+from playground.targets import CUSTOM_REFUSED, check_host, uses_config_token
 from playground.ui import backendai as backendai_ui
 from playground.ui.resources import SERVICES, embedded_server
 from playground.ui.state import widget_key
@@ -148,8 +148,8 @@ def custom_fields(state: Session, card: Card, catalog: EndpointCatalog) -> None:
     # The fields are filled for one endpoint: after a switch they show the new one's
     # URL and no token (the card talks to what it shows; see set_card_fields).
     filled_for = widget_key(card.id, "custom_for")
+    endpoint = catalog.get(card.config.endpoint)
     if url_key not in st.session_state or st.session_state.get(filled_for) != card.config.endpoint:
-        endpoint = catalog.get(card.config.endpoint)
         st.session_state[url_key] = custom_base_url(card.config.custom.base_url, endpoint)
         st.session_state[token_key] = state.runtime(card.id).token_value or ""
     st.session_state[filled_for] = card.config.endpoint
@@ -182,7 +182,13 @@ def custom_fields(state: Session, card: Card, catalog: EndpointCatalog) -> None:
         key=token_key,
         type="password",
         max_chars=MAX_TOKEN_CHARS,
-        help="Optional. The API key for this server; never shown or saved.",
+        placeholder="token from config" if uses_config_token(raw_url, endpoint) else None,
+        help="Optional. The API key for this server; never shown or saved."
+        + (
+            " Left empty, the token configured for this endpoint is used."
+            if uses_config_token(raw_url, endpoint)
+            else ""
+        ),
     )
     commands.set_card_fields(
         state, card.id, CardFields(base_url=raw_url, model_id=model_id, token=token)

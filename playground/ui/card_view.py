@@ -15,15 +15,19 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from playground.arena.round import CardShows
+from playground.naming import fit_title, short_model_id
 from playground.session import Session
 from playground.session.commands import show_all_messages
 from playground.ui import arena as arena_ui
-from playground.ui.card_menus import more_menu, remove_control, settings_menu
+from playground.ui import costs
+from playground.ui.card_menus import COMPACT_PER_ROW, more_menu, remove_control
 from playground.ui.card_selectors import custom_fields, endpoint_selector, model_selector
+from playground.ui.card_settings import settings_menu
+from playground.ui.context_view import context_caption
 from playground.ui.live_answer import follow
 from playground.ui.messages import history
 from playground.ui.resources import SERVICES
-from playground.ui.state import session, widget_key
+from playground.ui.state import CARD_HEIGHT, DEFAULT_CARD_HEIGHT, session, widget_key
 from playground.ui.text import label
 from playground.workspace import CUSTOM, Card
 
@@ -31,7 +35,9 @@ log = logging.getLogger(__name__)
 HISTORY_WINDOW = 12  # messages drawn by default (6 turns); older ones on request
 
 
-def _draw_title(slot: DeltaGenerator, card: Card, index: int, shows: CardShows) -> None:
+def _draw_title(
+    slot: DeltaGenerator, card: Card, index: int, shows: CardShows, per_row: int
+) -> None:
     """The card's number and model, and a summary of settings that differ from the defaults."""
     if shows.title is not None:  # blind: "Model A" only
         slot.markdown(f"**{shows.title}**", width="stretch")
@@ -41,8 +47,15 @@ def _draw_title(slot: DeltaGenerator, card: Card, index: int, shows: CardShows) 
         model = card.config.custom.model_id.strip() or "Custom"
     summary = card.config.settings.summary()
     # A model id comes from a server, a link, an import or a person: plain text.
-    text = f"**{index}** · {label(model) if model else 'no model'}"
-    slot.markdown(text + (f"  \n:gray[:small[{summary}]]" if summary else ""), width="stretch")
+    short = fit_title(short_model_id(model), per_row) if model else ""
+    text = f"**{index}** · {label(short) if short else 'no model'}"
+    slot.markdown(
+        text + (f"  \n:gray[:small[{summary}]]" if summary else ""),
+        width="stretch",
+        # A .gguf path: the whole id in a tooltip (at 3+ cards per row its icon would take
+        # the title's line; the Model selector right below holds the whole id).
+        help=label(model) if model and short != model and per_row < COMPACT_PER_ROW else None,
+    )
 
 
 @st.fragment(parallel=True)
@@ -68,7 +81,7 @@ def _card_body(state: Session, card: Card) -> None:
     catalog = SERVICES.catalog()
     index = state.workspace.cards.index(card) + 1
     shows = arena_ui.card_shows(state, card.id)  # blind comparison hides who it is
-    with st.container(horizontal=True, vertical_alignment="center"):
+    with st.container(horizontal=True, vertical_alignment="center", wrap=False):
         title = st.empty()  # filled once the selectors below have their values
         if shows.menus:
             settings_menu(state, card)
@@ -79,11 +92,14 @@ def _card_body(state: Session, card: Card) -> None:
         model_selector(state, card, catalog)
         if card.config.model == CUSTOM:
             custom_fields(state, card, catalog)
-    _draw_title(title, card, index, shows)
-    with st.container(key=f"pghistory-{card.id}"):
+    _draw_title(title, card, index, shows, state.workspace.cards_per_row)
+    height = st.session_state.get(CARD_HEIGHT, DEFAULT_CARD_HEIGHT) if card.messages else 0
+    with st.container(key=f"pghistory-{card.id}", height=height or "content"):
         _history(state, card, shows)
         _follow_stream(state, card, shows)
     arena_ui.reveal(shows)
+    costs.card_total(card, shows)
+    context_caption(state, card, shows)
 
 
 def _history(state: Session, card: Card, shows: CardShows) -> None:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from playground.limits import MAX_SEARCH_CHARS
 from playground.session import Session, workspaces
-from playground.session.history import ago
+from playground.session.history import ago, told_apart
 from playground.store import StoreError, WorkspaceSummary
 from playground.ui import persistence
 from playground.ui.prompt_sets_history import history_runs
@@ -52,20 +52,28 @@ def render() -> None:
         st.caption("No saved workspace matches." if query.strip() else "No saved workspaces yet.")
         return
     current = state.saver.workspace_id if state.saver is not None else None
+    apart = told_apart(found)
     for summary in found:
-        _row(state, summary, owner, current)
+        _row(state, summary, owner, current, apart.get(summary.id))
     if len(found) == PAGE_SIZE:
         st.caption(f"Showing the newest {PAGE_SIZE}; search to find older ones.")
     history_runs()
 
 
-def _row(state: Session, summary: WorkspaceSummary, owner: str | None, current: str | None) -> None:
+def _row(
+    state: Session,
+    summary: WorkspaceSummary,
+    owner: str | None,
+    current: str | None,
+    apart: str | None = None,
+) -> None:
     key = f"hist-{summary.id}"
     with st.container(border=True, key=key):
         with st.container(horizontal=True, vertical_alignment="center"):
             title = label(summary.title) if summary.title.strip() else "Untitled workspace"
             here = " · :blue-badge[open now]" if summary.id == current else ""
-            st.markdown(f"**{title}**{here}", width="stretch")
+            also = f"  \n:gray[:small[{label(apart)}]]" if apart else ""  # same-titled rows
+            st.markdown(f"**{title}**{here}{also}", width="stretch")
             if st.button("Open", key=f"{key}-open", icon=":material/open_in_new:"):
                 st.switch_page(
                     "pages/playground.py", query_params={persistence.WS_PARAM: summary.id}

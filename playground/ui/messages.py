@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.arena.round import OPEN, CardShows
+from playground.naming import short_model_id
 from playground.ui import text as safe_text
+from playground.ui.attach_view import previews
 from playground.ui.text import answer, answer_markdown
 from playground.workspace import Message, Metrics
 
@@ -40,6 +42,8 @@ def message_body(
         answer(shows.hide(message.content), images, f"dl-answer-{message.id}")
     elif message.role == "assistant" and message.status == "done":
         st.caption(":material/info: The model returned an empty answer.")
+    if message.attachments:
+        previews(message)
     if message.status == "stopped":
         st.caption(
             f":material/stop_circle: {message.error}"  # why it stopped by itself
@@ -97,8 +101,13 @@ def _earlier_answers(message: Message, images: bool, shows: CardShows = OPEN) ->
 def history(
     messages: list[Message], images: bool = False, key: str | None = None, shows: CardShows = OPEN
 ) -> None:
+    # When the card's model changed mid-conversation, each answer names its model.
+    models = {m.model for m in messages if m.role == "assistant" and m.model}
+    named = len(models) > 1 and not shows.blind
     for message in messages:
         if message.status == "streaming":
             continue
         with st.chat_message(message.role):
+            if named and message.role == "assistant" and message.model:
+                safe_text.caption(short_model_id(message.model), icon=":material/smart_toy:")
             message_body(message, images, key, shows)

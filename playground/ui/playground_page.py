@@ -6,14 +6,26 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from playground.limits import MAX_PROMPT_CHARS
-from playground.session import Session, commands
+from playground.session import Session, commands, focus
 from playground.ui import arena as arena_ui
-from playground.ui import arena_vote, persistence
+from playground.ui import arena_vote, costs, look, persistence
+from playground.ui.attach_view import INPUT_FILES, submitted
 from playground.ui.card_controls import card_controls, sync_actions, while_streaming
 from playground.ui.card_view import card_view
+from playground.ui.compare_view import compare_panel
+from playground.ui.focus_view import focus_bar
 from playground.ui.links import apply_link, notices, share_link
 from playground.ui.resources import SERVICES
-from playground.ui.state import CARDS_PER_ROW, SYNC_TOGGLE, act, follow_workspace, session
+from playground.ui.state import (
+    CARD_HEIGHT,
+    CARD_HEIGHTS,
+    CARDS_PER_ROW,
+    DEFAULT_CARD_HEIGHT,
+    SYNC_TOGGLE,
+    act,
+    follow_workspace,
+    session,
+)
 from playground.ui.text import label
 from playground.ui.workspace_io import export_buttons, import_control
 
@@ -42,11 +54,20 @@ def _sidebar(state: Session) -> None:
             disabled=state.arena.on,
         )
         per_row = st.slider("Cards per row", min_value=1, max_value=4, key=CARDS_PER_ROW)
+        st.session_state.setdefault(CARD_HEIGHT, DEFAULT_CARD_HEIGHT)
+        st.select_slider(
+            "Card height",
+            options=CARD_HEIGHTS,
+            format_func=lambda px: f"{px} px" if px else "Auto",
+            key=CARD_HEIGHT,
+            help="A card's messages scroll within this height (Auto: as tall as they are).",
+        )
         commands.set_layout(state, sync_input=sync, cards_per_row=per_row)
         if state.arena.on:  # the workspace's links and files name the models
             return
         st.divider()
         st.caption("Workspace")
+        costs.workspace_total(state)
         st.button(
             "New workspace",
             key="new_workspace",
@@ -104,6 +125,7 @@ def _first_run_help(state: Session) -> None:
 def render() -> None:
     state = session()
     state.redraw_page = False  # this run draws the whole page already
+    look.style()
     persistence.restore(state)
     apply_link(state)
     follow_workspace(state)  # a restore, a link or a callback may have replaced it
@@ -115,11 +137,11 @@ def render() -> None:
         _config_problems(SERVICES.catalog().problems)
         _first_run_help(state)
     ws = state.workspace
-    per_row = ws.cards_per_row
+    focus_bar(state)
+    grid, per_row = focus.rows(state)
     controls: dict[str, DeltaGenerator] = {}
     stopping: set[str] = set()
-    for start in range(0, len(ws.cards), per_row):
-        row = ws.cards[start : start + per_row]
+    for row in grid:
         columns = st.columns(per_row)
         for column, card in zip(columns, row, strict=False):
             # The card's border holds its fragment and, under it, the controls the
@@ -132,16 +154,25 @@ def render() -> None:
     vote_slot = st.empty()  # the blind vote, drawn once the answers have ended
     if ws.sync_input:
         sync_actions(state)
+    compare_slot = st.empty()  # Compare answers, drawn once the answers have ended
+    if ws.sync_input:
         st.chat_input(
             "Send to every card",
             key="sync_prompt",
             on_submit=lambda: act(
-                commands.send_to_all, state, SERVICES, st.session_state.get("sync_prompt")
+                commands.send_to_all,
+                state,
+                SERVICES,
+                *submitted(st.session_state.get("sync_prompt")),
             ),
             submit_mode="disable",
             max_chars=MAX_PROMPT_CHARS,
+            **INPUT_FILES,
         )
     persistence.after_run(state)  # before waiting: answers are saved while they stream
     while_streaming(state, status, controls, stopping)
     arena_vote.vote_panel(state, vote_slot)
+    if ws.sync_input:
+        with compare_slot.container():
+            compare_panel(state)
     persistence.after_run(state)

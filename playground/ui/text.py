@@ -11,18 +11,21 @@ Every such string goes through one of these functions:
   freeze the page.
 - :func:`label` turns a name, title, id, notice or error into Markdown that
   shows it as plain text: for captions, titles, notices, errors and labels.
+- :func:`diff_markdown` shows a word diff of two answers as plain text with
+  deletions and insertions marked.
 - :func:`caption`, :func:`error`, :func:`warning` and :func:`info` draw such a
   plain text with an icon the app chose.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from playground.safe_markdown import neutralise, plain
+from playground.diffing import Op
+from playground.safe_markdown import escape, neutralise, plain
 
 SHOWN_LIMIT = 50_000  # characters of one answer rendered; the rest is a download
 
@@ -93,3 +96,30 @@ def warning(text: str, icon: str | None = None) -> None:
 
 def info(text: str, icon: str | None = None) -> None:
     st.info(label(text), icon=icon)
+
+
+def diff_markdown(ops: Iterable[Op]) -> str:
+    """A word diff as Markdown that shows its text exactly, lines kept: deletions struck
+    through on the theme's red, insertions bold on its green (readable without colour)."""
+    out: list[str] = []
+    for op in ops:
+        lines = op.text.split("\n")
+        for number, line in enumerate(lines):
+            if number:
+                out.append("  \n" if out and not out[-1].endswith("\n") else "\n")
+            out.append(_marked(line, op.kind))
+    return "".join(out)
+
+
+def _marked(line: str, kind: str) -> str:
+    body = line.strip()
+    if not body:
+        return "\u00a0" * len(line) if kind == "equal" and line else ""
+    lead = line[: len(line) - len(line.lstrip())]
+    tail = line[len(line.rstrip()) :]
+    shown = escape(body)
+    if kind == "delete":
+        shown = f":red-background[~~{shown}~~]"
+    elif kind == "insert":
+        shown = f":green-background[**{shown}**]"
+    return "\u00a0" * len(lead) + shown + (" " if tail else "")

@@ -260,7 +260,8 @@ def test_deep_link_opens_cards_with_sync_and_shows_reasoning(
     expect(pg.history(lab)).to_contain_text(echo("fake-large", 1, "2+2?"))
     answer = pg.bubbles(thinker).last
     expect(answer).to_contain_text("Four.")
-    expect(answer).to_contain_text("tok/s")
+    expect(answer).to_contain_text("11 tokens")
+    expect(answer).not_to_contain_text("tok/s")  # an instant burst: no rate (issue 19)
     reasoning = answer.get_by_test_id("stExpander")
     expect(reasoning).to_have_count(1)
     expect(reasoning).to_contain_text("Reasoning")

@@ -1,0 +1,42 @@
+"""Files in the chat inputs: what a submitted input holds, and previews in the prompt."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import streamlit as st
+
+from playground.attachments import ACCEPTED
+from playground.limits import MAX_ATTACHMENT_BYTES, MIB
+from playground.ui import text as safe_text
+from playground.workspace import Message
+
+INPUT_FILES: dict[str, Any] = {
+    "accept_file": "multiple",
+    "file_type": ACCEPTED,
+    "max_upload_size": MAX_ATTACHMENT_BYTES // MIB,
+}  # what every chat input takes: images and text files, 10 MB each
+
+
+def submitted(value: object) -> tuple[str, list[tuple[str, bytes]]]:
+    """A chat input's value (text, or text and files when files are accepted)."""
+    if value is None or isinstance(value, str):
+        return value or "", []
+    text = getattr(value, "text", "") or ""
+    files = [(f.name, f.getvalue()) for f in getattr(value, "files", []) or []]
+    return text, files
+
+
+def previews(message: Message) -> None:
+    """A prompt's files: images shown small, text files folded."""
+    images = [a for a in message.attachments if a.is_image]
+    if images:
+        st.image(
+            [base64.b64decode(a.data) for a in images],
+            caption=[safe_text.label(a.name) for a in images],
+            width=120,
+        )
+    for file in (a for a in message.attachments if not a.is_image):
+        with st.expander(f":material/description: {safe_text.label(file.name)}"):
+            st.code(file.data[:20_000], language=None, wrap_lines=True)

@@ -1,0 +1,49 @@
+"""Under each card: the tokens its next request will carry, and the share of the window.
+
+Streamlit's chat input gives no value while a person types, so this counts the
+history and the system prompt and says "+ your prompt"; the prompt itself is
+counted on submit (``commands.start_answer`` refuses a request over the window).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.arena.round import CardShows
+from playground.context import context_use
+from playground.session import Session
+from playground.session.context import card_window
+from playground.ui.resources import SERVICES
+from playground.workspace import Card
+
+HELP = (
+    "Estimated at about four characters a token (tiktoken would need to download its "
+    "encodings). The window is the endpoint's context_window in the config, the "
+    "embedded model's n_ctx, or what the endpoint's model list states."
+)
+
+
+def context_caption(state: Session, card: Card, shows: CardShows) -> None:
+    if card.is_streaming:
+        return
+    window = None if shows.blind else card_window(state, SERVICES, card)
+    use = context_use(card.history_for_request(), window)
+    if not use.tokens:
+        return
+    text = f"Next request {use.summary().replace(' · ', ' + your prompt · ', 1)}"
+    if " + your prompt" not in text:
+        text += " + your prompt"
+    if not use.fits:
+        st.warning(
+            f"{text}: the history alone is over the model's context window. Edit the last "
+            "prompt, or delete the history (More → Delete Chat History).",
+            icon=":material/data_usage:",
+        )
+    elif use.share is not None and use.share >= 0.9:
+        st.warning(
+            f"{text}: the history nearly fills the model's context window; a long prompt "
+            "will not be sent.",
+            icon=":material/data_usage:",
+        )
+    else:
+        st.caption(f":material/data_usage: {text}", help=HELP)
