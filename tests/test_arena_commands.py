@@ -206,3 +206,11 @@ def test_a_failed_answer_keeps_the_vote_closed(svc: PlainServices) -> None:
     answer_all(session, svc, "hi")
     session.workspace.cards[1].messages[-1] = Message(role="assistant", status="error", error="x")
     assert isinstance(arena.vote(session, svc, Outcome(kind="tie")), str)
+
+
+def test_the_pool_offers_every_model_each_endpoint_lists(svc: PlainServices) -> None:
+    assert arena.pool_options(svc) == [
+        Contestant(endpoint, model)
+        for endpoint in ("Alpha", "Beta")
+        for model in ("fake-small", "fake-large")
+    ]

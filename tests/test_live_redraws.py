@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,10 @@ def test_an_answer_never_blanks_or_doubles_on_its_way_to_its_final_form(
     app = start_app(f'[[endpoints]]\nname = "E"\nbase_url = "{url}"\n', tmp_path)
     steps: list[list[str]] = []
     try:
-        bad_paths = asyncio.run(_watch_one_answer(app.url, steps))
+        # In its own thread: a browser test earlier in the run (Playwright's sync API)
+        # leaves an event loop running in this one.
+        with ThreadPoolExecutor(1) as pool:
+            bad_paths = pool.submit(asyncio.run, _watch_one_answer(app.url, steps)).result()
     finally:
         stop_app(app)
     assert bad_paths == []  # every delta is one the browser accepts

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from playground.config import LoadedConfig
 from playground.promptsets.records import CellResult, RunColumn, RunRow, RunSpec
 from playground.promptsets.store import CellWriter, RunStore
-from playground.store import WorkspaceStore
+from playground.session import PlainServices
+from playground.session.history import HistoryScope
+from playground.session.promptsets import run_store, visible_runs
+from playground.store import StoreConfig, WorkspaceStore
 from playground.workspace import CardConfig, Metrics
 from tests.postgres import database_url, postgres_server, postgres_url  # noqa: F401
 
@@ -63,3 +68,20 @@ def test_the_writer_saves_every_cell_it_was_given(runs: RunStore) -> None:
     assert stored is not None and stored.status == "done"
     assert stored.cells[(0, 0)].text == "v49" and stored.cells[(1, 0)].text == "b"
     assert writer.last_error is None
+
+
+def test_a_visitor_sees_only_the_runs_history_lets_them_see(tmp_path: Path) -> None:
+    svc = PlainServices(
+        loaded=LoadedConfig(store=StoreConfig(data_dir=str(tmp_path / "data"))), environ={}
+    )
+    store = run_store(svc)
+    assert isinstance(store, RunStore)
+    hers = store.create(SPEC, workspace_id="w1", owner="alice")
+    store.create(SPEC, workspace_id="w2", owner="alice")
+    store.create(SPEC, workspace_id="w1", owner="bob")
+    alice = HistoryScope(True, "alice")
+    assert [s.id for s in visible_runs(svc, alice, "w1") or []] == [hers]
+    assert len(visible_runs(svc, alice, None) or []) == 2
+    assert visible_runs(svc, HistoryScope(False, None), None) is None  # history off
+    if svc.opened_store is not None:
+        svc.opened_store.close()

@@ -3,6 +3,7 @@ stopped when no page follows them, and never interrupted by our own model lists.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -118,21 +119,30 @@ def test_an_answer_no_page_follows_is_stopped_and_saved(tmp_path: Path, scenario
     session = on(svc)
     first, second = session.workspace.cards
     commands.send(session, svc, [first.id, second.id], "anyone there?")
-    workspace_id = save_soon(session, svc, None)
-    assert workspace_id is not None
     followed, abandoned = session.job(first.id), session.job(second.id)
     assert followed is not None and abandoned is not None
-    seen = -1
-    deadline = time.monotonic() + 1.5
-    while time.monotonic() < deadline:  # a page follows the first card only
-        seen = followed.wait_for_change(seen, 0.1).version
-    assert not followed.done
-    abandoned.join(10)
-    assert second.messages[-1].status == "stopped"
-    assert "no page followed" in (second.messages[-1].error or "")
-    stored = reader(tmp_path).load(workspace_id)
-    assert stored is not None and stored.workspace.cards[1].messages[-1].status == "stopped"
-    commands.stop(session, first.id)
+    watching = threading.Event()
+
+    def page() -> None:  # a page follows the first card only, from the moment it was sent
+        seen = -1
+        while not watching.is_set() and not followed.done:
+            seen = followed.wait_for_change(seen, 0.1).version
+
+    follower = threading.Thread(target=page, daemon=True)
+    follower.start()
+    try:
+        workspace_id = save_soon(session, svc, None)
+        assert workspace_id is not None
+        abandoned.join(10)
+        assert second.messages[-1].status == "stopped"
+        assert "no page followed" in (second.messages[-1].error or "")
+        assert not followed.done, first.messages[-1].error
+        stored = reader(tmp_path).load(workspace_id)
+        assert stored is not None and stored.workspace.cards[1].messages[-1].status == "stopped"
+    finally:
+        watching.set()
+        follower.join(2)
+        commands.stop(session, first.id)
 
 
 def test_no_model_list_is_asked_while_an_answer_streams_from_that_endpoint(

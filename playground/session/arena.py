@@ -196,3 +196,14 @@ def withdraw(session: Session, services: Services, vote_id: str, voter: str | No
     if done and session.arena.vote_id == vote_id:
         session.arena.verdict = "withdrawn"
     return done
+
+
+def pool_options(services: Services) -> list[Contestant]:
+    """Every endpoint x model the pool may draw from: the models each configured endpoint
+    lists (an endpoint with no base URL, such as Backend.AI's picker, has none)."""
+    options = []
+    for endpoint in services.catalog().endpoints:
+        if endpoint.base_url:
+            listed = services.models(endpoint, 0)
+            options += [Contestant(endpoint.name, model) for model in listed.models]
+    return options

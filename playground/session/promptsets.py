@@ -19,8 +19,9 @@ from playground.promptsets.prepare import (  # prepare: re-exported with the com
 from playground.promptsets.records import CellResult, JudgeSpec, RunColumn, RunSpec
 from playground.promptsets.registry import RunRegistry
 from playground.promptsets.runner import PromptSetRunner
-from playground.promptsets.store import CellWriter, RunStore, StoredRun
+from playground.promptsets.store import CellWriter, RunStore, RunSummary, StoredRun
 from playground.session import backendai
+from playground.session.history import HistoryScope
 from playground.session.services import Services
 from playground.session.session import Session
 from playground.session.workspaces import ensure_saved
@@ -46,6 +47,20 @@ def _target(session: Session, services: Services, column: RunColumn) -> Target |
 def run_store(services: Services) -> RunStore | StoreError:
     store = services.store()
     return store if isinstance(store, StoreError) else RunStore(store.engine)
+
+
+def visible_runs(
+    services: Services, scope: HistoryScope, workspace_id: str | None
+) -> list[RunSummary] | None:
+    """The saved runs this visitor may see (one workspace's, or all with None); None when
+    there is no store to list, or history is off for this visitor."""
+    store = run_store(services)
+    if isinstance(store, StoreError) or not scope.enabled:
+        return None
+    try:
+        return store.list(owner=scope.owner, workspace_id=workspace_id, limit=50)
+    except StoreError:
+        return None
 
 
 def _start(

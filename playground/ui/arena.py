@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.arena.round import CardShows, Contestant, what_card_shows
+from playground.arena.round import CardShows, what_card_shows
 from playground.session import Session, arena
 from playground.ui import persistence
 from playground.ui.resources import SERVICES
@@ -37,15 +37,6 @@ def _toggled(state: Session) -> None:
 def new_round(state: Session) -> None:
     act(arena.start_round, state, SERVICES)
     _after_start(state)
-
-
-def _pool_options() -> list[Contestant]:
-    options = []
-    for endpoint in SERVICES.catalog().endpoints:
-        if endpoint.base_url:
-            listed = SERVICES.models(endpoint, 0)
-            options += [Contestant(endpoint.name, model) for model in listed.models]
-    return options
 
 
 def _pool_changed(state: Session) -> None:
@@ -95,7 +86,7 @@ def sidebar(state: Session) -> None:
         "so not even the set of contestants is known.",
     )
     if draw:
-        options = _pool_options()
+        options = arena.pool_options(SERVICES)
         st.multiselect(
             "Pool",
             options,

@@ -4,30 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.errors import StoreError
 from playground.promptsets.store import RunSummary
 from playground.safe_markdown import block_images
 from playground.session import Session
 from playground.session.history import ago
-from playground.session.promptsets import run_store
+from playground.session.promptsets import visible_runs
 from playground.ui import persistence
 from playground.ui.prompt_sets_state import RUN_PARAM
 from playground.ui.resources import SERVICES
 
 STATUS = {"running": "running or interrupted", "stopped": "stopped", "done": "done"}
-
-
-def _list(workspace_id: str | None) -> list[RunSummary] | None:
-    store = run_store(SERVICES)
-    if isinstance(store, StoreError):
-        return None
-    scope = persistence.scope()
-    if not scope.enabled:
-        return None
-    try:
-        return store.list(owner=scope.owner, workspace_id=workspace_id, limit=50)
-    except StoreError:
-        return None
 
 
 def _row(summary: RunSummary) -> None:
@@ -50,7 +36,7 @@ def saved_runs(state: Session) -> None:
     workspace_id = state.saver.workspace_id if state.saver is not None else None
     if workspace_id is None:
         return
-    found = _list(workspace_id)
+    found = visible_runs(SERVICES, persistence.scope(), workspace_id)
     if found:
         with st.expander(f"Saved runs of this workspace ({len(found)})", icon=":material/history:"):
             for summary in found:
@@ -59,7 +45,7 @@ def saved_runs(state: Session) -> None:
 
 def history_runs() -> None:
     """History's list of prompt-set runs, newest first."""
-    found = _list(None)
+    found = visible_runs(SERVICES, persistence.scope(), None)
     if not found:
         return
     st.markdown("#### Prompt-set runs")

@@ -226,12 +226,19 @@ def test_journey_against_the_embedded_models(
     # 4. Stop all midway through two long answers: both keep their partial text.
     pg.send_synced("Write a long story about a dragon.")
     streaming = pg.page.locator('[class*="st-key-pghistory-"]').filter(has_text=CURSOR)
-    expect(streaming).to_have_count(2, timeout=60_000)
+    # Gemma's answer streams for many seconds; SmolLM2's may already be over by then.
+    expect(pg.history(second)).to_contain_text(CURSOR, timeout=60_000)
     pg.stop_all()
+    # Gemma (a base model, about 40 tok/s here) rambles to its cap: it is still streaming
+    # when the click lands. SmolLM2 (about 140 tok/s, and it stops by itself) may have
+    # finished its story first on a busy machine: then its answer is complete, with figures.
+    expect(pg.history(second)).to_contain_text("Stopped", timeout=30_000)
+    expect(streaming).to_have_count(0, timeout=30_000)
     for cid in (first, second):
-        expect(pg.history(cid)).to_contain_text("Stopped", timeout=30_000)
         expect(pg.bubbles(cid)).to_have_count(6)
-        assert "Write a long story about a dragon." in pg.history(cid).inner_text()
+        text = pg.history(cid).inner_text()
+        assert "Write a long story about a dragon." in text
+        assert "Stopped" in text or re.search(r"total \d", text.split("dragon.")[-1]), text
     shot("3-embedded-stopped")
 
     # 5. Delete Chat History on one card only.

@@ -73,9 +73,11 @@ def test_a_killed_server_keeps_all_but_the_last_moments(
     pg = PlaygroundPage(page, app.url).open()
     first, _ = pg.card_ids()
     pg.choose(first, "endpoint", "Fast")
+    expect(pg.model_box(first)).to_have_value("fake-small")  # as a person would, see it first
     pg.send_to_card(first, "an earlier turn")
     expect(pg.history(first)).to_contain_text("w2", timeout=20_000)
     pg.choose(first, "endpoint", "Slow")
+    expect(pg.model_box(first)).to_have_value("fake-small")
     pg.send_to_card(first, "a long answer")
     expect(pg.history(first)).to_contain_text("w60", timeout=20_000)
     workspace_id = ws_param(page)
