@@ -113,6 +113,10 @@ class _Listed:
     at: float
 
 
+def _key(base_url: str, token: str | None) -> tuple[str, str]:
+    return (base_url, hashlib.sha256((token or "").encode()).hexdigest())
+
+
 class ModelListCache:
     """The last model list of each endpoint, asked again after ``ttl`` seconds (or a new
     nonce) but never while one of our answers streams from that endpoint."""
@@ -122,6 +126,12 @@ class ModelListCache:
         self._clock = clock
         self._lock = threading.Lock()
         self._lists: dict[tuple[str, str], _Listed] = {}
+
+    def last(self, base_url: str, token: str | None) -> ModelList | None:
+        """The last list asked of this endpoint, however old; None if never. Never asks."""
+        with self._lock:
+            listed = self._lists.get(_key(base_url, token))
+        return listed.models if listed is not None else None
 
     def get(
         self,
@@ -136,7 +146,7 @@ class ModelListCache:
         A busy endpoint never listed before is shown the models being streamed from,
         so a card keeps its model instead of falling back to Custom.
         """
-        key = (base_url, hashlib.sha256((token or "").encode()).hexdigest())
+        key = _key(base_url, token)
         with self._lock:
             last = self._lists.get(key)
         if last is not None and last.nonce == nonce and self._clock() - last.at < self._ttl:

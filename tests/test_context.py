@@ -80,7 +80,7 @@ def test_the_window_stated_by_get_models_is_used(
     assert listed.window("other") is None  # the trained length is not the server's
     session = on(svc, model="vllm-model")
     card = session.workspace.cards[0]
-    assert card_window(session, svc, card) == 80
+    assert card_window(svc, card) == 80
     before = chats(server)
     commands.send(session, svc, [card.id], "word " * 100)  # ≈130 tokens
     finish(session)

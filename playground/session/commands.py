@@ -227,7 +227,7 @@ def start_answer(
             egress=loaded.security.policy(),
         )
         history = card.history_for_request()
-        window = target.context_window or card_window(session, services, card)
+        window = target.context_window or card_window(services, card)
         check_fits(history, window)  # refused before anything is sent
     except PlaygroundError as exc:
         log.warning(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from playground.session.services import Services
-from playground.session.session import Session
 from playground.workspace import CUSTOM, Card
 
 
-def card_window(session: Session, services: Services, card: Card) -> int | None:
+def card_window(services: Services, card: Card) -> int | None:
     """The context length of the card's model: the endpoint's ``context_window`` (or an
-    embedded model's n_ctx), else what its ``GET /models`` entry states; None: unknown."""
+    embedded model's n_ctx), else what its ``GET /models`` entry states (the list last
+    asked, as the card's Model selector asks it: never a request of its own); None: unknown."""
     endpoint = services.catalog().get(card.config.endpoint)
     model = card.config.model
     if endpoint is None or not model or model == CUSTOM:
@@ -18,4 +18,5 @@ def card_window(session: Session, services: Services, card: Card) -> int | None:
         return endpoint.context_window
     if endpoint.static_models or not endpoint.base_url:
         return None
-    return services.models(endpoint, session.models_nonce).window(model)
+    listed = services.listed_models(endpoint)
+    return listed.window(model) if listed is not None else None

@@ -46,6 +46,11 @@ class Services(Protocol):
         """The endpoint's models; never asked while one of our answers streams from it."""
         ...
 
+    def listed_models(self, endpoint: Endpoint) -> ModelList | None:
+        """The last model list asked of the endpoint (None if never); never asks, so a
+        send costs no extra request."""
+        ...
+
     def jobs(self) -> RunningJobs:
         """Every answer streaming in this process (by workspace and card, by endpoint)."""
         ...
@@ -94,6 +99,13 @@ def cached_models(
         jobs,
         lambda: models_of(endpoint, timeouts, egress),
     )
+
+
+def listed_models(cache: ModelListCache, endpoint: Endpoint) -> ModelList | None:
+    """The endpoint's known list, or the last one ``cache`` holds; never asks."""
+    if endpoint.static_models:
+        return ModelList(models=endpoint.static_models)
+    return cache.last(endpoint.base_url, endpoint.token_value)
 
 
 def ask_manager(manager: Callable[[], ManagerClient | None], call: str, arg: str) -> object:
@@ -147,6 +159,9 @@ class PlainServices:
             self.loaded.timeouts,
             self.loaded.security.policy(),
         )
+
+    def listed_models(self, endpoint: Endpoint) -> ModelList | None:
+        return listed_models(self.model_lists, endpoint)
 
     def jobs(self) -> RunningJobs:
         return self.running

@@ -26,7 +26,7 @@ HELP = (
 def context_caption(state: Session, card: Card, shows: CardShows) -> None:
     if card.is_streaming:
         return
-    window = None if shows.blind else card_window(state, SERVICES, card)
+    window = None if shows.blind else card_window(SERVICES, card)
     use = context_use(card.history_for_request(), window)
     if not use.tokens:
         return

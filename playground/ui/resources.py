@@ -42,7 +42,7 @@ from playground.local_models import (
 )
 from playground.redraws import RedrawBudget
 from playground.running import ModelListCache, RunningJobs
-from playground.session.services import ask_manager, cached_models
+from playground.session.services import ask_manager, cached_models, listed_models
 from playground.store import StoreConfig, StoreError, WorkspaceStore
 
 log = logging.getLogger(__name__)
@@ -212,6 +212,9 @@ class CachedServices:
         return cached_models(
             model_lists(), running_jobs(), endpoint, nonce, cfg.timeouts, cfg.security.policy()
         )
+
+    def listed_models(self, endpoint: Endpoint) -> ModelList | None:
+        return listed_models(model_lists(), endpoint)
 
     def jobs(self) -> RunningJobs:
         return running_jobs()
