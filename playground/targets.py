@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 from playground.egress import EgressPolicy
 from playground.endpoints import Endpoint, EndpointCatalog
 from playground.errors import CustomNotAllowed, HostRefused, IncompleteCard, InvalidBaseURL
-from playground.pricing import Pricing
+from playground.pricing import Pricing, answer_cost
 from playground.urls import normalize_base_url
-from playground.workspace import CUSTOM, CardConfig
+from playground.workspace import CUSTOM, CardConfig, Metrics
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,11 @@ class Target:
     @property
     def what(self) -> str:
         return f"'{self.label}'"
+
+    def cost(self, metrics: Metrics) -> tuple[float, bool] | None:
+        """An answer's (dollars, estimated) on this target; None: no price known."""
+        cost = answer_cost(metrics, self.pricing, self.model, self.base_url)
+        return None if cost is None else (cost.dollars, cost.estimated)
 
 
 CUSTOM_REFUSED = (

@@ -64,6 +64,7 @@ def test_the_table_shows_the_ratings_of_the_stored_votes(store: VoteStore) -> No
     assert [(r["Votes"], r["Wins"], r["Losses"], r["Ties"]) for r in rows] == [
         (s.votes, s.wins, s.losses, s.ties) for s in expected
     ]
+    assert {r["Cost per answer"] for r in rows} == {"–"}  # no vote carried a price
     assert any("7 blind votes" in c.value for c in at.caption)
     assert any("half a win" in m.value for m in at.markdown)
 

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import random
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
+from playground.arena import ratings
+from playground.arena.votes import Outcome, VoteRecord
 from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint
 from playground.export import export_json, export_markdown
 from playground.money import dollars
 from playground.pricing import Pricing, card_cost, listed_cost, workspace_cost
-from playground.session import PlainServices, commands
+from playground.promptsets.export import export_csv
+from playground.promptsets.registry import RunRegistry
+from playground.promptsets.summary import summarize
+from playground.session import PlainServices, Session, arena, commands
+from playground.session.promptsets import prepare, start_run
+from playground.store import StoreConfig
 from tests.test_commands import finish, on
 
 Scenario = Callable[..., str]
@@ -116,3 +127,76 @@ def test_a_bad_price_is_a_config_error() -> None:
     fields = {e["loc"] for e in caught.value.errors()}
     assert ("price", "input_per_mtok") in fields and ("price", "output_per_mtok") in fields
     assert Pricing().price is None
+
+
+def test_a_prompt_set_run_costs_each_answer_and_sums_them_per_card(scenario: Scenario) -> None:
+    url = scenario(reply="one two three", prompt_tokens=1000)
+    svc = priced_services(url, price={"input_per_mtok": 2.0, "output_per_mtok": 8.0})
+    session = on(svc)
+    runner = start_run(session, svc, RunRegistry(), prepare("first\nsecond\nthird"))
+    runner.join(20)
+    cells = runner.cells()
+    assert len(cells) == 6 and all(c.status == "done" for c in cells.values())
+    costs = []
+    for cell in cells.values():
+        m = cell.metrics
+        assert m is not None and m.output_tokens and m.cost_usd is not None
+        assert m.cost_usd == pytest.approx((1000 * 2.0 + m.output_tokens * 8.0) / 1_000_000)
+        costs.append(m.cost_usd)
+    first, _ = summarize(runner.spec, cells)
+    mine = [c.metrics.cost_usd for (_, col), c in cells.items() if col == 0 and c.metrics]
+    assert first.cost is not None and not first.cost.estimated
+    assert first.cost.dollars == pytest.approx(sum(v for v in mine if v is not None))
+    rows = list(csv.reader(io.StringIO(export_csv(runner.spec, cells).decode("utf-8-sig"))))
+    column = rows[0].index("1 · fake-small cost_usd")
+    assert float(rows[1][column]) == pytest.approx(cells[(0, 0)].metrics.cost_usd)  # type: ignore[union-attr]
+
+
+def test_a_prompt_set_on_an_unpriced_endpoint_shows_no_cost(scenario: Scenario) -> None:
+    svc = PlainServices(
+        loaded=LoadedConfig(
+            endpoints=[SourcedEndpoint(EndpointConfig(name="A", base_url=scenario()), "t")]
+        ),
+        environ={},
+    )
+    runner = start_run(on(svc), svc, RunRegistry(), prepare("only"))
+    runner.join(20)
+    assert all(c.metrics and c.metrics.cost_usd is None for c in runner.cells().values())
+    assert [s.cost for s in summarize(runner.spec, runner.cells())] == [None, None]
+
+
+def test_a_blind_vote_keeps_each_answers_cost_for_the_leaderboard(
+    scenario: Scenario, tmp_path: Path
+) -> None:
+    priced = EndpointConfig.model_validate(
+        {
+            "name": "Paid",
+            "base_url": scenario(reply="paid answer", prompt_tokens=500),
+            "price": {"input_per_mtok": 3.0, "output_per_mtok": 15.0},
+        }
+    )
+    free = EndpointConfig(name="Free", base_url=scenario(reply="free answer"))
+    svc = PlainServices(
+        loaded=LoadedConfig(
+            endpoints=[SourcedEndpoint(priced, "t"), SourcedEndpoint(free, "t")],
+            store=StoreConfig(data_dir=str(tmp_path / "data")),
+        ),
+        environ={},
+    )
+    session = Session()
+    paid_card, free_card = session.workspace.cards
+    paid_card.config.endpoint, paid_card.config.model = "Paid", "fake-small"
+    free_card.config.endpoint, free_card.config.model = "Free", "fake-large"
+    assert arena.set_blind(session, svc, True, random.Random(1))
+    commands.send_to_all(session, svc, "which?")
+    finish(session)
+    paid = paid_card.messages[-1].metrics
+    assert paid is not None and paid.cost_usd is not None
+    done = arena.vote(session, svc, Outcome(kind="tie"), tag="", comment="", voter=None)
+    assert isinstance(done, VoteRecord)
+    costs = {e.endpoint: e.cost_usd for e in done.entries}
+    assert costs == {"Paid": paid.cost_usd, "Free": None}
+    rows = {s.model.endpoint: s for s in ratings.standings([done, done], rounds=5)}
+    shown = rows["Paid"].cost_per_answer
+    assert shown is not None and shown.dollars == pytest.approx(paid.cost_usd)
+    assert rows["Free"].cost_per_answer is None  # no price: no figure

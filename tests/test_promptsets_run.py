@@ -68,7 +68,7 @@ def test_a_set_runs_on_every_card_with_checks_and_is_saved(
     assert [s.label for s in summary] == ["1 · fake-small", "2 · fake-large"]
     assert [s.checks for s in summary] == ["2/2", "1/2"]
     assert [s.total_tokens for s in summary] == [8, 8]
-    assert summary[0].median_ttft_s is not None and summary[0].cost is None  # no prices yet
+    assert summary[0].median_ttft_s is not None and summary[0].cost is None  # no price set
     failed = grid(runner.spec, cells, failed_only=True)
     assert [r.number for r in failed] == [1] and failed[0].cells[1].startswith("✗ ")
 

@@ -23,7 +23,8 @@ import choix
 import numpy as np
 
 from playground.arena.round import Contestant
-from playground.arena.votes import Comparison, VoteRecord, comparisons
+from playground.arena.votes import Comparison, Entry, VoteRecord, comparisons
+from playground.pricing import Cost
 
 BASE = 1000.0
 SCALE = 400.0
@@ -44,6 +45,7 @@ class Standing:
     wins: int
     losses: int
     ties: int  # "Both are bad" included, when counted as ties
+    cost_per_answer: Cost | None = None  # mean over its voted answers that had a price
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,7 @@ def standings(
     ratings = fit_ratings(votes)
     samples = bootstrap(votes, rounds, seed)
     counts: dict[Contestant, list[int]] = {m: [0, 0, 0, 0] for m in ratings}
+    costs = mean_costs(records)
     for pairs in votes:
         for model in {m for p in pairs for m in (p.first, p.second)}:
             counts[model][0] += 1
@@ -158,8 +161,26 @@ def standings(
             np.percentile(samples[model], [2.5, 97.5]) if model in samples else (rating, rating)
         )
         n, w, lost, t = counts[model]
-        rows.append(Standing(model, rating, float(low), float(high), n, w, lost, t))
+        cost = costs.get(model)
+        rows.append(Standing(model, rating, float(low), float(high), n, w, lost, t, cost))
     return sorted(rows, key=lambda s: (-s.rating, s.model))
+
+
+def mean_costs(records: Sequence[VoteRecord]) -> dict[Contestant, Cost]:
+    """Each model's mean cost per voted answer, over the answers whose price was known
+    (a model with none is absent: no figure, never a made-up one)."""
+    paid: dict[Contestant, list[Entry]] = {}
+    for record in records:
+        for entry in record.entries:
+            if entry.cost_usd is not None:
+                paid.setdefault(entry.contestant, []).append(entry)
+    return {
+        model: Cost(
+            sum(e.cost_usd or 0.0 for e in entries) / len(entries),
+            any(e.cost_estimated for e in entries),
+        )
+        for model, entries in paid.items()
+    }
 
 
 def win_rates(records: Sequence[VoteRecord], both_bad: BothBad = "tie") -> list[WinRate]:

@@ -72,6 +72,8 @@ class Entry(BaseModel):
     settings: SamplingSettings = Field(default_factory=SamplingSettings)
     answer: str = ""
     history: list[dict[str, str]] = Field(default_factory=list)  # earlier turns (role, content)
+    cost_usd: float | None = Field(default=None, ge=0)  # the answer's, when its price is known
+    cost_estimated: bool = False  # that cost rests on estimated token counts
 
     @property
     def contestant(self) -> Contestant:

@@ -238,6 +238,7 @@ class PromptSetRunner:
             on_usage_rejected=lambda url=target.base_url: self._no_usage.add(url),
             gate=self._gates[target.base_url],
             what=target.what,
+            cost=target.cost,
             flush_interval=3600,  # nobody follows a cell's text as it streams
         )
         with self._cond:

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from playground.pricing import Cost
 from playground.promptsets.records import CellResult, RunSpec
-from playground.workspace import CardConfig
+from playground.workspace import Metrics
 
 CELL_CHARS = 120  # of an answer shown in the grid
-
-
-def no_price(config: CardConfig) -> float | None:
-    """The price of one output token on this card's model: not known yet (issue 19).
-
-    The hook for prices: ``summarize(..., price=...)`` multiplies it by the tokens.
-    """
-    del config
-    return None
 
 
 @dataclass(frozen=True)
@@ -32,11 +24,19 @@ class ColumnSummary:
     median_ttft_s: float | None
     median_tokens_per_s: float | None
     total_tokens: int
-    cost: float | None
+    cost: Cost | None  # of every answer with a known price; None: none had one
 
     @property
     def checks(self) -> str:
         return f"{self.checks_passed}/{self.checks_total}" if self.checks_total else "–"
+
+
+def _cost(figures: Iterable[Metrics]) -> Cost | None:
+    """The summed cost of the answers that have one; None when none has."""
+    priced = [m for m in figures if m.cost_usd is not None]
+    if not priced:
+        return None
+    return Cost(sum(m.cost_usd or 0.0 for m in priced), any(m.cost_estimated for m in priced))
 
 
 def _median(values: list[float]) -> float | None:
@@ -46,7 +46,6 @@ def _median(values: list[float]) -> float | None:
 def summarize(
     spec: RunSpec,
     cells: dict[tuple[int, int], CellResult],
-    price: Callable[[CardConfig], float | None] = no_price,
 ) -> list[ColumnSummary]:
     out = []
     for c, column in enumerate(spec.columns):
@@ -55,7 +54,6 @@ def summarize(
         scores = [cell.score for cell in mine if cell.score is not None]
         metrics = [cell.metrics for cell in mine if cell.status == "done" and cell.metrics]
         tokens = sum(m.output_tokens or 0 for m in metrics)
-        unit = price(column.config)
         out.append(
             ColumnSummary(
                 label=column.label,
@@ -69,7 +67,7 @@ def summarize(
                     [t for m in metrics if (t := m.tokens_per_second) is not None]
                 ),
                 total_tokens=tokens,
-                cost=unit * tokens if unit is not None else None,
+                cost=_cost(cell.metrics for cell in mine if cell.metrics),
             )
         )
     return out

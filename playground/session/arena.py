@@ -115,6 +115,7 @@ def vote_store(services: Services) -> VoteStore | StoreError:
 
 def _entry(card: Card, label: str, who: Contestant | None) -> Entry:
     earlier = card.messages[:-2]
+    figures = card.messages[-1].metrics
     return Entry(
         label=label,
         endpoint=who.endpoint if who else "",
@@ -122,6 +123,8 @@ def _entry(card: Card, label: str, who: Contestant | None) -> Entry:
         settings=card.config.settings.model_copy(deep=True),
         answer=card.messages[-1].content,
         history=[{"role": m.role, "content": m.content} for m in earlier if m.content],
+        cost_usd=figures.cost_usd if figures is not None else None,
+        cost_estimated=figures.cost_estimated if figures is not None else False,
     )
 
 

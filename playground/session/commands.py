@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from playground.attachments import prepare
 from playground.context import check_fits
 from playground.errors import PlaygroundError
-from playground.pricing import answer_cost
 from playground.session import backendai, streams
 from playground.session.card_fields import (
     CardFields,
@@ -34,8 +33,8 @@ from playground.session.context import card_window
 from playground.session.decisions import other_model
 from playground.session.services import Services
 from playground.session.session import Session
-from playground.targets import Target, resolve_target
-from playground.workspace import CUSTOM, Card, Message, Metrics
+from playground.targets import resolve_target
+from playground.workspace import CUSTOM, Card, Message
 
 log = logging.getLogger(__name__)
 
@@ -242,15 +241,7 @@ def start_answer(
     # the answer with its live job, never a "streaming" answer without one (which
     # Session.live_job takes for an abandoned stream and marks stopped).
     answer = Message(role="assistant", status="streaming", earlier=earlier, model=target.model)
-    streams.launch(
-        session, services, card, target, answer, history, lambda m, t=target: _cost(m, t)
-    )
-
-
-def _cost(metrics: Metrics, target: Target) -> tuple[float, bool] | None:
-    """An answer's cost on its target (None: no price known)."""
-    cost = answer_cost(metrics, target.pricing, target.model, target.base_url)
-    return None if cost is None else (cost.dollars, cost.estimated)
+    streams.launch(session, services, card, target, answer, history, target.cost)
 
 
 __all__ = [

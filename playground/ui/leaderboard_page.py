@@ -13,6 +13,7 @@ from playground.arena import ratings
 from playground.arena.export import export_jsonl
 from playground.arena.vote_store import VoteFilter, VoteStore
 from playground.arena.votes import VoteRecord
+from playground.money import dollars
 from playground.session import arena
 from playground.store import StoreError
 from playground.ui import persistence
@@ -46,6 +47,9 @@ def _standings(key: tuple[str, ...], both_bad: str, _records: list[VoteRecord]) 
                 "Wins": s.wins,
                 "Losses": s.losses,
                 "Ties": s.ties,
+                "Cost per answer": dollars(c.dollars, c.estimated)
+                if (c := s.cost_per_answer) is not None
+                else "–",
             }
             for rank, s in enumerate(rows, start=1)
         ]

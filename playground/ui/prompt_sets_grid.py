@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from playground.money import dollars
 from playground.promptsets.records import CellResult
 from playground.promptsets.summary import ColumnSummary, grid, summarize
 from playground.safe_markdown import block_images
@@ -30,7 +31,7 @@ def _summary(rows: list[ColumnSummary]) -> None:
             "Median first token (s)": [_figure(s.median_ttft_s, ".2f") for s in rows],
             "Median tok/s": [_figure(s.median_tokens_per_s, ".1f") for s in rows],
             "Total tokens": [s.total_tokens for s in rows],
-            "Cost": [_figure(s.cost, ".4f") for s in rows],
+            "Cost": [dollars(s.cost.dollars, s.cost.estimated) if s.cost else "–" for s in rows],
         }
     )
     with st.container(key="ps-summary"):
