@@ -1,10 +1,9 @@
 """Will the next request fit the model's context window? Counted before it is sent.
 
-The count is an estimate (``playground.tokens``), shown with "≈": ``tiktoken``
-would count OpenAI models exactly, but its wheel ships no encodings (it fetches
-them from openaipublic.blob.core.windows.net on first use), which a deployment
-without outbound access cannot do. The window comes from the endpoint's config
-(``context_window``) or, for the embedded models, llama.cpp's ``n_ctx``.
+OpenAI models are counted exactly with their own tokenizer; any other model gets
+an estimate, shown with "≈" (``playground.tokens``). The window comes from the
+endpoint's config (``context_window``), the embedded models' ``n_ctx``, or what
+the endpoint's model list states.
 """
 
 from __future__ import annotations
@@ -14,13 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from playground.errors import OverContextWindow
-from playground.tokens import estimate_tokens
+from playground.tokens import count_tokens
 
 
 @dataclass(frozen=True)
 class ContextUse:
-    tokens: int  # what the request carries (estimated)
+    tokens: int  # what the request carries
     window: int | None  # the model's context length, when known
+    exact: bool = False  # counted with the model's tokenizer; else estimated
 
     @property
     def share(self) -> float | None:
@@ -31,23 +31,32 @@ class ContextUse:
         return self.window is None or self.tokens <= self.window
 
     def summary(self) -> str:
-        """ "≈1,234 tokens · 15% of 8,192" (the share only when the window is known)."""
-        text = f"≈{self.tokens:,} tokens"
+        """ "≈1,234 tokens · 15% of 8,192" (≈: estimated; the share only when the window
+        is known)."""
+        text = f"{'' if self.exact else '≈'}{self.tokens:,} tokens"
         if self.window:
             text += f" · {self.share:.0%} of {self.window:,}"
         return text
 
 
-def context_use(messages: Sequence[dict[str, Any]], window: int | None) -> ContextUse:
-    return ContextUse(estimate_tokens(messages), window)
+def context_use(
+    messages: Sequence[dict[str, Any]], window: int | None, model: str | None = None
+) -> ContextUse:
+    counted = count_tokens(messages, model)
+    return ContextUse(counted.tokens, window, counted.exact)
 
 
-def check_fits(messages: Sequence[dict[str, Any]], window: int | None) -> ContextUse:
+def check_fits(
+    messages: Sequence[dict[str, Any]], window: int | None, model: str | None = None
+) -> ContextUse:
     """Raise ``OverContextWindow`` when the request is over the window; else its use."""
-    use = context_use(messages, window)
+    use = context_use(messages, window, model)
     if not use.fits:
+        carries = f"{use.tokens:,} tokens"
+        if not use.exact:
+            carries = f"about {carries} (estimated)"
         raise OverContextWindow(
-            f"Not sent: this request would carry about {use.tokens:,} tokens (estimated), "
+            f"Not sent: this request would carry {carries}, "
             f"more than the model's context window of {window:,} tokens. Delete some history "
             "(More → Delete Chat History), shorten the prompt or the system prompt, or "
             "choose a model with a longer context. The prompt is kept above: Edit changes it."

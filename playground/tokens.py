@@ -1,19 +1,33 @@
 """How many tokens a request carries, before it is sent (no streamlit).
 
-Without the model's own tokenizer this is an estimate (marked "≈" wherever it is
-shown): about four characters a token, as OpenAI's guidance for English text puts
-it, plus a few tokens of framing per message as chat templates add.
+OpenAI models are counted with their own tokenizer (``playground.tokenizers``) and
+the chat framing OpenAI documents (3 tokens a message, 3 to open the reply: the
+cookbook's "How to count tokens with tiktoken"). Any other model, or a request
+holding images, gets an estimate (marked "≈" wherever it is shown): about four
+characters a token, as OpenAI's guidance for English text puts it, plus a few
+tokens of framing per message as chat templates add.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
+
+from playground.tokenizers import counter_for
 
 CHARS_PER_TOKEN = 4
 PER_MESSAGE = 4  # role and separators a chat template wraps around each message
 PER_IMAGE = 765  # OpenAI's count for a 1024x1024 image at high detail; others differ
+OPENAI_PER_MESSAGE = 3  # <|start|>{role}<|message|> ... <|end|>
+OPENAI_REPLY = 3  # <|start|>assistant<|message|>
+
+
+@dataclass(frozen=True)
+class TokenCount:
+    tokens: int
+    exact: bool  # counted with the model's own tokenizer; else estimated
 
 
 def estimate_text(text: str) -> int:
@@ -35,3 +49,30 @@ def estimate_tokens(messages: Sequence[dict[str, Any]]) -> int:
                 elif isinstance(part, dict):
                     total += PER_IMAGE
     return total + 2 if messages else 0  # the assistant's turn opener
+
+
+def _texts(messages: Sequence[dict[str, Any]]) -> list[str] | None:
+    """Every text the messages carry, or None when one holds an image."""
+    texts = []
+    for message in messages:
+        content = message.get("content")
+        if isinstance(content, str):
+            texts.append(content)
+        elif isinstance(content, list):
+            for part in content:
+                if not (isinstance(part, dict) and part.get("type") == "text"):
+                    return None
+                texts.append(str(part.get("text", "")))
+        texts.append(str(message.get("role", "")))
+    return texts
+
+
+def count_tokens(messages: Sequence[dict[str, Any]], model: str | None) -> TokenCount:
+    """The prompt tokens of these chat messages for ``model``: exact for OpenAI models
+    (text only), else an estimate."""
+    count = counter_for(model) if model else None
+    texts = _texts(messages) if count is not None else None
+    if count is None or texts is None or not messages:
+        return TokenCount(estimate_tokens(messages), exact=False)
+    framing = OPENAI_PER_MESSAGE * len(messages) + OPENAI_REPLY
+    return TokenCount(sum(count(t) for t in texts) + framing, exact=True)

@@ -227,7 +227,7 @@ def start_answer(
         )
         history = card.history_for_request()
         window = target.context_window or card_window(services, card)
-        check_fits(history, window)  # refused before anything is sent
+        check_fits(history, window, target.model)  # refused before anything is sent
     except PlaygroundError as exc:
         log.warning(
             "answer failed: endpoint=%s status=- kind=%s", card.config.endpoint, type(exc).__name__

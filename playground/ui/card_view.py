@@ -93,7 +93,10 @@ def _card_body(state: Session, card: Card) -> None:
         if card.config.model == CUSTOM:
             custom_fields(state, card, catalog)
     _draw_title(title, card, index, shows, state.workspace.cards_per_row)
-    height = st.session_state.get(CARD_HEIGHT, DEFAULT_CARD_HEIGHT) if card.messages else 0
+    # Once any card has messages every card body takes the same height, so the columns
+    # line up beside a long answer; a page of empty cards stays compact.
+    talked = any(c.messages for c in state.workspace.cards)
+    height = st.session_state.get(CARD_HEIGHT, DEFAULT_CARD_HEIGHT) if talked else 0
     with st.container(key=f"pghistory-{card.id}", height=height or "content"):
         _history(state, card, shows)
         _follow_stream(state, card, shows)

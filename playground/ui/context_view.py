@@ -14,12 +14,12 @@ from playground.context import context_use
 from playground.session import Session
 from playground.session.context import card_window
 from playground.ui.resources import SERVICES
-from playground.workspace import Card
+from playground.workspace import CUSTOM, Card
 
 HELP = (
-    "Estimated at about four characters a token (tiktoken would need to download its "
-    "encodings). The window is the endpoint's context_window in the config, the "
-    "embedded model's n_ctx, or what the endpoint's model list states."
+    "OpenAI models are counted with their own tokenizer; other models are estimated "
+    "(≈) at about four characters a token. The window is the endpoint's context_window "
+    "in the config, the embedded model's n_ctx, or what the endpoint's model list states."
 )
 
 
@@ -27,7 +27,8 @@ def context_caption(state: Session, card: Card, shows: CardShows) -> None:
     if card.is_streaming:
         return
     window = None if shows.blind else card_window(SERVICES, card)
-    use = context_use(card.history_for_request(), window)
+    model = card.config.custom.model_id if card.config.model == CUSTOM else card.config.model
+    use = context_use(card.history_for_request(), window, model)
     if not use.tokens:
         return
     text = f"Next request {use.summary().replace(' · ', ' + your prompt · ', 1)}"

@@ -24,12 +24,14 @@ def app(server: FakeOpenAIServer, tmp_path_factory: pytest.TempPathFactory) -> I
     )
     local = server.add("reading-local", Scenario(models=[GGUF]))
     vision = server.add("reading-vision", Scenario(models=["fake-small", "fake-large"]))
+    long = server.add("reading-long", Scenario(tokens=900, tokens_per_second=60))
     running = start_app(
         f'[[endpoints]]\nname = "Lab"\nbase_url = "{lab}"\n'
         "price = { input_per_mtok = 2.5, output_per_mtok = 10.0 }\n"
         "context_window = 60\n"
         f'[[endpoints]]\nname = "Local"\nbase_url = "{local}"\n'
         f'[[endpoints]]\nname = "Vision"\nbase_url = "{vision}"\n'
+        f'[[endpoints]]\nname = "Long"\nbase_url = "{long}"\n'
         "[local_model]\nenabled = false\n",
         tmp_path_factory.mktemp("reading-app"),
     )
@@ -158,6 +160,45 @@ def test_a_card_is_a_reading_surface(
     assert box is not None and 470 <= box["height"] <= 490
     no_error_boxes(page)
     page.screenshot(path=str(shot("page").with_name("reading-surface.png")))
+
+
+SCROLLER = """box => {  // the element that scrolls: the key's block or a wrapper of it
+  let el = box;
+  for (let i = 0; i < 4 && el; i++, el = el.parentElement) {
+    if (["auto", "scroll"].includes(getComputedStyle(el).overflowY)) break;
+  }
+  return {top: el.scrollTop, height: el.clientHeight, full: el.scrollHeight};
+}"""
+
+
+def test_a_long_answer_scrolls_in_its_card_follows_and_lets_go_when_scrolled_up(
+    page: Page, app: RunningApp, shot: Callable[[str], Path]
+) -> None:
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    pg = PlaygroundPage(page, app.url).open()
+    first, second = pg.card_ids()
+    pg.choose(first, "endpoint", "Long")
+    expect(pg.model_box(first)).to_have_value("fake-small")
+    pg.send_to_card(first, "Tell me everything.")
+    history = pg.history(first)
+    expect(history).to_contain_text("w300", timeout=30_000)  # well past one card height
+    box = history.evaluate(SCROLLER)
+    assert 470 <= box["height"] <= 490 and box["full"] > box["height"] + 500
+    assert box["top"] + box["height"] >= box["full"] - 60  # it follows the new text
+    # Both cards' bodies are the same height (the empty one too): the columns line up.
+    other = pg.history(second).bounding_box()
+    mine = history.bounding_box()
+    assert other is not None and mine is not None and abs(other["height"] - mine["height"]) < 4
+    assert page.evaluate("() => window.scrollY") == 0  # the page did not jump
+    page.screenshot(path=str(shot("page").with_name("reading-scroll.png")))
+    # The person scrolls up to read: new text no longer pulls the card down.
+    history.hover()
+    page.mouse.wheel(0, -100_000)
+    expect(history).to_contain_text("w500", timeout=30_000)
+    after = history.evaluate(SCROLLER)
+    assert after["top"] < 200 and after["full"] > box["full"]
+    pg.stop_all()
+    no_error_boxes(page)
 
 
 def test_a_card_expands_to_full_width_and_cards_hide_and_come_back(
