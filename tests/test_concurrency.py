@@ -80,7 +80,7 @@ def test_retry_after_reads_seconds_milliseconds_and_rejects_nonsense() -> None:
 def test_eight_cards_on_one_endpoint_stream_at_once(
     scenario: MakeScenario, server: FakeOpenAIServer
 ) -> None:
-    url = scenario(tokens=40, tokens_per_second=20)  # 2 s each: they overlap
+    url = scenario(tokens=80, tokens_per_second=20)  # 4 s each: they overlap on a busy machine
     svc, session = eight_cards(url)
     commands.send_to_all(session, svc, "all at once")
     gate = svc.gate(url)
@@ -93,7 +93,7 @@ def test_eight_cards_on_one_endpoint_stream_at_once(
 def test_a_server_full_above_four_gets_four_and_every_answer_completes(
     scenario: MakeScenario, server: FakeOpenAIServer
 ) -> None:
-    url = scenario(tokens=20, tokens_per_second=40, max_concurrent=4, retry_after=0.1)
+    url = scenario(tokens=40, tokens_per_second=20, max_concurrent=4, retry_after=0.1)
     svc, session = eight_cards(url)
     commands.send_to_all(session, svc, "take turns")
     finish(session)
@@ -110,7 +110,7 @@ def test_a_server_full_above_four_gets_four_and_every_answer_completes(
 def test_synced_cards_against_a_full_server_show_no_error(
     write_config: Callable[..., Path], scenario: MakeScenario, server: FakeOpenAIServer
 ) -> None:
-    url = scenario(tokens=20, tokens_per_second=40, max_concurrent=4, retry_after=0.1)
+    url = scenario(tokens=40, tokens_per_second=20, max_concurrent=4, retry_after=0.1)
     write_config(endpoints_toml(Shared=url))
     at = new_app()
     while len(cards(at)) < 8:
