@@ -92,10 +92,23 @@ def as_code(text: str) -> str:
 def plain(text: str) -> str:
     """Markdown that shows ``text`` as plain text: for names, titles, notices, errors.
 
-    Lines stay lines (hard breaks); nothing in ``text`` is read as Markdown.
+    Lines stay lines (hard breaks); nothing in ``text`` is read as Markdown, not even a
+    bare address: GFM makes links of ``http://`` and ``www.`` in text after escapes are
+    read (remark-gfm in the browser too), so a zero-width space goes after their scheme
+    (a cut address such as ``http://127.0.0.1…`` would otherwise become a broken link).
     """
-    lines = [escape(line.strip()) for line in text.replace("\r", "\n").split("\n")]
+    lines = [escape(_unlinked(line.strip())) for line in text.replace("\r", "\n").split("\n")]
     return "\\\n".join(line for line in lines if line)
+
+
+_AUTOLINK_START = re.compile(r"(?i)\b(https?|ftp)(?=:)|\b(www)(?=\.)")
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def _unlinked(line: str) -> str:
+    """``line`` with a zero-width space after each ``http``/``https``/``ftp``/``www`` that
+    could start a GFM autolink literal: shown the same, linked by no parser."""
+    return _AUTOLINK_START.sub(lambda m: m.group(0) + ZERO_WIDTH_SPACE, line)
 
 
 def _safe(tokens: list[Token], images: bool) -> bool:

@@ -13,7 +13,7 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from playground.safe_markdown import as_code, neutralise, parser, plain
+from playground.safe_markdown import ZERO_WIDTH_SPACE, as_code, neutralise, parser, plain
 from tests.hostile_corpus import corpus
 
 URL = "http://127.0.0.1:9/leak"
@@ -172,4 +172,19 @@ def test_plain_shows_exactly_the_text(name: str) -> None:
     assert "<img" not in html and "<a " not in html and "<b>" not in html
     text = re.sub(r"<br />\n?", "\n", html.removeprefix("<p>").removesuffix("</p>\n"))
     unescaped = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-    assert unescaped.replace("&amp;", "&") == "\n".join(line.strip() for line in name.split("\n"))
+    shown = unescaped.replace("&amp;", "&").replace(ZERO_WIDTH_SPACE, "")
+    assert shown == "\n".join(line.strip() for line in name.split("\n"))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "http://127.0.0.1:8000/v1/model",
+        "![m](http://127.0.0.1….0.1:43087/one/model2>",  # a title cut in the middle
+        "see www.example.com, HTTPS://EXAMPLE.COM/x and ftp://h.org/f",
+    ],
+)
+def test_plain_makes_no_link_of_a_bare_address(name: str) -> None:
+    html = cmark_html(plain(name))  # cmark-gfm's autolink extension, as GitHub renders
+    assert "<a " not in html, html
+    assert html.replace(ZERO_WIDTH_SPACE, "").startswith("<p>" + name[:4])

@@ -7,7 +7,7 @@ import streamlit as st
 
 from playground.naming import card_model, short_model_id
 from playground.session import Session
-from playground.session.compare import Comparison, compare_answers
+from playground.session.compare import Comparison, compare_answers, last_answer
 from playground.ui import arena as arena_ui
 from playground.ui.text import caption, diff_markdown, label
 from playground.workspace import Card
@@ -26,9 +26,9 @@ def _name(state: Session, card: Card, index: int) -> str:
 
 
 def compare_panel(state: Session) -> None:
-    """An expander under the synced prompt; nothing with fewer than two cards."""
+    """An expander under the synced prompt; nothing until two cards have answered."""
     cards = state.workspace.cards
-    if len(cards) < 2:
+    if sum(1 for c in cards if last_answer(c) is not None) < 2:
         return
     names = {c.id: _name(state, c, i) for i, c in enumerate(cards, 1)}
     with st.expander("Compare answers", icon=":material/difference:"):
