@@ -42,18 +42,27 @@ def _prompt_text(prompt: object) -> str | None:
 def send(session: Session, services: Services, card_ids: list[str], prompt: object) -> None:
     """Append ``prompt`` to each card and start its answer streaming.
 
-    Empty or whitespace-only prompts are ignored, and so is a card still
-    answering. A card that cannot send (no model, bad baseURL) keeps the prompt
-    and says why in its answer.
+    Empty or whitespace-only prompts are ignored. While one of the cards is still
+    answering (a prompt sent in the moment before its input was redrawn), none is
+    sent it, so synced conversations stay in step: a notice names the card and holds
+    the prompt, so nothing typed is lost. A card that cannot send (no model, bad
+    baseURL) keeps the prompt and says why in its answer.
     """
     text = _prompt_text(prompt)
     if text is None:
         return
-    for card_id in card_ids:
-        card = session.card(card_id)
-        if card is not None and not card.is_streaming:
-            card.messages.append(Message(role="user", content=text))
-            start_answer(session, services, card)
+    cards = [c for c in (session.card(card_id) for card_id in card_ids) if c is not None]
+    busy = [session.workspace.cards.index(c) + 1 for c in cards if c.is_streaming]
+    if busy:
+        which = ", ".join(str(n) for n in busy)
+        session.notices.append(
+            f"Not sent: card {which} is still answering. Send it again once the answer "
+            f"has ended (or Stop it). Your prompt:\n{text}"
+        )
+        return
+    for card in cards:
+        card.messages.append(Message(role="user", content=text))
+        start_answer(session, services, card)
 
 
 def send_to_all(session: Session, services: Services, prompt: object) -> None:
