@@ -325,3 +325,22 @@ def test_load_images_is_per_card(loads: bool) -> None:
     commands.set_load_images(session, first.id, loads)
     assert session.runtime(first.id).load_images is loads
     assert session.runtime(second.id).load_images is False
+
+
+def test_a_prompt_sent_while_a_card_answers_goes_nowhere_and_is_kept(scenario: Scenario) -> None:
+    svc = services(A=scenario(tokens=200, tokens_per_second=40))
+    session = on(svc)
+    first, second = session.workspace.cards
+    commands.send(session, svc, [first.id], "long one")
+    assert first.is_streaming
+    commands.send_to_all(session, svc, "the next question")  # before the input was redrawn
+    assert [m.content for m in second.messages] == []  # the synced cards stay in step
+    assert [m.role for m in first.messages] == ["user", "assistant"]
+    (notice,) = session.notices
+    assert notice.startswith("Not sent: card 1 is still answering")
+    assert notice.endswith("Your prompt:\nthe next question")
+    commands.stop(session, first.id)
+    finish(session)
+    commands.send_to_all(session, svc, "the next question")
+    assert [m.content for m in second.messages][:1] == ["the next question"]
+    finish(session)

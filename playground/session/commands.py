@@ -53,22 +53,32 @@ def send(
     """Append ``prompt`` (with ``files``: (name, bytes) uploaded) to each card and start
     its answer streaming.
 
-    Empty or whitespace-only prompts without files are ignored, and so is a card
-    still answering. A card that cannot send (no model, bad baseURL) keeps the
-    prompt and says why in its answer. A file that cannot be sent (type, size) is
-    named in a notice; the prompt goes with the others.
+    Empty or whitespace-only prompts without files are ignored. While one of the cards
+    is still answering (a prompt sent in the moment before its input was redrawn),
+    none is sent it, so synced conversations stay in step: a notice names the card and
+    holds the prompt, so nothing typed is lost. A card that cannot send (no model, bad
+    baseURL) keeps the prompt and says why in its answer. A file that cannot be sent
+    (type, size) is named in a notice; the prompt goes with the others.
     """
     attachments, problems = prepare(files)
     session.notices.extend(problems)
     text = _prompt_text(prompt)
     if text is None and not attachments:
         return
-    for card_id in card_ids:
-        card = session.card(card_id)
-        if card is not None and not card.is_streaming:
-            copies = [a.model_copy() for a in attachments]
-            card.messages.append(Message(role="user", content=text or "", attachments=copies))
-            start_answer(session, services, card)
+    cards = [c for c in (session.card(card_id) for card_id in card_ids) if c is not None]
+    busy = [session.workspace.cards.index(c) + 1 for c in cards if c.is_streaming]
+    if busy:
+        which = ", ".join(str(n) for n in busy)
+        held = f"Your prompt:\n{text}" if text else "Its files were not sent either."
+        session.notices.append(
+            f"Not sent: card {which} is still answering. Send it again once the answer "
+            f"has ended (or Stop it). {held}"
+        )
+        return
+    for card in cards:
+        copies = [a.model_copy() for a in attachments]
+        card.messages.append(Message(role="user", content=text or "", attachments=copies))
+        start_answer(session, services, card)
 
 
 def send_to_all(

@@ -54,7 +54,12 @@ def card_controls(state: Session, card: Card, slot: DeltaGenerator) -> bool:
                 on_submit=lambda: act(
                     commands.send, state, SERVICES, [card.id], *submitted(st.session_state.get(key))
                 ),
-                submit_mode="disable",
+                # Not "disable": Streamlit's chat input, re-enabled when the run its
+                # prompt started ends, takes the focus back (ChatInput's effect on its
+                # submitted state), which closes a selector the person is typing in
+                # and throws their choice away (issue 13 part 5). Nothing needs it
+                # disabled: while this card streams its input is replaced by Stop.
+                submit_mode="submit",
                 max_chars=MAX_PROMPT_CHARS,
                 **INPUT_FILES,
             )

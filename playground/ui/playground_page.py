@@ -165,7 +165,10 @@ def render() -> None:
                 SERVICES,
                 *submitted(st.session_state.get("sync_prompt")),
             ),
-            submit_mode="disable",
+            # Not "disable", as under each card (card_controls): re-enabled, the input
+            # takes the focus from a selector being typed in. A prompt sent while a
+            # card still answers is refused with a notice that holds it.
+            submit_mode="submit",
             max_chars=MAX_PROMPT_CHARS,
             **INPUT_FILES,
         )
