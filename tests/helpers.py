@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground.clients import make_client
 from playground.config import Timeouts
+from playground.safe_markdown import ZERO_WIDTH_SPACE
 from playground.session import Session
 from playground.streaming import StreamJob
 from playground.ui.state import widget_key
@@ -117,5 +118,7 @@ def start_stream(
 
 
 def shown(markdown: str) -> str:
-    """The text a person sees for escaped Markdown (``playground.safe_markdown.plain``)."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown.replace("\\\n", "\n"))
+    """The text a person sees for escaped Markdown (``playground.safe_markdown.plain``):
+    escapes read, and the zero-width spaces that keep addresses from linking unseen."""
+    text = markdown.replace("\\\n", "\n").replace(ZERO_WIDTH_SPACE, "")
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)

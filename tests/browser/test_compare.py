@@ -160,7 +160,7 @@ def test_a_finished_answer_is_drawn_once(
     first, _ = pg.card_ids()
     pg.send_to_card(first, "just once")
     answer = echo("fake-small", 1, "just once")
-    expect(pg.history(first)).to_contain_text("tok/s")
+    expect(pg.history(first)).to_contain_text("first token")  # its figures: it has ended
     expect(pg.button(first, "retry")).to_be_visible()  # the answer is over
     shot("1-finished")
     # Not followed by the last streamed frame (the text again, with the cursor).
@@ -270,9 +270,16 @@ def test_deep_link_opens_cards_with_sync_and_shows_reasoning(
     assert "Reasoning" not in pg.history(lab).inner_text()
     text = answer.get_by_test_id("stMarkdownContainer").filter(has_text="Four.")
     expect(text).to_have_text("Four.")  # neither the <think> tags nor the reasoning
-    box, words = reasoning.bounding_box(), text.bounding_box()
-    assert box is not None and words is not None
-    assert box["y"] + box["height"] <= words["y"], (box, words)  # above the answer
+    # Above the answer: both measured in one frame (the card body scrolls as it grows).
+    above = answer.evaluate(
+        """a => {
+          const box = a.querySelector('[data-testid="stExpander"]').getBoundingClientRect();
+          const words = [...a.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+            .find((e) => e.innerText.trim() === "Four.").getBoundingClientRect();
+          return [box.bottom, words.top];
+        }"""
+    )
+    assert above[0] <= above[1] + 0.5, above
     shot("2-reasoning-collapsed")
     reasoning.get_by_text("Reasoning").click()
     expect(thoughts).to_be_visible()
