@@ -41,7 +41,11 @@ def test_model_choice_and_more_menu_rerun_only_the_card(page: Page, app: Running
     expect(page.locator('[class*="st-key-pgcard-"]').first).to_contain_text("model-b")
     pg.send_to_card(first, "hello")  # a card's own input: a page run (see README)
     expect(pg.history(first)).to_contain_text("[model-b] turn 1: hello")
-    page.wait_for_timeout(500)
+    for _ in range(200):  # the send's page run follows the answer to its end: wait for it
+        if watcher.full_runs() > before_full:
+            break
+        page.wait_for_timeout(50)
+    page.wait_for_timeout(300)
     full_after_send = watcher.full_runs()
     pg.more(second, "refresh")
     page.wait_for_timeout(1000)
