@@ -1,8 +1,9 @@
 """Under each card: the tokens its next request will carry, and the share of the window.
 
 Streamlit's chat input gives no value while a person types, so this counts the
-history and the system prompt and says "+ your prompt"; the prompt itself is
-counted on submit (``commands.start_answer`` refuses a request over the window).
+history and the system prompt and says "+ your prompt"; what is being typed is
+counted in the browser (``typed_tokens``), and the prompt itself on submit
+(``commands.start_answer`` refuses a request over the window).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from playground.context import context_use
 from playground.session import Session
 from playground.session.context import card_window
 from playground.ui.resources import SERVICES
+from playground.ui.typed_tokens import CardCount
 from playground.workspace import CUSTOM, Card
 
 HELP = (
@@ -23,12 +25,22 @@ HELP = (
 )
 
 
+def _model(card: Card) -> str | None:
+    return card.config.custom.model_id if card.config.model == CUSTOM else card.config.model
+
+
+def typed_count(card: Card, number: int, shows: CardShows) -> CardCount:
+    """What ``typed_tokens`` adds the typed prompt to: the next request with an empty one."""
+    window = None if shows.blind else card_window(SERVICES, card)
+    empty = [*card.history_for_request(), {"role": "user", "content": ""}]
+    return CardCount(number, context_use(empty, window, _model(card)).tokens, window)
+
+
 def context_caption(state: Session, card: Card, shows: CardShows) -> None:
     if card.is_streaming:
         return
     window = None if shows.blind else card_window(SERVICES, card)
-    model = card.config.custom.model_id if card.config.model == CUSTOM else card.config.model
-    use = context_use(card.history_for_request(), window, model)
+    use = context_use(card.history_for_request(), window, _model(card))
     if not use.tokens:
         return
     text = f"Next request {use.summary().replace(' · ', ' + your prompt · ', 1)}"

@@ -13,6 +13,7 @@ from playground.ui.attach_view import INPUT_FILES, submitted
 from playground.ui.card_controls import card_controls, sync_actions, while_streaming
 from playground.ui.card_view import card_view
 from playground.ui.compare_view import compare_panel
+from playground.ui.context_view import typed_count
 from playground.ui.focus_view import focus_bar
 from playground.ui.links import apply_link, notices, share_link
 from playground.ui.resources import SERVICES
@@ -25,8 +26,10 @@ from playground.ui.state import (
     act,
     follow_workspace,
     session,
+    widget_key,
 )
 from playground.ui.text import label
+from playground.ui.typed_tokens import SYNC_INPUT_KEY, typed_tokens
 from playground.ui.workspace_io import export_buttons, import_control
 
 FIRST_RUN_HELP = """\
@@ -100,6 +103,19 @@ def _top_bar(state: Session, max_cards: int) -> DeltaGenerator:
     return status
 
 
+def _typed_tokens(state: Session) -> None:
+    """Count what is typed into the chat inputs, with each input's cards."""
+    ws = state.workspace
+    counts = {
+        c.id: typed_count(c, n, arena_ui.card_shows(state, c.id))
+        for n, c in enumerate(ws.cards, start=1)
+    }
+    if ws.sync_input:
+        typed_tokens({SYNC_INPUT_KEY: list(counts.values())})
+    else:
+        typed_tokens({widget_key(card_id, "input"): [count] for card_id, count in counts.items()})
+
+
 def _config_problems(problems: tuple[str, ...]) -> None:
     if not problems:
         return
@@ -158,12 +174,12 @@ def render() -> None:
     if ws.sync_input:
         st.chat_input(
             "Send to every card",
-            key="sync_prompt",
+            key=SYNC_INPUT_KEY,
             on_submit=lambda: act(
                 commands.send_to_all,
                 state,
                 SERVICES,
-                *submitted(st.session_state.get("sync_prompt")),
+                *submitted(st.session_state.get(SYNC_INPUT_KEY)),
             ),
             # Not "disable", as under each card (card_controls): re-enabled, the input
             # takes the focus from a selector being typed in. A prompt sent while a
@@ -172,6 +188,7 @@ def render() -> None:
             max_chars=MAX_PROMPT_CHARS,
             **INPUT_FILES,
         )
+    _typed_tokens(state)
     persistence.after_run(state)  # before waiting: answers are saved while they stream
     while_streaming(state, status, controls, stopping)
     arena_vote.vote_panel(state, vote_slot)

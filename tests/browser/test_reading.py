@@ -107,6 +107,20 @@ def test_each_card_shows_its_next_request_and_refuses_one_over_the_window(
     expect(card).to_contain_text(
         re.compile(r"Next request ≈\d+ tokens \+ your prompt · \d+% of 60")
     )
+    # While typing, a line above the input counts the prompt too (an estimate, ≈).
+    box = pg.widget(first, "input").locator("textarea")
+    typed = page.locator(".pg-typed")  # in the component's shadow root
+    box.click()
+    box.fill("hi")
+    expect(typed).to_have_text(re.compile(r"^next request ≈\d+ tokens · \d+% of 60$"))
+    short = int(re.findall(r"≈(\d+)", typed.inner_text())[0])
+    box.fill("hi" + " more" * 8)  # 42 characters: 10 tokens more
+    expect(typed).to_contain_text(f"≈{short + 10} tokens")
+    box.fill("a long prompt " * 30)
+    expect(typed).to_contain_text("over the context window, it will not be sent")
+    page.screenshot(path=str(shot("page").with_name("reading-typing.png")))
+    box.fill("")
+    expect(typed).to_be_hidden()
     pg.send_to_card(first, "a long prompt " * 30)
     expect(card).to_contain_text("more than the model's context window of 60 tokens")
     expect(pg.bubbles(first)).to_have_count(4)
