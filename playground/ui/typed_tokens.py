@@ -76,6 +76,7 @@ export default function (component) {
 _CSS = """
 .pg-typed {
   position: fixed; z-index: 1000; pointer-events: none; font-size: 0.8rem;
+  white-space: nowrap; width: max-content;
   padding: 0.1rem 0.5rem; border-radius: 0.5rem;
   background: var(--st-secondary-background-color, #f0f2f6);
   color: var(--st-text-color, #31333f);

@@ -8,6 +8,7 @@ text back to the old value; their Enter then chooses nothing.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,13 @@ def test_an_endpoint_typed_while_synced_answers_end_is_chosen(
         expect(box).to_have_value("Other")
         page.wait_for_timeout(1000)
         expect(box).to_have_value("Other")
+        # Typing into the synced input counts the prompt for the card it fills most.
+        synced = page.get_by_placeholder("Send to every card")
+        synced.click()
+        synced.fill("how many tokens is this")
+        counted = re.compile(r"^Card [12]: next request ≈\d+ tokens$")  # no window known
+        expect(page.locator(".pg-typed")).to_have_text(counted)
+        synced.fill("")
         # A prompt sent while a card answers is refused, and the notice keeps it.
         pg.send_synced("now a long one")
         expect(pg.history(first)).to_contain_text("turn 2: now a long one w0")  # streaming
