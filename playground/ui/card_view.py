@@ -97,7 +97,8 @@ def _card_body(state: Session, card: Card) -> None:
     # line up beside a long answer; a page of empty cards stays compact.
     talked = any(c.messages for c in state.workspace.cards)
     height = st.session_state.get(CARD_HEIGHT, DEFAULT_CARD_HEIGHT) if talked else 0
-    with st.container(key=f"pghistory-{card.id}", height=height or "content"):
+    # Not Streamlit's follow (it ignores a wheel turn while it animates): card_scroll's.
+    with st.container(key=f"pghistory-{card.id}", height=height or "content", autoscroll=False):
         _history(state, card, shows)
         _follow_stream(state, card, shows)
     arena_ui.reveal(shows)

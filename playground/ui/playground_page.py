@@ -11,6 +11,7 @@ from playground.ui import arena as arena_ui
 from playground.ui import arena_vote, costs, look, persistence
 from playground.ui.attach_view import INPUT_FILES, submitted
 from playground.ui.card_controls import card_controls, sync_actions, while_streaming
+from playground.ui.card_scroll import follow_card_bodies
 from playground.ui.card_view import card_view
 from playground.ui.compare_view import compare_panel
 from playground.ui.context_view import typed_count
@@ -189,6 +190,7 @@ def render() -> None:
             **INPUT_FILES,
         )
     _typed_tokens(state)
+    follow_card_bodies()
     persistence.after_run(state)  # before waiting: answers are saved while they stream
     while_streaming(state, status, controls, stopping)
     arena_vote.vote_panel(state, vote_slot)
