@@ -11,8 +11,8 @@ marked "≈". With Sync Input the card whose window the prompt fills most is nam
 The request itself is counted again when it is sent (``commands.start_answer``
 refuses one over the window).
 
-It is drawn by the page run, never inside a card's fragment: a component drawn in
-a fragment made Streamlit run the whole page after every fragment run.
+It is drawn once by the page run, for every input at once, not inside the card
+fragments (a card's fragment run does not change what it counts from).
 """
 
 from __future__ import annotations
