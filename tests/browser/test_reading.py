@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import RunningApp, no_error_boxes, start_app, stop_app
-from tests.browser.pg import PlaygroundPage
+from tests.browser.pg import PlaygroundPage, RunWatcher
 from tests.fake_openai import FakeOpenAIServer, Scenario
 
 pytestmark = pytest.mark.browser
@@ -264,12 +264,20 @@ def test_an_image_goes_to_two_cards_and_their_answers_are_compared(
 
     picture = tmp_path / "red.png"
     Image.new("RGB", (40, 30), (200, 30, 30)).save(picture)
+    watcher = RunWatcher(page)
     pg = PlaygroundPage(page, app.url).open()
     first, second = pg.card_ids()
     for card_id in (first, second):  # an endpoint without a small context window
         pg.choose(card_id, "endpoint", "Vision")
     pg.choose(second, "model", "fake-large")
+    runs = watcher.full_runs()
     pg.set_sync(True)
+    # Until Sync Input's page run has ended: a prompt sent while a run starts can miss
+    # its callback (issue 14's lost prompts, open), which is not what this test is about.
+    for _ in range(200):
+        if watcher.full_runs() > runs:
+            break
+        page.wait_for_timeout(50)
     page.locator('.st-key-sync_prompt input[type="file"]').set_input_files(str(picture))
     expect(page.locator(".st-key-sync_prompt")).to_contain_text("red.png")
     pg.send_synced("what is this?")
