@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import jwt
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from playground.backendai.health import Health, Route, derive_health
@@ -86,6 +85,8 @@ def token_expiry(token: str) -> datetime | None:
     ``tz=tzutc()`` in ``api/gql_legacy/endpoint.py`` at 26.4.10). Reading ``exp`` here
     is right whatever the host's zone. PyJWT is what the manager itself decodes with.
     """
+    import jwt  # on first use: with `cryptography` it costs 8 MiB, for Backend.AI only
+
     try:
         claims = jwt.decode(token, options={"verify_signature": False})
     except jwt.PyJWTError:
