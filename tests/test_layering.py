@@ -33,3 +33,24 @@ def test_only_ui_imports_streamlit() -> None:
 def test_ui_does_import_streamlit() -> None:
     # Guards the check above against silently scanning nothing.
     assert "streamlit" in imported_modules(PACKAGE / "ui" / "card_view.py")
+
+
+def test_the_playground_page_loads_no_heavy_library_it_may_never_use() -> None:
+    """PyJWT+cryptography (Backend.AI only, 8 MiB) and the OpenAI tokenizer tables
+    (OpenAI models only, 140 MiB) are imported on first use, not with the page."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, playground.ui.playground_page, playground.ui.card_view\n"
+        "print(sorted(m for m in ('jwt', 'cryptography', 'bpe_openai') if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PACKAGE.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.strip()
+    assert loaded == "[]"
