@@ -144,9 +144,13 @@ def peak_memory_kib() -> int:
             ids = pg.card_ids()
             for i in range(50):
                 pg.send_synced(f"prompt {i}")
-                expect(pg.page.get_by_placeholder("Send to every card")).to_be_enabled(
-                    timeout=60_000
-                )
+                # Every card has answered (the input no longer waits disabled: a prompt
+                # sent while a card answers is held in a notice, not sent).
+                for cid in ids:
+                    expect(pg.history(cid)).to_contain_text(
+                        f"turn {i + 1}: prompt {i} w19", timeout=60_000
+                    )
+                expect(pg.page.locator(".st-key-stop_all")).to_have_count(0, timeout=60_000)
                 pg.page.wait_for_timeout(100)
             pg.page.wait_for_timeout(1000)
             for cid in ids:
