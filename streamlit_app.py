@@ -2,7 +2,10 @@
 
 import streamlit as st
 
+from playground.ui import streamlit_races
 from playground.ui.links import drop_secret_params
+
+streamlit_races.install()  # before this run's first interaction: none is lost
 
 st.set_page_config(page_title="LLM Playground", page_icon=":material/forum:", layout="wide")
 page = st.navigation(
