@@ -16,6 +16,7 @@ from playground.markdown_blocks import BlockSplitter
 from playground.streaming import StreamJob
 from playground.ui.messages import _safe, message_body
 from playground.ui.resources import redraw_budget
+from playground.ui.run_stops import pause, wait_for_change
 from playground.ui.text import SHOWN_LIMIT
 
 _CURSOR = " ▌"
@@ -61,7 +62,7 @@ def _follow_live(job: StreamJob, live: _Live, images: bool) -> None:
     started = time.monotonic()
     last_draw = 0.0
     while True:
-        snap = job.wait_for_change(seen, timeout=0.5)
+        snap = wait_for_change(job, seen, 0.5)
         if snap.done:
             return
         now = time.monotonic()
@@ -73,9 +74,7 @@ def _follow_live(job: StreamJob, live: _Live, images: bool) -> None:
             # A heartbeat while a server is slow: shows progress, and is a yield point.
             live.heartbeat(f"… waiting {now - started:.0f} s", images)
             last_draw = now
-        spare = budget.interval() - (time.monotonic() - now)
-        if spare > 0:
-            time.sleep(spare)
+        pause(budget.interval() - (time.monotonic() - now))
 
 
 class _Live:
