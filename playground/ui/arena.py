@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.arena.round import CardShows, what_card_shows
+from playground.arena.round import OPEN, CardShows, what_card_shows
 from playground.session import Session, arena
 from playground.ui import persistence
 from playground.ui.resources import SERVICES
@@ -17,6 +17,8 @@ POOL = "blind_pool"
 
 
 def card_shows(state: Session, card_id: str) -> CardShows:
+    if not state.arena.on:  # everything: no need to know who every card is
+        return OPEN
     return what_card_shows(state.arena, card_id, arena.contestants(state, SERVICES))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -91,15 +92,18 @@ def _installed_local_models() -> tuple[LocalModelSpec, ...]:
     return tuple(spec for spec in LOCAL_MODELS if installed(spec))
 
 
-def _embedded_endpoints(loaded: LoadedConfig) -> list[Endpoint]:
+def _embedded_endpoints(loaded: LoadedConfig) -> tuple[list[Endpoint], bool]:
+    """The embedded models' catalog entries, and whether one of them is starting."""
     endpoints = []
+    starting = False
     for spec in _installed_local_models():
         settings = loaded.local_model.settings_for(spec.key)
         if settings.enabled:
             status = local_server(spec.key, settings.n_ctx).status
             url = status.base_url if status.ready else None
             endpoints.append(embedded_endpoint(spec, settings, url))
-    return endpoints
+            starting = starting or status.busy
+    return endpoints, starting
 
 
 def _mtime(path: Path) -> int:
@@ -120,12 +124,30 @@ def _load_config(path: Path, named: bool, stamps: tuple[int, ...]) -> LoadedConf
     return loaded
 
 
+# Seconds a page may use the config and catalog it got before looking at the files
+# again. A page run asks for them dozens of times (every card, client, gate and model
+# list), and each look cost file stats, Streamlit cache lookups (each taking its config
+# lock) and a new catalog: a quarter of a page run, measured (benchmarks/load.py).
+RECHECK_SECONDS = 0.5
+_memo: tuple[tuple[str, int], float, tuple[LoadedConfig, EndpointCatalog]] | None = None
+
+
 def load_config_and_catalog() -> tuple[LoadedConfig, EndpointCatalog]:
-    """The config and endpoint catalog (re-read when a config or secrets file changes)."""
+    """The config and endpoint catalog (re-read when a config or secrets file changes,
+    seen within ``RECHECK_SECONDS``; at once while an embedded model is starting)."""
+    global _memo
+    where = (os.getcwd(), hash(frozenset(os.environ.items())))  # what the files and catalog read
+    now = time.monotonic()
+    memo = _memo
+    if memo is not None and memo[0] == where and now - memo[1] < RECHECK_SECONDS:
+        return memo[2]
     path, named = config_file_path(os.environ, Path.cwd())
     stamps = (_mtime(path), *(_mtime(p) for p in _secrets_files()))
     loaded = _load_config(path, named, stamps)
-    return loaded, build_catalog(loaded, os.environ, _embedded_endpoints(loaded))
+    embedded, starting = _embedded_endpoints(loaded)
+    found = loaded, build_catalog(loaded, os.environ, embedded)
+    _memo = None if starting else (where, now, found)
+    return found
 
 
 @st.cache_resource(show_spinner=False)
