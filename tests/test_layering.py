@@ -54,3 +54,37 @@ def test_the_playground_page_loads_no_heavy_library_it_may_never_use() -> None:
         check=True,
     ).stdout.strip()
     assert loaded == "[]"
+
+
+def test_a_page_run_imports_no_dataframe_library(tmp_path: Path) -> None:
+    """Nothing on the playground page is a table: pandas, numpy and pyarrow (about
+    100 MiB a process) stay unloaded through a whole page run (Streamlit's custom
+    components import them to look for dataframes among a dict's values)."""
+    import os
+    import subprocess
+    import sys
+
+    config = tmp_path / "playground.toml"
+    config.write_text(
+        f'[local_model]\nenabled = false\n\n[store]\ndata_dir = "{tmp_path / "data"}"\n',
+        encoding="utf-8",
+    )
+    code = (
+        "import sys\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        "at = AppTest.from_file('streamlit_app.py', default_timeout=120)\n"
+        "at.run()\n"
+        "assert not at.exception, [e.value for e in at.exception]\n"
+        "assert at.session_state['playground'].workspace.cards\n"
+        "print(sorted(m for m in ('pandas', 'numpy', 'pyarrow') if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PACKAGE.parent,
+        env={**os.environ, "PLAYGROUND_CONFIG": str(config)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    ).stdout.strip()
+    assert loaded.splitlines()[-1] == "[]"

@@ -35,7 +35,7 @@ class CardCount:
 
 _JS = """
 export default function (component) {
-  const { data, parentElement } = component;
+  const { data: [data], parentElement } = component;
   const badge = parentElement.querySelector(".pg-typed");
   const fmt = (n) => n.toLocaleString("en-US");
   const entryOf = (el) => data.inputs.find((i) => el?.closest?.(`.st-key-${i.key}`));
@@ -94,12 +94,12 @@ _COMPONENT = st.components.v2.component(
 
 def typed_tokens(inputs: dict[str, list[CardCount]]) -> None:
     """Count what is typed into each chat input (key -> the cards it sends to)."""
-    _COMPONENT(
-        data={
-            "inputs": [
-                {"key": key, "cards": [asdict(c) for c in cards]} for key, cards in inputs.items()
-            ],
-            "charsPerToken": CHARS_PER_TOKEN,
-        },
-        key="typed_tokens",
-    )
+    data = {
+        "inputs": [
+            {"key": key, "cards": [asdict(c) for c in cards]} for key, cards in inputs.items()
+        ],
+        "charsPerToken": CHARS_PER_TOKEN,
+    }
+    # In a list: Streamlit looks for dataframes among a dict's values, which imports
+    # pandas, numpy and pyarrow (about 100 MiB a process) and costs every page run.
+    _COMPONENT(data=[data], key="typed_tokens")
