@@ -42,6 +42,7 @@ from pathlib import Path
 import openai
 from common import ROOT, fake_server_process, machine
 
+from tests.helpers import shown
 from tests.postgres import PostgresServer, _bin_dir, _free_port
 from tests.streamlit_client import CardView, Drawn, StreamlitSession
 
@@ -290,6 +291,7 @@ def _watch(results: dict[str, CardResult], words: dict[str, str]):  # type: igno
         result = results.get(view.card_id)
         if result is None or not result.sent or drawn.at < result.sent:
             return
+        drawn = Drawn(drawn.kind, shown(drawn.text), drawn.at)  # escaped Markdown, as read
         if drawn.kind == "markdown" and drawn.text == result.word:
             result.prompted = True
         elif drawn.kind == "caption" and "Stopped" in drawn.text and result.final is None:
