@@ -386,6 +386,14 @@ def measure(args: argparse.Namespace, url: str, port: int, pids: list[int], s: i
         prober.join(30)
     server_rate = statistics.median(probe.rates) if probe.rates else args.rate
     intact = [r for r in results if r.final and not r.stopped and not r.failed and not r.crossed]
+    for r in results:
+        if r not in intact:  # what went wrong, for the person reading the run
+            print(
+                f"  not intact: {r.word}: prompted={r.prompted} first={r.first is not None} "
+                f"final={r.final is not None} stopped={r.stopped} failed={r.failed} "
+                f"crossed={r.crossed}",
+                file=sys.stderr,
+            )
     rates = [r.tokens / (r.final - r.sent) / server_rate for r in intact if r.final]
     ttft = [r.first - r.sent for r in results if r.first is not None]
     return {
