@@ -127,7 +127,7 @@ def _load_config(path: Path, named: bool, stamps: tuple[int, ...]) -> LoadedConf
 # Seconds a page may use the config and catalog it got before looking at the files
 # again. A page run asks for them dozens of times (every card, client, gate and model
 # list), and each look cost file stats, Streamlit cache lookups (each taking its config
-# lock) and a new catalog: a quarter of a page run, measured (benchmarks/load.py).
+# lock) and a new catalog: a quarter of a page run (py-spy on AppTest page runs).
 RECHECK_SECONDS = 0.5
 _memo: tuple[tuple[str, int], float, tuple[LoadedConfig, EndpointCatalog]] | None = None
 
