@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import start_app, stop_app
+from tests.browser.helpers import RunningApp, start_app, stop_app
 from tests.browser.pg import PlaygroundPage, RunWatcher
 from tests.fake_openai import FakeOpenAIServer, Scenario
 
@@ -24,14 +24,7 @@ pytestmark = pytest.mark.browser
 def test_an_endpoint_typed_while_the_answer_ends_is_chosen(
     page: Page, server: FakeOpenAIServer, tmp_path: Path
 ) -> None:
-    other = server.add("choices-other", Scenario(tokens=2))
-    answering = server.add("choices-answering", Scenario(tokens=15, tokens_per_second=10))
-    app = start_app(
-        f'[[endpoints]]\nname = "Other"\nbase_url = "{other}"\n'
-        f'[[endpoints]]\nname = "Answering"\nbase_url = "{answering}"\n'
-        "[local_model]\nenabled = false\n",
-        tmp_path,
-    )
+    app = two_endpoints(server, tmp_path, "choices", first="Other")
     try:
         watcher = RunWatcher(page)
         pg = PlaygroundPage(page, app.url).open()
@@ -42,23 +35,7 @@ def test_an_endpoint_typed_while_the_answer_ends_is_chosen(
         runs = watcher.full_runs()
         pg.send_to_card(first, "a short answer")
         expect(pg.history(first)).to_contain_text("w1", timeout=20_000)  # it streams
-        # While it streams, the person starts choosing another endpoint by typing ...
-        box = pg.widget(first, "endpoint").get_by_role("combobox")
-        box.click()
-        box.press_sequentially("Other", delay=50)
-        expect(page.get_by_role("option", name="Other", exact=True)).to_be_visible()
-        # ... the answer ends and the page run that followed it ends too ...
-        for _ in range(300):
-            if watcher.full_runs() > runs:
-                break
-            page.wait_for_timeout(50)
-        assert watcher.full_runs() > runs, watcher.finished
-        page.wait_for_timeout(300)  # what the browser does at the run's end
-        # ... and their Enter still picks what they typed.
-        box.press("Enter")
-        expect(box).to_have_value("Other")
-        page.wait_for_timeout(1000)
-        expect(box).to_have_value("Other")  # not undone by the run the choice started
+        choose_other_as_the_run_ends(pg, first, watcher, runs)
     finally:
         stop_app(app)
 
@@ -66,14 +43,7 @@ def test_an_endpoint_typed_while_the_answer_ends_is_chosen(
 def test_an_endpoint_typed_while_synced_answers_end_is_chosen(
     page: Page, server: FakeOpenAIServer, tmp_path: Path
 ) -> None:
-    other = server.add("choices-sync-other", Scenario(tokens=2))
-    answering = server.add("choices-sync-answering", Scenario(tokens=15, tokens_per_second=10))
-    app = start_app(
-        f'[[endpoints]]\nname = "Answering"\nbase_url = "{answering}"\n'
-        f'[[endpoints]]\nname = "Other"\nbase_url = "{other}"\n'
-        "[local_model]\nenabled = false\n",
-        tmp_path,
-    )
+    app = two_endpoints(server, tmp_path, "choices-sync", first="Answering")
     try:
         watcher = RunWatcher(page)
         pg = PlaygroundPage(page, app.url).open_query("card=Answering:fake-small&sync=1", cards=1)
@@ -84,20 +54,7 @@ def test_an_endpoint_typed_while_synced_answers_end_is_chosen(
         runs = watcher.full_runs()
         pg.send_synced("a short answer")
         expect(pg.history(first)).to_contain_text("w1", timeout=20_000)
-        box = pg.widget(second, "endpoint").get_by_role("combobox")
-        box.click()
-        box.press_sequentially("Other", delay=50)
-        expect(page.get_by_role("option", name="Other", exact=True)).to_be_visible()
-        for _ in range(300):
-            if watcher.full_runs() > runs:
-                break
-            page.wait_for_timeout(50)
-        assert watcher.full_runs() > runs, watcher.finished
-        page.wait_for_timeout(300)
-        box.press("Enter")
-        expect(box).to_have_value("Other")
-        page.wait_for_timeout(1000)
-        expect(box).to_have_value("Other")
+        choose_other_as_the_run_ends(pg, second, watcher, runs)
         # Typing into the synced input counts the prompt for the card it fills most.
         synced = page.get_by_placeholder("Send to every card")
         synced.click()
@@ -113,3 +70,40 @@ def test_an_endpoint_typed_while_synced_answers_end_is_chosen(
         expect(page.get_by_text("too soon")).to_be_visible()
     finally:
         stop_app(app)
+
+
+def two_endpoints(server: FakeOpenAIServer, tmp_path: Path, prefix: str, first: str) -> RunningApp:
+    """The app with "Other" (quick answers) and "Answering" (15 tokens at 10 a second)."""
+    urls = {
+        "Other": server.add(f"{prefix}-other", Scenario(tokens=2)),
+        "Answering": server.add(f"{prefix}-answering", Scenario(tokens=15, tokens_per_second=10)),
+    }
+    order = [first, *(name for name in urls if name != first)]
+    endpoints = "".join(
+        f'[[endpoints]]\nname = "{name}"\nbase_url = "{urls[name]}"\n' for name in order
+    )
+    return start_app(endpoints + "[local_model]\nenabled = false\n", tmp_path)
+
+
+def choose_other_as_the_run_ends(
+    pg: PlaygroundPage, card_id: str, watcher: RunWatcher, runs: int
+) -> None:
+    """While an answer streams, type "Other" into the card's Endpoint selector; let the
+    answer and the page run that followed it end; then Enter must choose "Other"."""
+    page = pg.page
+    box = pg.widget(card_id, "endpoint").get_by_role("combobox")
+    box.click()
+    box.press_sequentially("Other", delay=50)
+    expect(page.get_by_role("option", name="Other", exact=True)).to_be_visible()
+    # ... the answer ends and the page run that followed it ends too ...
+    for _ in range(300):
+        if watcher.full_runs() > runs:
+            break
+        page.wait_for_timeout(50)
+    assert watcher.full_runs() > runs, watcher.finished
+    page.wait_for_timeout(300)  # what the browser does at the run's end
+    # ... and their Enter still picks what they typed.
+    box.press("Enter")
+    expect(box).to_have_value("Other")
+    page.wait_for_timeout(1000)
+    expect(box).to_have_value("Other")  # not undone by the run the choice started
