@@ -61,7 +61,9 @@ class Scenario:
     chunk_chars: int | None = None  # send the reply in pieces of this many characters
     reject_stream_options: bool = False  # answer 400 to requests with stream_options
     reasoning: str | None = None  # a thinking model's reasoning, sent before the reply
-    reasoning_style: str = "field"  # "field": reasoning_content deltas; "tags": <think> text
+    # "field": reasoning_content deltas; "tags": <think> text; "template": text that only
+    # closes the tag (the chat template opened it), so it first reads as the answer
+    reasoning_style: str = "field"
     error_message: str | None = None  # what an error answer's JSON says (default: status)
     models_raw: RawAnswer | None = None  # answer GET /models with exactly this
     chat_raw: RawAnswer | None = None  # answer chat (streamed or not) with exactly this
@@ -249,6 +251,8 @@ class FakeOpenAIServer:
             words = [f" {w}" for w in scenario.reasoning.split(" ")]
             if scenario.reasoning_style == "tags":
                 thoughts = [{"content": w} for w in ["<think>", *words, "</think>\n\n"]]
+            elif scenario.reasoning_style == "template":
+                thoughts = [{"content": w} for w in [*words, "</think>\n\n"]]
             else:
                 thoughts = [{"reasoning_content": w} for w in words]
             deltas = thoughts + deltas

@@ -43,6 +43,8 @@ async def _watch_one_answer(url: str, steps: list[list[str]]) -> list[tuple[int,
         session.on_delta = on_delta
         await session.send_prompt(card_id, "flicker")
         await asyncio.wait_for(session.finished.wait(), 60)  # the page run ends with the answer
+        await session.rerun()  # and the next run draws it from the card's history
+        await asyncio.wait_for(session.finished.wait(), 60)
         return session.bad_paths
     finally:
         await session.close()
@@ -56,6 +58,10 @@ async def _watch_one_answer(url: str, steps: list[list[str]]) -> list[tuple[int,
         pytest.param({"reasoning": "first I think"}, id="reasoning-first"),
         pytest.param(
             {"reasoning": "then I think", "reasoning_style": "tags"}, id="reasoning-in-tags"
+        ),
+        pytest.param(  # read as the answer until "</think>" moves it into the reasoning
+            {"reasoning": "then I think", "reasoning_style": "template"},
+            id="reasoning-after-text",
         ),
     ],
 )

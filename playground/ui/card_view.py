@@ -25,7 +25,7 @@ from playground.ui.card_selectors import custom_fields, endpoint_selector, model
 from playground.ui.card_settings import settings_menu
 from playground.ui.context_view import context_caption
 from playground.ui.live_answer import follow
-from playground.ui.messages import history
+from playground.ui.messages import history, models_named
 from playground.ui.resources import SERVICES
 from playground.ui.state import CARD_HEIGHT, DEFAULT_CARD_HEIGHT, session, widget_key
 from playground.ui.text import label
@@ -137,5 +137,4 @@ def _follow_stream(state: Session, card: Card, shows: CardShows) -> None:
     if job is None:  # no live stream behind it: now marked stopped, its text kept
         history(card.messages[-1:], images, card.id, shows)
         return
-    with st.chat_message("assistant"):
-        follow(job, st.empty(), images, card.id, shows)
+    follow(job, st.empty(), images, card.id, shows, models_named(card.messages, shows))

@@ -14,7 +14,7 @@ from streamlit.delta_generator import DeltaGenerator
 from playground.arena.round import OPEN, CardShows
 from playground.markdown_blocks import BlockSplitter
 from playground.streaming import StreamJob
-from playground.ui.messages import _safe, message_body
+from playground.ui.messages import _safe, message_body, model_caption
 from playground.ui.resources import redraw_budget
 from playground.ui.run_stops import pause, wait_for_change
 from playground.ui.text import SHOWN_LIMIT
@@ -24,12 +24,13 @@ _CURSOR = " ▌"
 
 def follow(
     job: StreamJob,
-    placeholder: DeltaGenerator,
+    slot: DeltaGenerator,
     images: bool = False,
     key: str | None = None,
     shows: CardShows = OPEN,
+    named: bool = False,
 ) -> None:
-    """Draw ``job``'s answer into ``placeholder`` as it streams, then the final message.
+    """Draw ``job``'s answer as a chat bubble in ``slot`` as it streams, then the final one.
 
     Finished blocks are drawn once and only the short tail is redrawn, at most
     every ``RedrawBudget.interval()`` seconds (20 a second per card, less when
@@ -37,22 +38,21 @@ def follow(
     answer. Each redraw is a Streamlit yield point: a rerun or stop request ends
     this loop, while the job itself keeps streaming.
 
-    The live answer is laid out as ``message_body`` lays out the final one (the
-    reasoning expander, if any, then the text), so the final message replaces
-    it part for part and the answer never blanks on its way to its final form.
+    The live bubble is laid out as ``history`` lays out the final one (the model's
+    caption if ``named``, the reasoning's place, then the text), so the final
+    bubble, here and in the next run at the same place, replaces it part for part
+    (a bubble redrawn keeps its parts until each is replaced): the answer never
+    blanks or shows twice on its way to its final form, even when its reasoning
+    is found only after its text began (a chat template that opened ``<think>``).
     """
-    live = _Live(placeholder.container(), shows)
+    bubble = slot.chat_message("assistant")
+    with bubble:
+        model_caption(job.message, named)
+    live = _Live(bubble, shows)
     with redraw_budget().follow():
         _follow_live(job, live, images)
-    if live.aligned(bool(job.message.reasoning)):
-        # Same-type blocks keep their children until replaced: each live part
-        # (expander, text) is replaced in place by its final counterpart.
-        with placeholder.container():
-            message_body(job.message, images, key, shows)
-        return
-    # The reasoning began after the text: clear every live slot, then draw.
-    live.clear()
-    with placeholder.container():
+    with slot.chat_message("assistant"):
+        model_caption(job.message, named)
         message_body(job.message, images, key, shows)
 
 
@@ -78,52 +78,44 @@ def _follow_live(job: StreamJob, live: _Live, images: bool) -> None:
 
 
 class _Live:
-    """The parts of a streaming answer: ``[reasoning expander,] text`` (finished blocks + tail)."""
+    """The parts of a streaming answer: the reasoning's place, then the text (finished
+    blocks + tail), as ``message_body`` lays them out."""
 
     def __init__(self, box: DeltaGenerator, shows: CardShows) -> None:
-        self._box = box
         self._shows = shows
-        self._first = box.empty()
-        self._first.markdown("…")
-        self._text_slot: DeltaGenerator | None = None
+        self._thoughts_slot = box.empty()  # takes no room until the reasoning begins
+        self._text_slot = box.empty()
+        self._text_slot.markdown("…")
         self._thoughts: _Reasoning | None = None
-        self._thoughts_first = False
         self._splitter = BlockSplitter()
         self._fed = ""
         self._finished: DeltaGenerator | None = None
         self._finished_slot: DeltaGenerator | None = None
-        self._thoughts_slot: DeltaGenerator | None = None
         self._tail: DeltaGenerator | None = None
 
-    def aligned(self, reasoning: bool) -> bool:
-        """Whether the final message's parts line up with these (see ``follow``)."""
-        return (self._thoughts is None and not reasoning) or (self._thoughts_first and reasoning)
-
     def _text(self) -> None:
-        if self._text_slot is None:
-            self._text_slot = self._first if self._thoughts is None else self._box.empty()
+        if self._tail is None:
             body = self._text_slot.container()
             self._finished_slot = body.empty()
             self._tail = body.empty()
             self._finished = self._finished_slot.container()
 
     def show(self, text: str, reasoning: str, thinking: bool, images: bool) -> None:
-        if not (text or reasoning) and self._text_slot is None:
-            # Nothing to show yet: the first part says so (and may become the reasoning).
-            self._first.markdown("… thinking" if thinking else "…")
+        if not (text or reasoning) and self._tail is None:
+            self._text_slot.markdown("… thinking" if thinking else "…")
             return
         if reasoning:
             if self._thoughts is None:
-                self._thoughts_first = self._text_slot is None
-                self._thoughts_slot = self._first if self._thoughts_first else self._box.empty()
                 self._thoughts = _Reasoning(self._thoughts_slot, self._shows)
             self._thoughts.show(reasoning, thinking, images)
         self._text()
         assert self._finished_slot is not None and self._tail is not None
         assert self._finished is not None
         if not text.startswith(self._fed):
-            # The text was re-split (a closing </think> moved it into the reasoning).
+            # The text was re-split (a closing </think> moved it into the reasoning):
+            # an empty slot first, so the new container does not keep the old blocks.
             self._splitter = BlockSplitter()
+            self._finished_slot.empty()
             self._finished = self._finished_slot.container()
         self._fed = text
         # Past the limit only the start is drawn; the whole text comes at the end.
@@ -137,27 +129,13 @@ class _Live:
 
     def heartbeat(self, waiting: str, images: bool) -> None:
         if self._tail is None:
-            self._first.markdown(waiting)
+            self._text_slot.markdown(waiting)
         elif self._fed:
             self._tail.markdown(
                 _safe(self._splitter.tail, images, self._shows) + _more(self._fed) + _CURSOR
             )
         else:
             self._tail.markdown(waiting)
-
-    def clear(self) -> None:
-        """Empty every live part (redrawing a block sent in this run would keep its old
-        children: a stale tail with its cursor would stay under the answer)."""
-        # Innermost first: emptying a part removes the paths of everything inside it.
-        for slot in (
-            self._tail,
-            self._finished_slot,
-            self._text_slot,
-            self._thoughts_slot,
-            self._first,
-        ):
-            if slot is not None:
-                slot.empty()
 
 
 class _Reasoning:

@@ -34,10 +34,17 @@ def message_body(
     its start and a download. A thinking model's reasoning sits in a collapsed
     "Reasoning" expander above. ``shows`` masks names and figures in a blind card
     (``what_card_shows``).
+
+    An answer's first part is always its reasoning's place (an empty slot, which
+    takes no room, when it has none): a streaming answer is laid out the same way
+    (``live_answer``), so its final form replaces it part for part, whenever its
+    reasoning began.
     """
     if message.reasoning:
         with st.expander("Reasoning", icon=":material/psychology:"):
             answer(shows.hide(message.reasoning), images, f"dl-reasoning-{message.id}")
+    elif message.role == "assistant":
+        st.empty()
     if message.content:
         answer(shows.hide(message.content), images, f"dl-answer-{message.id}")
     elif message.role == "assistant" and message.status == "done":
@@ -101,13 +108,22 @@ def _earlier_answers(message: Message, images: bool, shows: CardShows = OPEN) ->
 def history(
     messages: list[Message], images: bool = False, key: str | None = None, shows: CardShows = OPEN
 ) -> None:
-    # When the card's model changed mid-conversation, each answer names its model.
-    models = {m.model for m in messages if m.role == "assistant" and m.model}
-    named = len(models) > 1 and not shows.blind
+    named = models_named(messages, shows)
     for message in messages:
         if message.status == "streaming":
             continue
         with st.chat_message(message.role):
-            if named and message.role == "assistant" and message.model:
-                safe_text.caption(short_model_id(message.model), icon=":material/smart_toy:")
+            model_caption(message, named)
             message_body(message, images, key, shows)
+
+
+def models_named(messages: list[Message], shows: CardShows = OPEN) -> bool:
+    """Whether each answer names its model: the card's model changed mid-conversation."""
+    models = {m.model for m in messages if m.role == "assistant" and m.model}
+    return len(models) > 1 and not shows.blind
+
+
+def model_caption(message: Message, named: bool) -> None:
+    """An answer's model above it, when ``named`` (``models_named``)."""
+    if named and message.role == "assistant" and message.model:
+        safe_text.caption(short_model_id(message.model), icon=":material/smart_toy:")
