@@ -13,10 +13,14 @@ another card's word), delivered tokens/s over the server's (per card: its
 tokens over the time from sending the prompt to its final text on the screen,
 over the same for a raw SDK stream to the same server (request to last token),
 run alongside, so a loaded server is not blamed on the app),
-first token p50/p95 (prompt sent to first answer text drawn), the app's CPU
+first token p50/p95 (prompt sent to first answer text drawn; beside it the raw SDK
+stream's own, request to first token, under the same load), the app's CPU
 (% of one core, until the last answer ended) and peak RSS. "Lost" counts
 prompts the app never drew (it never took them). ``--processes 2`` runs two app processes behind
 nginx (Debian's; sticky by a cookie) sharing one PostgreSQL store.
+
+``--script benchmarks/floor_app.py`` measures, the same way, a page that does
+nothing but stream (the floor of this way of streaming on this machine).
 
 Usage: ``python benchmarks/load.py [--sessions 1,8,16,32] [--cards 4] [--processes 1]``
 """
@@ -65,8 +69,10 @@ def _wait_healthy(port: int, proc: subprocess.Popen[bytes], timeout: float = 60)
 
 
 @contextlib.contextmanager
-def apps(url: str, count: int, store_url: str | None) -> Iterator[list[tuple[int, int]]]:
-    """``count`` app processes (``streamlit run``); yields (port, pid) of each."""
+def apps(
+    url: str, count: int, store_url: str | None, script: str = "streamlit_app.py"
+) -> Iterator[list[tuple[int, int]]]:
+    """``count`` app processes (``streamlit run script``); yields (port, pid) of each."""
     tmp = Path(tempfile.mkdtemp(prefix="pg-load-"))
     store = f'url = "{store_url}"' if store_url else f'data_dir = "{tmp / "data"}"'
     config = tmp / "playground.toml"
@@ -82,7 +88,7 @@ def apps(url: str, count: int, store_url: str | None) -> Iterator[list[tuple[int
             port = _free_port()
             proc = subprocess.Popen(
                 [
-                    *(sys.executable, "-m", "streamlit", "run", "streamlit_app.py"),
+                    *(sys.executable, "-m", "streamlit", "run", script),
                     *("--server.headless", "true", "--server.address", "127.0.0.1"),
                     *("--server.port", str(port), "--browser.gatherUsageStats", "false"),
                     *("--server.fileWatcherType", "none"),
@@ -255,10 +261,12 @@ class Probe:
 
     url: str
     rates: list[float] = field(default_factory=list)
+    firsts: list[float] = field(default_factory=list)  # request to first token, seconds
 
     def run(self, stop: threading.Event) -> None:
         client = openai.OpenAI(base_url=self.url, api_key="none", max_retries=0)
         while not stop.is_set():
+            asked = time.monotonic()
             stream = client.chat.completions.create(
                 model=MODEL, messages=[{"role": "user", "content": "probe"}], stream=True
             )
@@ -266,6 +274,7 @@ class Probe:
             times = [time.monotonic() for c in stream if c.choices and c.choices[0].delta.content]
             if times:
                 self.rates.append(len(times) / (times[-1] - start))
+                self.firsts.append(times[0] - asked)
         client.close()
 
 
@@ -407,6 +416,8 @@ def measure(args: argparse.Namespace, url: str, port: int, pids: list[int], s: i
         "rate": statistics.median(rates) if rates else float("nan"),
         "rate_p10": _pct(rates, 0.1),
         "server_rate": server_rate,
+        "raw_first": statistics.median(probe.firsts) if probe.firsts else float("nan"),
+        "raw_first_max": max(probe.firsts, default=float("nan")),
         "ttft50": _pct(ttft, 0.5),
         "ttft95": _pct(ttft, 0.95),
         "cpu": stats.busy(max((r.final for r in results if r.final), default=time.monotonic())),
@@ -427,7 +438,7 @@ def run(args: argparse.Namespace, levels: list[int]) -> list[dict]:
             pg = PostgresServer(bin_dir).start()
             stack.callback(pg.stop)
             store_url = pg.url()
-        started = stack.enter_context(apps(urls["fast"], args.processes, store_url))
+        started = stack.enter_context(apps(urls["fast"], args.processes, store_url, args.script))
         pids = [pid for _, pid in started]
         port = started[0][0]
         if args.processes > 1:
@@ -445,21 +456,25 @@ def run(args: argparse.Namespace, levels: list[int]) -> list[dict]:
 
 def table(args: argparse.Namespace, rows: list[dict]) -> None:
     where = f"{args.processes} app process" + ("es behind nginx" if args.processes > 1 else "")
+    if args.script != "streamlit_app.py":
+        where += f", page {args.script}"
     print(
         f"# {args.cards} cards per session, server {args.rate:g} tok/s x {args.tokens + 4} "
         f"tokens, {where} ({machine()})"
     )
     print(
         "| sessions | answers intact | lost / stopped / failed / cross-wired | delivered / server "
-        "rate (median, p10) | first token p50 / p95 | app CPU | app peak RSS |"
+        "rate (median, p10) | first token p50 / p95 | raw SDK first token (median, max) "
+        "| app CPU | app peak RSS |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(
             f"| {r['S']} | {r['intact']}/{r['answers']} | {r['lost']} / {r['stopped']} / "
             f"{r['failed']} / "
             f"{r['crossed']} | {r['rate']:.2f}, {r['rate_p10']:.2f} | {r['ttft50']:.2f} s / "
-            f"{r['ttft95']:.2f} s | {r['cpu']:.0f} % | {r['rss']:.0f} MiB |"
+            f"{r['ttft95']:.2f} s | {r['raw_first']:.2f} s, {r['raw_first_max']:.2f} s | "
+            f"{r['cpu']:.0f} % | {r['rss']:.0f} MiB |"
         )
 
 
@@ -472,6 +487,11 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--gap", type=float, default=0.1, help="seconds between prompts")
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=40.0)
+    parser.add_argument(
+        "--script",
+        default="streamlit_app.py",
+        help="the page to load (benchmarks/floor_app.py: the least Streamlit can do)",
+    )
     args = parser.parse_args(argv)
     rows = run(args, [int(s) for s in args.sessions.split(",")])
     table(args, rows)
