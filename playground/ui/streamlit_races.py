@@ -7,8 +7,11 @@ widget states (``SafeSessionState.on_script_will_rerun``), which begins with
 such a check. So when a second interaction arrives while the first one's run
 is starting (a prompt sent to a second card a moment after the first, as
 people do, and as every page of a busy team dashboard does), the first run is
-cut before its widget states are applied, or in the middle of its callback,
-and its prompt is gone: the new run carries only the new interaction's states
+cut before its widget states are applied, or in the middle of its callback
+(also where a callback waits for a value another session is computing:
+``caching/cache_utils.py: _hold_compute_lock`` checks the run's ``yield_check``;
+the prompt was then in its card with no answer, ever), and its prompt is gone:
+the new run carries only the new interaction's states
 (``tests/test_lost_prompts.py``; issue 14's lost prompts). Upstream tracks
 this race class in streamlit/streamlit#16763 ("Session-owned rerun mailbox").
 
@@ -28,6 +31,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 from streamlit.runtime.state.safe_session_state import SafeSessionState
 
 _LOG = logging.getLogger(__name__)
@@ -53,11 +57,19 @@ def _whole(original: Callable[..., None]) -> Callable[..., None]:
         if check is None:  # another Streamlit: leave it as it is
             original(self, *args, **kwargs)
             return
+        # The run's own check too: a callback waiting for a value another session
+        # is computing (st.cache_resource's compute lock) looks at it meanwhile.
+        ctx = get_script_run_ctx(suppress_warning=True)
+        run_check = getattr(ctx, "yield_check", None)
         object.__setattr__(self, "_yield_callback", _no_check)
+        if run_check is not None:
+            ctx.yield_check = _no_check  # type: ignore[union-attr]
         try:
             original(self, *args, **kwargs)
         finally:
             object.__setattr__(self, "_yield_callback", check)
+            if run_check is not None:
+                ctx.yield_check = run_check  # type: ignore[union-attr]
 
     setattr(on_script_will_rerun, _MARK, True)
     return on_script_will_rerun
