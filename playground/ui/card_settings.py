@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 from pydantic import ValidationError
-from streamlit.delta_generator import DeltaGenerator
 
 from playground.limits import MAX_STOP_CHARS, MAX_SYSTEM_PROMPT_CHARS
 from playground.session import Session, commands
@@ -23,29 +22,13 @@ _NUMBERS: dict[str, tuple[str, float | None, float | None, float]] = {
 }
 
 
-def settings_popover(state: Session, card: Card) -> DeltaGenerator:
-    """The card's Settings button; its content is drawn by ``settings_menu``."""
-    return st.popover(
-        menu_label(state, "Settings"),
-        icon=":material/tune:",
-        key=widget_key(card.id, "settings"),
-        help="Settings",
-        type=menu_kind(state),
-    )
-
-
-def settings_menu(state: Session, card: Card, popover: DeltaGenerator) -> None:
-    """System prompt and sampling parameters, validated by ``Settings``, in ``popover``.
+def settings_menu(state: Session, card: Card) -> None:
+    """System prompt and sampling parameters, validated by ``Settings``.
 
     Each widget starts from the card's config (``value=``): the widgets sit in a
     popover the browser may never have opened, so they must not depend on widget
     state the browser never reported. When the config changes from outside the
     widgets (Apply to all cards), the card's runtime ``generation`` gives new keys.
-
-    A streaming card draws this once its answer has ended (``card_view``): its ten
-    widgets were the largest part of redrawing a card, and a run replaced while
-    answers stream (another card's prompt) never gets there; the popover keeps
-    what it showed until then.
     """
     current = card.config.settings
     generation = state.runtime(card.id).generation
@@ -53,7 +36,13 @@ def settings_menu(state: Session, card: Card, popover: DeltaGenerator) -> None:
     def key(name: str) -> str:
         return widget_key(card.id, name if generation == 0 else f"{name}-g{generation}")
 
-    with popover:
+    with st.popover(
+        menu_label(state, "Settings"),
+        icon=":material/tune:",
+        key=widget_key(card.id, "settings"),
+        help="Settings",
+        type=menu_kind(state),
+    ):
         system = st.text_area(
             "System prompt",
             value=current.system_prompt,

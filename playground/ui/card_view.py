@@ -22,7 +22,7 @@ from playground.ui import arena as arena_ui
 from playground.ui import costs
 from playground.ui.card_menus import COMPACT_PER_ROW, more_menu, remove_control
 from playground.ui.card_selectors import custom_fields, endpoint_selector, model_selector
-from playground.ui.card_settings import settings_menu, settings_popover
+from playground.ui.card_settings import settings_menu
 from playground.ui.context_view import context_caption
 from playground.ui.live_answer import follow
 from playground.ui.messages import history, models_named
@@ -81,15 +81,10 @@ def _card_body(state: Session, card: Card) -> None:
     catalog = SERVICES.catalog()
     index = state.workspace.cards.index(card) + 1
     shows = arena_ui.card_shows(state, card.id)  # blind comparison hides who it is
-    per_row = state.workspace.cards_per_row
-    streaming = card.is_streaming
-    settings = None
     with st.container(horizontal=True, vertical_alignment="center", wrap=False):
         title = st.empty()  # filled once the selectors below have their values
         if shows.menus:
-            settings = settings_popover(state, card)
-            if not streaming:  # else once the answer has ended (see settings_menu)
-                settings_menu(state, card, settings)
+            settings_menu(state, card)
             more_menu(state, card)
             remove_control(state, card)
     if shows.selectors:
@@ -97,7 +92,7 @@ def _card_body(state: Session, card: Card) -> None:
         model_selector(state, card, catalog)
         if card.config.model == CUSTOM:
             custom_fields(state, card, catalog)
-    _draw_title(title, card, index, shows, per_row)
+    _draw_title(title, card, index, shows, state.workspace.cards_per_row)
     # Once any card has messages every card body takes the same height, so the columns
     # line up beside a long answer; a page of empty cards stays compact.
     talked = any(c.messages for c in state.workspace.cards)
@@ -106,9 +101,6 @@ def _card_body(state: Session, card: Card) -> None:
     with st.container(key=f"pghistory-{card.id}", height=height or "content", autoscroll=False):
         _history(state, card, shows)
         _follow_stream(state, card, shows)
-    if settings is not None and streaming:
-        settings_menu(state, card, settings)
-        _draw_title(title, card, index, shows, per_row)  # with any setting changed meanwhile
     arena_ui.reveal(shows)
     costs.card_total(card, shows)
     context_caption(state, card, shows)
