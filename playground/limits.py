@@ -57,6 +57,26 @@ MAX_PROMPT_SET_ROWS = 1_000
 MAX_PROMPT_SET_COLUMNS = 32
 MAX_PROMPT_SET_CELL_CHARS = MAX_PROMPT_CHARS
 
+# -- the bounded evaluator (playground.bounded): a visitor's regex, JSON Schema, template
+# and a judge's reply are interpreted in worker processes with these limits.
+EVAL_WORKERS = 2  # worker processes (the machine has 2 cores; a call takes one)
+EVAL_MEMORY_BYTES = 256 * MIB  # address space a call may add to a fresh worker
+EVAL_CALL_SECONDS = 2.0  # one call: a pattern compiled, a template filled in, a reply read
+EVAL_ANSWER_SECONDS = 3.0  # all the checks of one answer together
+EVAL_SET_SECONDS = 10.0  # checking every check and row of a prompt set before a run
+EVAL_TASKS_PER_WORKER = 200  # calls before a worker is replaced (caches do not pile up)
+
+
+@dataclass(frozen=True)
+class EvaluatorLimits:
+    workers: int = EVAL_WORKERS
+    memory_bytes: int = EVAL_MEMORY_BYTES
+    call_seconds: float = EVAL_CALL_SECONDS
+    answer_seconds: float = EVAL_ANSWER_SECONDS
+    set_seconds: float = EVAL_SET_SECONDS
+    tasks_per_worker: int = EVAL_TASKS_PER_WORKER
+
+
 # -- attachments (a later issue: images and files sent with a prompt) ------------
 MAX_ATTACHMENT_BYTES = 10 * MIB  # one file
 MAX_ATTACHMENTS_PER_REQUEST = 8

@@ -9,7 +9,7 @@ import pytest
 
 from playground.errors import PromptSetProblem
 from playground.limits import MAX_PROMPT_SET_BYTES, MAX_PROMPT_SET_ROWS
-from playground.promptsets.checks import KINDS, evaluate, parse_checks
+from playground.promptsets.checks import KINDS, check_problems, evaluate, parse_checks
 from playground.promptsets.parse import read_prompt_set
 from playground.promptsets.template import compile_template
 from playground.session.promptsets import prepare
@@ -241,7 +241,10 @@ def test_every_kind_is_covered_above() -> None:
 )
 def test_a_malformed_check_is_refused_naming_its_row(expected: str, needle: str) -> None:
     with pytest.raises(PromptSetProblem) as caught:
-        parse_checks(expected, row=7)
+        # Read at once (kinds, numbers); patterns and schemas compiled in a bounded worker.
+        checks = parse_checks(expected, row=7)
+        for problem in check_problems([(7, checks)]):
+            raise problem
     assert caught.value.message.startswith("Row 7: ") and needle in caught.value.message
 
 

@@ -2,16 +2,40 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+
 from playground.promptsets.checks import Check, evaluate
-from playground.promptsets.judge import read_verdict
+from playground.promptsets.judge import read_verdict_bounded
 from playground.promptsets.records import CellResult, CheckResult
 from playground.workspace import Message
 
+log = logging.getLogger(__name__)
 
-def answered_cell(row: int, col: int, answer: Message, checks: tuple[Check, ...]) -> CellResult:
-    """The cell for a streamed answer (done, stopped or failed), its checks evaluated."""
-    outcomes = evaluate(checks, answer.content, answer.metrics)
-    results = [CheckResult(check=o.check, passed=o.passed, detail=o.detail) for o in outcomes]
+
+def _checked(
+    checks: tuple[Check, ...], answer: Message, cancel: threading.Event | None
+) -> list[CheckResult]:
+    try:
+        outcomes = evaluate(checks, answer.content, answer.metrics, cancel=cancel)
+    except Exception as exc:  # a bug in a check must cost the checks, never the answer
+        log.warning("checks failed unexpectedly: %s", type(exc).__name__)
+        why = f"the checks failed unexpectedly ({type(exc).__name__})"
+        return [CheckResult(check=str(c), passed=False, detail=why) for c in checks]
+    return [CheckResult(check=o.check, passed=o.passed, detail=o.detail) for o in outcomes]
+
+
+def answered_cell(
+    row: int,
+    col: int,
+    answer: Message,
+    checks: tuple[Check, ...],
+    *,
+    cancel: threading.Event | None = None,
+) -> CellResult:
+    """The cell for a streamed answer (done, stopped or failed), its checks evaluated
+    (``cancel``: Stop, which ends the checks still running)."""
+    results = _checked(checks, answer, cancel)
     if answer.status != "done":
         results = [CheckResult(check=r.check, passed=False, detail="no answer") for r in results]
     return CellResult(
@@ -36,7 +60,7 @@ def scored(cell: CellResult, reply: Message) -> CellResult:
     """The cell with the judge's score and reason, or why there is none."""
     if reply.status != "done":
         return cell.model_copy(update={"judge_error": reply.error or "The judge did not answer."})
-    verdict = read_verdict(reply.content)
+    verdict = read_verdict_bounded(reply.content)
     return cell.model_copy(
         update={"score": verdict.score, "reason": verdict.reason, "judge_error": verdict.error}
     )

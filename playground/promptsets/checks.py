@@ -4,7 +4,7 @@
 ``contains:TEXT``         the answer contains TEXT (case matters)
 ``not-contains:TEXT``     it does not
 ``icontains:TEXT``        it contains TEXT, ignoring case
-``regex:PATTERN``         PATTERN matches somewhere (``regex`` module, 1 s time limit)
+``regex:PATTERN``         PATTERN matches somewhere (``regex`` module, in a bounded worker)
 ``equals:TEXT``           the answer, stripped, is TEXT
 ``json``                  the answer is valid JSON (one surrounding code fence is allowed)
 ``json-schema:{...}``     the answer is JSON valid against the schema (``jsonschema``)
@@ -12,26 +12,34 @@
 ``max-ttft:SECONDS``      the first token came within SECONDS
 ========================  ==============================================================
 
-``parse_checks`` refuses a malformed check before a run starts (unknown kind,
-a pattern that does not compile, a schema that is not a valid schema, a
-number that is not one); ``evaluate`` gives each check's outcome.
+``parse_checks`` reads a row's checks (unknown kind, a number that is not one:
+refused at once); ``check_problems`` refuses, before a run starts, a pattern that
+does not compile and a schema that is not a valid schema; ``evaluate`` gives each
+check's outcome. Patterns and schemas are typed by visitors: they are compiled and
+applied only in the bounded evaluator's workers (``playground.bounded``), within a
+time and memory limit per call and a budget for all the checks of one answer
+(``EVAL_ANSWER_SECONDS``); a check past its limits fails with the reason named.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import threading
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import jsonschema
 import regex
 
+from playground.bounded import Done, Evaluator, Failed, default_evaluator
 from playground.errors import PromptSetProblem
+from playground.promptsets.schemas import schema_problem, validation_error
 from playground.workspace import Metrics
 
 SEPARATOR = " && "
-REGEX_TIMEOUT_S = 1.0
+_LIBRARY_KINDS = frozenset({"regex", "json", "json-schema"})  # evaluated in a worker
 KINDS = (
     "contains",
     "not-contains",
@@ -50,7 +58,7 @@ _NEEDS_ARG = frozenset(KINDS) - {"json"}
 class Check:
     kind: str
     arg: str = ""
-    compiled: Any = None  # the pattern, the schema validator, or the number
+    compiled: Any = None  # the number of max-tokens / max-ttft
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.arg}" if self.arg or self.kind != "json" else "json"
@@ -88,33 +96,11 @@ def _one(text: str) -> Check:
         if arg.strip():
             raise PromptSetProblem("the check json takes no value (use json-schema:{...}).")
         return Check(kind)
-    if kind == "regex":
-        try:
-            return Check(kind, arg, regex.compile(arg))
-        except regex.error as exc:
-            raise PromptSetProblem(f"the pattern {arg!r} is not a valid regex ({exc}).") from None
-    if kind == "json-schema":
-        return Check(kind, arg, _validator(arg))
     if kind == "max-tokens":
         return Check(kind, arg, _number(kind, arg.strip(), integer=True))
     if kind == "max-ttft":
         return Check(kind, arg, _number(kind, arg.strip(), integer=False))
-    return Check(kind, arg)
-
-
-def _validator(arg: str) -> Any:
-    try:
-        schema = json.loads(arg)
-    except json.JSONDecodeError as exc:
-        raise PromptSetProblem(f"the json-schema is not JSON ({exc.msg}).") from None
-    if not isinstance(schema, dict | bool):
-        raise PromptSetProblem("the json-schema must be a JSON object.")
-    cls = jsonschema.validators.validator_for(schema)
-    try:
-        cls.check_schema(schema)
-    except jsonschema.SchemaError as exc:
-        raise PromptSetProblem(f"the json-schema is not a valid schema ({exc.message}).") from None
-    return cls(schema)
+    return Check(kind, arg)  # regex and json-schema: compiled in a worker (check_problems)
 
 
 def parse_checks(expected: str, *, row: int | None = None) -> tuple[Check, ...]:
@@ -141,6 +127,84 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# -- in a worker ---------------------------------------------------------------------
+def compile_problem(kind: str, arg: str) -> str | None:
+    """Why a regex or json-schema check cannot be used (None: it can). Runs in a worker."""
+    if kind == "regex":
+        try:
+            regex.compile(arg)
+        except regex.error as exc:
+            return f"the pattern {_short(arg)!r} is not a valid regex ({exc})."
+        finally:
+            regex.purge()  # the module's pattern cache must not pile up in the worker
+        return None
+    return schema_problem(arg)
+
+
+def run_library_check(kind: str, arg: str, answer: str) -> tuple[bool, str]:
+    """A regex, json or json-schema check on ``answer``: (passed, why not). Runs in a worker."""
+    if kind == "regex":
+        try:
+            return regex.search(arg, answer) is not None, f"does not match {_short(arg)!r}"
+        finally:
+            regex.purge()
+    try:
+        value = json.loads(_json_text(answer))
+    except ValueError as exc:
+        return False, f"is not JSON ({getattr(exc, 'msg', exc)})"
+    except RecursionError:
+        return False, "is not JSON this app reads (nested too deeply)"
+    if kind == "json":
+        return True, ""
+    error = validation_error(arg, value)
+    return error is None, f"does not fit the schema ({error})" if error else ""
+
+
+# -- in the app ----------------------------------------------------------------------
+_WHAT = {"regex": "the pattern", "json": "the check", "json-schema": "the schema"}
+
+
+def _failure_text(kind: str, failed: Failed, stage: str) -> str:
+    what = _WHAT.get(kind, "the check")
+    if failed.reason == "memory":
+        return f"{what} is too large: {stage} {failed.message}"
+    return f"{what} {failed.message}" if failed.reason != "error" else f"{stage} {failed.message}"
+
+
+def check_problems(
+    rows: Sequence[tuple[int, Sequence[Check]]],
+    *,
+    evaluator: Evaluator | None = None,
+) -> list[PromptSetProblem]:
+    """Why some checks of ``rows`` ((row number, checks)) cannot be used, row by row.
+
+    Each distinct pattern or schema is compiled once in a worker (the evaluator keeps
+    the verdicts across page runs), all of them within ``set_seconds``.
+    """
+    evaluator = evaluator or default_evaluator()
+    deadline = time.monotonic() + evaluator.limits.set_seconds
+    problems: list[PromptSetProblem] = []
+    for number, checks in rows:
+        for check in checks:
+            if check.kind not in ("regex", "json-schema"):
+                continue
+            left = deadline - time.monotonic()
+            if left <= 0:
+                why = (
+                    "checking the set's patterns and schemas took more than "
+                    f"{evaluator.limits.set_seconds:g} s in all; use fewer or simpler ones."
+                )
+                return [*problems, PromptSetProblem(why, number)]
+            seconds = min(left, evaluator.limits.call_seconds)
+            found = evaluator.cached_call(compile_problem, check.kind, check.arg, seconds=seconds)
+            if isinstance(found, Failed):
+                why = _failure_text(check.kind, found, "compiling it")
+                problems.append(PromptSetProblem(f"{why} ({_short(check.arg, 40)!r}).", number))
+            elif found.value is not None:
+                problems.append(PromptSetProblem(found.value, number))
+    return problems
+
+
 def _run(check: Check, answer: str, metrics: Metrics | None) -> tuple[bool, str]:
     kind, arg = check.kind, check.arg
     if kind == "contains":
@@ -151,21 +215,6 @@ def _run(check: Check, answer: str, metrics: Metrics | None) -> tuple[bool, str]
         return arg.casefold() in answer.casefold(), f"does not contain {_short(arg)!r} (any case)"
     if kind == "equals":
         return answer.strip() == arg.strip(), f"is not {_short(arg)!r}"
-    if kind == "regex":
-        try:
-            found = check.compiled.search(answer, timeout=REGEX_TIMEOUT_S) is not None
-        except TimeoutError:
-            return False, f"the pattern took over {REGEX_TIMEOUT_S:g} s"
-        return found, f"does not match {_short(arg)!r}"
-    if kind in ("json", "json-schema"):
-        try:
-            value = json.loads(_json_text(answer))
-        except ValueError as exc:
-            return False, f"is not JSON ({getattr(exc, 'msg', exc)})"
-        if kind == "json":
-            return True, ""
-        error = jsonschema.exceptions.best_match(check.compiled.iter_errors(value))
-        return error is None, f"does not fit the schema ({error.message})" if error else ""
     if kind == "max-tokens":
         tokens = metrics.output_tokens if metrics else None
         if tokens is None:
@@ -178,10 +227,33 @@ def _run(check: Check, answer: str, metrics: Metrics | None) -> tuple[bool, str]
     return ttft <= check.compiled, f"first token after {ttft:.2f} s"
 
 
-def evaluate(checks: tuple[Check, ...], answer: str, metrics: Metrics | None) -> list[Outcome]:
-    """Each check's outcome for this answer."""
+def evaluate(
+    checks: tuple[Check, ...],
+    answer: str,
+    metrics: Metrics | None,
+    *,
+    evaluator: Evaluator | None = None,
+    cancel: threading.Event | None = None,
+) -> list[Outcome]:
+    """Each check's outcome for this answer; the library checks share one time budget."""
+    evaluator = evaluator or default_evaluator()
+    deadline = time.monotonic() + evaluator.limits.answer_seconds
     out = []
     for check in checks:
-        passed, detail = _run(check, answer, metrics)
+        if check.kind not in _LIBRARY_KINDS:
+            passed, detail = _run(check, answer, metrics)
+        else:
+            left = min(deadline - time.monotonic(), evaluator.limits.call_seconds)
+            if left <= 0:
+                budget = evaluator.limits.answer_seconds
+                passed, detail = False, f"not run: this answer's checks took {budget:g} s in all"
+            else:
+                found = evaluator.call(
+                    run_library_check, check.kind, check.arg, answer, seconds=left, cancel=cancel
+                )
+                if isinstance(found, Done):
+                    passed, detail = found.value
+                else:
+                    passed, detail = False, _failure_text(check.kind, found, "checking it")
         out.append(Outcome(str(check), passed, "" if passed else detail))
     return out

@@ -9,9 +9,11 @@ read for a score and a one-line reason: ``7 - Correct but terse``, ``Score:
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 
+from playground.bounded import Done, Evaluator, default_evaluator
 from playground.promptsets.template import Template, compile_template
 
 JUDGE_VARIABLES = ("rubric", "prompt", "answer")
@@ -46,9 +48,9 @@ class Verdict:
     error: str | None = None
 
 
-def judge_template(source: str) -> Template:
+def judge_template(source: str, *, evaluator: Evaluator | None = None) -> Template:
     """The judge prompt, checked; raises ``PromptSetProblem``."""
-    return compile_template(source, JUDGE_VARIABLES, what="The judge prompt")
+    return compile_template(source, JUDGE_VARIABLES, what="The judge prompt", evaluator=evaluator)
 
 
 def _reason(text: str) -> str:
@@ -62,11 +64,13 @@ def _from_json(text: str) -> Verdict | None:
         return None
     try:
         value = json.loads(text[start : end + 1])
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(value, dict) or not isinstance(value.get("score"), int | float):
         return None
     score = value["score"]
+    if not math.isfinite(score):
+        return Verdict(None, None, f"The judge's score is not a finite number ({score}).")
     if score != int(score) or not 1 <= score <= 10:
         return None
     return Verdict(int(score), _reason(str(value.get("reason", ""))))
@@ -89,3 +93,11 @@ def read_verdict(reply: str) -> Verdict:
             return Verdict(score, _reason(rest))
     shown = _reason(reply)[:80] or "(empty)"
     return Verdict(None, None, f"The judge's reply has no score from 1 to 10: {shown!r}")
+
+
+def read_verdict_bounded(reply: str, *, evaluator: Evaluator | None = None) -> Verdict:
+    """``read_verdict`` in the bounded evaluator: a server's reply is outside text too."""
+    found = (evaluator or default_evaluator()).call(read_verdict, reply)
+    if isinstance(found, Done):
+        return found.value
+    return Verdict(None, None, f"Reading the judge's reply {found.message}.")

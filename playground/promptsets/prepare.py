@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from playground.bounded import Evaluator
 from playground.errors import PromptSetProblem
-from playground.promptsets.checks import parse_checks
+from playground.promptsets.checks import Check, check_problems, parse_checks
 from playground.promptsets.judge import judge_template
 from playground.promptsets.parse import read_prompt_set
 from playground.promptsets.records import RunRow
-from playground.promptsets.template import compile_template
+from playground.promptsets.template import compile_template, render_rows
 from playground.workspace import CUSTOM, CardConfig
 
 MAX_PROBLEMS = 10  # problems listed before "and N more"
@@ -42,32 +43,47 @@ def prepare(
     name: str | None = None,
     template: str = "",
     judge: JudgeChoice | None = None,
+    evaluator: Evaluator | None = None,
 ) -> Preparation:
-    """Parse the set, fill in the template and parse every check; nothing is sent."""
+    """Parse the set, fill in the template and parse every check; nothing is sent.
+
+    The template and the checks' patterns and schemas are read in the bounded
+    evaluator's workers; whatever they raise or however long they take, the result
+    is a list of problems naming their rows.
+    """
     if data is None or (isinstance(data, str) and not data.strip()):
         return Preparation(problems=["Add prompts: upload a file or type them in Prompts."])
     try:
         found = read_prompt_set(data, name=name)
-        compiled = compile_template(template, found.columns)
+        compiled = compile_template(template, found.columns, evaluator=evaluator)
         if judge is not None:
-            judge_template(judge.prompt)
+            judge_template(judge.prompt, evaluator=evaluator)
     except PromptSetProblem as exc:
         return Preparation(problems=[exc.message])
     prep = Preparation(variables=found.columns, kind=found.kind)
-    problems: list[str] = []
-    for row in found.rows:
+    problems: list[PromptSetProblem] = []
+    prompts = render_rows(
+        compiled, [(row.number, row.variables) for row in found.rows], evaluator=evaluator
+    )
+    parsed: list[tuple[int, tuple[Check, ...]]] = []
+    for row, prompt in zip(found.rows, prompts, strict=True):
         try:
-            prompt = compiled.render(row.variables, row=row.number)
+            if isinstance(prompt, PromptSetProblem):
+                raise prompt
             if not prompt.strip():
                 raise PromptSetProblem("the prompt is empty.", row.number)
-            parse_checks(row.expected, row=row.number)
+            parsed.append((row.number, parse_checks(row.expected, row=row.number)))
         except PromptSetProblem as exc:
-            problems.append(exc.message)
+            problems.append(exc)
             continue
         prep.rows.append(RunRow(number=row.number, prompt=prompt, expected=row.expected))
-    if len(problems) > MAX_PROBLEMS:
-        problems = [*problems[:MAX_PROBLEMS], f"… and {len(problems) - MAX_PROBLEMS} more."]
-    prep.problems = problems
+    refused = check_problems(parsed, evaluator=evaluator)
+    bad_rows = {p.row for p in refused}
+    prep.rows = [r for r in prep.rows if r.number not in bad_rows]
+    messages = [p.message for p in sorted([*problems, *refused], key=lambda p: p.row or 0)]
+    if len(messages) > MAX_PROBLEMS:
+        messages = [*messages[:MAX_PROBLEMS], f"… and {len(messages) - MAX_PROBLEMS} more."]
+    prep.problems = messages
     return prep
 
 

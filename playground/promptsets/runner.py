@@ -259,7 +259,7 @@ class PromptSetRunner:
         history = [{"role": "system", "content": system}] if system else []
         history.append({"role": "user", "content": self.spec.rows[r].prompt})
         answer = self._stream(c, history, settings)
-        self._answered(answered_cell(r, c, answer, self._checks[r]))
+        self._answered(answered_cell(r, c, answer, self._checks[r], cancel=self._stopped))
 
     def _answered(self, cell: CellResult) -> None:
         self._record(cell)

@@ -7,20 +7,31 @@ placeholder the set has no column for is reported before anything is sent
 fails that row alone. A template is typed by a visitor of a shared dashboard,
 so only the harmless part of the language is allowed: placeholders, a few
 filters (``upper``, ``lower``, ``trim``, ``default``...), ``{% if %}`` and
-comparisons; no loops, macros, calls, arithmetic or attribute access, so a
-template cannot run for long or build a huge string. Before a row is rendered,
-an upper bound of its length is checked against the prompt limit.
+comparisons; no loops, macros, calls, arithmetic or attribute access. Before a
+row is rendered, an upper bound of its length is checked against the prompt limit.
+
+Parsing and rendering still run only in the bounded evaluator's workers
+(``playground.bounded``): a short template can be slow or deep to compile (100
+nested ``{% if %}``, a chain of 190 filters, deep parentheses), so a template that
+takes too long or too much memory, or that Jinja2 or Python's compiler refuses in
+any way, is a message, never an exception in the page. ``compile_template``
+checks the template once (remembered by the evaluator); ``render_rows`` fills in
+every row in one call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import jinja2
 from jinja2 import StrictUndefined, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from playground.bounded import Done, Evaluator, default_evaluator
 from playground.errors import PromptSetProblem
 from playground.limits import MAX_PROMPT_CHARS
 
@@ -55,26 +66,28 @@ class Template:
 
     source: str
     names: frozenset[str]  # the placeholders it uses
-    _compiled: jinja2.Template | None
-    _fixed_chars: int  # characters of literal text and constants
-    _refs: tuple[str, ...]  # every placeholder occurrence (for the length bound)
+    _fixed_chars: int = 0  # characters of literal text and constants
+    _refs: tuple[str, ...] = ()  # every placeholder occurrence (for the length bound)
 
-    def render(self, values: Mapping[str, str], *, row: int | None = None) -> str:
-        """Fill the placeholders; raises ``PromptSetProblem`` naming ``row``."""
-        if self._compiled is None:
-            return values.get("prompt", "")
+    def bound_problem(self, values: Mapping[str, str]) -> str | None:
+        """Why the filled-in prompt could be too long (None: it cannot)."""
         bound = self._fixed_chars + GROWTH * sum(len(values.get(n, "")) for n in self._refs)
         if bound > MAX_PROMPT_CHARS:
-            raise PromptSetProblem(
-                f"the filled-in prompt could be longer than {MAX_PROMPT_CHARS:,} characters.",
-                row,
-            )
-        try:
-            return self._compiled.render(dict(values))
-        except jinja2.UndefinedError as exc:
-            raise PromptSetProblem(f"the template needs a value it lacks ({exc}).", row) from None
-        except jinja2.TemplateError as exc:  # e.g. a filter given a wrong kind of value
-            raise PromptSetProblem(f"the template cannot be filled in ({exc}).", row) from None
+            return f"the filled-in prompt could be longer than {MAX_PROMPT_CHARS:,} characters."
+        return None
+
+    def render(
+        self,
+        values: Mapping[str, str],
+        *,
+        row: int | None = None,
+        evaluator: Evaluator | None = None,
+    ) -> str:
+        """Fill the placeholders; raises ``PromptSetProblem`` naming ``row``."""
+        found = render_rows(self, [(row, values)], evaluator=evaluator)[0]
+        if isinstance(found, PromptSetProblem):
+            raise found
+        return found
 
 
 def _check_nodes(tree: nodes.Template, what: str) -> tuple[int, tuple[str, ...]]:
@@ -103,21 +116,67 @@ def _check_nodes(tree: nodes.Template, what: str) -> tuple[int, tuple[str, ...]]
     return fixed, tuple(refs)
 
 
-def compile_template(source: str, known: Iterable[str], *, what: str = "The template") -> Template:
-    """Check ``source`` against the columns in ``known``; raises ``PromptSetProblem``.
-
-    An empty (whitespace-only) template sends each row's prompt as it is.
-    """
-    if not source.strip():
-        return Template("", frozenset(), None, 0, ())
-    if len(source) > MAX_PROMPT_CHARS:
-        raise PromptSetProblem(f"{what} is longer than {MAX_PROMPT_CHARS:,} characters.")
+def _checked(source: str, what: str) -> tuple[frozenset[str], int, tuple[str, ...]]:
+    """Parse and check ``source``: its placeholders and length bound. Runs in a worker."""
     try:
         tree = _ENV.parse(source)
     except jinja2.TemplateSyntaxError as exc:
         raise PromptSetProblem(f"{what} has an error on line {exc.lineno}: {exc.message}") from None
     fixed, refs = _check_nodes(tree, what)
-    names = frozenset(meta.find_undeclared_variables(tree))
+    _compiled(source)  # Python's compiler may refuse what Jinja2 parsed (too many blocks)
+    return frozenset(meta.find_undeclared_variables(tree)), fixed, refs
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled(source: str) -> jinja2.Template:
+    return _ENV.from_string(source)
+
+
+def checked_or_problem(source: str, what: str) -> tuple[frozenset[str], int, tuple[str, ...]] | str:
+    """``_checked``, or the message of why not; any error of Jinja2 or Python's compiler
+    (IndentationError, RecursionError, MemoryError...) is a message. Runs in a worker."""
+    try:
+        return _checked(source, what)
+    except PromptSetProblem as exc:
+        return exc.message
+    except RecursionError:
+        return f"{what} is nested too deeply to be read."
+    except MemoryError:
+        raise
+    except Exception as exc:
+        return f"{what} cannot be read ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})."
+
+
+def _why(what: str, reason: str, message: str) -> str:
+    if reason == "memory":
+        return f"{what} is too large: reading it {message}."
+    if reason in ("time", "stopped"):
+        return f"{what} {message}."
+    return f"{what}: reading it {message}."
+
+
+def compile_template(
+    source: str,
+    known: Iterable[str],
+    *,
+    what: str = "The template",
+    evaluator: Evaluator | None = None,
+) -> Template:
+    """Check ``source`` against the columns in ``known``; raises ``PromptSetProblem``.
+
+    An empty (whitespace-only) template sends each row's prompt as it is.
+    """
+    if not source.strip():
+        return Template("", frozenset())
+    if len(source) > MAX_PROMPT_CHARS:
+        raise PromptSetProblem(f"{what} is longer than {MAX_PROMPT_CHARS:,} characters.")
+    evaluator = evaluator or default_evaluator()
+    found = evaluator.cached_call(checked_or_problem, source, what)
+    if not isinstance(found, Done):
+        raise PromptSetProblem(_why(what, found.reason, found.message))
+    if isinstance(found.value, str):
+        raise PromptSetProblem(found.value)
+    names, fixed, refs = found.value
     columns = list(known)
     unknown = sorted(names - set(columns))
     if unknown:
@@ -127,4 +186,60 @@ def compile_template(source: str, known: Iterable[str], *, what: str = "The temp
             + ", ".join("{{" + c + "}}" for c in columns)
             + "."
         )
-    return Template(source, names, _ENV.from_string(tree), fixed, refs)
+    return Template(source, names, fixed, refs)
+
+
+def _render_one(source: str, values: Mapping[str, str]) -> tuple[bool, str]:
+    try:
+        return True, _compiled(source).render(dict(values))
+    except jinja2.UndefinedError as exc:
+        return False, f"the template needs a value it lacks ({exc})."
+    except RecursionError:
+        return False, "the template is nested too deeply to fill in."
+    except MemoryError:
+        raise
+    except Exception as exc:  # e.g. a filter given a wrong kind of value
+        return False, f"the template cannot be filled in ({type(exc).__name__}: {exc})."
+
+
+def rendered_rows(source: str, rows: Sequence[Mapping[str, str]]) -> list[tuple[bool, str]]:
+    """Each row filled in: (True, prompt) or (False, why not). Runs in a worker."""
+    return [_render_one(source, values) for values in rows]
+
+
+Rendered = str | PromptSetProblem
+
+
+def render_rows(
+    template: Template,
+    rows: Sequence[tuple[int | None, Mapping[str, str]]],
+    *,
+    evaluator: Evaluator | None = None,
+) -> list[Rendered]:
+    """Every row filled in, or the ``PromptSetProblem`` naming its row; one worker call."""
+    if not template.source:
+        return [values.get("prompt", "") for _, values in rows]
+    out: list[Rendered | None] = [None] * len(rows)
+    todo: list[int] = []
+    for i, (number, values) in enumerate(rows):
+        if (why := template.bound_problem(values)) is not None:
+            out[i] = PromptSetProblem(why, number)
+        else:
+            todo.append(i)
+    if todo:
+        evaluator = evaluator or default_evaluator()
+        limit = evaluator.limits.set_seconds if len(todo) > 1 else evaluator.limits.call_seconds
+        values = [dict(rows[i][1]) for i in todo]
+        key = hashlib.sha256(json.dumps([template.source, values]).encode()).hexdigest()
+        found = evaluator.cached_large_call(
+            key, rendered_rows, template.source, values, seconds=limit
+        )
+        for n, i in enumerate(todo):
+            number = rows[i][0]
+            if not isinstance(found, Done):
+                why = _why("Filling in the template", found.reason, found.message)
+                out[i] = PromptSetProblem(why[0].lower() + why[1:], number)
+            else:
+                ok, text = found.value[n]
+                out[i] = text if ok else PromptSetProblem(text, number)
+    return [x for x in out if x is not None]

@@ -1,0 +1,17 @@
+"""The bounded evaluator: what a visitor types, interpreted by a library, in workers with limits.
+
+``Evaluator.call`` runs a module-level function in a worker process with a wall-clock
+limit and a memory limit and returns ``Done(value)`` or a named ``Failed``; see
+``playground.bounded.pool``. Limits are in ``playground.limits`` (``EVAL_*``).
+"""
+
+from playground.bounded.pool import (
+    Done,
+    Evaluator,
+    Failed,
+    Result,
+    VerdictCache,
+    default_evaluator,
+)
+
+__all__ = ["Done", "Evaluator", "Failed", "Result", "VerdictCache", "default_evaluator"]
