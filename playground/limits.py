@@ -65,6 +65,7 @@ EVAL_CALL_SECONDS = 2.0  # one call: a pattern compiled, a template filled in, a
 EVAL_ANSWER_SECONDS = 3.0  # all the checks of one answer together
 EVAL_SET_SECONDS = 10.0  # checking every check and row of a prompt set before a run
 EVAL_TASKS_PER_WORKER = 200  # calls before a worker is replaced (caches do not pile up)
+EVAL_QUEUE_SECONDS = 30.0  # how long a call may wait for a free worker ("busy" after)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class EvaluatorLimits:
     answer_seconds: float = EVAL_ANSWER_SECONDS
     set_seconds: float = EVAL_SET_SECONDS
     tasks_per_worker: int = EVAL_TASKS_PER_WORKER
+    queue_seconds: float = EVAL_QUEUE_SECONDS
 
 
 # -- attachments (a later issue: images and files sent with a prompt) ------------
