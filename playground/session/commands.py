@@ -237,7 +237,8 @@ def start_answer(
         )
         history = card.history_for_request()
         window = target.context_window or card_window(services, card)
-        check_fits(history, window, target.model)  # refused before anything is sent
+        # Refused before anything is sent; estimated while blind, as the card shows it.
+        check_fits(history, window, None if session.arena.hiding else target.model)
     except PlaygroundError as exc:
         log.warning(
             "answer failed: endpoint=%s status=- kind=%s", card.config.endpoint, type(exc).__name__
