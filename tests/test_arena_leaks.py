@@ -12,6 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 from playground.session import Session
 from playground.store import StoreConfig, WorkspaceStore
+from playground.store.history_facts import HIDDEN_MODELS, history_facts
+from playground.workspace import Card, CardConfig, Message, Workspace
 from tests.helpers import APP, cards, endpoints_toml, key, new_app, open_with, state
 from tests.helpers import send_synced as send_to_all  # turns Sync Input on first
 from tests.test_arena_app import names_in, send_synced, setup, tree_text
@@ -134,3 +136,14 @@ def test_no_element_key_made_before_the_shuffle_names_a_card_after_it(
     text = tree_text(at)
     assert [card_id for card_id in before if card_id in text] == []
     assert len(set(state(at).arena.labels)) == 2  # the new ids are the round's
+
+
+def test_history_facts_of_a_blind_workspace_name_no_model_and_search_only_prompts() -> None:
+    ask = Message(role="user", content="Which is faster?")
+    answer = Message(role="assistant", content="I am north-7b, the fastest")
+    card = Card(config=CardConfig(endpoint="Northwind", model="north-7b"), messages=[ask, answer])
+    blind = history_facts(Workspace(cards=[card], blind_round="r1"))
+    assert (blind.title, blind.models, blind.messages) == ("Which is faster?", [HIDDEN_MODELS], 2)
+    assert "which is faster?" in blind.search_text and "north-7b" not in blind.search_text
+    revealed = history_facts(Workspace(cards=[card]))
+    assert revealed.models == ["north-7b"] and "north-7b" in revealed.search_text
