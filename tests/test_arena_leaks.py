@@ -147,3 +147,24 @@ def test_history_facts_of_a_blind_workspace_name_no_model_and_search_only_prompt
     assert "which is faster?" in blind.search_text and "north-7b" not in blind.search_text
     revealed = history_facts(Workspace(cards=[card]))
     assert revealed.models == ["north-7b"] and "north-7b" in revealed.search_text
+
+
+def test_a_prompt_over_the_window_is_refused_without_figures_while_blind(
+    write_config: Config, scenario: MakeScenario, tmp_path: Path
+) -> None:
+    small = scenario(models=["north-7b"])
+    write_config(
+        f'[[endpoints]]\nname = "Northwind"\nbase_url = "{small}"\ncontext_window = 4093\n'
+        f'[[endpoints]]\nname = "Southwind"\nbase_url = "{scenario(models=["south-13b"])}"\n'
+        f'\n[store]\ndata_dir = "{tmp_path / "data"}"\n'
+    )
+    at = new_app()
+    at.selectbox(key=key(cards(at)[1], "endpoint")).set_value("Southwind").run()
+    at.toggle(key="blind_toggle").set_value(True).run()
+    send_synced(at, "word " * 5000)  # about 6,250 tokens: over Northwind's window only
+    refused = [c for c in cards(at) if c.messages[-1].status == "error"]
+    assert len(refused) == 1 and "Not sent" in (refused[0].messages[-1].error or "")
+    text = tree_text(at)
+    plain = text.replace("\\", "")  # markdown escapes ("4\\,093") too
+    assert "4,093" not in plain and "4093" not in plain  # the window would name the model
+    assert names_in(text) == []
