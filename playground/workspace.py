@@ -226,6 +226,9 @@ class Workspace(BaseModel):
     cards: list[Card] = Field(default_factory=lambda: [Card() for _ in range(DEFAULT_CARDS)])
     sync_input: bool = False
     cards_per_row: int = Field(default=DEFAULT_CARDS, ge=1, le=4)
+    # The blind round these cards are in, until its vote (``playground.arena.round``):
+    # a workspace opened with it goes on blind, and History does not name its models.
+    blind_round: str | None = Field(default=None, pattern=ID_PATTERN)
 
     def card(self, card_id: str) -> Card | None:
         return next((c for c in self.cards if c.id == card_id), None)

@@ -237,7 +237,9 @@ def start_answer(
         )
         history = card.history_for_request()
         window = target.context_window or card_window(services, card)
-        check_fits(history, window, target.model)  # refused before anything is sent
+        # Refused before anything is sent; while blind, estimated and without figures.
+        blind = session.arena.hiding
+        check_fits(history, window, None if blind else target.model, figures=not blind)
     except PlaygroundError as exc:
         log.warning(
             "answer failed: endpoint=%s status=- kind=%s", card.config.endpoint, type(exc).__name__

@@ -17,6 +17,7 @@ from playground.money import dollars
 from playground.session import arena
 from playground.store import StoreError
 from playground.ui import persistence
+from playground.ui.arena import hidden_page
 from playground.ui.resources import SERVICES
 from playground.ui.state import session
 
@@ -93,8 +94,10 @@ def _filters(store: VoteStore) -> tuple[VoteFilter, str]:
 
 
 def render() -> None:
-    session()  # the same session as the Playground's
+    state = session()  # the same session as the Playground's
     st.markdown("### Leaderboard")
+    if hidden_page(state, "the leaderboard"):
+        return
     store = persistence.store()
     if store is None:
         st.error(
