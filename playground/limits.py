@@ -21,6 +21,9 @@ objects are built from it, so a hostile input costs little more than its size.
   refused by size before it is decoded, and by rows, columns and value length
   as it is read (``MAX_PROMPT_SET_*``); the page's uploader takes at most
   ``MAX_PROMPT_SET_BYTES``.
+- **What a library interprets** (a regex, a JSON Schema, a template, a judge's
+  reply): only in the bounded evaluator's workers (``playground.bounded``), with
+  the time and memory limits ``EVAL_*`` below.
 - **Not built yet** (another issue): attachments. Their limits are here so that
   feature takes them from the same place.
 """
