@@ -104,7 +104,9 @@ def pack_files(dumped: dict[str, Any]) -> dict[str, Any]:
         for attachment in attachments:
             if not isinstance(attachment, dict) or "data" not in attachment:
                 continue
-            key = attachment["id"]
+            key = attachment.get("id")
+            if not isinstance(key, str) or not key:  # dumped without ids: left inline
+                continue
             entry = files.setdefault(key, {"id": key, "data": attachment["data"]})
             del attachment["data"]
             thumbnail = attachment.pop("thumbnail", None)
