@@ -252,3 +252,20 @@ def test_an_attachment_refers_to_its_file_by_sha256() -> None:
     assert attachment.id == hashlib.sha256(b"hello").hexdigest()
     message = Message(role="user", attachments=[attachment])
     assert message.attachments[0].id == attachment.id
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        pytest.param("../../etc/passwd.txt", "passwd.txt", id="folders"),
+        pytest.param("C:\\Users\\me\\notes.md", "notes.md", id="windows-folders"),
+        pytest.param("\x00\x1f.png", "file.png", id="nothing-left-but-the-extension"),
+        pytest.param("evil\u202egnp.exe", "evilgnp.exe", id="bidi-override"),
+        pytest.param("a\ud800b.txt", "ab.txt", id="lone-surrogate"),
+        pytest.param("café.png", "café.png", id="unchanged"),
+    ],
+)
+def test_safe_file_name(given: str, kept: str) -> None:
+    from playground.file_names import safe_file_name
+
+    assert safe_file_name(given) == kept
