@@ -88,7 +88,7 @@ def make_attachment(name: str, data: bytes) -> Attachment:
         return Attachment(
             name=shown,
             mime=image.mime,
-            data=base64.b64encode(data).decode("ascii"),
+            data=base64.b64encode(image.data).decode("ascii"),
             thumbnail=image.thumbnail,
         )
     if suffix in TEXT_SUFFIXES:

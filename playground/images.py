@@ -14,8 +14,9 @@ The bounds, in order:
 4. a thumbnail of at most ``THUMBNAIL_SIDE_PX`` a side made from it, kept with the
    attachment: previews draw that, never the file again.
 
-A camera JPEG that Pillow reads as MPO (a JPEG followed by more JPEGs) is the JPEG it
-is: sent unchanged as ``image/jpeg``, read by its first frame.
+A camera JPEG that Pillow reads as MPO (a JPEG followed by more JPEGs: a depth map, a
+second view) is the JPEG it is: its first image, the primary one, is read and kept as
+``image/jpeg``; the images after it are dropped (the whole file when its index is odd).
 """
 
 from __future__ import annotations
@@ -53,6 +54,35 @@ class ReadImage:
     width: int
     height: int
     thumbnail: str  # base64 JPEG (PNG when it has transparency); "" if none could be made
+    data: bytes  # what is sent: the file, or an MPO's first image
+
+
+def _first_of_mpo(image: object, data: bytes) -> bytes:
+    """An MPO's first (primary) image: the bytes its MP index gives, from the start, as a
+    plain JPEG."""
+    try:
+        first = image.mpinfo[0xB002][0]  # type: ignore[attr-defined]
+        size, offset = int(first["Size"]), int(first["DataOffset"])
+    except (AttributeError, KeyError, IndexError, TypeError, ValueError):
+        return data
+    if offset != 0 or not 0 < size <= len(data):
+        return data
+    return _without_mp_index(data[:size])
+
+
+def _without_mp_index(jpeg: bytes) -> bytes:
+    """A JPEG without its APP2 "MPF" segment (the index of the images that followed it),
+    so it reads as the plain JPEG it now is; unchanged when its markers are not as expected.
+    """
+    at = 2  # after SOI
+    while at + 4 <= len(jpeg) and jpeg[at] == 0xFF and jpeg[at + 1] not in (0xDA, 0xD9):
+        length = int.from_bytes(jpeg[at + 2 : at + 4], "big")
+        if length < 2:
+            return jpeg
+        if jpeg[at + 1] == 0xE2 and jpeg[at + 4 : at + 8] == b"MPF\x00":
+            return jpeg[:at] + jpeg[at + 2 + length :]
+        at += 2 + length
+    return jpeg
 
 
 def _too_large(width: int, height: int) -> bool:
@@ -93,7 +123,8 @@ def read_image(data: bytes) -> ReadImage:
                 "could not be read as a whole image (it is damaged or cut short), "
                 "so it was not sent."
             ) from None
-        return ReadImage(IMAGE_TYPES[kind], width, height, _thumbnail(image))
+        kept = _first_of_mpo(image, data) if kind == "MPO" else data
+        return ReadImage(IMAGE_TYPES[kind], width, height, _thumbnail(image), kept)
 
 
 def _thumbnail(image: object) -> str:
