@@ -24,8 +24,12 @@ objects are built from it, so a hostile input costs little more than its size.
 - **What a library interprets** (a regex, a JSON Schema, a template, a judge's
   reply): only in the bounded evaluator's workers (``playground.bounded``), with
   the time and memory limits ``EVAL_*`` below.
-- **Not built yet** (another issue): attachments. Their limits are here so that
-  feature takes them from the same place.
+- **Attachments** (``playground.attachments``, ``playground.images``): a file by
+  its size, a prompt by its count and total, a name cut to ``MAX_FILE_NAME_CHARS``;
+  an image by its stated size before any pixel is decoded, then decoded whole
+  (its first frame) once, when accepted, into a thumbnail of ``THUMBNAIL_SIDE_PX``.
+  A file is stored once per workspace and counted against ``[store]
+  max_workspace_bytes`` before the prompt is sent (``playground.session.room``).
 """
 
 from __future__ import annotations
@@ -82,12 +86,14 @@ class EvaluatorLimits:
     queue_seconds: float = EVAL_QUEUE_SECONDS
 
 
-# -- attachments (a later issue: images and files sent with a prompt) ------------
+# -- attachments (images and files sent with a prompt) -----------------------------
 MAX_ATTACHMENT_BYTES = 10 * MIB  # one file
 MAX_ATTACHMENTS_PER_REQUEST = 8
 MAX_REQUEST_ATTACHMENT_BYTES = 20 * MIB  # all files of one prompt together
 MAX_IMAGE_SIDE_PX = 8_192  # decoded width or height
 MAX_IMAGE_PIXELS = 40_000_000  # decoded width x height (a decompression bomb is refused)
+MAX_FILE_NAME_CHARS = 255  # an attachment's name (a file system's usual limit)
+THUMBNAIL_SIDE_PX = 240  # a preview's longest side (drawn 120 px wide: sharp on HiDPI)
 
 # -- Import JSON -----------------------------------------------------------------
 # An export is the workspace's JSON indented by 2 (``export_json``). Indenting adds
