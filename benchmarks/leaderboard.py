@@ -7,7 +7,8 @@ reference kept in ``tests/arena_per_vote.py``): the old page cannot open a datab
 migrated since. After: the page itself (AppTest of ``pages/leaderboard.py``), which
 counts votes in SQL and caches its board per filter and store version.
 
-Printed, measured in one run: first draw (wall seconds, caches empty), later runs (CPU
+Printed, measured in one run: first draw (wall seconds, caches empty, the page's
+imports done and printed apart, as the before path had them done), later runs (CPU
 seconds of one page run, median of 5) and a filter change (wall), with the ratio of
 before over after. Targets: first draw < 1 s, later runs < 0.1 s of CPU.
 Usage: ``python benchmarks/leaderboard.py [--votes 20000] [--models 30]``.
@@ -16,6 +17,7 @@ Usage: ``python benchmarks/leaderboard.py [--votes 20000] [--models 30]``.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import statistics
 import tempfile
@@ -76,6 +78,8 @@ def after() -> dict[str, float]:
     st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=300)
     at.run()
+    imports, _ = timed(lambda: importlib.import_module("playground.ui.leaderboard_page"))
+    print(f"  the page's imports (altair, pandas, choix, once per process): {imports:.2f} s")
     wall, _ = timed(lambda: at.switch_page("pages/leaderboard.py").run())
     assert not at.exception, [e.value for e in at.exception]
     assert at.dataframe and len(at.dataframe[0].value) > 1, "no standings drawn"
