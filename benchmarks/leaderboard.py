@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -79,7 +80,7 @@ def after() -> dict[str, float]:
     at = AppTest.from_file(APP, default_timeout=300)
     at.run()
     imports, _ = timed(lambda: importlib.import_module("playground.ui.leaderboard_page"))
-    print(f"  the page's imports (altair, pandas, choix, once per process): {imports:.2f} s")
+    print(f"the page's imports (altair, pandas, choix, once per process): {imports:.2f} s")
     wall, _ = timed(lambda: at.switch_page("pages/leaderboard.py").run())
     assert not at.exception, [e.value for e in at.exception]
     assert at.dataframe and len(at.dataframe[0].value) > 1, "no standings drawn"
@@ -104,34 +105,41 @@ def functions(data_dir: Path) -> float:
     return wall
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None) -> list[tuple[str, str, str]]:
+    """Measure and print; the summary rows (figure, measured, target) for ``run.py``."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--votes", type=int, default=20_000)
     parser.add_argument("--models", type=int, default=30)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="pg-bench-leaderboard-"))
     data = tmp / "data"
     config = tmp / "playground.toml"
     config.write_text(f'[store]\ndata_dir = "{data}"\n\n[local_model]\nenabled = false\n')
     os.environ["PLAYGROUND_CONFIG"] = str(config)
-    print(f"Leaderboard, {args.votes:,} votes over {args.models} models ({machine()})")
+    print(f"# Leaderboard, {args.votes:,} votes over {args.models} models ({machine()})")
     start = time.perf_counter()
     data.mkdir(mode=0o700)
     fill(data, args.votes, args.models)
-    print(f"  filled the store in {time.perf_counter() - start:.1f} s")
+    print(f"filled the store in {time.perf_counter() - start:.1f} s")
     old = before(data)
     new = after()
     alone = functions(data)
-    rows = [
+    figures = [
         ("first draw (wall s)", "first", "< 1 s"),
         ("later run (CPU s)", "later", "< 0.1 s"),
         ("filter change (wall s)", "change", ""),
     ]
-    print(f"  {'':26}{'before':>9}{'after':>9}{'ratio':>8}  target")
-    for name, key, target in rows:
+    print("| figure | before | after | before / after | target |")
+    print("|---|---|---|---|---|")
+    rows = []
+    for name, key, target in figures:
         ratio = old[key] / new[key] if new[key] else float("inf")
-        print(f"  {name:26}{old[key]:9.3f}{new[key]:9.3f}{ratio:7.1f}x  {target}")
-    print(f"  counted path alone (SQL tally, standings, heat map): {alone:.3f} s wall")
+        print(f"| {name} | {old[key]:.3f} | {new[key]:.3f} | {ratio:.1f} | {target} |")
+        if target:
+            rows.append((f"Leaderboard {args.votes:,} votes, {name}", f"{new[key]:.3f}", target))
+    print(f"counted path alone (SQL tally, standings, heat map): {alone:.3f} s wall")
+    shutil.rmtree(tmp, ignore_errors=True)
+    return rows
 
 
 if __name__ == "__main__":
