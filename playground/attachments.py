@@ -18,7 +18,7 @@ from typing import Any
 
 from playground.errors import AttachmentRefused
 from playground.file_names import safe_file_name
-from playground.images import ImageUnreadable, read_image
+from playground.images import ImageUnreadable, read_image_bounded
 from playground.limits import (
     MAX_ATTACHMENT_BYTES,
     MAX_ATTACHMENTS_PER_REQUEST,
@@ -82,7 +82,7 @@ def make_attachment(name: str, data: bytes) -> Attachment:
     suffix = PurePath(shown).suffix.lower().lstrip(".")
     if suffix in IMAGE_SUFFIXES:
         try:
-            image = read_image(data)
+            image = read_image_bounded(data)
         except ImageUnreadable as exc:
             raise AttachmentRefused(f"'{shown}' {exc.reason}") from None
         return Attachment(

@@ -14,6 +14,10 @@ The bounds, in order:
 4. a thumbnail of at most ``THUMBNAIL_SIDE_PX`` a side made from it, kept with the
    attachment: previews draw that, never the file again.
 
+All of it runs in the bounded evaluator's workers (``playground.bounded``): decoding an
+8192×4882 PNG takes about 150 MB for a moment, which the app process never holds, and a
+decoder that runs past ``EVAL_IMAGE_SECONDS`` or its memory limit is killed there.
+
 A camera JPEG that Pillow reads as MPO (a JPEG followed by more JPEGs: a depth map, a
 second view) is the JPEG it is: its first image, the primary one, is read and kept as
 ``image/jpeg``; the images after it are dropped (the whole file when its index is odd).
@@ -26,7 +30,13 @@ import io
 import logging
 from dataclasses import dataclass
 
-from playground.limits import MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE_PX, THUMBNAIL_SIDE_PX
+from playground.bounded import Done, Evaluator, default_evaluator
+from playground.limits import (
+    EVAL_IMAGE_SECONDS,
+    MAX_IMAGE_PIXELS,
+    MAX_IMAGE_SIDE_PX,
+    THUMBNAIL_SIDE_PX,
+)
 
 log = logging.getLogger(__name__)
 
@@ -151,10 +161,32 @@ def _thumbnail(image: object) -> str:
     return base64.b64encode(out.getvalue()).decode("ascii")
 
 
+def read_or_refusal(data: bytes) -> ReadImage | str:
+    """``read_image``, or why not (as ``ImageUnreadable.reason``). Runs in a worker."""
+    try:
+        return read_image(data)
+    except ImageUnreadable as exc:
+        return exc.reason
+
+
+def read_image_bounded(data: bytes, *, evaluator: Evaluator | None = None) -> ReadImage:
+    """``read_image`` in the bounded evaluator; raises ``ImageUnreadable`` saying why not."""
+    found = (evaluator or default_evaluator()).call(
+        read_or_refusal, data, seconds=EVAL_IMAGE_SECONDS
+    )
+    if not isinstance(found, Done):
+        if found.reason == "memory":
+            raise ImageUnreadable(f"is too large to read here: decoding it {found.message}.")
+        raise ImageUnreadable(f"could not be read: decoding it {found.message}.")
+    if isinstance(found.value, str):
+        raise ImageUnreadable(found.value)
+    return found.value
+
+
 def thumbnail_of_saved(data: str) -> str:
     """The thumbnail of an image saved before thumbnails were kept (base64 ``data``);
     "" when it cannot be read (saved before images were decoded when attached)."""
     try:
-        return read_image(base64.b64decode(data, validate=True)).thumbnail
+        return read_image_bounded(base64.b64decode(data, validate=True)).thumbnail
     except (ImageUnreadable, ValueError):
         return ""

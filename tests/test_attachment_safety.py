@@ -7,6 +7,8 @@ import base64
 import io
 import os
 import re
+import subprocess
+import sys
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -274,3 +276,40 @@ def test_safe_file_name(given: str, kept: str) -> None:
     from playground.file_names import safe_file_name
 
     assert safe_file_name(given) == kept
+
+
+_DECODE_IN_A_FRESH_PROCESS = """
+import sys
+from pathlib import Path
+from playground.attachments import make_attachment
+
+def hwm():
+    with open("/proc/self/status", encoding="ascii") as status:
+        return int(next(x for x in status if x.startswith("VmHWM:")).split()[1]) * 1024
+
+if __name__ == "__main__":
+    data = Path(sys.argv[1]).read_bytes()
+    make_attachment("warm.png", sys.stdin.buffer.read())  # the evaluator's workers are up
+    peak = hwm()
+    attachment = make_attachment("huge.png", data)
+    print(len(data), bool(attachment.thumbnail), hwm() - peak)
+"""
+
+
+def test_a_large_image_is_decoded_outside_the_app_process(tmp_path: Path) -> None:
+    script, image = tmp_path / "decode.py", tmp_path / "huge.png"
+    script.write_text(_DECODE_IN_A_FRESH_PROCESS, encoding="utf-8")
+    Image.new("RGB", (8192, 4882), (200, 30, 30)).save(image, format="PNG")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    done = subprocess.run(
+        [sys.executable, str(script), str(image)],
+        input=png(),
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    size, thumbnail, growth = done.stdout.split()
+    assert int(size) < 1_000_000  # a small file that decodes to 120 MB of pixels
+    assert thumbnail == b"True"
+    assert int(growth) < 50_000_000  # once +154 MB in the app for each such image

@@ -9,7 +9,7 @@ capped (``RLIMIT_AS``, set when the worker starts). A call's failure is a named
 ``Failed`` result, never an exception:
 
 - its time limit passed: "took more than 2 s" (the worker is killed and replaced);
-- its memory limit was hit: "needs more than 256 MiB" (the worker recycles itself);
+- its memory limit was hit: "needs more than 512 MiB" (the worker recycles itself);
 - the worker died some other way, or the call raised: a message naming it;
 - the caller's ``cancel`` event was set (Stop): "stopped" (the worker is killed).
 
@@ -43,7 +43,17 @@ T = TypeVar("T")
 _POLL_S = 0.05  # how often a waiting call looks at its cancel event
 STARTUP_SECONDS = 60.0  # the fork server and its first workers
 # What the app's workers run: imported once in the fork server, not in every worker.
-PRELOAD = ("playground.promptsets.checks", "playground.promptsets.template")
+PRELOAD = (
+    "playground.promptsets.checks",
+    "playground.promptsets.template",
+    "playground.images",
+    "PIL.Image",
+    "PIL.PngImagePlugin",
+    "PIL.JpegImagePlugin",
+    "PIL.MpoImagePlugin",
+    "PIL.WebPImagePlugin",
+    "PIL.GifImagePlugin",
+)
 
 
 @dataclass(frozen=True)
