@@ -10,6 +10,9 @@ BOMs) and random bytes, and only ever sees a set or a ``PromptSetProblem``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +20,8 @@ from hypothesis import strategies as st
 from playground.errors import PromptSetProblem
 from playground.promptsets.parse import read_prompt_set
 from playground.session.promptsets import prepare
+from tests.helpers import endpoints_toml, new_app
+from tests.test_prompt_sets_page import prompt_sets_page
 
 HUGE_INTEGER = '{"prompt": "hi", "n": ' + "9" * 5_000 + "}"
 DEEP = '{"prompt": "hi", "n": ' + "[" * 5_000 + "]" * 5_000 + "}"
@@ -160,3 +165,28 @@ def test_reading_any_file_returns_a_set_or_a_problem(
         assert found.rows and all(isinstance(r.prompt, str) for r in found.rows)
     prep = prepare(data, name=name)  # the page's own call: never raises
     assert prep.ready or prep.problems
+
+
+# -- the page ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "needle"),
+    [
+        pytest.param(HUGE_INTEGER, "Row 2: a number on this line is too long", id="5000-digits"),
+        pytest.param(DEEP, "Row 2: this line is nested too deeply", id="5000-deep"),
+    ],
+)
+def test_the_prompt_sets_page_shows_a_hostile_line_as_a_message(
+    write_config: Callable[..., Path], scenario: Callable[..., str], line: str, needle: str
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()))
+    at = prompt_sets_page(new_app())
+    text = f"{OK}\n{line}\n"
+    at.text_area(key="ps-text").set_value(text).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error if needle in e.value]
+    assert at.button(key="ps-run").disabled
+    assert at.text_area(key="ps-text").value == text  # what was typed is kept
+    at.text_area(key="ps-text").set_value(OK).run()  # and the page goes on
+    assert not at.exception and not at.button(key="ps-run").disabled
