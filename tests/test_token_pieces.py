@@ -203,3 +203,12 @@ def test_a_custom_gpt_4o_card_draws_with_a_1_mb_text_attachment(
     assert captions and "≈" not in captions[0]  # cut at spaces: exact
     at.run()
     assert_cards_drawn(at)
+
+
+def test_a_tokenizer_that_fails_anyway_gives_the_estimate(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(text: str) -> object:
+        raise RuntimeError("the tokenizer broke")
+
+    monkeypatch.setattr("playground.tokens.counter_for", lambda model: broken)
+    counted = count_tokens([{"role": "user", "content": "x" * 400}], "gpt-4o")
+    assert not counted.exact and counted.tokens == 4 + 100 + 2  # the estimate
