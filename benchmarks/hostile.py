@@ -45,6 +45,7 @@ from hostile_probe import MIB, Bystander, Memory, p50_max
 from playwright.sync_api import Browser, sync_playwright
 
 from tests.browser.helpers import CHROMIUM, start_app, stop_app
+from tests.browser.pg import RunWatcher
 from tests.fake_openai import FakeOpenAIServer, Scenario
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -134,7 +135,7 @@ def run_case(case: Case, browser: Browser, lab: str, listener: Listener) -> Row:
 
         hits = len(listener.hits)
         try:
-            said = case.act(Ctx(page, app.url, lab, listener.url, tmp, begin))
+            said = case.act(Ctx(page, app.url, lab, listener.url, tmp, begin, RunWatcher(page)))
         except Exception as exc:  # the page never showed the outcome: say so in the table
             said = f"driver: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
             traceback.print_exc(file=sys.stderr)
@@ -147,6 +148,8 @@ def run_case(case: Case, browser: Browser, lab: str, listener: Listener) -> Row:
         memory.stop()
         during = bystander.between(started, time.monotonic())
         boxes = page.locator('[data-testid="stException"]').count()
+        page.screenshot(path=str(tmp / "hostile-page.png"), full_page=True)
+        print(f"  the hostile page at the end: {tmp / 'hostile-page.png'}", file=sys.stderr)
     finally:
         bystander.stop()
         context.close()

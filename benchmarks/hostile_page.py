@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import json
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ from typing import Any
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.pg import PlaygroundPage
+from tests.browser.pg import PlaygroundPage, RunWatcher
 
 SLOW = 120_000  # ms a case may take to show its outcome
 ALERTS = '[data-testid="stAlert"], [data-testid="stException"], [data-testid="stToast"]'
@@ -55,6 +56,13 @@ class Ctx:
     listener: str  # a 127.0.0.1 server that must get no request
     tmp: Path
     begin: Callable[[], None]  # the page is set up: measuring starts (the input comes next)
+    watcher: RunWatcher  # how many page runs have ended
+
+    def do(self, action: Callable[[], object]) -> None:
+        """``action``, then until the page run it started has ended."""
+        since = self.watcher.full_runs()
+        action()
+        settle(self, since)
 
     def playground(self, query: str = "", cards: int = 2) -> PlaygroundPage:
         pg = PlaygroundPage(self.page, self.url)
@@ -81,10 +89,13 @@ def said(page: Page, extra: Locator | None = None) -> str:
     return " | ".join(" ".join(t.split()) for t in texts) or "(no message)"
 
 
-def settle(page: Page, timeout: float = SLOW) -> None:
-    """Until the page's run has ended (Streamlit's running indicator is gone)."""
-    page.wait_for_timeout(300)
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=timeout)
+def settle(ctx: Ctx, since: int | None = None, timeout: float = SLOW) -> None:
+    """Until more than ``since`` page runs have ended, and no run is under way."""
+    deadline = time.monotonic() + timeout / 1000
+    while since is not None and ctx.watcher.full_runs() <= since and time.monotonic() < deadline:
+        ctx.page.wait_for_timeout(50)
+    status = ctx.page.locator('[data-testid="stStatusWidget"]')
+    expect(status).to_have_count(0, timeout=timeout)
 
 
 def either(page: Page, *wanted: Locator, timeout: float = SLOW) -> None:
@@ -143,8 +154,7 @@ def sent(
         if custom:
             pg.choose(first, "model", "Custom")
             pg.type_into(first, "base_url", ctx.lab)
-            pg.type_into(first, "model_id", "gpt-4o")
-            settle(ctx.page)
+            ctx.do(lambda: pg.type_into(first, "model_id", "gpt-4o"))
         if cards > 1:
             pg.set_sync(True)
             where = ctx.page.locator(".st-key-sync_prompt")
@@ -161,18 +171,16 @@ def sent(
                 )
                 ctx.page.wait_for_timeout(1000)
             box.fill(text)
-            settle(ctx.page)
-            box.press("Enter")
+            ctx.do(lambda: box.press("Enter"))
             either(ctx.page, *[pg.bubbles(cid).nth(answers * 2 - 1) for cid in ids])
-            settle(ctx.page)
+            settle(ctx)
 
         # Warm up: a small picture first (what the first image costs is not the input's).
         send([("warm.png", png(40, 30))], "warm up", 1)
         ctx.begin()
         send(files, prompt, 2)
-        pg.set_sync(cards == 1)  # two more page runs, as a person clicking about
-        pg.set_sync(cards > 1)
-        settle(ctx.page)
+        ctx.do(lambda: pg.set_sync(cards == 1))  # two more page runs, as a person clicking about
+        ctx.do(lambda: pg.set_sync(cards > 1))
         return said(ctx.page)
 
     return act
@@ -191,11 +199,11 @@ def compare(ctx: Ctx) -> str:
         expect(pg.history(cid).get_by_role("button", name="Download the whole text")).to_be_visible(
             timeout=SLOW
         )
-    settle(ctx.page)
+    settle(ctx)
     ctx.page.get_by_text("Compare answers").click()
     panel = ctx.page.locator('[data-testid="stExpander"]').filter(has_text="Reference card")
     either(ctx.page, panel.get_by_text("First differs"), panel.get_by_text("word for word"))
-    settle(ctx.page)
+    settle(ctx)
     chars = len(panel.inner_text())
     return f"panel shows {chars:,} characters | " + said(ctx.page)
 
@@ -237,10 +245,9 @@ def leaderboard(ctx: Ctx) -> str:
     started = clock()
     page.get_by_role("link", name="Leaderboard").click()
     expect(page.get_by_text("Pairwise win rate")).to_be_visible(timeout=SLOW)
-    settle(page)
+    settle(ctx)
     first = clock() - started
     started = clock()
-    page.get_by_text("Count “Both are bad” as a tie").click()
-    settle(page)
+    ctx.do(page.get_by_text("Count “Both are bad” as a tie").click)
     again = clock() - started
     return f"first draw {first:.1f} s, filter change {again:.1f} s | " + said(page)
