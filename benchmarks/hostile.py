@@ -28,6 +28,7 @@ Usage: ``python benchmarks/hostile.py`` (all cases, about 15 minutes), or
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import multiprocessing
 import sys
@@ -41,6 +42,7 @@ from pathlib import Path
 from common import ROOT, machine
 from hostile_cases import CASES, Case, Ctx
 from hostile_page import reply
+from hostile_page import said as shows
 from hostile_probe import MIB, Bystander, Memory, p50_max
 from playwright.sync_api import Browser, sync_playwright
 
@@ -81,7 +83,7 @@ class Row:
 def _serve(conn: object) -> None:
     """The test server's process: one "Lab" endpoint answering by prompt (``reply``)."""
     server = FakeOpenAIServer().start()
-    url = server.add("lab", Scenario(models=["fake-small", "fake-large"], reply_fn=reply))
+    url = server.add("lab", Scenario(models=["fake-small", "fake-large", "gpt-4o"], reply_fn=reply))
     conn.send(url)  # type: ignore[attr-defined]
     conn.recv()  # type: ignore[attr-defined]  # until the benchmark ends
     server.stop()
@@ -137,7 +139,9 @@ def run_case(case: Case, browser: Browser, lab: str, listener: Listener) -> Row:
         try:
             said = case.act(Ctx(page, app.url, lab, listener.url, tmp, begin, RunWatcher(page)))
         except Exception as exc:  # the page never showed the outcome: say so in the table
-            said = f"driver: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
+            said = f"driver: {type(exc).__name__}: {str(exc).splitlines()[0][:80]}"
+            with contextlib.suppress(Exception):
+                said += " | " + shows(page)
             traceback.print_exc(file=sys.stderr)
         begin()  # (when the case failed before its input)
         started = marks[0]

@@ -181,7 +181,8 @@ def sent(
         send(files, prompt, 2)
         ctx.do(lambda: pg.set_sync(cards == 1))  # two more page runs, as a person clicking about
         ctx.do(lambda: pg.set_sync(cards > 1))
-        return said(ctx.page)
+        figures = pg.bubbles(first).last.locator('[data-testid="stCaptionContainer"]')
+        return said(ctx.page, figures.last)
 
     return act
 
