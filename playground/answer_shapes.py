@@ -56,7 +56,7 @@ def whole_completion(body: bytes, what: str, redact: tuple[str, ...]) -> Iterato
     """A JSON answer sent where a stream was asked for: its text, or why there is none."""
     try:
         data: Any = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply
         raise StreamBroken(not_json_message(what, body, "application/json", redact)) from None
     if isinstance(data, dict) and "error" in data and "choices" not in data:
         raise ServerError(server_error_message(what, data, redact))

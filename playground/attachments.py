@@ -1,32 +1,34 @@
 """Files sent with a prompt: images as ``image_url`` content parts (data URLs), text
 files as fenced text, within the limits in ``playground.limits``.
 
-Images are checked by decoding their header with Pillow (Streamlit's own
-dependency): the type is what the bytes are, not what the name says, and a
-decompression bomb is refused by its stated size before any pixel is decoded.
+Images are read with Pillow (Streamlit's own dependency) in ``playground.images``:
+the type is what the bytes are, not what the name says, a decompression bomb is
+refused by its stated size before any pixel is decoded, and the image is then decoded
+whole, once, into the thumbnail its previews draw. A name is made safe to keep and
+show (``playground.file_names``).
 """
 
 from __future__ import annotations
 
 import base64
-import io
+import logging
 from collections.abc import Sequence
 from pathlib import PurePath
 from typing import Any
 
 from playground.errors import AttachmentRefused
+from playground.file_names import safe_file_name
+from playground.images import ImageUnreadable, read_image_bounded
 from playground.limits import (
     MAX_ATTACHMENT_BYTES,
     MAX_ATTACHMENTS_PER_REQUEST,
-    MAX_IMAGE_PIXELS,
-    MAX_IMAGE_SIDE_PX,
     MAX_REQUEST_ATTACHMENT_BYTES,
     MIB,
 )
 from playground.markdown_writer import fence_lines
 from playground.workspace import Attachment
 
-IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif"}
+log = logging.getLogger(__name__)
 TEXT_SUFFIXES = [
     "txt",
     "md",
@@ -72,15 +74,23 @@ def _mib(size: int) -> str:
 
 def make_attachment(name: str, data: bytes) -> Attachment:
     """An attachment from an uploaded file, or ``AttachmentRefused`` saying why not."""
-    shown = PurePath(name).name or "file"
+    shown = safe_file_name(name)
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise AttachmentRefused(
             f"'{shown}' is {_mib(len(data))}; a file may be at most {_mib(MAX_ATTACHMENT_BYTES)}."
         )
     suffix = PurePath(shown).suffix.lower().lstrip(".")
     if suffix in IMAGE_SUFFIXES:
-        mime = _image_type(shown, data)
-        return Attachment(name=shown, mime=mime, data=base64.b64encode(data).decode("ascii"))
+        try:
+            image = read_image_bounded(data)
+        except ImageUnreadable as exc:
+            raise AttachmentRefused(f"'{shown}' {exc.reason}") from None
+        return Attachment(
+            name=shown,
+            mime=image.mime,
+            data=base64.b64encode(image.data).decode("ascii"),
+            thumbnail=image.thumbnail,
+        )
     if suffix in TEXT_SUFFIXES:
         try:
             text = data.decode("utf-8")
@@ -91,24 +101,6 @@ def make_attachment(name: str, data: bytes) -> Attachment:
         f"'{shown}' cannot be sent: attach images (PNG, JPEG, WebP, GIF) or text files "
         "(txt, md, csv, json, source code)."
     )
-
-
-def _image_type(name: str, data: bytes) -> str:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:  # reads the header only
-            kind, (width, height) = image.format, image.size
-    except (UnidentifiedImageError, OSError, ValueError):
-        raise AttachmentRefused(f"'{name}' is not a PNG, JPEG, WebP or GIF image.") from None
-    if kind not in IMAGE_TYPES:
-        raise AttachmentRefused(f"'{name}' is a {kind} image; send PNG, JPEG, WebP or GIF.")
-    if max(width, height) > MAX_IMAGE_SIDE_PX or width * height > MAX_IMAGE_PIXELS:
-        raise AttachmentRefused(
-            f"'{name}' is {width}×{height} pixels; images may be at most "
-            f"{MAX_IMAGE_SIDE_PX:,} pixels a side and {MAX_IMAGE_PIXELS:,} pixels in all."
-        )
-    return IMAGE_TYPES[kind]
 
 
 def check_request(files: Sequence[Attachment]) -> None:
@@ -156,6 +148,10 @@ def prepare(files: Sequence[tuple[str, bytes]]) -> tuple[list[Attachment], list[
             check_request([*kept, attachment])
         except AttachmentRefused as exc:
             problems.append(exc.message)
+            continue
+        except Exception:  # a bug here must not lose the prompt and the other files
+            log.exception("attachment failed unexpectedly")
+            problems.append(f"'{safe_file_name(name)}' could not be read, so it was not sent.")
             continue
         kept.append(attachment)
     return kept, problems

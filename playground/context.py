@@ -47,10 +47,23 @@ def context_use(
 
 
 def check_fits(
-    messages: Sequence[dict[str, Any]], window: int | None, model: str | None = None
+    messages: Sequence[dict[str, Any]],
+    window: int | None,
+    model: str | None = None,
+    figures: bool = True,
 ) -> ContextUse:
-    """Raise ``OverContextWindow`` when the request is over the window; else its use."""
+    """Raise ``OverContextWindow`` when the request is over the window; else its use.
+
+    ``figures=False`` (a blind round): the message gives neither count nor window,
+    which would tell the model apart.
+    """
     use = context_use(messages, window, model)
+    if not use.fits and not figures:
+        raise OverContextWindow(
+            "Not sent: this request is over the model's context window. Delete some "
+            "history, or shorten the prompt or the system prompt. The prompt is kept above: "
+            "Edit changes it."
+        )
     if not use.fits:
         carries = f"{use.tokens:,} tokens"
         if not use.exact:

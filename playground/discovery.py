@@ -79,7 +79,7 @@ def parse_model_list(
         return ModelList(error=web_page_error(what).message)
     try:
         data: Any = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply
         return ModelList(error=not_json_message(what, body, content_type, redact))
     if isinstance(data, dict) and "error" in data and "data" not in data:
         return ModelList(error=server_error_message(what, data, redact))

@@ -21,8 +21,15 @@ objects are built from it, so a hostile input costs little more than its size.
   refused by size before it is decoded, and by rows, columns and value length
   as it is read (``MAX_PROMPT_SET_*``); the page's uploader takes at most
   ``MAX_PROMPT_SET_BYTES``.
-- **Not built yet** (another issue): attachments. Their limits are here so that
-  feature takes them from the same place.
+- **What a library interprets** (a regex, a JSON Schema, a template, a judge's
+  reply): only in the bounded evaluator's workers (``playground.bounded``), with
+  the time and memory limits ``EVAL_*`` below.
+- **Attachments** (``playground.attachments``, ``playground.images``): a file by
+  its size, a prompt by its count and total, a name cut to ``MAX_FILE_NAME_CHARS``;
+  an image by its stated size before any pixel is decoded, then decoded whole
+  (its first frame) once, when accepted, into a thumbnail of ``THUMBNAIL_SIDE_PX``.
+  A file is stored once per workspace and counted against ``[store]
+  max_workspace_bytes`` before the prompt is sent (``playground.session.room``).
 """
 
 from __future__ import annotations
@@ -60,11 +67,14 @@ MAX_PROMPT_SET_CELL_CHARS = MAX_PROMPT_CHARS
 # -- the bounded evaluator (playground.bounded): a visitor's regex, JSON Schema, template
 # and a judge's reply are interpreted in worker processes with these limits.
 EVAL_WORKERS = 2  # worker processes (the machine has 2 cores; a call takes one)
-EVAL_MEMORY_BYTES = 256 * MIB  # address space a call may add to a fresh worker
+EVAL_MEMORY_BYTES = 512 * MIB  # address space a call may add to a fresh worker (an image
+# of MAX_IMAGE_PIXELS decodes in about 330 MB)
 EVAL_CALL_SECONDS = 2.0  # one call: a pattern compiled, a template filled in, a reply read
+EVAL_IMAGE_SECONDS = 10.0  # one image decoded whole and thumbnailed (8192×4882: ~0.4 s)
 EVAL_ANSWER_SECONDS = 3.0  # all the checks of one answer together
 EVAL_SET_SECONDS = 10.0  # checking every check and row of a prompt set before a run
 EVAL_TASKS_PER_WORKER = 200  # calls before a worker is replaced (caches do not pile up)
+EVAL_QUEUE_SECONDS = 30.0  # how long a call may wait for a free worker ("busy" after)
 
 
 @dataclass(frozen=True)
@@ -75,14 +85,17 @@ class EvaluatorLimits:
     answer_seconds: float = EVAL_ANSWER_SECONDS
     set_seconds: float = EVAL_SET_SECONDS
     tasks_per_worker: int = EVAL_TASKS_PER_WORKER
+    queue_seconds: float = EVAL_QUEUE_SECONDS
 
 
-# -- attachments (a later issue: images and files sent with a prompt) ------------
+# -- attachments (images and files sent with a prompt) -----------------------------
 MAX_ATTACHMENT_BYTES = 10 * MIB  # one file
 MAX_ATTACHMENTS_PER_REQUEST = 8
 MAX_REQUEST_ATTACHMENT_BYTES = 20 * MIB  # all files of one prompt together
 MAX_IMAGE_SIDE_PX = 8_192  # decoded width or height
 MAX_IMAGE_PIXELS = 40_000_000  # decoded width x height (a decompression bomb is refused)
+MAX_FILE_NAME_CHARS = 255  # an attachment's name (a file system's usual limit)
+THUMBNAIL_SIDE_PX = 240  # a preview's longest side (drawn 120 px wide: sharp on HiDPI)
 
 # -- Import JSON -----------------------------------------------------------------
 # An export is the workspace's JSON indented by 2 (``export_json``). Indenting adds

@@ -9,13 +9,30 @@ checked against tiktoken's own code in ``tests/test_tokenizers.py``.
 The model-id tables follow tiktoken 0.14.0 ``tiktoken/model.py`` (``MODEL_TO_ENCODING``
 and ``MODEL_PREFIX_TO_ENCODING``, chat models only). Any other model (Llama, Qwen,
 Gemma, ...) has no tokenizer here: its counts stay estimates.
+
+**Long texts are counted in pieces.** bpe-openai refuses a text of 1,000,000
+characters or more (``ValueError: Input too long``) and an encode of more than
+200,000 tokens (``TokenLimitError``, its ``chunk_limit``). A character is at most
+4 UTF-8 bytes and a token at least one byte, so a piece of ``PIECE_CHARS`` (50,000)
+characters stays under both. A longer text is cut where the tokenizer itself
+splits: before a space or tab that follows a non-space character, a place no
+pre-tokenized word of o200k/cl100k ever spans (only runs of whitespace hold a
+space after the first character, and a word takes at most one space, in front).
+There the sum of the pieces is the exact count (``tests/test_token_pieces.py``
+checks it on arbitrary text). A run of 50,000 characters with no such place
+(CJK text, a minified file) is cut at a fixed length instead, never inside a
+surrogate pair: each such cut may merge a few tokens differently, so that count
+is marked as not exact (shown with "≈"), off by a few tokens a cut.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
 
@@ -81,17 +98,77 @@ def _encoder(encoding: str) -> Callable[[str], list[int]] | None:
     return functools.partial(loaded.encode, disallowed_special=())
 
 
+PIECE_CHARS = 50_000  # at most 200,000 tokens: under both of bpe-openai's limits
+# Read on the reversed text: a space or tab with a non-space character before it.
+_CUT_REVERSED = re.compile(r"[ \t]\S")
+
+
+@dataclass(frozen=True)
+class TokenCount:
+    tokens: int
+    exact: bool  # counted with the model's own tokenizer; else estimated
+
+
+def pieces(text: str, size: int = PIECE_CHARS) -> Iterator[tuple[str, bool]]:
+    """``text`` in pieces of at most ``size`` characters, each with whether it ends at a
+    cut that keeps the count exact (the last piece: True)."""
+    start = 0
+    while len(text) - start > size:
+        window = text[start : start + size + 1]
+        found = _CUT_REVERSED.search(window[::-1])
+        if found is not None and found.start() < size:  # a cut after one character at least
+            cut, exact = size - found.start(), True
+        else:
+            cut, exact = size, False
+            if "\ud800" <= window[cut - 1] <= "\udbff" and "\udc00" <= window[cut] <= "\udfff":
+                cut -= 1  # a surrogate pair stays whole
+        yield text[start : start + cut], exact
+        start += cut
+    yield text[start:], True
+
+
+class _Text:
+    """A text as a cache key by its digest: the cache keeps 16 bytes, not the text."""
+
+    __slots__ = ("digest", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        data = text.encode("utf-8", "surrogatepass")
+        self.digest = hashlib.blake2b(data, digest_size=16).digest() + len(text).to_bytes(8)
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Text) and other.digest == self.digest
+
+
+def count_text(
+    encode: Callable[[str], list[int]], text: str, size: int = PIECE_CHARS
+) -> TokenCount:
+    """The tokens of ``text``, in pieces of at most ``size`` characters (see above)."""
+    tokens, exact = 0, True
+    for piece, cut_exact in pieces(text, size):
+        tokens += len(encode(piece))
+        exact = exact and cut_exact
+    return TokenCount(tokens, exact)
+
+
 @functools.lru_cache(maxsize=4096)
-def _count(encoding: str, text: str) -> int:
+def _count(encoding: str, key: _Text) -> TokenCount:
     """Remembered: a card's history is counted again on every page run."""
     encode = _encoder(encoding)
     assert encode is not None
-    return len(encode(text))
+    try:
+        return count_text(encode, key.text)
+    finally:
+        key.text = ""  # the cache holds the key: not the text (a 1 MB file, a long prompt)
 
 
-def counter_for(model: str) -> Callable[[str], int] | None:
-    """A function counting a text's tokens exactly for this model; None: no tokenizer."""
+def counter_for(model: str) -> Callable[[str], TokenCount] | None:
+    """A function counting a text's tokens for this model; None: no tokenizer."""
     encoding = encoding_name(model)
     if encoding is None or _encoder(encoding) is None:
         return None
-    return functools.partial(_count, encoding)
+    return lambda text: _count(encoding, _Text(text))

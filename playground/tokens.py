@@ -6,28 +6,28 @@ cookbook's "How to count tokens with tiktoken"). Any other model, or a request
 holding images, gets an estimate (marked "≈" wherever it is shown): about four
 characters a token, as OpenAI's guidance for English text puts it, plus a few
 tokens of framing per message as chat templates add.
+
+Counting never raises, whatever the text: a text past the tokenizer's own limits is
+counted in pieces (``playground.tokenizers``), and should the tokenizer still fail,
+the request gets the estimate.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from playground.tokenizers import counter_for
+from playground.tokenizers import TokenCount, counter_for
+
+log = logging.getLogger(__name__)
 
 CHARS_PER_TOKEN = 4
 PER_MESSAGE = 4  # role and separators a chat template wraps around each message
 PER_IMAGE = 765  # OpenAI's count for a 1024x1024 image at high detail; others differ
 OPENAI_PER_MESSAGE = 3  # <|start|>{role}<|message|> ... <|end|>
 OPENAI_REPLY = 3  # <|start|>assistant<|message|>
-
-
-@dataclass(frozen=True)
-class TokenCount:
-    tokens: int
-    exact: bool  # counted with the model's own tokenizer; else estimated
 
 
 def estimate_text(text: str) -> int:
@@ -69,10 +69,17 @@ def _texts(messages: Sequence[dict[str, Any]]) -> list[str] | None:
 
 def count_tokens(messages: Sequence[dict[str, Any]], model: str | None) -> TokenCount:
     """The prompt tokens of these chat messages for ``model``: exact for OpenAI models
-    (text only), else an estimate."""
+    (text only; a very long text may be counted in pieces, then not exact), else an
+    estimate. Never raises."""
     count = counter_for(model) if model else None
     texts = _texts(messages) if count is not None else None
     if count is None or texts is None or not messages:
         return TokenCount(estimate_tokens(messages), exact=False)
+    try:
+        counted = [count(t) for t in texts]
+    except Exception:  # a tokenizer failure must not take the page down: estimate
+        log.warning("token count failed for %s; estimated instead", model, exc_info=True)
+        return TokenCount(estimate_tokens(messages), exact=False)
     framing = OPENAI_PER_MESSAGE * len(messages) + OPENAI_REPLY
-    return TokenCount(sum(count(t) for t in texts) + framing, exact=True)
+    tokens = sum(c.tokens for c in counted) + framing
+    return TokenCount(tokens, exact=all(c.exact for c in counted))

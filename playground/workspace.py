@@ -9,10 +9,18 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from playground.limits import MAX_SYSTEM_PROMPT_CHARS
 from playground.metrics import Metrics
+from playground.stored_files import Attachment, pack_files, unpack_files
 
 Role = Literal["user", "assistant"]
 Status = Literal["done", "streaming", "stopped", "error"]
@@ -29,25 +37,6 @@ ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"  # ids end up in widget keys and CSS class
 def new_id() -> str:
     """A short random id for a card or a message (not a secret)."""
     return uuid.uuid4().hex[:12]
-
-
-class Attachment(BaseModel):
-    """A file sent with a prompt: an image (``data`` is base64) or a text file (its text)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(max_length=255)
-    mime: Literal["image/png", "image/jpeg", "image/webp", "image/gif", "text/plain"]
-    data: str
-
-    @property
-    def is_image(self) -> bool:
-        return self.mime.startswith("image/")
-
-    @property
-    def size(self) -> int:
-        """Bytes of the file (an image's decoded size)."""
-        return len(self.data) * 3 // 4 if self.is_image else len(self.data.encode("utf-8"))
 
 
 class Message(BaseModel):
@@ -219,13 +208,29 @@ def _keep(answer: Message) -> list[Message]:
 
 
 class Workspace(BaseModel):
-    """Everything on the playground page."""
+    """Everything on the playground page.
+
+    Saved (dumped), each attached file is stored once, however many prompts and cards
+    it went to (``playground.stored_files``); loading puts it back in every prompt.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     cards: list[Card] = Field(default_factory=lambda: [Card() for _ in range(DEFAULT_CARDS)])
     sync_input: bool = False
     cards_per_row: int = Field(default=DEFAULT_CARDS, ge=1, le=4)
+    # The blind round these cards are in, until its vote (``playground.arena.round``):
+    # a workspace opened with it goes on blind, and History does not name its models.
+    blind_round: str | None = Field(default=None, pattern=ID_PATTERN)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unpack_files(cls, data: Any) -> Any:
+        return unpack_files(data)
+
+    @model_serializer(mode="wrap")
+    def _pack_files(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return pack_files(handler(self))
 
     def card(self, card_id: str) -> Card | None:
         return next((c for c in self.cards if c.id == card_id), None)

@@ -47,7 +47,8 @@ def tree_text(at: AppTest) -> str:
 
 
 def names_in(text: str) -> list[str]:
-    return [n for n in NAMES if n.lower() in text.lower()]
+    text = text.replace("\\", "").lower()  # markdown escapes ("north\\-7b") too
+    return [n for n in NAMES if n.lower() in text]
 
 
 def send_synced(at: AppTest, prompt: str) -> None:

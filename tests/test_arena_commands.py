@@ -8,6 +8,7 @@ import random
 from collections.abc import Callable, Iterator
 
 import pytest
+from pydantic import SecretStr
 
 from playground.arena.round import Contestant, can_vote
 from playground.arena.vote_store import VoteFilter, VoteStore
@@ -143,14 +144,18 @@ def test_new_round_clears_histories_reshuffles_and_lets_go_of_the_saved_workspac
     arena.vote(session, svc, Outcome(kind="a"))
     first_round = session.arena.round_id
     orders = set()
+    seen_ids = set(card_ids)
     rng = random.Random(5)
     for _ in range(20):
         assert arena.start_round(session, svc, rng)
-        orders.add(tuple(c.id for c in session.workspace.cards))
+        orders.add(tuple(c.config.model for c in session.workspace.cards))
+        ids = {c.id for c in session.workspace.cards}
+        assert not ids & seen_ids  # new ids each round: no key outlives the shuffle
+        seen_ids |= ids
     assert len(orders) == 2  # both orders turn up
     assert session.saver is None  # the next prompt saves a new workspace
     assert all(c.messages == [] for c in session.workspace.cards)
-    assert {c.id for c in session.workspace.cards} == card_ids
+    assert session.workspace.blind_round == session.arena.round_id
     assert session.arena.round_id != first_round and not session.arena.voted
     assert sorted(session.arena.labels.values()) == ["A", "B"]
 
@@ -214,3 +219,15 @@ def test_the_pool_offers_every_model_each_endpoint_lists(svc: PlainServices) -> 
         for endpoint in ("Alpha", "Beta")
         for model in ("fake-small", "fake-large")
     ]
+
+
+def test_a_new_round_keeps_what_each_card_was_typed_under_its_new_id(svc: PlainServices) -> None:
+    session = Session()
+    first, second = session.workspace.cards
+    first.config.endpoint, first.config.model = "Alpha", "fake-small"
+    second.config.endpoint, second.config.model = "Beta", "fake-large"
+    session.runtime(first.id).token = SecretStr("typed-for-alpha")
+    assert arena.set_blind(session, svc, True, random.Random(1))
+    (alpha,) = [c for c in session.workspace.cards if c.config.endpoint == "Alpha"]
+    assert session.runtime(alpha.id).token_value == "typed-for-alpha"
+    assert set(session.runtimes) <= {c.id for c in session.workspace.cards}

@@ -91,14 +91,28 @@ def test_calls_are_remembered_by_arguments(evaluator: Evaluator) -> None:
     assert evaluator.cached_call(own_pid) == first  # asked once, not again
 
 
-def test_a_call_queued_behind_a_slow_one_still_returns_within_its_limit(
+def test_a_call_queued_behind_a_slow_one_waits_and_its_limit_counts_from_its_start(
     evaluator: Evaluator,
 ) -> None:
-    slow = threading.Thread(target=evaluator.call, args=(sleep_for, 5), kwargs={"seconds": 5})
+    slow = threading.Thread(target=evaluator.call, args=(sleep_for, 1.5), kwargs={"seconds": 5})
     slow.start()
-    time.sleep(0.1)
-    started = time.monotonic()
-    found = evaluator.call(sleep_for, 0.01, seconds=0.5)
-    assert time.monotonic() - started < 2
-    assert isinstance(found, Failed) and found.reason == "time"
+    time.sleep(0.2)
+    found = evaluator.call(sleep_for, 0.3, seconds=0.6)  # waits ~1.3 s for the one worker
+    assert isinstance(found, Done) and found.value == 0.3
+    assert 0.3 <= found.seconds < 0.6  # the worker's time, not the wait
     slow.join()
+
+
+def test_a_call_that_waits_past_the_queue_limit_is_busy_not_cached() -> None:
+    limits = EvaluatorLimits(workers=1, call_seconds=1.0, queue_seconds=0.3)
+    evaluator = Evaluator(limits)
+    try:
+        slow = threading.Thread(target=evaluator.call, args=(sleep_for, 2), kwargs={"seconds": 5})
+        slow.start()
+        time.sleep(0.2)
+        found = evaluator.cached_call(sleep_for, 0.01, seconds=0.2)
+        assert isinstance(found, Failed) and found.reason == "busy"
+        slow.join()
+        assert evaluator.cached_call(sleep_for, 0.01, seconds=0.2) == Done(0.01)
+    finally:
+        evaluator.close()

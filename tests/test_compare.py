@@ -191,3 +191,41 @@ def test_synced_edit_leaves_a_card_that_was_asked_something_else(
     first, second = cards(at)
     assert first.last_prompt().content == "first's own follow-up"  # type: ignore[union-attr]
     assert second.last_prompt().content == "for both, edited"  # type: ignore[union-attr]
+
+
+def test_compare_answers_of_two_huge_answers_stays_within_the_display_limit(
+    write_config: Config, scenario: MakeScenario
+) -> None:
+    # Issue 27: two 499,000-character answers put 1 MB of diff on the page.
+    from playground.ui.text import SHOWN_LIMIT
+
+    write_config(endpoints_toml(Alpha=scenario()))
+    at = new_app()
+    send_synced(at, "write a lot")
+    lines = "".join(
+        f"The quick brown fox jumps over the lazy dog {i % 50}.\n" for i in range(12_000)
+    )
+    reference = lines[:499_000]
+    other = reference.replace("fox jumps over the lazy dog 7.", "cat leaps past the lazy dog 7.")
+    for card, text in zip(cards(at), [reference, other], strict=True):
+        card.messages[-1].content = text
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    for as_markers in (False, True):
+        at.toggle(key="compare_markers").set_value(as_markers).run()
+        copies = [c.value for c in at.code if c.language == "markdown"]  # "Copy answer"
+        assert copies == [reference, other]
+        if as_markers:
+            diffs = [
+                c.value
+                for c in at.code
+                if c.language != "markdown" and c.value.startswith("The quick")
+            ]
+        else:
+            diffs = [m.value for m in at.markdown if ":green-background[**" in m.value]
+        assert len(diffs) == 1, [d[:80] for d in diffs]
+        assert ("{+cat" if as_markers else "[**cat") in diffs[0]
+        assert SHOWN_LIMIT * 0.9 < len(diffs[0]) <= SHOWN_LIMIT  # was 1 MB (Markdown)
+        assert any("longer than the page shows" in c.value for c in at.caption)
+        (download,) = [b for b in at.get("download_button") if "compare_download" in b.proto.id]
+        assert download.proto.label == "Download the whole diff"

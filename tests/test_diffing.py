@@ -135,3 +135,17 @@ def test_the_drawn_diff_strikes_deletions_bolds_insertions_and_loads_nothing() -
     assert seen[strong + 1] == ("text", "![a](http://e.test/p.png)")
     assert ":red-background[~~" in markdown and ":green-background[**" in markdown
     assert "\u00a0" * 4 + "indented" in markdown  # indentation kept, not a code block
+
+
+def test_the_drawn_diff_stops_within_the_limit_and_says_so() -> None:
+    from playground.ui.text import diff_markdown, diff_markdown_start
+
+    diff = word_diff("a *b* c\n" * 2000, "a *b* d\n" * 2000)
+    full = diff_markdown(diff.ops)
+    assert diff_markdown_start(diff.ops, len(full)) == (full, True)
+    start, whole = diff_markdown_start(diff.ops, 1_000)
+    assert not whole and 900 < len(start) <= 1_000 and full.startswith(start)
+    # One run longer than the limit, every character escaped: cut inside, still marked.
+    start, whole = diff_markdown_start((Op("insert", "*" * 5_000),), 1_000)
+    assert not whole and 900 < len(start) <= 1_000
+    assert start.startswith(":green-background[**\\*") and start.endswith("\\***]")

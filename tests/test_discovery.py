@@ -1,7 +1,7 @@
 from collections.abc import Callable
 
 from playground.config import Timeouts
-from playground.discovery import list_models
+from playground.discovery import list_models, parse_model_list
 from tests.fake_openai import FakeOpenAIServer, closed_port
 from tests.helpers import scenario_name
 
@@ -50,3 +50,8 @@ def test_unreachable() -> None:
 def test_empty_list(scenario: Callable[..., str]) -> None:
     result = list_models(scenario(models=[]), None, FAST)
     assert result.models == () and result.error is None
+
+
+def test_a_model_list_nested_too_deeply_is_a_message() -> None:
+    found = parse_model_list(b"[" * 100_000 + b"]" * 100_000, "application/json")
+    assert found.models == () and found.error and "not JSON" in found.error

@@ -17,8 +17,9 @@ from typing import ClassVar
 
 import pytest
 
-from playground.bounded import default_evaluator
+from playground.bounded import Evaluator
 from playground.errors import PromptSetProblem
+from playground.limits import EvaluatorLimits
 from playground.promptsets.cells import answered_cell
 from playground.promptsets.checks import evaluate, parse_checks
 from playground.promptsets.judge import read_verdict, read_verdict_bounded
@@ -27,7 +28,6 @@ from playground.session.promptsets import prepare
 from playground.workspace import Message
 
 MB = 1_000_000
-BUDGET = default_evaluator().limits.answer_seconds
 
 
 def rss() -> int:
@@ -70,7 +70,7 @@ def test_an_exponential_schema_fails_its_check_within_the_answer_budget() -> Non
     before = rss()
     started = time.monotonic()
     [outcome] = evaluate(checks, "1", None)
-    assert time.monotonic() - started < BUDGET + 2
+    assert time.monotonic() - started < 15  # at depth 40, once until 8 GB killed the app
     assert not outcome.passed
     assert outcome.detail.startswith("the schema ")
     assert "more than" in outcome.detail  # took more than N s, or needs more than N MiB
@@ -78,20 +78,24 @@ def test_an_exponential_schema_fails_its_check_within_the_answer_budget() -> Non
 
 
 def test_stop_ends_the_checks_of_an_answer_at_once() -> None:
-    checks = parse_checks(f"json-schema:{exponential_schema(40)}")
+    checks = parse_checks("regex:^(a|a)*$")  # minutes in ``regex``
+    patient = Evaluator(EvaluatorLimits(workers=1, call_seconds=60, answer_seconds=60))
     cancel = threading.Event()
-    threading.Timer(0.3, cancel.set).start()
+    threading.Timer(0.5, cancel.set).start()
     started = time.monotonic()
-    [outcome] = evaluate(checks, "1", None, cancel=cancel)
-    assert time.monotonic() - started < 1.5
-    assert outcome.detail == "the schema stopped"
+    try:
+        [outcome] = evaluate(checks, "a" * 40 + "!", None, evaluator=patient, cancel=cancel)
+    finally:
+        patient.close()
+    assert time.monotonic() - started < 10  # not the 60 s its limits allow
+    assert outcome.detail == "the pattern stopped"
 
 
 def test_a_catastrophic_pattern_in_a_schema_is_cut_off() -> None:
     checks = parse_checks('json-schema:{"type": "string", "pattern": "^(a+)+$"}')
     started = time.monotonic()
     [outcome] = evaluate(checks, json.dumps("a" * 30 + "!"), None)
-    assert time.monotonic() - started < BUDGET + 2
+    assert time.monotonic() - started < 15  # once 70 s
     assert not outcome.passed and "took more than" in outcome.detail
 
 
@@ -99,7 +103,7 @@ def test_twenty_slow_checks_share_one_budget_per_answer() -> None:
     checks = parse_checks(" && ".join(["regex:^(a|a)*$"] * 20))  # seconds each in ``regex``
     started = time.monotonic()
     outcomes = evaluate(checks, "a" * 30 + "!", None)
-    assert time.monotonic() - started < BUDGET + 2  # once 20 s: 1 s each
+    assert time.monotonic() - started < 15  # once 20 s: 1 s each; 40 s at 2 s a call
     assert all(not o.passed for o in outcomes)
     assert any("in all" in o.detail for o in outcomes)
 

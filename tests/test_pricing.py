@@ -12,6 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from playground.arena import ratings
+from playground.arena.tally import tally_of
 from playground.arena.votes import Outcome, VoteRecord
 from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint
 from playground.export import export_json, export_markdown
@@ -196,7 +197,7 @@ def test_a_blind_vote_keeps_each_answers_cost_for_the_leaderboard(
     assert isinstance(done, VoteRecord)
     costs = {e.endpoint: e.cost_usd for e in done.entries}
     assert costs == {"Paid": paid.cost_usd, "Free": None}
-    rows = {s.model.endpoint: s for s in ratings.standings([done, done], rounds=5)}
+    rows = {s.model.endpoint: s for s in ratings.standings(tally_of([done, done]), rounds=5)}
     shown = rows["Paid"].cost_per_answer
     assert shown is not None and shown.dollars == pytest.approx(paid.cost_usd)
     assert rows["Free"].cost_per_answer is None  # no price: no figure

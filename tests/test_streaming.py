@@ -5,9 +5,11 @@ from collections.abc import Callable
 import openai
 import pytest
 
+from playground.answer_shapes import whole_completion
 from playground.clients import make_client
 from playground.config import Timeouts
 from playground.endpoint_errors import translate_errors
+from playground.errors import StreamBroken
 from playground.streaming import StreamJob
 from playground.workspace import Card
 from tests.fake_openai import FakeOpenAIServer, closed_port
@@ -170,3 +172,8 @@ def test_no_token_sends_no_authorization_header(
     job.join(10)
     assert card.messages[-1].status == "done"
     assert server.chat_requests(scenario_name(url))[-1].authorization is None
+
+
+def test_a_whole_completion_nested_too_deeply_is_a_broken_stream() -> None:
+    with pytest.raises(StreamBroken):
+        list(whole_completion(b"[" * 100_000 + b"]" * 100_000, "The server", ()))

@@ -62,7 +62,8 @@ def test_counts_equal_tiktokens_on_the_same_texts(
     count = counter_for(model)
     assert count is not None
     for text in TEXTS:
-        assert count(text) == len(expected.encode(text, disallowed_special=())), text
+        assert count(text).tokens == len(expected.encode(text, disallowed_special=())), text
+        assert count(text).exact
 
 
 def test_model_ids_map_to_encodings_as_tiktoken_maps_them() -> None:
@@ -83,7 +84,7 @@ def test_a_chat_request_is_counted_with_openais_framing() -> None:
     ]
     counted = count_tokens(messages, "gpt-4o")
     # The cookbook's count: 3 a message + its role and content, 3 to open the reply.
-    by_hand = sum(3 + count(m["role"]) + count(m["content"]) for m in messages) + 3
+    by_hand = sum(3 + count(m["role"]).tokens + count(m["content"]).tokens for m in messages) + 3
     assert counted.exact and counted.tokens == by_hand
     other = count_tokens(messages, "llama3")
     assert not other.exact  # no tokenizer for it: estimated

@@ -6,7 +6,9 @@
                    shuffling and labels, drawing models from a pool, and
                    ``what_card_shows``: the one decision of what a card may draw
     votes.py       a vote (Outcome, VoteRecord) and the comparisons it makes
-    vote_store.py  VoteStore: votes in the workspace database (SQLite / PostgreSQL)
+    vote_store.py  VoteStore: votes in the workspace database (SQLite / PostgreSQL),
+                   and their Tally counted in SQL
+    tally.py       Tally: votes grouped by the comparisons they make (the ratings' input)
     ratings.py     Bradley–Terry ratings (fitted with choix) on an Elo-like scale,
                    bootstrap intervals, wins/losses/ties, the pairwise win-rate matrix
     export.py      votes as JSONL preference pairs (prompt, chosen, rejected, models)

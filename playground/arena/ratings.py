@@ -10,6 +10,11 @@ Counting (``playground.arena.votes``): a win is one win; a tie is half a win eac
 "Both are bad" is a tie unless ``both_bad="drop"`` leaves those votes out. The 95 %
 interval is the 2.5th to 97.5th percentile of the ratings fitted on ``rounds`` votes
 resampled with replacement (whole votes, so the pairs of one vote stay together).
+
+Everything is computed from a ``Tally`` (``playground.arena.tally``): votes grouped by
+the comparisons they make. A resample draws N vote indices with replacement
+(``default_rng(seed).integers(0, N, (k, N), dtype=int32)``, k rounds per call) over the
+N votes laid out group after group, and counts how many were drawn from each group.
 """
 
 from __future__ import annotations
@@ -17,20 +22,19 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import choix
 import numpy as np
 
 from playground.arena.round import Contestant
-from playground.arena.votes import Comparison, Entry, VoteRecord, comparisons
+from playground.arena.tally import BothBad, Group, Tally
 from playground.pricing import Cost
 
 BASE = 1000.0
 SCALE = 400.0
 ALPHA = 0.01  # choix's regularization: finite ratings for a model that never lost
 ROUNDS = 1000
-BothBad = Literal["tie", "drop"]
+_BATCH_CELLS = 1_000_000  # a bootstrap fits this many win-matrix cells at once (8 MB)
 
 
 @dataclass(frozen=True)
@@ -58,144 +62,149 @@ class WinRate:
     games: int
 
 
-def vote_pairs(records: Sequence[VoteRecord], both_bad: BothBad = "tie") -> list[list[Comparison]]:
-    """Each vote's comparisons; with ``both_bad="drop"`` those votes are left out."""
-    out = []
-    for record in records:
-        pairs = comparisons(record)
-        if both_bad == "drop":
-            pairs = [p for p in pairs if not p.both_bad]
-        if pairs:
-            out.append(pairs)
-    return out
-
-
-def _models(votes: Sequence[Sequence[Comparison]]) -> list[Contestant]:
-    return sorted({m for pairs in votes for p in pairs for m in (p.first, p.second)})
+def _models(groups: Sequence[Group]) -> list[Contestant]:
+    return sorted({m for g in groups for m in g.models})
 
 
 def _entries(
-    votes: Sequence[Sequence[Comparison]], index: dict[Contestant, int]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(vote, winner, loser, weight) arrays: a win weighs 1, a tie 0.5 each way."""
-    rows: list[tuple[int, int, int, float]] = []
-    for v, pairs in enumerate(votes):
-        for p in pairs:
+    groups: Sequence[Group], index: dict[Contestant, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(group, winner·n + loser, weight per vote) arrays: a win weighs 1, a tie 0.5 each way."""
+    n = len(index)
+    rows: list[tuple[int, int, float]] = []
+    for g, group in enumerate(groups):
+        for p in group.pairs:
             i, j = index[p.first], index[p.second]
             if p.tie:
-                rows += [(v, i, j, 0.5), (v, j, i, 0.5)]
+                rows += [(g, i * n + j, 0.5), (g, j * n + i, 0.5)]
             else:
-                rows.append((v, i, j, 1.0))
-    a = np.array(rows, dtype=float).reshape(-1, 4)
-    return a[:, 0].astype(int), a[:, 1].astype(int), a[:, 2].astype(int), a[:, 3]
+                rows.append((g, i * n + j, 1.0))
+    a = np.array(rows, dtype=float).reshape(-1, 3)
+    return a[:, 0].astype(int), a[:, 1].astype(int), a[:, 2]
 
 
-def _fit(n: int, winner: np.ndarray, loser: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    wins = np.zeros((n, n))
-    np.add.at(wins, (winner, loser), weight)
+def _fit(n: int, cell: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    wins = np.bincount(cell, weights=weight, minlength=n * n).reshape(n, n)
     return choix.ilsr_pairwise_dense(wins, alpha=ALPHA)
 
 
 def to_scale(theta: np.ndarray) -> np.ndarray:
     """Strengths (natural log odds) on the Elo-like scale, averaging ``BASE``."""
-    centered = theta - theta.mean()
+    centered = theta - theta.mean(axis=-1, keepdims=True)
     return BASE + SCALE * centered / math.log(10)
 
 
-def fit_ratings(votes: Sequence[Sequence[Comparison]]) -> dict[Contestant, float]:
+def fit_ratings(tally: Tally, both_bad: BothBad = "tie") -> dict[Contestant, float]:
     """The Bradley–Terry rating of every model in the votes."""
-    models = _models(votes)
+    groups = tally.kept(both_bad)
+    models = _models(groups)
     if len(models) < 2:
         return {}
     index = {m: i for i, m in enumerate(models)}
-    _, winner, loser, weight = _entries(votes, index)
-    return dict(
-        zip(models, to_scale(_fit(len(models), winner, loser, weight)).tolist(), strict=True)
-    )
+    group, cell, weight = _entries(groups, index)
+    counts = np.array([g.count for g in groups], dtype=float)
+    theta = _fit(len(models), cell, weight * counts[group])
+    return dict(zip(models, to_scale(theta).tolist(), strict=True))
 
 
 def bootstrap(
-    votes: Sequence[Sequence[Comparison]], rounds: int = ROUNDS, seed: int = 0
+    tally: Tally, both_bad: BothBad = "tie", rounds: int = ROUNDS, seed: int = 0
 ) -> dict[Contestant, np.ndarray]:
-    """Each model's ratings over ``rounds`` resamples of the votes (``rng.integers``
-    of ``default_rng(seed)``: one row of vote indices per round)."""
-    models = _models(votes)
+    """Each model's ratings over ``rounds`` resamples of the votes (see the module)."""
+    groups = tally.kept(both_bad)
+    models = _models(groups)
     if len(models) < 2 or rounds < 1:
         return {}
+    n = len(models)
     index = {m: i for i, m in enumerate(models)}
-    vote, winner, loser, weight = _entries(votes, index)
+    group, cell, weight = _entries(groups, index)
+    counts = np.array([g.count for g in groups])
+    total = int(counts.sum())
+    owner = np.repeat(np.arange(len(groups), dtype=np.int32), counts)  # vote -> its group
     rng = np.random.default_rng(seed)
-    draws = rng.integers(0, len(votes), size=(rounds, len(votes)))
-    out = np.empty((rounds, len(models)))
-    for r in range(rounds):
-        times = np.bincount(draws[r], minlength=len(votes))[vote]
-        out[r] = to_scale(_fit(len(models), winner, loser, weight * times))
+    out = np.empty((rounds, n))
+    batch = max(1, _BATCH_CELLS // max(n * n, total))
+    for start in range(0, rounds, batch):
+        k = min(batch, rounds - start)
+        draws = rng.integers(0, total, size=(k, total), dtype=np.int32)
+        wins = np.empty((k, n * n))
+        for r, drawn in enumerate(owner[draws]):  # the groups of the votes drawn
+            times = np.bincount(drawn, minlength=len(groups))
+            wins[r] = np.bincount(cell, weights=weight * times[group], minlength=n * n)
+        out[start : start + k] = to_scale(fit_many(wins.reshape(k, n, n)))
     return {m: out[:, i] for m, i in index.items()}
 
 
+def fit_many(wins: np.ndarray, tol: float = 1e-8, max_iter: int = 100) -> np.ndarray:
+    """``choix.ilsr_pairwise_dense(w, alpha=ALPHA)`` of each matrix of a (k, n, n) stack,
+    as one array computation (a bootstrap's thousand small fits, without a thousand
+    loops of Python): the same iteration (LSR's Markov chain, its stationary
+    distribution, centered log weights) until every fit moves less than choix's
+    ``tol``. A stationary distribution solves the chain's balance equations with the
+    last one replaced by "the weights sum to n" (choix solves the same system by LU)."""
+    k, n, _ = wins.shape
+    weights = np.ones((k, n))
+    wins_t = wins.transpose(0, 2, 1)
+    diagonal = np.arange(n)
+    total = np.zeros((k, n, 1))
+    total[:, -1] = n
+    previous = None
+    for _ in range(max_iter):
+        chain = ALPHA + wins_t / (weights[:, None, :] + weights[:, :, None])
+        chain[:, diagonal, diagonal] -= chain.sum(axis=2)
+        balance = chain.transpose(0, 2, 1).copy()
+        balance[:, -1, :] = 1.0
+        params = np.log(np.linalg.solve(balance, total)[..., 0])
+        params -= params.mean(axis=1, keepdims=True)
+        if previous is not None and (np.abs(previous - params).sum(axis=1) <= tol * n).all():
+            return params
+        previous = params
+        weights = np.exp(params)
+        weights *= n / weights.sum(axis=1, keepdims=True)
+    raise RuntimeError(f"Did not converge after {max_iter} iterations")
+
+
 def standings(
-    records: Sequence[VoteRecord],
-    both_bad: BothBad = "tie",
-    rounds: int = ROUNDS,
-    seed: int = 0,
+    tally: Tally, both_bad: BothBad = "tie", rounds: int = ROUNDS, seed: int = 0
 ) -> list[Standing]:
     """The leaderboard, best first."""
-    votes = vote_pairs(records, both_bad)
-    ratings = fit_ratings(votes)
-    samples = bootstrap(votes, rounds, seed)
+    ratings = fit_ratings(tally, both_bad)
+    samples = bootstrap(tally, both_bad, rounds, seed)
     counts: dict[Contestant, list[int]] = {m: [0, 0, 0, 0] for m in ratings}
-    costs = mean_costs(records)
-    for pairs in votes:
-        for model in {m for p in pairs for m in (p.first, p.second)}:
-            counts[model][0] += 1
-        for p in pairs:
+    for g in tally.kept(both_bad):
+        for model in g.models:
+            counts[model][0] += g.count
+        for p in g.pairs:
             if p.tie:
-                counts[p.first][3] += 1
-                counts[p.second][3] += 1
+                counts[p.first][3] += g.count
+                counts[p.second][3] += g.count
             else:
-                counts[p.first][1] += 1
-                counts[p.second][2] += 1
+                counts[p.first][1] += g.count
+                counts[p.second][2] += g.count
     rows = []
     for model, rating in ratings.items():
         low, high = (
             np.percentile(samples[model], [2.5, 97.5]) if model in samples else (rating, rating)
         )
         n, w, lost, t = counts[model]
-        cost = costs.get(model)
+        cost = tally.costs.get(model)
         rows.append(Standing(model, rating, float(low), float(high), n, w, lost, t, cost))
     return sorted(rows, key=lambda s: (-s.rating, s.model))
 
 
-def mean_costs(records: Sequence[VoteRecord]) -> dict[Contestant, Cost]:
-    """Each model's mean cost per voted answer, over the answers whose price was known
-    (a model with none is absent: no figure, never a made-up one)."""
-    paid: dict[Contestant, list[Entry]] = {}
-    for record in records:
-        for entry in record.entries:
-            if entry.cost_usd is not None:
-                paid.setdefault(entry.contestant, []).append(entry)
-    return {
-        model: Cost(
-            sum(e.cost_usd or 0.0 for e in entries) / len(entries),
-            any(e.cost_estimated for e in entries),
-        )
-        for model, entries in paid.items()
-    }
-
-
-def win_rates(records: Sequence[VoteRecord], both_bad: BothBad = "tie") -> list[WinRate]:
+def win_rates(tally: Tally, both_bad: BothBad = "tie") -> list[WinRate]:
     """The pairwise win-rate matrix, from direct comparisons only (pairs never compared
     are absent); a tie counts half."""
     score: dict[tuple[Contestant, Contestant], list[float]] = {}
-    for pairs in vote_pairs(records, both_bad):
-        for p in pairs:
+    for g in tally.kept(both_bad):
+        for p in g.pairs:
             for row, col, points in (
                 (p.first, p.second, 0.5 if p.tie else 1.0),
                 (p.second, p.first, 0.5 if p.tie else 0.0),
             ):
                 cell = score.setdefault((row, col), [0.0, 0])
-                cell[0] += points
-                cell[1] += 1
+                cell[0] += points * g.count
+                cell[1] += g.count
     return [
         WinRate(row, col, points / games, int(games))
         for (row, col), (points, games) in sorted(score.items())

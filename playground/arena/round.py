@@ -13,7 +13,7 @@ import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from playground.workspace import CUSTOM, Card, new_id
+from playground.workspace import CUSTOM, Card, Workspace, new_id
 
 HIDDEN = "[hidden]"  # what replaces a contestant's name in anything a blind card draws
 MIN_CARDS = 2
@@ -66,6 +66,12 @@ class BlindRound:
     def voted(self) -> bool:
         return self.vote_id is not None or self.verdict is not None
 
+    @property
+    def hiding(self) -> bool:
+        """A round runs and has no vote yet: nothing may name a model, an endpoint or
+        say which card is which (on any page, in any caption, key or address)."""
+        return self.on and not self.voted
+
     def label(self, card_id: str) -> str:
         return self.labels.get(card_id, "?")
 
@@ -85,7 +91,27 @@ def letters(count: int) -> list[str]:
 def shuffle_cards(cards: list[Card], rng: random.Random) -> dict[str, str]:
     """Shuffle the cards in place and label them A, B, ... in their new order."""
     rng.shuffle(cards)
+    return label_cards(cards)
+
+
+def label_cards(cards: Sequence[Card]) -> dict[str, str]:
+    """Card id -> "A", "B", ... in the cards' order."""
     return dict(zip([c.id for c in cards], letters(len(cards)), strict=True))
+
+
+def resume(state: BlindRound, workspace: Workspace) -> None:
+    """A workspace was opened: a saved blind round (``Workspace.blind_round``) goes on
+    blind, its cards labelled in their saved (shuffled) order; any other workspace
+    ends the session's round."""
+    if workspace.blind_round is None:
+        if state.on:
+            state.on, state.labels = False, {}
+        return
+    state.on = True
+    state.round_id = workspace.blind_round
+    state.rounds += 1
+    state.labels = label_cards(workspace.cards)
+    state.vote_id = state.verdict = state.problem = None
 
 
 def draw_models(

@@ -9,7 +9,7 @@ capped (``RLIMIT_AS``, set when the worker starts). A call's failure is a named
 ``Failed`` result, never an exception:
 
 - its time limit passed: "took more than 2 s" (the worker is killed and replaced);
-- its memory limit was hit: "needs more than 256 MiB" (the worker recycles itself);
+- its memory limit was hit: "needs more than 512 MiB" (the worker recycles itself);
 - the worker died some other way, or the call raised: a message naming it;
 - the caller's ``cancel`` event was set (Stop): "stopped" (the worker is killed).
 
@@ -31,7 +31,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import pebble
@@ -41,18 +41,31 @@ from playground.limits import EvaluatorLimits
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _POLL_S = 0.05  # how often a waiting call looks at its cancel event
+STARTUP_SECONDS = 60.0  # the fork server and its first workers
 # What the app's workers run: imported once in the fork server, not in every worker.
-PRELOAD = ("playground.promptsets.checks", "playground.promptsets.template")
+PRELOAD = (
+    "playground.promptsets.checks",
+    "playground.promptsets.template",
+    "playground.images",
+    "PIL.Image",
+    "PIL.PngImagePlugin",
+    "PIL.JpegImagePlugin",
+    "PIL.MpoImagePlugin",
+    "PIL.WebPImagePlugin",
+    "PIL.GifImagePlugin",
+)
 
 
 @dataclass(frozen=True)
 class Done(Generic[T]):
     value: T
+    seconds: float = field(default=0.0, compare=False)  # the worker's time on it
 
 
 @dataclass(frozen=True)
 class Failed:
-    """Why a call has no result: ``reason`` is "time", "memory", "stopped" or "error"."""
+    """Why a call has no result: ``reason`` is "time" (its limit passed), "memory",
+    "stopped" (cancelled), "busy" (it waited for a worker past its limit) or "error"."""
 
     reason: str
     message: str
@@ -83,13 +96,18 @@ def _limit_memory(extra_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
-def _guarded(function: Callable[..., T], args: tuple[Any, ...]) -> T:
+def _guarded(function: Callable[..., T], args: tuple[Any, ...]) -> tuple[T, float]:
+    started = time.monotonic()
     try:
-        return function(*args)
+        return function(*args), time.monotonic() - started
     except MemoryError:
         raise MemoryLimitHit() from None
     except RecursionError:
         raise RecursionError("nested too deeply") from None
+
+
+def _ready() -> bool:
+    return True
 
 
 def _wall_limit(seconds: float) -> str:
@@ -112,17 +130,25 @@ class Evaluator:
     def _ensure_pool(self) -> pebble.ProcessPool:
         with self._lock:
             if self._pool is None or not self._pool.active:
-                context = multiprocessing.get_context("forkserver")
-                if self._preload:  # only takes effect before the fork server starts
-                    context.set_forkserver_preload(list(self._preload))
-                self._pool = pebble.ProcessPool(
-                    max_workers=self.limits.workers,
-                    max_tasks=self.limits.tasks_per_worker,
-                    initializer=_limit_memory,
-                    initargs=(self.limits.memory_bytes,),
-                    context=context,
-                )
+                self._pool = self._started_pool()
             return self._pool
+
+    def _started_pool(self) -> pebble.ProcessPool:
+        """A new pool whose workers have answered once: starting the fork server and its
+        imports (a second or more on a busy machine) is not counted against a call."""
+        context = multiprocessing.get_context("forkserver")
+        if self._preload:  # only takes effect before the fork server starts
+            context.set_forkserver_preload(list(self._preload))
+        pool = pebble.ProcessPool(
+            max_workers=self.limits.workers,
+            max_tasks=self.limits.tasks_per_worker,
+            initializer=_limit_memory,
+            initargs=(self.limits.memory_bytes,),
+            context=context,
+        )
+        for ready in [pool.schedule(_ready) for _ in range(self.limits.workers)]:
+            ready.result(timeout=STARTUP_SECONDS)
+        return pool
 
     def call(
         self,
@@ -139,8 +165,8 @@ class Evaluator:
             return Failed("stopped", "stopped")
         future = self._ensure_pool().schedule(_guarded, args=(function, args), timeout=limit)
         # The pool's own timeout counts from when a worker takes the call; this one from
-        # now, so a call queued behind others still returns within its limit (+ a margin).
-        deadline = time.monotonic() + limit + 0.5
+        # now, so a call queued behind many others still returns in the end.
+        deadline = time.monotonic() + limit + self.limits.queue_seconds
         while not future.done():
             concurrent.futures.wait([future], timeout=_POLL_S)
             if future.done():
@@ -148,9 +174,9 @@ class Evaluator:
             if cancel is not None and cancel.is_set():
                 future.cancel()
                 return Failed("stopped", "stopped")
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline:  # queued behind others: not this call's fault
                 future.cancel()
-                return Failed("time", _wall_limit(limit))
+                return Failed("busy", "could not start in time (the server is busy; try again)")
         return self._outcome(future, limit)
 
     def _outcome(self, future: concurrent.futures.Future[T], limit: float) -> Result[T]:
@@ -158,7 +184,8 @@ class Evaluator:
             return Failed("stopped", "stopped")
         exc = future.exception()
         if exc is None:
-            return Done(future.result())
+            value, seconds = future.result()
+            return Done(value, seconds)
         if isinstance(exc, TimeoutError):  # pebble killed the worker at the limit
             return Failed("time", _wall_limit(limit))
         if isinstance(exc, MemoryLimitHit):
@@ -224,8 +251,8 @@ class VerdictCache(Generic[T]):
                 self._items.move_to_end(key)
                 return self._items[key]
         found = compute()
-        if isinstance(found, Failed) and found.reason == "stopped":
-            return found
+        if isinstance(found, Failed) and found.reason in ("stopped", "busy"):
+            return found  # says nothing about the arguments
         with self._lock:
             self._items[key] = found
             while len(self._items) > self._size:

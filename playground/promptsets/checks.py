@@ -237,23 +237,24 @@ def evaluate(
 ) -> list[Outcome]:
     """Each check's outcome for this answer; the library checks share one time budget."""
     evaluator = evaluator or default_evaluator()
-    deadline = time.monotonic() + evaluator.limits.answer_seconds
+    budget = evaluator.limits.answer_seconds  # the workers' time, not time spent waiting
     out = []
     for check in checks:
         if check.kind not in _LIBRARY_KINDS:
             passed, detail = _run(check, answer, metrics)
+        elif budget <= 0:
+            total = evaluator.limits.answer_seconds
+            passed, detail = False, f"not run: this answer's checks took {total:g} s in all"
         else:
-            left = min(deadline - time.monotonic(), evaluator.limits.call_seconds)
-            if left <= 0:
-                budget = evaluator.limits.answer_seconds
-                passed, detail = False, f"not run: this answer's checks took {budget:g} s in all"
+            left = min(budget, evaluator.limits.call_seconds)
+            found = evaluator.call(
+                run_library_check, check.kind, check.arg, answer, seconds=left, cancel=cancel
+            )
+            if isinstance(found, Done):
+                budget -= found.seconds
+                passed, detail = found.value
             else:
-                found = evaluator.call(
-                    run_library_check, check.kind, check.arg, answer, seconds=left, cancel=cancel
-                )
-                if isinstance(found, Done):
-                    passed, detail = found.value
-                else:
-                    passed, detail = False, _failure_text(check.kind, found, "checking it")
+                budget -= left if found.reason in ("time", "memory", "error") else 0
+                passed, detail = False, _failure_text(check.kind, found, "checking it")
         out.append(Outcome(str(check), passed, "" if passed else detail))
     return out

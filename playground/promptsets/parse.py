@@ -227,11 +227,22 @@ def _as_text(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _jsonl_row(line: str, number: int, limits: SetLimits) -> PromptRow:
+def _json(line: str, number: int) -> object:
+    """One line's JSON value; whatever ``json`` raises becomes a problem naming the row."""
     try:
-        item = json.loads(line)
+        return json.loads(line)
     except json.JSONDecodeError as exc:
         raise PromptSetProblem(f"this line is not JSON ({exc.msg}).", number) from None
+    except RecursionError:  # [[[[... thousands deep: the parser's stack ran out
+        raise PromptSetProblem("this line is nested too deeply to read.", number) from None
+    except ValueError:  # an integer past sys.get_int_max_str_digits() (4,300 digits)
+        raise PromptSetProblem(
+            "a number on this line is too long to read (more than 4,300 digits).", number
+        ) from None
+
+
+def _jsonl_row(line: str, number: int, limits: SetLimits) -> PromptRow:
+    item = _json(line, number)
     if not isinstance(item, dict):
         raise PromptSetProblem('each line must be a JSON object such as {"prompt": "..."}.', number)
     if len(item) > limits.max_columns:
@@ -246,9 +257,14 @@ def _jsonl_row(line: str, number: int, limits: SetLimits) -> PromptRow:
         expected = " && ".join(expected)
     if not isinstance(expected, str):
         raise PromptSetProblem('"expected" must be a check string or a list of them.', number)
-    variables = {
-        str(k): _cell(_as_text(v), number, str(k), limits) for k, v in item.items() if k != EXPECTED
-    }
+    try:  # a nested value is written back as JSON text, which may be too deep again
+        variables = {str(k): _as_text(v) for k, v in item.items() if k != EXPECTED}
+    except (RecursionError, ValueError):
+        raise PromptSetProblem(
+            "a value on this line is nested too deeply to use.", number
+        ) from None
+    for column, value in variables.items():
+        _cell(value, number, column, limits)
     return PromptRow(number, prompt, variables, _cell(expected, number, EXPECTED, limits).strip())
 
 

@@ -15,6 +15,7 @@
     arena.py       blind comparison: start a round, new round, vote, withdraw (issue 18)
     streams.py     answers belong to the workspace: start one, find it after a reload
     shorten.py     a conversation too long for the model: drop its oldest turns
+    room.py        a prompt's files measured against the workspace limit before sending
 
 Nothing here imports streamlit (``tests/test_layering.py``); the UI hands in a
 Streamlit-cached ``Services`` implementation.

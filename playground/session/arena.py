@@ -70,6 +70,7 @@ def set_blind(
         session.arena.on = False
         session.arena.labels = {}
         session.arena.problem = None
+        session.workspace.blind_round = None  # its History entry names the models again
         return False
     if session.arena.on:
         return True
@@ -99,9 +100,10 @@ def start_round(session: Session, services: Services, rng: random.Random | None 
         runtime = session.runtime(card.id)
         runtime.compare_hint = runtime.fell_back = False
         runtime.wanted_model = None
+    session.renew_card_ids()
     state.labels = shuffle_cards(cards, rng)
     state.on = True
-    state.round_id = new_round_id()
+    state.round_id = session.workspace.blind_round = new_round_id()
     state.rounds += 1
     state.vote_id = state.verdict = state.problem = None
     session.workspace.sync_input = True
@@ -168,6 +170,7 @@ def vote(
     except StoreError as exc:
         return f"The vote could not be stored: {exc.message}"
     state.vote_id, state.verdict = record.id, outcome.describe()
+    session.workspace.blind_round = None  # revealed: its link and History may name them
     return record
 
 

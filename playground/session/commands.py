@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from playground.attachments import prepare
 from playground.context import check_fits
 from playground.errors import PlaygroundError
-from playground.session import backendai, streams
+from playground.session import backendai, room, streams
 from playground.session.card_fields import (
     CardFields,
     choose_endpoint,
@@ -58,7 +58,9 @@ def send(
     none is sent it, so synced conversations stay in step: a notice names the card and
     holds the prompt, so nothing typed is lost. A card that cannot send (no model, bad
     baseURL) keeps the prompt and says why in its answer. A file that cannot be sent
-    (type, size) is named in a notice; the prompt goes with the others.
+    (type, size, unreadable) is named in a notice; the prompt goes with the others.
+    Files that would take the workspace past what the store keeps stop the send,
+    with a notice holding the prompt (``room``).
     """
     attachments, problems = prepare(files)
     session.notices.extend(problems)
@@ -74,6 +76,10 @@ def send(
             f"Not sent: card {which} is still answering. Send it again once the answer "
             f"has ended (or Stop it). {held}"
         )
+        return
+    limit = services.config().store.max_workspace_bytes
+    if refused := room.files_refused(session.workspace, cards, text or "", attachments, limit):
+        session.notices.append(refused)  # before anything is sent: nothing is lost
         return
     for card in cards:
         copies = [a.model_copy() for a in attachments]
@@ -237,7 +243,9 @@ def start_answer(
         )
         history = card.history_for_request()
         window = target.context_window or card_window(services, card)
-        check_fits(history, window, target.model)  # refused before anything is sent
+        # Refused before anything is sent; while blind, estimated and without figures.
+        blind = session.arena.hiding
+        check_fits(history, window, None if blind else target.model, figures=not blind)
     except PlaygroundError as exc:
         log.warning(
             "answer failed: endpoint=%s status=- kind=%s", card.config.endpoint, type(exc).__name__

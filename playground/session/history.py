@@ -42,14 +42,18 @@ def ago(when: dt.datetime, now: dt.datetime | None = None) -> str:
     return f"{when:%Y-%m-%d}"
 
 
-def told_apart(summaries: Sequence[WorkspaceSummary]) -> dict[str, str]:
+def told_apart(summaries: Sequence[WorkspaceSummary], models: bool = True) -> dict[str, str]:
     """For rows whose titles are the same (an imported copy, the same first prompt): what
-    tells each apart, "fake-small, gpt-4o · created 1 Dec 2026 11:38 UTC"; others: nothing."""
+    tells each apart, "fake-small, gpt-4o · created 1 Dec 2026 11:38 UTC" (without the
+    models when ``models`` is False); others: nothing."""
     counts = Counter(s.title.strip() for s in summaries)
     out = {}
     for summary in summaries:
         if counts[summary.title.strip()] > 1:
-            models = ", ".join(short_model_id(m) for m in summary.models) or "no model"
-            created = summary.created_at.strftime("%-d %b %Y %H:%M UTC")
-            out[summary.id] = f"{models} · created {created}"
+            created = summary.created_at.strftime("created %-d %b %Y %H:%M UTC")
+            if not models:
+                out[summary.id] = created
+                continue
+            names = ", ".join(short_model_id(m) for m in summary.models) or "no model"
+            out[summary.id] = f"{names} · {created}"
     return out

@@ -19,7 +19,7 @@ from playground.backendai import ModelService
 from playground.session.focus import CardView
 from playground.store import AutoSaver
 from playground.streaming import StreamJob
-from playground.workspace import Card, Workspace
+from playground.workspace import Card, Workspace, new_id
 
 
 @dataclass
@@ -139,6 +139,17 @@ class Session:
         self.cancel(card_id)
         self.runtime(card_id).job = None
         card.clear_history()
+
+    def renew_card_ids(self) -> None:
+        """Give every card a new id, its runtime record going along (a blind round's
+        shuffle: no element key made before it names a card after it)."""
+        for card in self.workspace.cards:
+            old, card.id = card.id, new_id()
+            record = self.runtimes.pop(old, None)
+            if record is not None:
+                self.runtimes[card.id] = record
+        self.card_view = CardView()
+        self.epoch += 1  # the UI lets go of the old ids' widgets
 
     # -- the workspace -----------------------------------------------------------
     def replace_workspace(self, workspace: Workspace) -> None:

@@ -13,6 +13,7 @@ Who may open what: with sign-in, a workspace belongs to the person who saved it
 from __future__ import annotations
 
 from playground import endpoints
+from playground.arena.round import resume
 from playground.session import streams
 from playground.session.services import Services
 from playground.session.session import Session
@@ -67,6 +68,7 @@ def open_workspace(
         return False
     leave(session)
     session.replace_workspace(stored.workspace)
+    resume(session.arena, session.workspace)  # a blind round's link reopens it blind
     # Answers still streaming in it (its tab was reloaded) are followed live.
     streams.attach(session, services, stored.id, session.workspace)
     session.saver = _saver(session, services, stored.id, stored.revision, user)

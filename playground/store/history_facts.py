@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from playground.workspace import CUSTOM, Workspace
 
 TITLE_MAX = 80  # characters of a title derived from the first prompt
+# What History lists as the models of a workspace in an unvoted blind round (its cards'
+# order would say which was Model A); its answers are left out of the search text too.
+HIDDEN_MODELS = "[hidden]"
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,7 @@ class HistoryFacts:
 
 def history_facts(workspace: Workspace) -> HistoryFacts:
     """Title (from the first prompt), models, message count and search text."""
+    blind = workspace.blind_round is not None
     title = ""
     models: list[str] = []
     texts: list[str] = []
@@ -34,8 +38,11 @@ def history_facts(workspace: Workspace) -> HistoryFacts:
             count += 1
             if not title and message.role == "user" and message.content.strip():
                 title = _title(message.content)
+            if blind and message.role != "user":
+                continue
             texts.append(message.content)
             texts.extend(e.content for e in message.earlier)
+    models = [HIDDEN_MODELS] if blind and models else models
     search = "\n".join(t for t in texts if t).lower()
     # PostgreSQL text columns cannot hold NUL (the JSON column escapes it; these do not).
     return HistoryFacts(title.replace("\x00", ""), models, count, search.replace("\x00", ""))

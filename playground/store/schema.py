@@ -7,7 +7,8 @@ newer than this code is refused (never downgraded). To change the schema,
 append a step and update the table below: never edit a released step.
 
 Versions: 1 workspaces; 2 History's columns; 3 blind comparison votes; 4 prompt-set runs
-and their cells.
+and their cells; 5 what each vote compares and what its answers cost (the Leaderboard
+counts in SQL).
 """
 
 from __future__ import annotations
@@ -55,6 +56,29 @@ votes = sa.Table(
     sa.Column("tag", sa.String(64), nullable=True),
     sa.Column("models", sa.Text, nullable=False),  # JSON [[label, endpoint, model], ...]
     sa.Column("data", sa.Text, nullable=False),  # VoteRecord.model_dump_json()
+    # version 5: the key of what the vote compares (playground.arena.tally.encode, hashed);
+    # "" when its data was unreadable; NULL until VoteStore derives it (votes stored before)
+    sa.Column("pattern", sa.String(32), nullable=True),
+)
+
+# version 5: what votes compare, once per distinct set of comparisons
+vote_patterns = sa.Table(
+    "playground_vote_patterns",
+    metadata,
+    sa.Column("key", sa.String(32), primary_key=True),
+    sa.Column("pairs", sa.Text, nullable=False),  # playground.arena.tally.encode(...)
+)
+
+# version 5: the cost of each voted answer whose price was known
+vote_costs = sa.Table(
+    "playground_vote_costs",
+    metadata,
+    sa.Column("vote_id", sa.String(32), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),  # of the entry in the vote
+    sa.Column("endpoint", sa.Text, nullable=False),
+    sa.Column("model", sa.Text, nullable=False),
+    sa.Column("cost_usd", sa.Float, nullable=False),
+    sa.Column("estimated", sa.Boolean, nullable=False),
 )
 
 # version 4: prompt-set runs, stored with their workspace, and their cells as they arrive
@@ -189,11 +213,50 @@ def _v4_prompt_set_runs(conn: Connection) -> None:
     v4.create_all(conn)
 
 
+def _v5_vote_tallies(conn: Connection) -> None:
+    """Version 5: what each vote compares and its answers' costs, so the Leaderboard
+    counts votes in SQL. ``VoteStore`` derives both for the votes stored before (their
+    ``pattern`` is NULL) from their JSON, the first time it counts."""
+    conn.exec_driver_sql("ALTER TABLE playground_votes ADD COLUMN pattern VARCHAR(32)")
+    v5 = sa.MetaData()
+    table = sa.Table(
+        "playground_votes",
+        v5,
+        sa.Column("created_at", sa.DateTime),
+        sa.Column("tag", sa.String(64)),
+        sa.Column("voter", sa.String(256)),
+        sa.Column("pattern", sa.String(32)),
+    )
+    # Covers the Leaderboard's counting: a vote's JSON is never read to count it.
+    tally = sa.Index(
+        "ix_playground_votes_tally", table.c.pattern, table.c.created_at, table.c.tag, table.c.voter
+    )
+    sa.Table(
+        "playground_vote_patterns",
+        v5,
+        sa.Column("key", sa.String(32), primary_key=True),
+        sa.Column("pairs", sa.Text, nullable=False),
+    )
+    sa.Table(
+        "playground_vote_costs",
+        v5,
+        sa.Column("vote_id", sa.String(32), primary_key=True),
+        sa.Column("position", sa.Integer, primary_key=True),  # of the entry in the vote
+        sa.Column("endpoint", sa.Text, nullable=False),
+        sa.Column("model", sa.Text, nullable=False),
+        sa.Column("cost_usd", sa.Float, nullable=False),
+        sa.Column("estimated", sa.Boolean, nullable=False),
+    )
+    v5.create_all(conn, tables=[v5.tables[n] for n in (vote_patterns.name, vote_costs.name)])
+    tally.create(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_workspaces,
     _v2_search_and_summary,
     _v3_votes,
     _v4_prompt_set_runs,
+    _v5_vote_tallies,
 ]
 
 

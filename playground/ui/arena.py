@@ -22,6 +22,21 @@ def card_shows(state: Session, card_id: str) -> CardShows:
     return what_card_shows(state.arena, card_id, arena.contestants(state, SERVICES))
 
 
+def hidden_page(state: Session, what: str) -> bool:
+    """While a round has no vote, a page that would name models (``what`` it shows) says
+    so instead: True when it did. A workspace link in the address goes too (a blind
+    round's link would reopen it elsewhere, with its cards in their order)."""
+    if not state.arena.hiding:
+        return False
+    st.query_params.pop(persistence.WS_PARAM, None)
+    st.info(
+        f"A blind round is running on the Playground, and {what} would name the models. "
+        "Vote, or turn Blind comparison off, to see this page.",
+        icon=":material/visibility_off:",
+    )
+    return True
+
+
 def _after_start(state: Session) -> None:
     """A round started (or not): the toggles follow, and the address loses the old round's
     saved workspace (it stays in History; the new round is saved anew)."""

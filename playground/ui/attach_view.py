@@ -29,13 +29,20 @@ def submitted(value: object) -> tuple[str, list[tuple[str, bytes]]]:
 
 
 def previews(message: Message) -> None:
-    """A prompt's files: images shown small, text files folded."""
+    """A prompt's files: images shown small (from the thumbnail made when they were
+    attached, never the file), text files folded."""
     images = [a for a in message.attachments if a.is_image]
-    if images:
+    shown = [(a, thumbnail) for a in images if (thumbnail := a.preview())]
+    if shown:
         st.image(
-            [base64.b64decode(a.data) for a in images],
-            caption=[safe_text.label(a.name) for a in images],
+            [base64.b64decode(thumbnail) for _, thumbnail in shown],
+            caption=[safe_text.label(a.name) for a, _ in shown],
             width=120,
+        )
+    for broken in (a for a in images if not a.preview()):
+        safe_text.caption(
+            f"{broken.name}: no preview (the image could not be read)",
+            icon=":material/broken_image:",
         )
     for file in (a for a in message.attachments if not a.is_image):
         with st.expander(f":material/description: {safe_text.label(file.name)}"):

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from playground.diffing import AnswerDiff
 from playground.naming import card_model, short_model_id
 from playground.session import Session
 from playground.session.compare import Comparison, compare_answers, last_answer
 from playground.ui import arena as arena_ui
-from playground.ui.text import caption, diff_markdown, label
+from playground.ui.text import SHOWN_LIMIT, caption, diff_markdown_start, label, shown_part
 from playground.workspace import Card
 
 REFERENCE = "compare_reference"
@@ -76,6 +77,30 @@ def _comparison(result: Comparison, names: dict[str, str], as_markers: bool) -> 
         )
     with st.container(border=True, height=320):
         if as_markers:
-            st.code(diff.markers(), language=None, wrap_lines=True)
+            markers = diff.markers()
+            shown = shown_part(markers)
+            whole = len(shown) == len(markers)
+            st.code(shown, language=None, wrap_lines=True)
         else:
-            st.markdown(diff_markdown(diff.ops))
+            markdown, whole = diff_markdown_start(diff.ops, SHOWN_LIMIT)
+            st.markdown(markdown)
+    if not whole:
+        _whole_diff(result, diff)
+
+
+def _whole_diff(result: Comparison, diff: AnswerDiff) -> None:
+    """Past the display limit: a note, and the whole diff (text markers) as a download."""
+    caption(
+        f"This diff is longer than the page shows ({SHOWN_LIMIT:,} characters): the rest "
+        "is in the download, as text with [-deleted-] and {+inserted+} marked.",
+        icon=":material/unfold_more:",
+    )
+    st.download_button(
+        "Download the whole diff",
+        data=lambda: diff.markers().encode("utf-8"),
+        file_name="answers-diff.txt",
+        mime="text/plain",
+        key=f"compare_download-{result.reference_id}-{result.other_id}",
+        icon=":material/download:",
+        on_click="ignore",
+    )

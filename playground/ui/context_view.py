@@ -25,7 +25,11 @@ HELP = (
 )
 
 
-def _model(card: Card) -> str | None:
+def _model(card: Card, shows: CardShows) -> str | None:
+    """The model to count for; None (an estimate, "≈", for every card) while blind: an
+    exact count would tell an OpenAI model from the others."""
+    if shows.blind:
+        return None
     return card.config.custom.model_id if card.config.model == CUSTOM else card.config.model
 
 
@@ -33,14 +37,14 @@ def typed_count(card: Card, number: int, shows: CardShows) -> CardCount:
     """What ``typed_tokens`` adds the typed prompt to: the next request with an empty one."""
     window = None if shows.blind else card_window(SERVICES, card)
     empty = [*card.history_for_request(), {"role": "user", "content": ""}]
-    return CardCount(number, context_use(empty, window, _model(card)).tokens, window)
+    return CardCount(number, context_use(empty, window, _model(card, shows)).tokens, window)
 
 
 def context_caption(state: Session, card: Card, shows: CardShows) -> None:
     if card.is_streaming:
         return
     window = None if shows.blind else card_window(SERVICES, card)
-    use = context_use(card.history_for_request(), window, _model(card))
+    use = context_use(card.history_for_request(), window, _model(card, shows))
     if not use.tokens:
         return
     text = f"Next request {use.summary().replace(' · ', ' + your prompt · ', 1)}"

@@ -7,6 +7,7 @@ import streamlit as st
 from playground.backendai import EndpointPage
 from playground.discovery import ModelList
 from playground.session import commands
+from playground.ui.arena import hidden_page
 from playground.ui.resources import SERVICES
 from playground.ui.state import session
 from playground.ui.text import label
@@ -16,6 +17,8 @@ def render() -> None:
     state = session()
     loaded, catalog = SERVICES.config(), SERVICES.catalog()
     st.markdown("### Endpoints")
+    if hidden_page(state, "the endpoints' model lists"):
+        return
     if loaded.files:
         st.caption("Config file: " + ", ".join(label(str(f)) for f in loaded.files))
     st.button(

@@ -52,9 +52,12 @@ def render() -> None:
         st.caption("No saved workspace matches." if query.strip() else "No saved workspaces yet.")
         return
     current = state.saver.workspace_id if state.saver is not None else None
-    apart = told_apart(found)
+    blind = state.arena.hiding  # no row names a model while a round has no vote
+    if blind:
+        st.caption(":material/visibility_off: Models are not shown while a blind round runs.")
+    apart = told_apart(found, models=not blind)
     for summary in found:
-        _row(state, summary, owner, current, apart.get(summary.id))
+        _row(state, summary, owner, current, apart.get(summary.id), blind)
     if len(found) == PAGE_SIZE:
         st.caption(f"Showing the newest {PAGE_SIZE}; search to find older ones.")
     history_runs()
@@ -66,6 +69,7 @@ def _row(
     owner: str | None,
     current: str | None,
     apart: str | None = None,
+    blind: bool = False,
 ) -> None:
     key = f"hist-{summary.id}"
     with st.container(border=True, key=key):
@@ -96,8 +100,8 @@ def _row(
                     on_click=_delete,
                     args=(state, summary.id, owner),
                 )
-        models = ", ".join(summary.models) or "no model chosen"
-        caption(f"{ago(summary.updated_at)} · {summary.messages} messages · {models}")
+        models = "" if blind else " · " + (", ".join(summary.models) or "no model chosen")
+        caption(f"{ago(summary.updated_at)} · {summary.messages} messages{models}")
 
 
 def _rename(workspace_id: str, title_key: str, owner: str | None) -> None:

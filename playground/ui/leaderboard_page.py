@@ -4,6 +4,7 @@ the export of the votes as preference pairs, and withdrawing one's own votes."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
@@ -11,12 +12,13 @@ import streamlit as st
 
 from playground.arena import ratings
 from playground.arena.export import export_jsonl
+from playground.arena.tally import Tally
 from playground.arena.vote_store import VoteFilter, VoteStore
-from playground.arena.votes import VoteRecord
 from playground.money import dollars
 from playground.session import arena
 from playground.store import StoreError
 from playground.ui import persistence
+from playground.ui.arena import hidden_page
 from playground.ui.resources import SERVICES
 from playground.ui.state import session
 
@@ -31,10 +33,34 @@ comes from refitting on 1000 resamples of the votes.
 """
 
 
-@st.cache_data(show_spinner="Fitting ratings…", max_entries=8)
-def _standings(key: tuple[str, ...], both_bad: str, _records: list[VoteRecord]) -> pd.DataFrame:
-    del key  # the votes' ids: the cache key (the records themselves are not hashed)
-    rows = ratings.standings(_records, both_bad=both_bad)  # type: ignore[arg-type]
+@dataclass(frozen=True)
+class Board:
+    """What the page draws of one filter: counted in SQL, fitted once, then cached."""
+
+    votes: int
+    voters: int
+    table: pd.DataFrame  # the standings
+    cells: pd.DataFrame  # the heat map's (row, column, rate, games)
+
+
+@st.cache_data(show_spinner="Fitting ratings…", max_entries=32)
+def _board(
+    where_stored: str,
+    where: tuple[object, ...],
+    both_bad: str,
+    version: tuple[int, str],
+    _votes: VoteStore,
+    _filter: VoteFilter,
+) -> Board:
+    """The board of a filter; the arguments but the last two are the cache key (the
+    store's ``version`` changes with every vote added or withdrawn)."""
+    del where_stored, where, version
+    tally = _votes.tally(_filter)
+    return Board(tally.votes, tally.voters, _table(tally, both_bad), _cells(tally, both_bad))
+
+
+def _table(tally: Tally, both_bad: str) -> pd.DataFrame:
+    rows = ratings.standings(tally, both_bad=both_bad)  # type: ignore[arg-type]
     return pd.DataFrame(
         [
             {
@@ -56,17 +82,21 @@ def _standings(key: tuple[str, ...], both_bad: str, _records: list[VoteRecord]) 
     )
 
 
-def heat_map(records: list[VoteRecord], both_bad: str) -> alt.Chart | None:
+def _cells(tally: Tally, both_bad: str) -> pd.DataFrame:
     """Row model's win rate against the column model, from their direct comparisons."""
-    cells = ratings.win_rates(records, both_bad)  # type: ignore[arg-type]
-    if not cells:
-        return None
-    data = pd.DataFrame(
+    return pd.DataFrame(
         [
             {"row": c.row.key, "column": c.column.key, "rate": c.rate, "games": c.games}
-            for c in cells
-        ]
+            for c in ratings.win_rates(tally, both_bad)  # type: ignore[arg-type]
+        ],
+        columns=["row", "column", "rate", "games"],
     )
+
+
+def heat_map(data: pd.DataFrame) -> alt.Chart | None:
+    """The win-rate matrix as a heat map; None when no pair was compared."""
+    if data.empty:
+        return None
     side = len(set(data["row"]) | set(data["column"]))
     base = alt.Chart(data, height=max(120, 48 * side)).encode(
         x=alt.X("column:N", title="against", axis=alt.Axis(labelAngle=-20, labelLimit=220)),
@@ -93,8 +123,10 @@ def _filters(store: VoteStore) -> tuple[VoteFilter, str]:
 
 
 def render() -> None:
-    session()  # the same session as the Playground's
+    state = session()  # the same session as the Playground's
     st.markdown("### Leaderboard")
+    if hidden_page(state, "the leaderboard"):
+        return
     store = persistence.store()
     if store is None:
         st.error(
@@ -105,33 +137,32 @@ def render() -> None:
     scope = arena.vote_scope(persistence.current_user(), SERVICES.config().store.shared)
     try:
         where, both_bad = _filters(votes)
-        records = votes.list(where)
+        key = (where.tags, where.since, where.until)
+        board = _board(votes.where_stored, key, both_bad, votes.version(), votes, where)
     except StoreError as exc:
         st.error(exc.message, icon=":material/cloud_off:")
         return
-    voters = len({r.voter for r in records if r.voter})
-    team = f" by {voters} people" if voters > 1 else ""
-    st.caption(f"{len(records)} blind votes{team} match.")
-    if not records:
+    team = f" by {board.voters} people" if board.voters > 1 else ""
+    st.caption(f"{board.votes} blind votes{team} match.")
+    if not board.votes:
         st.info("No votes yet: turn on **Blind comparison** on the Playground and vote.")
     else:
-        table = _standings(tuple(r.id for r in records), both_bad, records)
-        st.dataframe(table, hide_index=True, key="lb_table")
-        chart = heat_map(records, both_bad)
+        st.dataframe(board.table, hide_index=True, key="lb_table")
+        chart = heat_map(board.cells)
         if chart is not None:
             st.markdown("#### Pairwise win rate")
             st.altair_chart(chart, key="lb_heat")
     st.markdown(METHOD)
     if scope.detail:
-        _export_and_own_votes(votes, records, scope.voter)
+        _export_and_own_votes(votes, where, scope.voter)
     else:
         st.caption("Sign in to export the votes or withdraw yours.")
 
 
-def _export_and_own_votes(votes: VoteStore, records: list[VoteRecord], voter: str | None) -> None:
+def _export_and_own_votes(votes: VoteStore, where: VoteFilter, voter: str | None) -> None:
     st.download_button(
         "Export votes (JSONL preference pairs)",
-        data=lambda: export_jsonl(records),
+        data=lambda: export_jsonl(votes.list(where)),  # read when the button is pressed
         file_name="llm-playground-preferences.jsonl",
         mime="application/jsonl",
         key="lb_export",

@@ -67,9 +67,13 @@ def new_workspace(state: Session, workspace: Workspace | None = None) -> None:
 
 
 def after_run(state: Session) -> None:
-    """Save the workspace soon, and keep its id in the address."""
+    """Save the workspace soon, and keep its id in the address (not while a blind round
+    has no vote: a reload or another tab would open it from there; History reopens it
+    blind)."""
     workspace_id = workspaces.save_soon(state, SERVICES, current_user())
-    if workspace_id and st.query_params.get(WS_PARAM) != workspace_id:
+    if state.arena.hiding:
+        st.query_params.pop(WS_PARAM, None)
+    elif workspace_id and st.query_params.get(WS_PARAM) != workspace_id:
         st.query_params[WS_PARAM] = workspace_id
 
 

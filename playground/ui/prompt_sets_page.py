@@ -7,6 +7,7 @@ import streamlit as st
 from playground.session import Session
 from playground.session.promptsets import card_label
 from playground.ui import persistence
+from playground.ui.arena import hidden_page
 from playground.ui.prompt_sets_history import saved_runs
 from playground.ui.prompt_sets_input import new_run
 from playground.ui.prompt_sets_results import show_run
@@ -26,6 +27,8 @@ def render() -> None:
     state = session()
     persistence.restore(state)  # ?ws=: the workspace whose cards the run uses
     st.subheader("Prompt sets", anchor=False)
+    if hidden_page(state, "a prompt set's run on its cards"):
+        return
     _cards(state)
     run_id = shown_run(state)
     running = any(not r.finished for r in run_registry().live() if r.run_id == run_id)

@@ -12,7 +12,8 @@ Every such string goes through one of these functions:
 - :func:`label` turns a name, title, id, notice or error into Markdown that
   shows it as plain text: for captions, titles, notices, errors and labels.
 - :func:`diff_markdown` shows a word diff of two answers as plain text with
-  deletions and insertions marked.
+  deletions and insertions marked; :func:`diff_markdown_start` its start, within
+  :data:`SHOWN_LIMIT` characters (Compare answers offers the whole as a download).
 - :func:`caption`, :func:`error`, :func:`warning` and :func:`info` draw such a
   plain text with an icon the app chose.
 """
@@ -101,14 +102,41 @@ def info(text: str, icon: str | None = None) -> None:
 def diff_markdown(ops: Iterable[Op]) -> str:
     """A word diff as Markdown that shows its text exactly, lines kept: deletions struck
     through on the theme's red, insertions bold on its green (readable without colour)."""
+    return diff_markdown_start(ops, limit=None)[0]
+
+
+def diff_markdown_start(ops: Iterable[Op], limit: int | None = SHOWN_LIMIT) -> tuple[str, bool]:
+    """``diff_markdown`` of the diff's start, at most ``limit`` characters of Markdown (a
+    long run is cut inside, at a word when it can be); and whether that is the whole."""
     out: list[str] = []
+    room = limit if limit is not None else -1
     for op in ops:
         lines = op.text.split("\n")
         for number, line in enumerate(lines):
+            pieces = []
             if number:
-                out.append("  \n" if out and not out[-1].endswith("\n") else "\n")
-            out.append(_marked(line, op.kind))
-    return "".join(out)
+                pieces.append("  \n" if out and not out[-1].endswith("\n") else "\n")
+            pieces.append(_marked(line, op.kind))
+            for piece in pieces:
+                if limit is not None and len(piece) > room:
+                    if piece is pieces[-1]:
+                        out.append(_marked_within(line, op.kind, room))
+                    return "".join(out), False
+                out.append(piece)
+                room -= len(piece)
+    return "".join(out), True
+
+
+def _marked_within(line: str, kind: str, room: int) -> str:
+    """The longest start of ``line`` (cut at a space when one is near) marked within ``room``."""
+    keep = room
+    while keep > 0:
+        head = shown_part(line, keep)
+        marked = _marked(head, kind)
+        if len(marked) <= room:
+            return marked
+        keep = min(keep - 1, keep * room // len(marked))
+    return ""
 
 
 def _marked(line: str, kind: str) -> str:

@@ -82,6 +82,11 @@ def test_three_blind_rounds_then_the_leaderboard(
     assert all(any("north-7b on Northwind" in t for t in r) for r in revealed)
     no_error_boxes(page)
 
+    page.get_by_role("link", name="Leaderboard").click()  # a fourth round has no vote yet
+    expect(page.get_by_text("A blind round is running")).to_be_visible(timeout=30_000)
+    page.get_by_role("link", name="Playground").click()
+    pg.sidebar().get_by_text("Blind comparison").click()  # off: the round ends
+    expect(page.get_by_text("Model A", exact=True)).to_have_count(0, timeout=30_000)
     page.get_by_role("link", name="Leaderboard").click()
     expect(page.get_by_text("3 blind votes match.")).to_be_visible(timeout=30_000)
     grid = page.locator('[data-testid="stDataFrame"]')
