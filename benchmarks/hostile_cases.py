@@ -10,6 +10,7 @@ cards', Compare's and the Leaderboard's are in ``hostile_page``.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -89,11 +90,12 @@ def _first_cell(ctx: Ctx) -> str:
     ctx.page.mouse.click(box["x"] + 75 + 200 + 100, box["y"] + 35 + 17)
     detail = ctx.page.locator(".st-key-ps-detail")
     expect(detail).to_be_visible(timeout=SLOW)
-    lines = [x.strip() for x in detail.inner_text().splitlines() if x.strip()[:1] in "✗✓"]
-    if not lines:
+    text = " ".join(detail.locator('[data-testid="stText"]').last.inner_text().split())
+    checks = [c.strip() for c in re.split(r"(?=[✗✓] )", text) if c[:1] in "✗✓"]
+    if not checks:
         return "(no checks shown)"
-    reasons = Counter(x.rsplit(": ", 1)[-1] for x in lines)
-    head = lines[0].rsplit(": ", 1)[0]
+    reasons = Counter(c.rsplit(": ", 1)[-1] for c in checks)
+    head = checks[0].rsplit(": ", 1)[0]
     head = head if len(head) <= 40 else head[:39] + "…"
     return f"{head}: " + "; ".join(f"{n} × {r}" if n > 1 else r for r, n in reasons.items())
 
@@ -187,7 +189,7 @@ CASES: list[Case] = [
         "8 PNGs 8192x4882, 4 cards",
         sent([(f"big{i}.png", png(8192, 4882)) for i in range(8)], cards=4),
     ),
-    Case("Leaderboard 20,000 votes", leaderboard, store=fill_votes),
+    Case("Leaderboard 20,000 votes", leaderboard, store=fill_votes)  # 50 first,
     Case("Compare 2 x 499,000 chars", compare),
 ]
 
