@@ -189,7 +189,7 @@ CASES: list[Case] = [
         "8 PNGs 8192x4882, 4 cards",
         sent([(f"big{i}.png", png(8192, 4882)) for i in range(8)], cards=4),
     ),
-    Case("Leaderboard 20,000 votes", leaderboard, store=fill_votes)  # 50 first,
+    Case("Leaderboard 20,000 votes", leaderboard, store=fill_votes),  # 50 votes first
     Case("Compare 2 x 499,000 chars", compare),
 ]
 
