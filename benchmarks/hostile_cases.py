@@ -19,6 +19,7 @@ from hostile_page import (
     SLOW,
     Case,
     Ctx,
+    also,
     compare,
     fill_votes,
     leaderboard,
@@ -74,7 +75,7 @@ def typed_set(text: str, template: str = "", run: bool = False) -> Callable[[Ctx
             done = page.get_by_text("Done ·").or_(page.get_by_text("Stopped ·")).first
             expect(done).to_be_visible(timeout=SLOW)
             settle(ctx)
-            return f"{done.inner_text()}: {_first_cell(ctx)} | " + said(page)
+            return f"{done.inner_text()}: {_first_cell(ctx)}" + also(page)
         return said(page, page.locator(".st-key-ps-first"))
 
     return act

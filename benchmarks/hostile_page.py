@@ -89,6 +89,12 @@ def said(page: Page, extra: Locator | None = None) -> str:
     return " | ".join(" ".join(t.split()) for t in texts) or "(no message)"
 
 
+def also(page: Page) -> str:
+    """`` | `` and what the page said, or nothing when it said nothing."""
+    text = said(page)
+    return "" if text == "(no message)" else " | " + text
+
+
 def settle(ctx: Ctx, since: int | None = None, timeout: float = SLOW) -> None:
     """Until more than ``since`` page runs have ended, and no run is under way."""
     deadline = time.monotonic() + timeout / 1000
@@ -208,9 +214,8 @@ def compare(ctx: Ctx) -> str:
     either(ctx.page, panel.get_by_text("First differs"), panel.get_by_text("word for word"))
     settle(ctx)
     chars = len(panel.inner_text())
-    return f"answers streamed in {streamed:.0f} s; panel shows {chars:,} characters | " + said(
-        ctx.page
-    )
+    shown = f"answers streamed in {streamed:.0f} s; panel shows {chars:,} characters"
+    return shown + also(ctx.page)
 
 
 # -- Leaderboard ------------------------------------------------------------
@@ -263,4 +268,4 @@ def leaderboard(ctx: Ctx) -> str:
     started = clock()
     ctx.do(page.get_by_text("Count “Both are bad” as a tie").click)
     again = clock() - started
-    return f"first draw {first:.1f} s, filter change {again:.1f} s | " + said(page)
+    return f"first draw {first:.1f} s, filter change {again:.1f} s" + also(page)
