@@ -70,6 +70,7 @@ EVAL_WORKERS = 2  # worker processes (the machine has 2 cores; a call takes one)
 EVAL_MEMORY_BYTES = 512 * MIB  # address space a call may add to a fresh worker (an image
 # of MAX_IMAGE_PIXELS decodes in about 330 MB)
 EVAL_CALL_SECONDS = 2.0  # one call: a pattern compiled, a template filled in, a reply read
+EVAL_DIFF_SECONDS = 10.0  # Compare answers: two answers diffed word by word
 EVAL_IMAGE_SECONDS = 10.0  # one image decoded whole and thumbnailed (8192×4882: ~0.4 s)
 EVAL_ANSWER_SECONDS = 3.0  # all the checks of one answer together
 EVAL_SET_SECONDS = 10.0  # checking every check and row of a prompt set before a run

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from playground.diffing import Divergence, Op, tokens, word_diff
 from playground.session import commands
-from playground.session.compare import compare_answers, last_answer
+from playground.session.compare import bounded_diff, compare_answers, last_answer
 from tests.test_commands import finish, on, services
 
 Scenario = Callable[..., str]
@@ -149,3 +150,18 @@ def test_the_drawn_diff_stops_within_the_limit_and_says_so() -> None:
     start, whole = diff_markdown_start((Op("insert", "*" * 5_000),), 1_000)
     assert not whole and 900 < len(start) <= 1_000
     assert start.startswith(":green-background[**\\*") and start.endswith("\\***]")
+
+
+def test_two_long_answers_are_diffed_outside_the_app_process() -> None:
+    # Issue 27: 499,000-character answers with many distinct words cost seconds of pure
+    # Python, which in the app process held every session on the interpreter lock.
+    words = [f"w{i}" for i in range(60_000)]
+    reference = " ".join(words)[:499_000]
+    other = " ".join(reversed(words))[:499_000]
+    started = time.process_time()
+    found = bounded_diff(reference, other)
+    assert time.process_time() - started < 0.5  # the app's own CPU: the worker diffs
+    if isinstance(found, str):  # past the limit: a sentence, not an exception
+        assert found.startswith("Comparing these answers took more than")
+    else:
+        assert "".join(op.text for op in found.ops if op.kind != "insert") == reference

@@ -143,6 +143,9 @@ def listener() -> Iterator[tuple[str, list[str]]]:
             id="draft-3-extends",
         ),
         pytest.param('{{"properties": {{"a": {{"$ref": "{url}/s.json"}}}}}}', id="nested-ref"),
+        pytest.param(
+            '{{"$schema": "{url}/meta.json", "$ref": "{url}/s.json"}}', id="remote-meta-schema"
+        ),
     ],
 )
 def test_a_schema_fetches_nothing_and_names_the_reference(

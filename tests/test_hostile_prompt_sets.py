@@ -20,7 +20,7 @@ from playground.errors import PromptSetProblem
 from playground.promptsets.checks import KINDS
 from playground.promptsets.template import compile_template
 from playground.session.promptsets import prepare
-from tests.helpers import endpoints_toml, new_app
+from tests.helpers import endpoints_toml, new_app, shown
 from tests.test_prompt_sets_page import prompt_sets_page
 
 TEMPLATE_PARTS = st.sampled_from(
@@ -79,8 +79,8 @@ def test_the_page_shows_a_message_for_hostile_input(
     at.text_area(key="ps-text").set_value(text)
     at.text_area(key="ps-template").set_value(template).run()
     assert not at.exception, [e.value for e in at.exception]
-    shown = " ".join(e.value for e in [*at.error, *at.warning, *at.markdown, *at.caption])
-    assert needle in shown
+    read = " ".join(shown(e.value) for e in [*at.error, *at.warning, *at.markdown, *at.caption])
+    assert needle in read
     assert at.text_area(key="ps-text").value == text  # nothing typed is lost
     assert at.text_area(key="ps-template").value == template
     assert at.button(key="ps-run").disabled

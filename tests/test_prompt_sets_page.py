@@ -9,7 +9,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from tests.fake_openai import FakeOpenAIServer
-from tests.helpers import endpoints_toml, new_app, scenario_name, state
+from tests.helpers import endpoints_toml, new_app, scenario_name, shown, state
 
 
 def prompt_sets_page(at: AppTest) -> AppTest:
@@ -58,12 +58,14 @@ def test_a_malformed_set_says_why_and_sends_nothing(
     at = prompt_sets_page(new_app())
     at.text_area(key="ps-text").set_value("prompt,expected\nok,json\nbad,max-tokens:lots\n")
     at.text_area(key="ps-template").set_value("{{prompt}} in {{lang}}").run()
-    assert [e.value for e in at.error] == [
+    assert [shown(e.value) for e in at.error] == [
         "The template has unknown placeholders: {{lang}}. It can use: {{prompt}}."
     ]
     assert at.button(key="ps-run").disabled
     at.text_area(key="ps-template").set_value("").run()
-    assert [e.value for e in at.error] == ["Row 2: max-tokens needs a whole number, not 'lots'."]
+    assert [shown(e.value) for e in at.error] == [
+        "Row 2: max-tokens needs a whole number, not 'lots'."
+    ]
     assert at.button(key="ps-run").disabled
     assert at.text_area(key="ps-text").value.endswith("bad,max-tokens:lots\n")  # kept
     assert server.chat_requests(scenario_name(url)) == []

@@ -47,6 +47,7 @@ PRELOAD = (
     "playground.promptsets.checks",
     "playground.promptsets.template",
     "playground.images",
+    "playground.diffing",
     "PIL.Image",
     "PIL.PngImagePlugin",
     "PIL.JpegImagePlugin",

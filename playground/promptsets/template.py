@@ -139,8 +139,8 @@ def checked_or_problem(source: str, what: str) -> tuple[frozenset[str], int, tup
         return _checked(source, what)
     except PromptSetProblem as exc:
         return exc.message
-    except RecursionError:
-        return f"{what} is nested too deeply to be read."
+    except (RecursionError, SyntaxError):  # SyntaxError: Python's compiler on Jinja2's code
+        return f"{what} is nested too deeply to be read: use fewer nested blocks or filters."
     except MemoryError:
         raise
     except Exception as exc:

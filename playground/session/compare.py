@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from playground.bounded import Done, Evaluator, default_evaluator
 from playground.diffing import AnswerDiff, word_diff
+from playground.limits import EVAL_DIFF_SECONDS
 from playground.session.session import Session
 from playground.workspace import Card
 
@@ -56,8 +59,30 @@ def compare_answers(
         if ref_text is None or text is None:
             out.append(Comparison(reference_id, other_id, problem=_missing(ref_text, text)))
             continue
-        out.append(Comparison(reference_id, other_id, word_diff(hide(ref_text), hide(text))))
+        found = bounded_diff(hide(ref_text), hide(text))
+        if isinstance(found, str):
+            out.append(Comparison(reference_id, other_id, problem=found))
+        else:
+            out.append(Comparison(reference_id, other_id, found))
     return out
+
+
+def bounded_diff(
+    reference: str, other: str, *, evaluator: Evaluator | None = None
+) -> AnswerDiff | str:
+    """``word_diff`` in the bounded evaluator (answers of 500,000 characters take seconds
+    of pure Python, which in the app would hold every session), or why there is none."""
+    evaluator = evaluator or default_evaluator()
+    key = (
+        "diff:"
+        + hashlib.sha256(
+            f"{len(reference)}:{reference}{other}".encode("utf-8", "surrogatepass")
+        ).hexdigest()
+    )
+    found = evaluator.cached_large_call(key, word_diff, reference, other, seconds=EVAL_DIFF_SECONDS)
+    if isinstance(found, Done):
+        return found.value
+    return f"Comparing these answers {found.message}."
 
 
 def _missing(ref_text: str | None, text: str | None) -> str:

@@ -13,6 +13,7 @@ from playground.safe_markdown import block_images
 from playground.session import Session
 from playground.session.promptsets import RunView, continue_as_chat
 from playground.ui import persistence
+from playground.ui import text as safe_text
 from playground.ui.resources import SERVICES
 
 
@@ -49,7 +50,7 @@ def _detail(state: Session, view: RunView, r: int, c: int) -> None:
             st.caption("No answer yet.")
             return
         if cell.error:
-            st.error(cell.error, icon=":material/error:")
+            safe_text.error(cell.error, icon=":material/error:")
         if cell.text:
             with st.container(key="ps-answer"):
                 st.markdown(block_images(cell.text))

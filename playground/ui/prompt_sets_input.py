@@ -10,6 +10,7 @@ from playground.promptsets.judge import DEFAULT_JUDGE_PROMPT, DEFAULT_RUBRIC
 from playground.session import Session
 from playground.session.promptsets import JudgeChoice, card_label, prepare, start_run
 from playground.ui import persistence
+from playground.ui import text as safe_text
 from playground.ui.prompt_sets_state import RUN_PARAM, run_registry
 from playground.ui.resources import SERVICES
 
@@ -139,7 +140,7 @@ def new_run(state: Session, running: bool) -> None:
     typed = bool(name) or (isinstance(data, str) and data.strip())
     if prep.problems and typed:
         for problem in prep.problems:
-            st.error(problem, icon=":material/error:")
+            safe_text.error(problem, icon=":material/error:")
     elif prep.ready:
         st.caption(
             f"{len(prep.rows)} prompts × {cards} cards = {len(prep.rows) * cards} answers "
@@ -150,7 +151,7 @@ def new_run(state: Session, running: bool) -> None:
     else:
         st.caption(CHECKS_HELP)
     if problem := st.session_state.pop("ps-start-problem", None):
-        st.error(problem, icon=":material/error:")
+        safe_text.error(problem, icon=":material/error:")
     st.button(
         "Run on all cards",
         key="ps-run",
