@@ -116,3 +116,12 @@ def test_a_call_that_waits_past_the_queue_limit_is_busy_not_cached() -> None:
         assert evaluator.cached_call(sleep_for, 0.01, seconds=5) == Done(0.01)  # asked again
     finally:
         evaluator.close()
+
+
+def current_niceness() -> int:
+    return os.nice(0)
+
+
+def test_workers_yield_the_processor_to_the_app(evaluator: Evaluator) -> None:
+    found = evaluator.call(current_niceness)
+    assert isinstance(found, Done) and found.value >= os.nice(0) + 10

@@ -26,6 +26,7 @@ import concurrent.futures
 import functools
 import logging
 import multiprocessing
+import os
 import resource
 import threading
 import time
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 _POLL_S = 0.05  # how often a waiting call looks at its cancel event
 STARTUP_SECONDS = 60.0  # the fork server and its first workers
+WORKER_NICENESS = 10  # a worker's scheduling priority below the app's (Linux nice)
 # What the app's workers run: imported once in the fork server, not in every worker.
 PRELOAD = (
     "playground.promptsets.checks",
@@ -91,10 +93,12 @@ def _vm_size() -> int:
     return 0
 
 
-def _limit_memory(extra_bytes: int) -> None:
-    """Worker initializer: cap the address space at what it has now plus ``extra_bytes``."""
+def _start_worker(extra_bytes: int) -> None:
+    """Worker initializer: cap the address space at what it has now plus ``extra_bytes``,
+    and yield the processor to the app (its page runs come first when both want a core)."""
     cap = _vm_size() + extra_bytes
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    os.nice(WORKER_NICENESS)
 
 
 def _guarded(function: Callable[..., T], args: tuple[Any, ...]) -> tuple[T, float]:
@@ -112,7 +116,7 @@ def _ready() -> bool:
 
 
 def _wall_limit(seconds: float) -> str:
-    return f"took more than {seconds:g} s"
+    return f"took more than {round(seconds, 1):g} s"
 
 
 class Evaluator:
@@ -143,7 +147,7 @@ class Evaluator:
         pool = pebble.ProcessPool(
             max_workers=self.limits.workers,
             max_tasks=self.limits.tasks_per_worker,
-            initializer=_limit_memory,
+            initializer=_start_worker,
             initargs=(self.limits.memory_bytes,),
             context=context,
         )
