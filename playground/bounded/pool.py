@@ -46,6 +46,7 @@ STARTUP_SECONDS = 60.0  # the fork server and its first workers
 WORKER_NICENESS = 10  # a worker's scheduling priority below the app's (Linux nice)
 # What the app's workers run: imported once in the fork server, not in every worker.
 PRELOAD = (
+    "playground.bounded.schemas",
     "playground.promptsets.checks",
     "playground.promptsets.template",
     "playground.images",

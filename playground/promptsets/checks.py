@@ -35,7 +35,7 @@ import regex
 
 from playground.bounded import Done, Evaluator, Failed, default_evaluator
 from playground.errors import PromptSetProblem
-from playground.promptsets.schemas import schema_problem, validation_error
+from playground.bounded.schemas import schema_problem, validation_error
 from playground.workspace import Metrics
 
 SEPARATOR = " && "

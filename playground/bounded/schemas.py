@@ -1,7 +1,11 @@
-"""A ``json-schema:`` check's schema, read and applied without fetching anything.
+"""Every JSON Schema a visitor types or a server sends, read and applied without fetching.
 
-These functions run in the bounded evaluator's workers (``playground.bounded``):
-a schema of local references can be exponential, or recursive (``{"$ref": "#"}``).
+One validator for every place a schema comes from: a prompt set's ``json-schema:``
+check, a tool's ``parameters``, a response format's schema (issue 28). The worker
+side (``schema_problem``, ``validation_error``) runs only in the bounded evaluator's
+workers (``playground.bounded``): a schema of local references can be exponential,
+or recursive (``{"$ref": "#"}``). The app side (``check_schema``, ``check_value``)
+calls them there and turns a call past its limits into a message.
 
 Every way a schema can point outside itself (``$ref``, ``$dynamicRef``,
 ``$recursiveRef``, draft 3's ``extends``, a remote ``$id`` base) goes through a
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urldefrag, urljoin
@@ -24,9 +29,12 @@ import referencing
 import referencing.exceptions
 import referencing.jsonschema
 
+from playground.bounded.pool import Evaluator, Failed, default_evaluator
+
 _REF_KEYS = ("$ref", "$dynamicRef", "$recursiveRef")
 # The base of a schema that names none (.invalid is never a host; nothing is fetched anyway).
 ROOT_URI = "https://playground.invalid/schema.json"
+PROMPT_SET = "the json-schema"  # how a prompt set's schema is named in messages
 
 
 class ReferenceRefused(Exception):
@@ -70,17 +78,15 @@ def _registry(schema: Any) -> tuple[referencing.Registry[Any], referencing.Resou
         return registry, resource
 
 
-def _load(text: str) -> Any:
+def _load(text: str, what: str = PROMPT_SET) -> Any:
     try:
         schema = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"the json-schema is not JSON ({exc.msg}).") from None
+        raise ValueError(f"{what} is not JSON ({exc.msg}).") from None
     except (ValueError, RecursionError):  # a huge integer, deep nesting
-        raise ValueError(
-            "the json-schema is not JSON this app reads (too deep or too long)."
-        ) from None
+        raise ValueError(f"{what} is not JSON this app reads (too deep or too long).") from None
     if not isinstance(schema, dict | bool):
-        raise ValueError("the json-schema must be a JSON object.")
+        raise ValueError(f"{what} must be a JSON object.")
     return schema
 
 
@@ -93,16 +99,16 @@ def _validator(text: str) -> Any:
     return cls(schema, registry=registry)
 
 
-def schema_problem(text: str) -> str | None:
-    """Why ``text`` is not a usable schema (None: it is). Runs in a worker."""
+def schema_problem(text: str, what: str = PROMPT_SET) -> str | None:
+    """Why ``text`` is not a usable schema (None: it is), naming it ``what``. Runs in a worker."""
     try:
-        schema = _load(text)
+        schema = _load(text, what)
         cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
         cls.check_schema(schema)
     except ValueError as exc:
         return str(exc)
     except jsonschema.SchemaError as exc:
-        return f"the json-schema is not a valid schema ({exc.message})."
+        return f"{what} is not a valid schema ({exc.message})."
     registry, _ = _registry(schema)
     resolver = registry.resolver(ROOT_URI)
     for ref, absolute in _refs(schema, ROOT_URI):
@@ -110,19 +116,17 @@ def schema_problem(text: str) -> str | None:
             resolver.lookup(absolute)
         except referencing.exceptions.Unresolvable as exc:
             if _needed_a_fetch(exc):
-                return (
-                    f"the json-schema refers to {absolute[:100]!r} outside itself; "
-                    "nothing is fetched."
-                )
-            return f"the json-schema's reference {ref[:100]!r} points to nothing in it."
+                return _outside(what, absolute)
+            return f"{what} has a reference {ref[:100]!r} that points to nothing in it."
         except Exception as exc:  # referencing 0.37 fails on some draft-3 shapes
             if urldefrag(absolute).url != ROOT_URI:
-                return (
-                    f"the json-schema refers to {absolute[:100]!r} outside itself; "
-                    "nothing is fetched."
-                )
-            return f"the json-schema's reference {ref[:100]!r} cannot be followed ({exc})."
+                return _outside(what, absolute)
+            return f"{what} has a reference {ref[:100]!r} that cannot be followed ({exc})."
     return None
+
+
+def _outside(what: str, absolute: str) -> str:
+    return f"{what} refers to {absolute[:100]!r} outside itself; nothing is fetched."
 
 
 def _needed_a_fetch(exc: BaseException) -> bool:
@@ -136,7 +140,8 @@ def _needed_a_fetch(exc: BaseException) -> bool:
 
 
 def validation_error(text: str, value: Any) -> str | None:
-    """Why ``value`` does not fit the schema ``text`` (None: it fits). Runs in a worker."""
+    """The first way ``value`` does not fit the schema ``text``, with its JSON path
+    ("at $.city: 3 is not of type 'string'"; None: it fits). Runs in a worker."""
     try:
         validator = _validator(text)
         error = jsonschema.exceptions.best_match(validator.iter_errors(value))
@@ -146,4 +151,44 @@ def validation_error(text: str, value: Any) -> str | None:
             f"the schema's reference {ref!r} is not in it (nothing is fetched)"
         ) from None
 
-    return error.message if error is not None else None
+    if error is None:
+        return None
+    path = error.json_path
+    return error.message if path == "$" else f"at {path[:200]}: {error.message}"
+
+
+# -- in the app ----------------------------------------------------------------------
+def _failed(what: str, failed: Failed, stage: str) -> str:
+    if failed.reason == "memory":
+        return f"{what} is too large: {stage} {failed.message}."
+    if failed.reason == "error":
+        return f"{what}: {stage} {failed.message}."
+    return f"{what} {failed.message}."
+
+
+def check_schema(text: str, what: str, *, evaluator: Evaluator | None = None) -> str | None:
+    """Why the schema ``text`` cannot be used (None: it can), checked in a bounded worker
+    (remembered: asking again costs nothing). ``what`` names it in the message."""
+    evaluator = evaluator or default_evaluator()
+    found = evaluator.cached_call(schema_problem, text, what)
+    if isinstance(found, Failed):
+        return _failed(what, found, "checking it")
+    return found.value
+
+
+def check_value(
+    text: str,
+    value: Any,
+    what: str,
+    *,
+    evaluator: Evaluator | None = None,
+    seconds: float | None = None,
+    cancel: threading.Event | None = None,
+) -> tuple[bool, str]:
+    """Whether ``value`` (parsed JSON) fits the schema ``text``: (fits, why not), checked in
+    a bounded worker. A check past its limits does not fit, with the reason named."""
+    evaluator = evaluator or default_evaluator()
+    found = evaluator.call(validation_error, text, value, seconds=seconds, cancel=cancel)
+    if isinstance(found, Failed):
+        return False, _failed(what, found, "checking against it")
+    return found.value is None, found.value or ""
