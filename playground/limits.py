@@ -13,7 +13,8 @@ objects are built from it, so a hostile input costs little more than its size.
 - **Links** (``playground.ui.links``): at most ``[limits] max_cards`` ``card``
   values are read; the rest are ignored with a notice.
 - **Text fields**: the chat input, Custom's baseURL, Model ID and Token, the
-  system prompt, the Backend.AI search (``MAX_*_CHARS`` below).
+  system prompt, the Backend.AI search, a card's tools and response schema
+  (``MAX_*_CHARS`` below; tools per card: ``MAX_TOOLS_PER_CARD``).
 - **Endpoint answers**: a model list and a non-streamed completion are read up to
   ``MAX_MODEL_LIST_BYTES`` / ``MAX_COMPLETION_BYTES``; at most ``MAX_LISTED_MODELS``
   models are offered (``playground.discovery``, ``playground.deltas``).
@@ -49,6 +50,12 @@ MAX_STOP_CHARS = 1_000  # a card's stop sequences, all four lines together
 MAX_SEARCH_CHARS = 200  # Backend.AI endpoint search and History search text
 MAX_VOTE_TAG_CHARS = 40  # a blind vote's tag ("coding", or one a person types)
 MAX_VOTE_COMMENT_CHARS = 2_000  # a blind vote's comment
+
+# -- a card's tools and response format (playground.tools) ---------------------------
+MAX_TOOLS_PER_CARD = 128  # OpenAI takes at most 128 functions (openai-python v2.23.0,
+# types/evals/create_eval_completions_run_data_source.py: "A max of 128 functions")
+MAX_TOOLS_CHARS = 100_000  # the tools' JSON text, all of them together
+MAX_RESPONSE_SCHEMA_CHARS = 100_000  # a response format's JSON schema text
 
 # -- what an endpoint answers -----------------------------------------------------
 MAX_MODEL_LIST_BYTES = 8_000_000  # GET /models (10,000 models with metadata take ~2 MB)

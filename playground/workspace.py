@@ -21,6 +21,7 @@ from pydantic import (
 from playground.limits import MAX_SYSTEM_PROMPT_CHARS
 from playground.metrics import Metrics
 from playground.stored_files import Attachment, pack_files, unpack_files
+from playground.tools.settings import ReasoningEffort, ResponseFormat, ToolSettings
 
 Role = Literal["user", "assistant"]
 Status = Literal["done", "streaming", "stopped", "error"]
@@ -97,16 +98,24 @@ class SamplingSettings(BaseModel):
     presence_penalty: float | None = Field(default=None, ge=-2, le=2)
     seed: int | None = None
     stop: list[str] = Field(default_factory=list, max_length=4)
+    # Not sampling: sent whatever ``send_sampling`` says (``playground.tools.settings``).
+    tools: ToolSettings = Field(default_factory=ToolSettings)
+    response_format: ResponseFormat = Field(default_factory=ResponseFormat)
+    reasoning_effort: ReasoningEffort | None = None
 
     def request_params(self) -> dict[str, object]:
-        """The sampling parameters to send (none when ``send_sampling`` is off)."""
-        if not self.send_sampling:
-            return {}
-        params: dict[str, object] = {
-            name: value for name in _SAMPLING if (value := getattr(self, name)) is not None
-        }
-        if self.stop:
-            params["stop"] = list(self.stop)
+        """The parameters to send: sampling (none when ``send_sampling`` is off), then
+        tools, response format and reasoning effort when set (defaults send nothing)."""
+        params: dict[str, object] = {}
+        if self.send_sampling:
+            params = {name: v for name in _SAMPLING if (v := getattr(self, name)) is not None}
+            if self.stop:
+                params["stop"] = list(self.stop)
+        params.update(self.tools.request_params())
+        if (response_format := self.response_format.request_param()) is not None:
+            params["response_format"] = response_format
+        if self.reasoning_effort is not None:
+            params["reasoning_effort"] = self.reasoning_effort
         return params
 
     def summary(self) -> str:
@@ -124,7 +133,10 @@ class SamplingSettings(BaseModel):
                     parts.append(f"{label} {shown}")
             if self.stop:
                 parts.append(f"{len(self.stop)} stop")
-        return " · ".join(parts)
+        parts += [self.tools.summary(), self.response_format.summary()]
+        if self.reasoning_effort is not None:
+            parts.append(f"effort {self.reasoning_effort}")
+        return " · ".join(part for part in parts if part)
 
 
 class CardConfig(BaseModel):

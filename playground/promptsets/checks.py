@@ -34,8 +34,8 @@ from typing import Any
 import regex
 
 from playground.bounded import Done, Evaluator, Failed, default_evaluator
-from playground.errors import PromptSetProblem
 from playground.bounded.schemas import schema_problem, validation_error
+from playground.errors import PromptSetProblem
 from playground.workspace import Metrics
 
 SEPARATOR = " && "

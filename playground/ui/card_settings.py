@@ -84,6 +84,10 @@ def settings_menu(state: Session, card: Card) -> None:
                 send_sampling=send,
                 stop=[line for line in stops.splitlines() if line.strip()],
                 **values,
+                # set by their own commands (playground.session.tools), kept here
+                tools=current.tools,
+                response_format=current.response_format,
+                reasoning_effort=current.reasoning_effort,
             )
         except ValidationError as exc:
             st.error(

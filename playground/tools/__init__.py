@@ -1,0 +1,12 @@
+"""Tools, structured output and reasoning effort on a card (issue 28).
+
+::
+
+    settings.py    ToolSettings (tools as typed + tool choice), ResponseFormat, ReasoningEffort:
+                   read, checked for shape, and turned into Chat Completions parameters
+
+Each parameter's shape is noted beside the openai-python file it was taken from.
+A tool's ``parameters`` and a response format's schema are checked as schemas only
+in the bounded evaluator (``playground.bounded.schemas``), by the application layer
+(``playground.session.tools``) when a person applies them.
+"""
