@@ -16,6 +16,8 @@
     streams.py     answers belong to the workspace: start one, find it after a reload
     shorten.py     a conversation too long for the model: drop its oldest turns
     room.py        a prompt's files measured against the workspace limit before sending
+    tools.py       tools, tool choice, response format, reasoning effort: apply (schemas
+                   checked in the bounded evaluator), apply to all cards (issue 28)
 
 Nothing here imports streamlit (``tests/test_layering.py``); the UI hands in a
 Streamlit-cached ``Services`` implementation.
