@@ -7,13 +7,14 @@ per-session secrets, so a workspace can be shown, saved or exported safely.
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
+    StringConstraints,
     model_serializer,
     model_validator,
 )
@@ -21,9 +22,12 @@ from pydantic import (
 from playground.limits import MAX_SYSTEM_PROMPT_CHARS
 from playground.metrics import Metrics
 from playground.stored_files import Attachment, pack_files, unpack_files
+from playground.tool_calls import ToolCall, api_message, api_tool_calls
 
 Role = Literal["user", "assistant"]
 Status = Literal["done", "streaming", "stopped", "error"]
+# One part of an answer, in the order the parts first arrived: "call:N" is tool_calls[N].
+Part = Annotated[str, StringConstraints(pattern=r"^(reasoning|text|call:[0-9]{1,6})$")]
 
 CUSTOM = "Custom"
 # A card's endpoint that is a Backend.AI model service: "backendai:<endpoint id>".
@@ -43,8 +47,10 @@ class Message(BaseModel):
     """One chat message. An assistant message is created *before* it streams.
 
     ``reasoning`` is what a thinking model said before answering (shown apart,
-    never sent back). ``earlier`` keeps the answers a Regenerate replaced,
-    oldest first, so nothing received is lost.
+    never sent back). ``tool_calls`` are the functions it called (``tool_calls.py``),
+    ``parts`` the order reasoning, text and calls first came in, ``finish_reason`` what
+    the server said when it ended (None: it never said). ``earlier`` keeps the answers
+    a Regenerate replaced, oldest first, so nothing received is lost.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -61,6 +67,9 @@ class Message(BaseModel):
     replied_to: str | None = None  # an earlier answer's prompt, when it was edited since
     model: str | None = None  # the model that wrote this answer (a card's model can change)
     attachments: list[Attachment] = Field(default_factory=list)  # a prompt's files
+    tool_calls: list[ToolCall] = Field(default_factory=list)
+    parts: list[Part] = Field(default_factory=list)
+    finish_reason: str | None = None
 
 
 class CustomConfig(BaseModel):
@@ -160,9 +169,9 @@ class Card(BaseModel):
         from playground.attachments import content_parts  # it builds on these types
 
         return head + [
-            {"role": m.role, "content": content_parts(m.content, m.attachments)}
+            api_message(m.role, content_parts(m.content, m.attachments), m.tool_calls)
             for m in msgs
-            if m.content or m.attachments
+            if m.content or m.attachments or api_tool_calls(m.tool_calls)
         ]
 
     def clear_history(self) -> None:
@@ -202,7 +211,7 @@ class Card(BaseModel):
 def _keep(answer: Message) -> list[Message]:
     """An answer being replaced, flattened with its own earlier answers, if worth keeping."""
     kept = list(answer.earlier)
-    if answer.content or answer.reasoning:
+    if answer.content or answer.reasoning or answer.tool_calls:
         kept.append(answer.model_copy(update={"earlier": []}))
     return kept
 
