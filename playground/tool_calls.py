@@ -79,8 +79,8 @@ class ToolCallBuilder:
             parts = [call.arguments] if call.arguments else []
             self._calls[call.index] = _Call(call.index, position, call.id, call.name, parts)
 
-    def __bool__(self) -> bool:
-        return bool(self._calls)
+    def __len__(self) -> int:
+        return len(self._calls)
 
     def add(self, piece: ToolCallPiece) -> int:
         """Add one piece; returns the position of its call (new calls go last)."""
@@ -199,7 +199,10 @@ class AnswerParts:
         if delta.text:
             self._order.see("text")
         for piece in delta.tool_calls:
-            self._order.see(f"call:{self._calls.add(piece)}")
+            known = len(self._calls)
+            position = self._calls.add(piece)
+            if len(self._calls) != known:  # a new call
+                self._order.see(f"call:{position}")
         if delta.finish_reason:
             self._finish = delta.finish_reason
 

@@ -245,3 +245,9 @@ def test_malformed_call_pieces_fail_with_a_clear_message(
     _, answer = _answer(scenario(chat_raw=raw))
     assert answer.status == "error" and answer.error and "Traceback" not in answer.error
     assert "sent malformed data" in answer.error
+
+
+def test_regenerate_keeps_an_answer_that_only_called_tools(scenario: Callable[..., str]) -> None:
+    card, _ = _answer(scenario(tool_calls=[TIME]))
+    earlier = card.take_last_answer()
+    assert earlier is not None and [m.tool_calls[0].name for m in earlier] == ["get_time"]
