@@ -20,17 +20,20 @@ from playground.errors import EmptyStream, ServerError, StreamBroken
 from playground.limits import MAX_COMPLETION_BYTES
 from playground.reasoning import delta_reasoning
 from playground.server_answers import TOO_LONG_ADVICE
+from playground.tools.calls import ToolCallPiece, finish_reason_of
 
 
 @dataclass(frozen=True)
 class Delta:
-    """A piece of the answer: text, reasoning, or the server's counts of output tokens
-    (``usage_tokens``) and prompt tokens."""
+    """A piece of the answer: text, reasoning, pieces of tool calls, the finish reason,
+    or the server's counts of output tokens (``usage_tokens``) and prompt tokens."""
 
     text: str = ""
     reasoning: str = ""
     usage_tokens: int | None = None
     prompt_tokens: int | None = None
+    tool_calls: tuple[ToolCallPiece, ...] = ()
+    finish_reason: str | None = None
 
 
 def count(value: object) -> int | None:
@@ -64,19 +67,33 @@ def whole_completion(body: bytes, what: str, redact: tuple[str, ...]) -> Iterato
     first = choices[0] if isinstance(choices, list) and choices else None
     message = first.get("message") if isinstance(first, dict) else None
     text = message.get("content") if isinstance(message, dict) else None
+    calls = message.get("tool_calls") if isinstance(message, dict) else None
+    pieces = _whole_calls(calls, what)
+    if text is None and pieces:
+        text = ""
     if not isinstance(text, str):
         raise StreamBroken(
             f"{what} answered with JSON that is not a chat completion (no message "
             "text in its choices), where an event stream was asked for."
         )
     thought = delta_reasoning(_Fields(message))
-    if text or thought:
-        yield Delta(text=text, reasoning=thought or "")
+    finish = finish_reason_of(first.get("finish_reason")) if isinstance(first, dict) else None
+    yield Delta(text=text, reasoning=thought or "", tool_calls=pieces, finish_reason=finish)
     usage = data.get("usage")
     tokens = usage.get("completion_tokens") if isinstance(usage, dict) else None
     if isinstance(tokens, int) and not isinstance(tokens, bool):
         prompt = count(usage.get("prompt_tokens")) if isinstance(usage, dict) else None
         yield Delta(usage_tokens=tokens, prompt_tokens=prompt)
+
+
+def _whole_calls(calls: object, what: str) -> tuple[ToolCallPiece, ...]:
+    """A whole answer's ``message.tool_calls``, numbered by position (they carry no index)."""
+    if not isinstance(calls, list):
+        return ()
+    try:
+        return tuple(_piece({**c, "index": i}) for i, c in enumerate(calls) if isinstance(c, dict))
+    except TypeError:
+        raise StreamBroken(f"{what} sent tool calls whose fields are not text.") from None
 
 
 class _Fields:
@@ -87,7 +104,9 @@ class _Fields:
 
 
 def choice_parts(choice: Any) -> tuple[str, str, bool]:
-    """(text, reasoning, finished) of one streamed choice; raises ``TypeError`` if malformed."""
+    """(text, reasoning, finished) of one streamed choice; raises ``TypeError`` if malformed.
+
+    Its tool calls and finish reason are read apart (``choice_calls``), only when sent."""
     if not isinstance(choice, BaseModel):
         raise TypeError("a choice that is not an object")
     delta = getattr(choice, "delta", None)
@@ -98,6 +117,34 @@ def choice_parts(choice: Any) -> tuple[str, str, bool]:
         raise TypeError("content that is not text")
     thought = delta_reasoning(delta) if delta is not None else None
     return text or "", thought or "", getattr(choice, "finish_reason", None) is not None
+
+
+def choice_calls(choice: Any) -> tuple[ToolCallPiece, ...]:
+    """The tool-call pieces of one streamed choice (``ChoiceDeltaToolCall``s in
+    openai-python's chat_completion_chunk.py); ``TypeError`` if they are malformed."""
+    raw = getattr(getattr(choice, "delta", None), "tool_calls", None)
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise TypeError("tool_calls that are not a list")
+    return tuple(_piece(item) for item in raw)
+
+
+def _piece(item: Any) -> ToolCallPiece:
+    get = item.get if isinstance(item, dict) else lambda key: getattr(item, key, None)
+    index = get("index")
+    if not isinstance(index, int) or isinstance(index, bool):
+        raise TypeError("a tool call without an index")
+    function = get("function")
+    fget = function.get if isinstance(function, dict) else lambda key: getattr(function, key, None)
+    fields = (get("id"), fget("name"), fget("arguments"))
+    if any(value is not None and not isinstance(value, str) for value in fields):
+        raise TypeError("a tool call whose id, name or arguments are not text")
+    return ToolCallPiece(index, *fields)
+
+
+def choice_finish(choice: Any) -> str | None:
+    return finish_reason_of(getattr(choice, "finish_reason", None))
 
 
 INTERRUPT_HINT = (

@@ -1,7 +1,8 @@
 """One chat completion as a plain iterator of deltas: open, retry, parse, map errors.
 
 ``DeltaStream`` asks the server for a streamed answer and yields ``Delta``s
-(answer text, reasoning text, the server's token count). Everything that can go
+(answer text, reasoning text, pieces of tool calls, the finish reason, the
+server's token count). Everything that can go
 wrong comes out of the iteration as the project's ``EndpointError``: a web page
 where an API was expected, a malformed chunk, a stream that ends without saying
 it is finished, a connection that breaks midway. It keeps no timing and
@@ -30,6 +31,8 @@ from pydantic import BaseModel
 from playground import retries
 from playground.answer_shapes import (
     Delta,
+    choice_calls,
+    choice_finish,
     choice_parts,
     content_type,
     count,
@@ -57,7 +60,7 @@ class ChatRequest:
     """What one answer asks for: the model, the messages, and extra request fields."""
 
     model: str
-    messages: list[dict[str, str]]
+    messages: list[dict[str, Any]]
     params: dict[str, Any] = field(default_factory=dict)  # max_tokens, sampling, ...
     include_usage: bool = True  # ask for stream_options.include_usage
 
@@ -84,7 +87,7 @@ class DeltaStream:
         self._closed = False
         self._closing = threading.Event()  # wakes a backoff wait on close()
         self.opened = False  # the server accepted the request (the stream is open)
-        self.received = False  # any text or reasoning arrived
+        self.received = False  # any text, reasoning or tool call arrived
 
     def close(self) -> None:
         """Close the HTTP stream (from any thread); iteration then ends."""
@@ -129,7 +132,9 @@ class DeltaStream:
             for delta in whole_completion(
                 read_capped(stream, self._what), self._what, self._client.secrets
             ):
-                self.received = self.received or bool(delta.text or delta.reasoning)
+                self.received = self.received or bool(
+                    delta.text or delta.reasoning or delta.tool_calls
+                )
                 yield delta
             return
         finished = chunks = False
@@ -148,9 +153,12 @@ class DeltaStream:
             for choice in choices:
                 text, thought, done = choice_parts(choice)
                 finished = finished or done
-                if text or thought:
+                calls = choice_calls(choice)
+                if text or thought or calls:
                     self.received = True
-                    yield Delta(text=text, reasoning=thought)
+                    yield Delta(text=text, reasoning=thought, tool_calls=calls)
+                if done:
+                    yield Delta(finish_reason=choice_finish(choice))
         if not finished and not self._closed:
             if not chunks:
                 sent = kind.split(";")[0]

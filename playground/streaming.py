@@ -34,6 +34,7 @@ from playground.endpoint_errors import log_failure
 from playground.errors import EndpointError
 from playground.metrics import Metrics, StreamCounts, answer_metrics, priced
 from playground.reasoning import split_answer
+from playground.tools.calls import AnswerParts
 from playground.workspace import Message, Status
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ class StreamJob:
         client: EndpointClient,
         *,
         model: str,
-        history: list[dict[str, str]],
+        history: list[dict[str, Any]],
         target: Message,
         max_tokens: int | None = None,
         params: dict[str, Any] | None = None,
@@ -96,6 +97,7 @@ class StreamJob:
         self._reasoning_parts: list[str] = [target.reasoning] if target.reasoning else []
         self._text = target.content
         self._reasoning = target.reasoning
+        self._more = AnswerParts(target.tool_calls, target.parts, target.finish_reason)
         self._thinking = False
         self._version = 0
         self._done = False
@@ -177,8 +179,10 @@ class StreamJob:
         self._reasoning_parts = [fields] if fields else []
         split = split_answer(raw, fields, final=final)
         self._text, self._reasoning, self._thinking = split.answer, split.reasoning, split.thinking
-        self._target.content = self._text
-        self._target.reasoning = self._reasoning
+        target = self._target
+        target.content, target.reasoning = self._text, self._reasoning
+        more = self._more.state(bool(self._reasoning), bool(self._text))
+        target.tool_calls, target.parts, target.finish_reason = more
 
     def _publish(self) -> None:
         with self._cond:
@@ -264,7 +268,7 @@ class StreamJob:
                 if delta.usage_tokens is not None:
                     self._counts.usage_tokens = delta.usage_tokens
                     self._counts.prompt_tokens = delta.prompt_tokens
-                if delta.text or delta.reasoning:
+                if delta.text or delta.reasoning or delta.tool_calls:
                     self._counts.last = self._clock()
                     if self._counts.first is None:
                         self._counts.first = self._counts.last
@@ -273,6 +277,9 @@ class StreamJob:
                         self._parts.append(delta.text)
                     if delta.reasoning:
                         self._reasoning_parts.append(delta.reasoning)
+                    self._more.take(delta)
+                elif delta.finish_reason:
+                    self._more.take(delta)
                 now = self._clock()
                 if now - last_flush >= self._flush_interval:
                     last_flush = now

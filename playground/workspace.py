@@ -7,13 +7,14 @@ per-session secrets, so a workspace can be shown, saved or exported safely.
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
+    StringConstraints,
     model_serializer,
     model_validator,
 )
@@ -21,10 +22,13 @@ from pydantic import (
 from playground.limits import MAX_SYSTEM_PROMPT_CHARS
 from playground.metrics import Metrics
 from playground.stored_files import Attachment, pack_files, unpack_files
+from playground.tools.calls import ToolCall, api_message
 from playground.tools.settings import ReasoningEffort, ResponseFormat, ToolSettings
 
 Role = Literal["user", "assistant"]
 Status = Literal["done", "streaming", "stopped", "error"]
+# One part of an answer, in the order the parts first arrived: "call:N" is tool_calls[N].
+Part = Annotated[str, StringConstraints(pattern=r"^(reasoning|text|call:[0-9]{1,6})$")]
 
 CUSTOM = "Custom"
 # A card's endpoint that is a Backend.AI model service: "backendai:<endpoint id>".
@@ -44,8 +48,10 @@ class Message(BaseModel):
     """One chat message. An assistant message is created *before* it streams.
 
     ``reasoning`` is what a thinking model said before answering (shown apart,
-    never sent back). ``earlier`` keeps the answers a Regenerate replaced,
-    oldest first, so nothing received is lost.
+    never sent back). ``tool_calls`` are the functions it called (``tool_calls.py``),
+    ``parts`` the order reasoning, text and calls first came in, ``finish_reason`` what
+    the server said when it ended (None: it never said). ``earlier`` keeps the answers
+    a Regenerate replaced, oldest first, so nothing received is lost.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -62,6 +68,9 @@ class Message(BaseModel):
     replied_to: str | None = None  # an earlier answer's prompt, when it was edited since
     model: str | None = None  # the model that wrote this answer (a card's model can change)
     attachments: list[Attachment] = Field(default_factory=list)  # a prompt's files
+    tool_calls: list[ToolCall] = Field(default_factory=list)
+    parts: list[Part] = Field(default_factory=list)
+    finish_reason: str | None = None
 
 
 class CustomConfig(BaseModel):
@@ -171,8 +180,10 @@ class Card(BaseModel):
         head = [{"role": "system", "content": system}] if system else []
         from playground.attachments import content_parts  # it builds on these types
 
+        # A call goes back only with its result (tool messages: not built yet). OpenAI
+        # refuses an assistant ``tool_calls`` message that no tool message answers.
         return head + [
-            {"role": m.role, "content": content_parts(m.content, m.attachments)}
+            api_message(m.role, content_parts(m.content, m.attachments), [])
             for m in msgs
             if m.content or m.attachments
         ]
@@ -214,7 +225,7 @@ class Card(BaseModel):
 def _keep(answer: Message) -> list[Message]:
     """An answer being replaced, flattened with its own earlier answers, if worth keeping."""
     kept = list(answer.earlier)
-    if answer.content or answer.reasoning:
+    if answer.content or answer.reasoning or answer.tool_calls:
         kept.append(answer.model_copy(update={"earlier": []}))
     return kept
 

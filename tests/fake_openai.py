@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from tests.fake_tool_calls import FakeCall, tool_call_deltas
 from tests.local_server import LocalServer
 
 
@@ -71,6 +72,12 @@ class Scenario:
     # the reply computed from the request: reply_fn(model, messages) -> text (wins over reply)
     reply_fn: Callable[[str, list[dict[str, Any]]], str] | None = None
     prompt_tokens: int = 7  # what the usage chunk reports as the prompt's tokens
+    # calls the model makes after its reply (a reply is sent only if ``reply`` is set),
+    # arguments in pieces of tool_piece_chars; see fake_tool_calls.py
+    tool_calls: list[FakeCall] | None = None
+    tool_piece_chars: int = 4
+    tool_interleave: bool = False  # send parallel calls' pieces in turn
+    tool_cut_after: int | None = None  # end the stream (no finish) after N call pieces
 
 
 @dataclass
@@ -246,7 +253,9 @@ class FakeOpenAIServer:
                 {"error": {"message": f"The model '{model}' does not exist"}}, status_code=404
             )
         tokens = reply_tokens(scenario, model, body.get("messages", []))
-        deltas = [{"content": tok} for tok in tokens]
+        if scenario.tool_calls is not None and scenario.reply is None and not scenario.reply_fn:
+            tokens = []
+        deltas: list[dict[str, Any]] = [{"content": tok} for tok in tokens]
         if scenario.reasoning is not None:
             words = [f" {w}" for w in scenario.reasoning.split(" ")]
             if scenario.reasoning_style == "tags":
@@ -256,6 +265,17 @@ class FakeOpenAIServer:
             else:
                 thoughts = [{"reasoning_content": w} for w in words]
             deltas = thoughts + deltas
+        finish: str | None = None if scenario.no_done else "stop"
+        if scenario.tool_calls is not None:
+            calls = tool_call_deltas(
+                scenario.tool_calls,
+                piece_chars=scenario.tool_piece_chars,
+                interleave=scenario.tool_interleave,
+            )
+            finish = "tool_calls"
+            if scenario.tool_cut_after is not None:
+                calls, finish = calls[: scenario.tool_cut_after], None
+            deltas += calls
         if not body.get("stream"):
             return JSONResponse(_completion(model, "".join(tokens)))
         record = StreamRecord(name)
@@ -264,16 +284,18 @@ class FakeOpenAIServer:
             (body.get("stream_options") or {}).get("include_usage")
         )
         return StreamingResponse(
-            self._sse(scenario, model, deltas, record, with_usage), media_type="text/event-stream"
+            self._sse(scenario, model, deltas, record, with_usage, finish),
+            media_type="text/event-stream",
         )
 
     async def _sse(
         self,
         scenario: Scenario,
         model: str,
-        tokens: list[dict[str, str]],
+        tokens: list[dict[str, Any]],
         record: StreamRecord,
         with_usage: bool,
+        finish: str | None = "stop",
     ) -> AsyncIterator[bytes]:
         self.active += 1
         self.max_active[record.scenario] = max(
@@ -302,9 +324,9 @@ class FakeOpenAIServer:
                     await asyncio.sleep(0)  # let a disconnect cancel us
                 yield _sse_chunk(model, tok if i else {"role": "assistant", **tok})
                 record.sent_tokens += 1
-            if scenario.no_done:
+            if finish is None:  # no_done, or a stream cut mid-call
                 return
-            yield _sse_chunk(model, {}, finish="stop")
+            yield _sse_chunk(model, {}, finish=finish)
             if with_usage:
                 usage = {
                     "prompt_tokens": scenario.prompt_tokens,
