@@ -56,6 +56,9 @@ MAX_TOOLS_PER_CARD = 128  # OpenAI takes at most 128 functions (openai-python v2
 # types/evals/create_eval_completions_run_data_source.py: "A max of 128 functions")
 MAX_TOOLS_CHARS = 100_000  # the tools' JSON text, all of them together
 MAX_RESPONSE_SCHEMA_CHARS = 100_000  # a response format's JSON schema text
+MAX_TOOL_RESULT_CHARS = 100_000  # one tool call's result, as sent back (a person or a mock)
+MAX_MOCK_ROWS = 200  # rows of one tool's mock table (an argument's value -> a result)
+MAX_TOOL_ROUNDS = 5  # mock rounds answered for one prompt before a model is stopped
 
 # -- what an endpoint answers -----------------------------------------------------
 MAX_MODEL_LIST_BYTES = 8_000_000  # GET /models (10,000 models with metadata take ~2 MB)

@@ -22,7 +22,8 @@ from pydantic import (
 from playground.limits import MAX_SYSTEM_PROMPT_CHARS
 from playground.metrics import Metrics
 from playground.stored_files import Attachment, pack_files, unpack_files
-from playground.tools.calls import ToolCall, api_message
+from playground.tools.calls import ToolCall, api_messages
+from playground.tools.mocks import ToolMocks
 from playground.tools.settings import ReasoningEffort, ResponseFormat, ToolSettings
 
 Role = Literal["user", "assistant"]
@@ -111,6 +112,7 @@ class SamplingSettings(BaseModel):
     tools: ToolSettings = Field(default_factory=ToolSettings)
     response_format: ResponseFormat = Field(default_factory=ResponseFormat)
     reasoning_effort: ReasoningEffort | None = None
+    tool_mocks: ToolMocks = Field(default_factory=dict)  # never sent (playground.tools.mocks)
 
     def request_params(self) -> dict[str, object]:
         """The parameters to send: sampling (none when ``send_sampling`` is off), then
@@ -171,22 +173,19 @@ class Card(BaseModel):
     def history_for_request(self) -> list[dict[str, Any]]:
         """The messages sent to the model: every turn with content, in order.
 
-        The card's system prompt comes first, as a ``system`` message. The
-        assistant message being answered (the last, still streaming) is left
-        out, as are failed answers that produced no text.
+        The card's system prompt comes first, as a ``system`` message. The assistant
+        message being answered (the last, still streaming) is left out, as are failed
+        answers that produced no text. An answer's calls go with their results (one
+        ``tool`` message each); a call without a result is not sent (``api_messages``).
         """
         msgs = self.messages[:-1] if self.is_streaming else self.messages
         system = self.config.settings.system_prompt.strip()
         head = [{"role": "system", "content": system}] if system else []
         from playground.attachments import content_parts  # it builds on these types
 
-        # A call goes back only with its result (tool messages: not built yet). OpenAI
-        # refuses an assistant ``tool_calls`` message that no tool message answers.
-        return head + [
-            api_message(m.role, content_parts(m.content, m.attachments), [])
-            for m in msgs
-            if m.content or m.attachments
-        ]
+        for m in msgs:
+            head += api_messages(m.role, content_parts(m.content, m.attachments), m.tool_calls)
+        return head
 
     def clear_history(self) -> None:
         self.messages.clear()
@@ -195,11 +194,11 @@ class Card(BaseModel):
         return next((m for m in reversed(self.messages) if m.role == "user"), None)
 
     def take_last_answer(self) -> list[Message] | None:
-        """Remove the last answer so its prompt can be answered again (Regenerate).
+        """Remove the answers after the last prompt so it can be answered again (Regenerate;
+        after tool rounds, every answer since the prompt, their calls and results kept).
 
-        Returns the answers to keep reachable on the new one (the removed
-        answer, if it got any text, after its own earlier answers), or None
-        when there is no prompt to answer.
+        Returns the answers to keep reachable on the new one (the removed answers worth
+        keeping, after their own earlier answers), or None when there is no prompt.
         """
         if self.is_streaming or self.last_prompt() is None:
             return None
@@ -271,11 +270,8 @@ class Workspace(BaseModel):
         return card
 
     def clone_card(self, card_id: str, max_cards: int, *, model: str | None = None) -> Card | None:
-        """A new card right after ``card_id`` with its endpoint, model and settings.
-
-        The history starts empty; ``model`` replaces the model (to compare models).
-        None when at the cap or the card does not exist.
-        """
+        """A new card after ``card_id``: its endpoint, model (or ``model``, to compare) and
+        settings, an empty history. None when at the cap or the card does not exist."""
         source = self.card(card_id)
         if source is None or len(self.cards) >= max_cards:
             return None

@@ -78,6 +78,10 @@ class Scenario:
     tool_piece_chars: int = 4
     tool_interleave: bool = False  # send parallel calls' pieces in turn
     tool_cut_after: int | None = None  # end the stream (no finish) after N call pieces
+    # answer with text (no calls) when the request ends with ``tool`` messages, as a model
+    # does once it has its results (a history may end with them: openai-python v3.63.0
+    # types/chat/chat_completion_tool_message_param.py); False: it calls again, forever
+    text_after_results: bool = False
 
 
 @dataclass
@@ -252,8 +256,12 @@ class FakeOpenAIServer:
             return JSONResponse(
                 {"error": {"message": f"The model '{model}' does not exist"}}, status_code=404
             )
-        tokens = reply_tokens(scenario, model, body.get("messages", []))
-        if scenario.tool_calls is not None and scenario.reply is None and not scenario.reply_fn:
+        messages = body.get("messages", [])
+        tokens = reply_tokens(scenario, model, messages)
+        calling = scenario.tool_calls is not None
+        if calling and scenario.text_after_results and messages[-1:]:
+            calling = messages[-1].get("role") != "tool"
+        if calling and scenario.reply is None and not scenario.reply_fn:
             tokens = []
         deltas: list[dict[str, Any]] = [{"content": tok} for tok in tokens]
         if scenario.reasoning is not None:
@@ -266,7 +274,7 @@ class FakeOpenAIServer:
                 thoughts = [{"reasoning_content": w} for w in words]
             deltas = thoughts + deltas
         finish: str | None = None if scenario.no_done else "stop"
-        if scenario.tool_calls is not None:
+        if calling and scenario.tool_calls is not None:
             calls = tool_call_deltas(
                 scenario.tool_calls,
                 piece_chars=scenario.tool_piece_chars,

@@ -18,6 +18,7 @@
     room.py        a prompt's files measured against the workspace limit before sending
     tools.py       tools, tool choice, response format, reasoning effort: apply (schemas
                    checked in the bounded evaluator), apply to all cards (issue 28)
+    tool_rounds.py tool results: send a person's, set and send mock ones (rounds bounded)
 
 Nothing here imports streamlit (``tests/test_layering.py``); the UI hands in a
 Streamlit-cached ``Services`` implementation.

@@ -121,13 +121,17 @@ def set_reasoning_effort(session: Session, card_id: str, effort: str | None) -> 
 
 
 def apply_tools_to_all(session: Session, card_id: str) -> str | None:
-    """Apply to all cards: this card's tools, tool choice, response format and reasoning
-    effort go to every other card (their sampling settings stay theirs)."""
+    """Apply to all cards: this card's tools, tool choice, mock results, response format
+    and reasoning effort go to every other card (their sampling settings stay theirs)."""
     source = session.card(card_id)
     if source is None:
         return _NO_CARD
     kept = source.config.settings
-    copied = {"tools": kept.tools, "response_format": kept.response_format}
+    copied = {
+        "tools": kept.tools,
+        "tool_mocks": dict(kept.tool_mocks),
+        "response_format": kept.response_format,
+    }
     effort: ReasoningEffort | None = kept.reasoning_effort
     for card in session.workspace.cards:
         if card is not source:

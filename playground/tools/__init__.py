@@ -2,6 +2,8 @@
 
 ::
 
+    calls.py       ToolCall (with its result), the streamed-call accumulator, the API shape
+    mocks.py       ToolMock: a tool's canned result or table; mock_result (pure)
     settings.py    ToolSettings (tools as typed + tool choice), ResponseFormat, ReasoningEffort:
                    read, checked for shape, and turned into Chat Completions parameters
 

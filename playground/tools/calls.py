@@ -12,7 +12,11 @@ only on ``build()``, so a long argument text costs linear time.
 ``api_tool_calls`` gives the assistant message's ``tool_calls`` as the API takes them
 back (openai-python v3.3.1 ``types/chat/chat_completion_assistant_message_param.py`` and
 ``chat_completion_message_function_tool_call_param.py``: ``id``, ``type: "function"``,
-``function`` {``name``, ``arguments``}, all required).
+``function`` {``name``, ``arguments``}, all required). ``api_messages`` gives an answer
+with its results: the assistant message, then one ``tool`` message per answered call
+(openai-python v3.63.0 ``types/chat/chat_completion_tool_message_param.py``: ``role:
+"tool"``, ``content``, ``tool_call_id``, all required). A call's result lives on the call
+(``ToolCall.result``), so it can never lose its call, and a save without results loads.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from playground.limits import MAX_TOOL_RESULT_CHARS
 
 MAX_FINISH_REASON_CHARS = 40
 
@@ -35,6 +41,13 @@ class ToolCall(BaseModel):
     id: str = ""  # "" when the server sent none
     name: str = ""
     arguments: str = ""  # the JSON text the model wrote, possibly not JSON at all
+    # What the tool gave back (a person or a mock), sent as a ``tool`` message; None: not yet.
+    result: str | None = Field(default=None, max_length=MAX_TOOL_RESULT_CHARS)
+
+    @property
+    def answerable(self) -> bool:
+        """It can be sent back, with a result: the API requires its id and name."""
+        return bool(self.id and self.name)
 
     def arguments_problem(self) -> str | None:
         """Why the arguments are not JSON ("not JSON: ..."), or None if they are."""
@@ -45,7 +58,8 @@ class ToolCall(BaseModel):
         except RecursionError:
             return "not JSON: nested too deeply to read"
         except ValueError as exc:
-            reason = getattr(exc, "msg", None) or "unreadable"
+            # "Unterminated string starting at": the position follows (said once, not twice)
+            reason = (getattr(exc, "msg", None) or "unreadable").removesuffix(" at")
             where = getattr(exc, "pos", None)
             return f"not JSON: {reason}" + (f" at character {where}" if where is not None else "")
         return None
@@ -141,8 +155,24 @@ def api_tool_calls(calls: list[ToolCall]) -> list[dict[str, Any]]:
             "function": {"name": call.name, "arguments": call.arguments},
         }
         for call in calls
-        if call.id and call.name
+        if call.answerable
     ]
+
+
+def answered(calls: list[ToolCall]) -> list[ToolCall]:
+    """The calls that go back: those with a result (OpenAI refuses an assistant
+    ``tool_calls`` message that no ``tool`` message answers)."""
+    return [call for call in calls if call.answerable and call.result is not None]
+
+
+def api_messages(role: str, content: Any, calls: list[ToolCall]) -> list[dict[str, Any]]:
+    """One history message as the API takes it, followed, for an answer, by one
+    ``tool`` message per answered call, in the calls' order; [] if nothing is left."""
+    sent = answered(calls) if role == "assistant" else []
+    if not content and not sent:
+        return []
+    results = [{"role": "tool", "content": c.result, "tool_call_id": c.id} for c in sent]
+    return [api_message(role, content, sent), *results]
 
 
 def api_message(role: str, content: Any, calls: list[ToolCall]) -> dict[str, Any]:
