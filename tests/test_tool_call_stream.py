@@ -65,7 +65,7 @@ def test_unanswered_calls_are_not_sent_back(
     scenario: Callable[..., str], server: FakeOpenAIServer
 ) -> None:
     # OpenAI refuses an assistant message with tool_calls that no tool message answers;
-    # tool results are not built yet, so the next prompt sends the answer's text alone.
+    # calls given no result (tests/test_tool_results.py) go back as the answer's text alone.
     url = scenario(reply="Checking.", tool_calls=[WEATHER, TIME])
     card, _ = _answer(url)
     server.scenarios[scenario_name(url)].tool_calls = None  # the next answer is text

@@ -287,3 +287,21 @@ def test_a_save_from_before_results_loads() -> None:
     assert card.messages[1].tool_calls[0].result is None
     assert card.config.settings.tool_mocks == {}
     assert card.history_for_request() == [{"role": "user", "content": "q"}]
+
+
+@pytest.mark.parametrize("results_in", ["stored", "mine"])
+def test_a_merge_keeps_the_results_one_tab_gave(results_in: str) -> None:
+    from playground.store.merge import merge_workspaces
+
+    call = ToolCall(index=0, id="call_0", name="get_weather", arguments="{}")
+    prompt = Message(id="p1", role="user", content="q")
+    plain = Workspace(
+        cards=[
+            Card(id="c1", messages=[prompt, Message(id="a1", role="assistant", tool_calls=[call])])
+        ]
+    )
+    answered = plain.model_copy(deep=True)
+    answered.cards[0].messages[1].tool_calls[0].result = "rain"
+    stored, mine = (answered, plain) if results_in == "stored" else (plain, answered)
+    merged = merge_workspaces(stored, mine)
+    assert merged.cards[0].messages[1].tool_calls[0].result == "rain"

@@ -13,7 +13,8 @@ it holds (``stored``) with what is being saved (``mine``):
 - For a message both sides have, the more complete version wins: the one whose
   text extends the other's (the same answer, further along); for equal text a
   finished answer beats a streaming one; for texts that diverged, finished
-  beats streaming and then longer beats shorter. ``earlier`` answers of both are
+  beats streaming and then longer beats shorter (a version whose calls have results
+  extends one without). ``earlier`` answers of both are
   kept. A diverged version whose text the result does not contain is kept as
   one more earlier answer (marked stopped), so no received text is ever lost.
 - Regenerate turns an answer into an ``earlier`` entry of a new answer. When
@@ -181,8 +182,17 @@ def _absorb(holder: Message, orphans: dict[str, Message]) -> Message:
 
 
 def _extends(a: Message, b: Message) -> bool:
-    """``a`` is ``b`` or the same message further along."""
-    return a.content.startswith(b.content) and a.reasoning.startswith(b.reasoning)
+    """``a`` is ``b`` or the same message further along (its calls' results included)."""
+    return (
+        a.content.startswith(b.content)
+        and a.reasoning.startswith(b.reasoning)
+        and _results(b) <= _results(a)
+    )
+
+
+def _results(m: Message) -> set[tuple[str, str]]:
+    """The results given to a message's tool calls (added after it ended: ``tool_rounds``)."""
+    return {(c.id, c.result) for c in m.tool_calls if c.result is not None}
 
 
 def _rank(m: Message) -> tuple[bool, int, int]:
