@@ -48,14 +48,20 @@ def estimate_tokens(messages: Sequence[dict[str, Any]]) -> int:
                     total += estimate_text(str(part.get("text", "")))
                 elif isinstance(part, dict):
                     total += PER_IMAGE
+        for call in message.get("tool_calls") or ():  # an answer's calls, sent back
+            function = (call.get("function") or {}) if isinstance(call, dict) else {}
+            total += estimate_text(f"{function.get('name', '')}{function.get('arguments', '')}")
     return total + 2 if messages else 0  # the assistant's turn opener
 
 
 def _texts(messages: Sequence[dict[str, Any]]) -> list[str] | None:
-    """Every text the messages carry, or None when one holds an image."""
+    """Every text the messages carry, or None when one holds an image or tool calls (how
+    the API frames a call is not known here: estimated)."""
     texts = []
     for message in messages:
         content = message.get("content")
+        if message.get("tool_calls"):
+            return None
         if isinstance(content, str):
             texts.append(content)
         elif isinstance(content, list):

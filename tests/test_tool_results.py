@@ -305,3 +305,16 @@ def test_a_merge_keeps_the_results_one_tab_gave(results_in: str) -> None:
     stored, mine = (answered, plain) if results_in == "stored" else (plain, answered)
     merged = merge_workspaces(stored, mine)
     assert merged.cards[0].messages[1].tool_calls[0].result == "rain"
+
+
+def test_calls_sent_back_count_towards_the_context_window() -> None:
+    from playground.tokens import count_tokens
+
+    arguments = json.dumps({"city": "Seoul " * 400})
+    call = ToolCall(index=0, id="call_0", name="get_weather", arguments=arguments, result="ok")
+    card = Card(
+        messages=[Message(role="user", content="q"), Message(role="assistant", tool_calls=[call])]
+    )
+    bare = count_tokens(card.history_for_request()[:1], "gpt-4o")
+    counted = count_tokens(card.history_for_request(), "gpt-4o")
+    assert not counted.exact and counted.tokens - bare.tokens > len(arguments) // 8
