@@ -85,7 +85,7 @@ def tools_sections(state: Session, card: Card, key: Callable[[str], str]) -> Non
             args=(state, card.id, key("tools"), key("tool_choice")),
         )
         st.button(
-            "Apply to all cards",
+            "Apply tools to all cards",
             key=key("tools_apply_all"),
             icon=":material/content_copy:",
             help="Copy this card's applied tools, tool choice, response format and "
