@@ -76,7 +76,7 @@ def test_tools_applied_in_settings_are_sent_and_summarised(
     assert [t["function"]["name"] for t in body["tools"]] == ["get_weather", "get_time"]
     assert body["tool_choice"] == {"type": "function", "function": {"name": "get_time"}}
 
-    # Apply to all cards: the other card sends them too.
+    # Apply tools to all cards: the other card has them too.
     at.button(key=key(card, "tools_apply_all-g1")).click().run()
     assert cards(at)[1].config.settings.tools.text == TOOLS
 
