@@ -157,6 +157,16 @@ def validation_error(text: str, value: Any) -> str | None:
     return error.message if path == "$" else f"at {path[:200]}: {error.message}"
 
 
+def text_fit(text: str, value_text: str) -> str | None:
+    """``validation_error`` of the JSON in ``value_text`` (read here, in the worker: a
+    server's text may be deep or huge); a ValueError says it is not JSON."""
+    try:
+        value = json.loads(value_text)
+    except (ValueError, RecursionError):
+        raise ValueError("it is not JSON this app reads") from None
+    return validation_error(text, value)
+
+
 # -- in the app ----------------------------------------------------------------------
 def _failed(what: str, failed: Failed, stage: str) -> str:
     if failed.reason == "memory":
@@ -189,6 +199,19 @@ def check_value(
     a bounded worker. A check past its limits does not fit, with the reason named."""
     evaluator = evaluator or default_evaluator()
     found = evaluator.call(validation_error, text, value, seconds=seconds, cancel=cancel)
+    if isinstance(found, Failed):
+        return False, _failed(what, found, "checking against it")
+    return found.value is None, found.value or ""
+
+
+def check_text(
+    text: str, value_text: str, what: str, *, evaluator: Evaluator | None = None
+) -> tuple[bool, str]:
+    """``check_value`` of the JSON text ``value_text``, remembered by both texts: a page
+    run asks again for what the last one asked, at no cost (an answer's arguments or
+    text do not change once it has finished)."""
+    evaluator = evaluator or default_evaluator()
+    found = evaluator.cached_call(text_fit, text, value_text)
     if isinstance(found, Failed):
         return False, _failed(what, found, "checking against it")
     return found.value is None, found.value or ""

@@ -38,6 +38,9 @@ class CardRuntime:
     # whether there is one (a card may fall back before it ever had a model).
     fell_back: bool = False
     wanted_model: str | None = None
+    # Why the last Apply in Settings → Tools / Response format was refused (None: applied).
+    tools_message: str | None = None
+    format_message: str | None = None
     # Bumped when the card's config changes outside its widgets (Apply to all cards,
     # a link, an import): the UI then starts its widgets afresh from the config.
     generation: int = 0

@@ -115,7 +115,7 @@ def _history(state: Session, card: Card, shows: CardShows) -> None:
     runtime = state.runtime(card.id)
     images = runtime.load_images
     if older <= 0:
-        history(card.messages, images, card.id, shows)
+        history(card.messages, images, card.id, shows, card.config.settings)
         return
     shown = runtime.show_all_messages
     st.button(
@@ -126,7 +126,13 @@ def _history(state: Session, card: Card, shows: CardShows) -> None:
         on_click=show_all_messages,
         args=(state, card.id, not shown),
     )
-    history(card.messages if shown else card.messages[older:], images, card.id, shows)
+    history(
+        card.messages if shown else card.messages[older:],
+        images,
+        card.id,
+        shows,
+        card.config.settings,
+    )
 
 
 def _follow_stream(state: Session, card: Card, shows: CardShows) -> None:
@@ -135,6 +141,7 @@ def _follow_stream(state: Session, card: Card, shows: CardShows) -> None:
     images = state.runtime(card.id).load_images
     job = state.live_job(card.id)
     if job is None:  # no live stream behind it: now marked stopped, its text kept
-        history(card.messages[-1:], images, card.id, shows)
+        history(card.messages[-1:], images, card.id, shows, card.config.settings)
         return
-    follow(job, st.empty(), images, card.id, shows, models_named(card.messages, shows))
+    named = models_named(card.messages, shows)
+    follow(job, st.empty(), images, card.id, shows, named, card.config.settings)

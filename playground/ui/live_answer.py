@@ -18,6 +18,7 @@ from playground.ui.messages import _safe, message_body, model_caption
 from playground.ui.resources import redraw_budget
 from playground.ui.run_stops import pause, wait_for_change
 from playground.ui.text import SHOWN_LIMIT
+from playground.workspace import SamplingSettings
 
 _CURSOR = " ▌"
 
@@ -29,6 +30,7 @@ def follow(
     key: str | None = None,
     shows: CardShows = OPEN,
     named: bool = False,
+    settings: SamplingSettings | None = None,
 ) -> None:
     """Draw ``job``'s answer as a chat bubble in ``slot`` as it streams, then the final one.
 
@@ -53,7 +55,7 @@ def follow(
         _follow_live(job, live, images)
     with slot.chat_message("assistant"):
         model_caption(job.message, named)
-        message_body(job.message, images, key, shows)
+        message_body(job.message, images, key, shows, settings)
 
 
 def _follow_live(job: StreamJob, live: _Live, images: bool) -> None:

@@ -9,7 +9,8 @@ from playground.naming import short_model_id
 from playground.ui import text as safe_text
 from playground.ui.attach_view import previews
 from playground.ui.text import answer, answer_markdown
-from playground.workspace import Message, Metrics
+from playground.ui.tool_calls_view import draw_answer_fit, draw_calls_part, ordered_parts
+from playground.workspace import Message, Metrics, SamplingSettings
 
 
 def metrics_caption(metrics: Metrics | None) -> str | None:
@@ -22,7 +23,11 @@ def _safe(text: str, images: bool, shows: CardShows = OPEN) -> str:
 
 
 def message_body(
-    message: Message, images: bool = False, key: str | None = None, shows: CardShows = OPEN
+    message: Message,
+    images: bool = False,
+    key: str | None = None,
+    shows: CardShows = OPEN,
+    settings: SamplingSettings | None = None,
 ) -> None:
     """The inside of one chat bubble: text, then status, error and figures.
 
@@ -33,7 +38,9 @@ def message_body(
     made safe (images only if allowed), errors as plain text, a huge answer as
     its start and a download. A thinking model's reasoning sits in a collapsed
     "Reasoning" expander above. ``shows`` masks names and figures in a blind card
-    (``what_card_shows``).
+    (``what_card_shows``). Tool calls are drawn where they came among the text
+    (``tool_calls_view``); with the card's ``settings``, a finished answer also says
+    whether its calls fit their tools and its text the response format.
 
     An answer's first part is always its reasoning's place (an empty slot, which
     takes no room, when it has none): a streaming answer is laid out the same way
@@ -45,9 +52,14 @@ def message_body(
             answer(shows.hide(message.reasoning), images, f"dl-reasoning-{message.id}")
     elif message.role == "assistant":
         st.empty()
-    if message.content:
-        answer(shows.hide(message.content), images, f"dl-answer-{message.id}")
-    elif message.role == "assistant" and message.status == "done":
+    for part in ordered_parts(message):
+        if part != "text":
+            draw_calls_part(message, part, settings, shows)
+        elif message.content:
+            answer(shows.hide(message.content), images, f"dl-answer-{message.id}")
+            draw_answer_fit(message, settings)
+    empty = not (message.content or message.tool_calls)
+    if empty and message.role == "assistant" and message.status == "done":
         st.caption(":material/info: The model returned an empty answer.")
     if message.attachments:
         previews(message)
@@ -106,7 +118,11 @@ def _earlier_answers(message: Message, images: bool, shows: CardShows = OPEN) ->
 
 
 def history(
-    messages: list[Message], images: bool = False, key: str | None = None, shows: CardShows = OPEN
+    messages: list[Message],
+    images: bool = False,
+    key: str | None = None,
+    shows: CardShows = OPEN,
+    settings: SamplingSettings | None = None,
 ) -> None:
     named = models_named(messages, shows)
     for message in messages:
@@ -114,7 +130,7 @@ def history(
             continue
         with st.chat_message(message.role):
             model_caption(message, named)
-            message_body(message, images, key, shows)
+            message_body(message, images, key, shows, settings)
 
 
 def models_named(messages: list[Message], shows: CardShows = OPEN) -> bool:

@@ -14,6 +14,7 @@ Every such string goes through one of these functions:
 - :func:`diff_markdown` shows a word diff of two answers as plain text with
   deletions and insertions marked; :func:`diff_markdown_start` its start, within
   :data:`SHOWN_LIMIT` characters (Compare answers offers the whole as a download).
+- :func:`code` shows a text as received, in a code block (a tool call's arguments).
 - :func:`caption`, :func:`error`, :func:`warning` and :func:`info` draw such a
   plain text with an icon the app chose.
 """
@@ -85,6 +86,15 @@ def _bytes_of(text: str) -> Callable[[], bytes]:
 def caption(text: str, icon: str | None = None) -> None:
     """A plain-text caption, after an icon the app chose (``:material/...:``)."""
     st.caption((f"{icon} " if icon else "") + label(text))
+
+
+def code(text: str, language: str | None = None) -> None:
+    """A block of text as received, never read as Markdown (tool arguments, JSON); past
+    :data:`SHOWN_LIMIT` characters only its start, saying how much is left out."""
+    shown = text if len(text) <= SHOWN_LIMIT else text[:SHOWN_LIMIT]
+    st.code(shown, language=language, wrap_lines=True)
+    if shown is not text:
+        st.caption(f":material/unfold_more: Showing the first {len(shown):,} characters.")
 
 
 def error(text: str, icon: str | None = None) -> None:

@@ -1,0 +1,81 @@
+"""Whether a finished answer keeps to what its card asked: each call's arguments to its
+tool's ``parameters``, the answer's text to the response format.
+
+Both are checked in the bounded evaluator (``playground.bounded.schemas.check_text``:
+nothing fetched, bounded time and memory) and remembered there by the texts checked,
+so a page run redraws a verdict without checking again. Only a finished answer is
+checked: its texts no longer change.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from playground.bounded import Evaluator
+from playground.bounded.schemas import check_text
+from playground.tools.calls import ToolCall
+from playground.tools.settings import ResponseFormat, ToolSettings
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A verdict for a person: whether it fits, and the sentence that says so."""
+
+    fits: bool
+    text: str
+
+
+def _schemas(tools: ToolSettings) -> dict[str, str]:
+    """Each tool's ``parameters`` as JSON text, by name (a tool without any: no entry)."""
+    try:
+        found = tools.tools()
+    except ValueError:  # applied tools were checked; an imported workspace may not be
+        return {}
+    return {
+        tool["function"]["name"]: json.dumps(tool["function"]["parameters"])
+        for tool in found
+        if "parameters" in tool["function"]
+    }
+
+
+def argument_fit(
+    tools: ToolSettings, call: ToolCall, *, evaluator: Evaluator | None = None
+) -> Fit | None:
+    """Whether ``call``'s arguments fit its tool's ``parameters``; None when there is
+    nothing to say (the card has no tools, or the arguments are not JSON: ``call_marks``
+    says that already)."""
+    if not tools.text.strip() or call.arguments_problem() is not None:
+        return None
+    try:
+        names = tools.names()
+    except ValueError:
+        return None
+    if call.name not in names:
+        return Fit(False, f"this card has no tool named {call.name[:64]!r}")
+    schema = _schemas(tools).get(call.name)
+    if schema is None:
+        return Fit(True, f"{call.name} takes any arguments (it has no parameters schema)")
+    what = f"the parameters of {call.name}"
+    fits, why = check_text(schema, call.arguments, what, evaluator=evaluator)
+    return Fit(True, f"arguments fit {call.name}'s parameters") if fits else Fit(False, why)
+
+
+def answer_fit(
+    response_format: ResponseFormat, text: str, *, evaluator: Evaluator | None = None
+) -> Fit | None:
+    """Whether a finished answer's text is JSON, and fits the schema of a JSON schema
+    response format; None for a Text response format."""
+    if response_format.kind == "text" or not text.strip():  # only calls: nothing to check
+        return None
+    problem = ToolCall(index=0, arguments=text).arguments_problem()
+    if problem is not None:
+        return Fit(False, f"the answer is {problem}")
+    if response_format.kind == "json_object":
+        return Fit(True, "valid JSON")
+    try:
+        schema = json.dumps(response_format.parsed_schema())
+    except ValueError as exc:
+        return Fit(False, str(exc))
+    fits, why = check_text(schema, text, "the schema", evaluator=evaluator)
+    return Fit(True, "valid against the schema") if fits else Fit(False, why)

@@ -1,0 +1,96 @@
+"""Drawing an answer's tool calls and whether the answer keeps to its card's format.
+
+Everything a call holds came from a server, so it is drawn only through
+``playground.ui.text``: the name as a plain label, the arguments in a code block
+(indented when they are JSON, else as received), the marks as captions. Whether the
+arguments fit the tool's ``parameters``, and the answer its response format, is asked
+of ``playground.tools.fit`` once the answer has finished (remembered there by the
+texts checked, so a page run does not check again).
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from playground.arena.round import OPEN, CardShows
+from playground.tools.calls import ToolCall, call_marks
+from playground.tools.fit import Fit, answer_fit, argument_fit
+from playground.ui import text as safe_text
+from playground.workspace import Message, SamplingSettings
+
+_FITS = ":material/check_circle:"
+_MARK = ":material/warning:"
+
+
+def pretty_arguments(arguments: str) -> tuple[str, bool]:
+    """The arguments indented when they are JSON (and whether they are), else as received."""
+    if not arguments.strip():
+        return arguments, False
+    try:
+        value = json.loads(arguments)
+    except (ValueError, RecursionError):
+        return arguments, False
+    try:
+        return json.dumps(value, indent=2, ensure_ascii=False), True
+    except (ValueError, RecursionError):  # very deep: as received
+        return arguments, True
+
+
+def ordered_parts(message: Message) -> list[str]:
+    """The text and calls in the order they came (``Message.parts``); a part the order
+    does not name (an answer saved before parts were kept) comes after, text first."""
+    order = [part for part in message.parts if part != "reasoning"]
+    if message.content and "text" not in order:
+        order.insert(0, "text")
+    for position in range(len(message.tool_calls)):
+        if f"call:{position}" not in order:
+            order.append(f"call:{position}")
+    return order
+
+
+def draw_calls_part(
+    message: Message,
+    part: str,
+    settings: SamplingSettings | None,
+    shows: CardShows = OPEN,
+) -> None:
+    """One ``call:N`` part of ``message``: its block (nothing if the call is unknown)."""
+    position = int(part.removeprefix("call:"))
+    if position >= len(message.tool_calls):
+        return
+    ended = message.status != "streaming"
+    marks = call_marks(message.tool_calls, message.finish_reason, ended)[position]
+    call = message.tool_calls[position]
+    fit = None
+    if settings is not None and message.status == "done":
+        fit = argument_fit(settings.tools, call)
+    draw_call(call, marks, fit, shows)
+
+
+def draw_call(call: ToolCall, marks: list[str], fit: Fit | None, shows: CardShows = OPEN) -> None:
+    """One call: a bordered block with the function's name, its arguments and its marks."""
+    with st.container(border=True, gap="small"):
+        name = shows.hide(call.name) if call.name else "(no function name)"
+        st.markdown(":material/function: " + safe_text.label(name))
+        shown, is_json = pretty_arguments(shows.hide(call.arguments))
+        if shown.strip():
+            safe_text.code(shown, "json" if is_json else None)
+        for mark in marks:
+            safe_text.caption(mark, icon=_MARK)
+        if fit is not None:
+            _fit_caption(fit)
+
+
+def draw_answer_fit(message: Message, settings: SamplingSettings | None) -> None:
+    """Under a finished answer of a card with a JSON response format: whether it fits."""
+    if settings is None or message.role != "assistant" or message.status != "done":
+        return
+    fit = answer_fit(settings.response_format, message.content)
+    if fit is not None:
+        _fit_caption(fit)
+
+
+def _fit_caption(fit: Fit) -> None:
+    safe_text.caption(fit.text, icon=_FITS if fit.fits else _MARK)
