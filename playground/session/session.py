@@ -41,6 +41,10 @@ class CardRuntime:
     # Why the last Apply in Settings → Tools / Response format was refused (None: applied).
     tools_message: str | None = None
     format_message: str | None = None
+    # Why the last Send result / mock answer (results_message) or mock setting
+    # (mocks_message) was refused (None: done).
+    results_message: str | None = None
+    mocks_message: str | None = None
     # Bumped when the card's config changes outside its widgets (Apply to all cards,
     # a link, an import): the UI then starts its widgets afresh from the config.
     generation: int = 0
@@ -73,6 +77,7 @@ class Session:
     models_nonce: int = 0  # bumped by "Refresh model list"
     no_usage: set[str] = field(default_factory=set)  # base URLs that reject stream_options
     redraw_page: bool = False  # a card's fragment changed the cards: run the whole page
+    mock_answers: bool = False  # "Answer tool calls with mock results" (sidebar)
     link_applied: bool = False  # the URL's ?card=... was read (once a session)
     notices: list[str] = field(default_factory=list)  # about a link or an import
     imports: ImportState = field(default_factory=ImportState)

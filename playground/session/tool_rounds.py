@@ -9,6 +9,10 @@
 - ``answer_with_mocks``: every call of the last answer gets its mock result, then as
   ``send_results``; at most ``MAX_TOOL_ROUNDS`` rounds per prompt, after which the card
   says the model was stopped (an error answer: Regenerate asks again from the prompt).
+- ``answer_open_with_mocks``: with ``Session.mock_answers`` on, every card whose finished
+  answer has open calls is answered with mocks. The page calls it on its own thread at
+  the start of a run, before any card fragment is drawn, so no worker thread changes
+  the session; a refusal is kept on the card's runtime (``results_message``).
 
 Each returns None when done, or a message for a person when refused (nothing changed).
 """
@@ -135,3 +139,19 @@ def answer_with_mocks(
     mocks = card.config.settings.tool_mocks
     results = {call.id: mock_result(mocks.get(call.name), call) for call in calls}
     return send_results(session, services, card_id, results)
+
+
+def answer_open_with_mocks(session: Session, services: Services) -> list[str]:
+    """With ``session.mock_answers`` on: answer each finished card's open calls with its
+    mocks (``answer_with_mocks``); returns the ids of the cards answered or stopped."""
+    if not session.mock_answers:
+        return []
+    acted = []
+    for card in list(session.workspace.cards):
+        if card.is_streaming or not open_calls(card):
+            continue
+        refused = answer_with_mocks(session, services, card.id)
+        stopped = card.messages[-1].status == "error" and card.messages[-1].error == refused
+        session.runtime(card.id).results_message = None if stopped else refused
+        acted.append(card.id)
+    return acted

@@ -16,10 +16,12 @@ from streamlit.delta_generator import DeltaGenerator
 
 from playground.limits import MAX_PROMPT_CHARS
 from playground.session import Session, commands
+from playground.session.tool_rounds import open_calls
 from playground.ui.attach_view import INPUT_FILES, submitted
 from playground.ui.resources import SERVICES
 from playground.ui.state import act, widget_key
 from playground.ui.too_long import too_long_actions
+from playground.ui.tool_results_view import tool_results_form
 from playground.workspace import Card, Message
 
 
@@ -38,6 +40,7 @@ def card_controls(state: Session, card: Card, slot: DeltaGenerator) -> bool:
         return True
     sync = state.workspace.sync_input
     with slot.container():
+        tool_results_form(state, card)
         prompt = card.last_prompt()
         regenerate = commands.can_regenerate(card)
         if regenerate or (prompt is not None and not sync):
@@ -153,7 +156,9 @@ def while_streaming(
     Runs on the page's own thread while the card fragments follow their streams
     in parallel. Each status redraw is a point where a click elsewhere can
     interrupt the run. ``stopping`` are the cards drawn with a Stop button; each
-    gets its controls back when its answer ends, even one that ended already.
+    gets its controls back when its answer ends, even one that ended already; one
+    whose answer called tools while mock answers are on starts a new page run instead,
+    which answers it (``tool_rounds.answer_open_with_mocks``, on the page's thread).
     """
     cards = {c.id: c for c in state.workspace.cards}
     pending = {card_id: state.job(card_id) for card_id in stopping}
@@ -178,6 +183,8 @@ def while_streaming(
                     pending[card_id] = current  # a new answer began: its Stop is already up
                     continue
                 del pending[card_id]
+                if state.mock_answers and open_calls(cards[card_id]):
+                    st.rerun()  # the next run answers it with mocks (render's start)
                 card_controls(state, cards[card_id], controls[card_id])
         now = time.monotonic()
         if pending and now - last_beat >= 0.25:

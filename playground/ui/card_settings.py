@@ -1,5 +1,5 @@
 """A card's Settings menu: system prompt and sampling parameters, then tools, response
-format and reasoning effort (``card_tools``)."""
+format and reasoning effort (``card_tools``), and mock results (``card_mocks``)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from playground.limits import MAX_STOP_CHARS, MAX_SYSTEM_PROMPT_CHARS
 from playground.session import Session, commands
 from playground.ui.card_menus import menu_kind, menu_label
+from playground.ui.card_mocks import mocks_section
 from playground.ui.card_tools import tools_sections
 from playground.ui.state import widget_key
 from playground.workspace import Card, SamplingSettings
@@ -108,3 +109,4 @@ def settings_menu(state: Session, card: Card) -> None:
         )
         st.divider()
         tools_sections(state, card, key)
+        mocks_section(state, card, key)

@@ -7,6 +7,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from playground.limits import MAX_PROMPT_CHARS
 from playground.session import Session, commands, focus
+from playground.session.tool_rounds import answer_open_with_mocks
 from playground.ui import arena as arena_ui
 from playground.ui import arena_vote, costs, look, persistence
 from playground.ui.attach_view import INPUT_FILES, submitted
@@ -23,6 +24,7 @@ from playground.ui.state import (
     CARD_HEIGHTS,
     CARDS_PER_ROW,
     DEFAULT_CARD_HEIGHT,
+    MOCK_TOGGLE,
     SYNC_TOGGLE,
     act,
     follow_workspace,
@@ -56,6 +58,13 @@ def _sidebar(state: Session) -> None:
             key=SYNC_TOGGLE,
             help="Send one prompt to every card at once.",
             disabled=state.arena.on,
+        )
+        state.mock_answers = st.toggle(
+            "Answer tool calls with mock results",
+            key=MOCK_TOGGLE,
+            help="When an answer ends with tool calls, send each call its tool's mock "
+            "result (a card's Settings → Mock results) and let the model answer; at most "
+            "a few rounds per prompt.",
         )
         per_row = st.slider("Cards per row", min_value=1, max_value=4, key=CARDS_PER_ROW)
         st.session_state.setdefault(CARD_HEIGHT, DEFAULT_CARD_HEIGHT)
@@ -148,6 +157,9 @@ def render() -> None:
     follow_workspace(state)  # a restore, a link or a callback may have replaced it
     _sidebar(state)
     status = _top_bar(state, SERVICES.config().limits.max_cards)
+    # Here, on the page's thread before any card fragment runs: answers that ended with
+    # tool calls get their mock results (while_streaming starts this run when one ends).
+    answer_open_with_mocks(state, SERVICES)
     persistence.before_run(state)
     notices(state)
     if not state.arena.on:  # both name endpoints or models

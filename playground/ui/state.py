@@ -23,6 +23,7 @@ from playground.workspace import Card
 _KEY = "playground"
 _EPOCH = "playground-epoch"  # the session epoch the page's widgets were made for
 SYNC_TOGGLE = "sync_input_toggle"
+MOCK_TOGGLE = "mock_answers_toggle"  # Answer tool calls with mock results (Session.mock_answers)
 CARDS_PER_ROW = "cards_per_row"
 CARD_HEIGHT = "card_height"  # px of a card's history before it scrolls; 0: as tall as it is
 CARD_HEIGHTS = (0, 360, 480, 640, 800)

@@ -70,7 +70,8 @@ def draw_calls_part(
 
 
 def draw_call(call: ToolCall, marks: list[str], fit: Fit | None, shows: CardShows = OPEN) -> None:
-    """One call: a bordered block with the function's name, its arguments and its marks."""
+    """One call: a bordered block with the function's name, its arguments, its marks and
+    the result it was answered with (as plain text)."""
     with st.container(border=True, gap="small"):
         name = shows.hide(call.name) if call.name else "(no function name)"
         st.markdown(":material/function: " + safe_text.label(name))
@@ -81,6 +82,9 @@ def draw_call(call: ToolCall, marks: list[str], fit: Fit | None, shows: CardShow
             safe_text.caption(mark, icon=_MARK)
         if fit is not None:
             _fit_caption(fit)
+        if call.result is not None:  # sent back: typed by a person or a mock's
+            st.caption(":material/output: Result")
+            safe_text.code(shows.hide(call.result))
 
 
 def draw_answer_fit(message: Message, settings: SamplingSettings | None) -> None:
