@@ -25,6 +25,7 @@ _ROWS_HELP = (
     'A JSON object from the key argument\'s value to the result: {"Seoul": "12 C, rain"}. '
     "A value with no row gets the result above, if any, else a note saying so."
 )
+_PARTS = ("result", "key", "rows")
 
 
 def mocks_section(state: Session, card: Card, key: Callable[[str], str]) -> None:
@@ -66,7 +67,7 @@ def mocks_section(state: Session, card: Card, key: Callable[[str], str]) -> None
             key=key(f"{field}-set"),
             icon=":material/check:",
             on_click=_set,
-            args=(state, card.id, name, key(field)),
+            args=(state, card.id, name, {p: key(f"{field}-{p}") for p in _PARTS}),
         )
     message = state.runtime(card.id).mocks_message
     if message:
@@ -90,9 +91,9 @@ def mock_from(name: str, result: str, key: str, rows: str) -> dict[str, object] 
     return {"result": result, "key": key.strip() or None, "table": table}
 
 
-def _set(state: Session, card_id: str, name: str, field: str) -> None:
+def _set(state: Session, card_id: str, name: str, keys: dict[str, str]) -> None:
     def typed(part: str) -> str:
-        value = st.session_state.get(f"{field}-{part}")
+        value = st.session_state.get(keys[part])
         return value if isinstance(value, str) else ""
 
     mock = mock_from(name, typed("result"), typed("key"), typed("rows"))

@@ -91,6 +91,7 @@ def settings_menu(state: Session, card: Card) -> None:
                 tools=current.tools,
                 response_format=current.response_format,
                 reasoning_effort=current.reasoning_effort,
+                tool_mocks=current.tool_mocks,
             )
         except ValidationError as exc:
             st.error(
