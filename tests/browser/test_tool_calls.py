@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -54,5 +55,55 @@ def test_a_card_draws_two_tool_calls(page: Page, server: FakeOpenAIServer, tmp_p
         expect(history).to_contain_text('"city": 3')
         no_error_boxes(page)
         page.screenshot(path=str(SHOTS / "card.png"), full_page=True)
+    finally:
+        stop_app(app)
+
+
+def _says_results(model: str, messages: list[dict[str, Any]]) -> str:
+    if messages[-1]["role"] != "tool":
+        return ""
+    return "Weather: " + "; ".join(m["content"] for m in messages if m["role"] == "tool")
+
+
+def test_two_synced_cards_answer_their_calls_with_mock_results(
+    page: Page, server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    """The issue's journey: two cards with the same tool and mock results, Sync Input on,
+    mock answers on, one prompt: both call the tool, get the mock result and answer."""
+    calls = [FakeCall("get_weather", '{"city": "Seoul"}')]
+    weather = Scenario(tool_calls=calls, text_after_results=True, reply_fn=_says_results)
+    url = server.add("mocks", weather)
+    app = start_app(
+        f'[[endpoints]]\nname = "Server"\nbase_url = "{url}"\n[local_model]\nenabled = false\n',
+        tmp_path,
+    )
+    SHOTS.mkdir(exist_ok=True)
+    try:
+        pg = PlaygroundPage(page, app.url).open()
+        first, second = pg.card_ids()
+        pg.open_menu(first, "settings", "tools")
+        pg.widget(first, "tools").locator("textarea").fill(TOOLS)
+        pg.button(first, "tools_apply").click()
+        expect(pg.widget(first, "mock-0-key-g1")).to_be_visible(timeout=15_000)
+        pg.widget(first, "mock-0-key-g1").locator("input").fill("city")
+        rows = pg.widget(first, "mock-0-rows-g1").locator("textarea")
+        rows.fill(json.dumps({"Seoul": "12 C, rain", "Paris": "18 C, sun"}))
+        pg.button(first, "mock-0-set-g1").click()
+        expect(pg.widget(first, "mock-0-key-g2").locator("input")).to_have_value("city")
+        pg.button(first, "tools_apply_all-g2").click()
+        expect(pg.cards().nth(1)).to_contain_text("2 tools", timeout=15_000)
+        page.keyboard.press("Escape")
+
+        pg.set_sync(True)
+        toggle = page.locator('.st-key-mock_answers_toggle:not([data-stale="true"]) input')
+        page.get_by_text("Answer tool calls with mock results").click()
+        expect(toggle).to_be_checked()
+        pg.send_synced("Weather in Seoul?")
+        for card_id in (first, second):
+            history = pg.history(card_id)
+            expect(history).to_contain_text("Weather: 12 C, rain", timeout=30_000)
+            expect(history.locator('[data-testid="stCode"]')).to_have_count(2)  # args, result
+        no_error_boxes(page)
+        page.screenshot(path=str(SHOTS / "mock-rounds.png"), full_page=True)
     finally:
         stop_app(app)
