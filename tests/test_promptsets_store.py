@@ -14,6 +14,7 @@ from playground.session import PlainServices
 from playground.session.history import HistoryScope
 from playground.session.promptsets import run_store, visible_runs
 from playground.store import StoreConfig, WorkspaceStore
+from playground.tools.calls import ToolCall
 from playground.workspace import CardConfig, Metrics
 from tests.postgres import database_url, postgres_server, postgres_url  # noqa: F401
 
@@ -85,3 +86,11 @@ def test_a_visitor_sees_only_the_runs_history_lets_them_see(tmp_path: Path) -> N
     assert visible_runs(svc, HistoryScope(False, None), None) is None  # history off
     if svc.opened_store is not None:
         svc.opened_store.close()
+
+
+def test_a_cell_keeps_its_tool_calls_in_the_store(runs: RunStore) -> None:
+    run_id = runs.create(SPEC, workspace_id="w" * 22, owner=None)
+    call = ToolCall(index=0, id="call_0", name="get_weather", arguments='{"city": "Paris"}')
+    runs.write_cells(run_id, [CellResult(row=0, col=0, status="done", tool_calls=[call])])
+    stored = runs.load(run_id)
+    assert stored is not None and stored.cells[(0, 0)].tool_calls == [call]

@@ -8,16 +8,27 @@ import threading
 from playground.promptsets.checks import Check, evaluate
 from playground.promptsets.judge import read_verdict_bounded
 from playground.promptsets.records import CellResult, CheckResult
+from playground.tools.settings import ResponseFormat
 from playground.workspace import Message
 
 log = logging.getLogger(__name__)
 
 
 def _checked(
-    checks: tuple[Check, ...], answer: Message, cancel: threading.Event | None
+    checks: tuple[Check, ...],
+    answer: Message,
+    response_format: ResponseFormat | None,
+    cancel: threading.Event | None,
 ) -> list[CheckResult]:
     try:
-        outcomes = evaluate(checks, answer.content, answer.metrics, cancel=cancel)
+        outcomes = evaluate(
+            checks,
+            answer.content,
+            answer.metrics,
+            calls=answer.tool_calls,
+            response_format=response_format,
+            cancel=cancel,
+        )
     except Exception as exc:  # a bug in a check must cost the checks, never the answer
         log.warning("checks failed unexpectedly: %s", type(exc).__name__)
         why = f"the checks failed unexpectedly ({type(exc).__name__})"
@@ -30,12 +41,13 @@ def answered_cell(
     col: int,
     answer: Message,
     checks: tuple[Check, ...],
-    *,
+    response_format: ResponseFormat | None = None,
     cancel: threading.Event | None = None,
 ) -> CellResult:
-    """The cell for a streamed answer (done, stopped or failed), its checks evaluated
-    (``cancel``: Stop, which ends the checks still running)."""
-    results = _checked(checks, answer, cancel)
+    """The cell for a streamed answer (done, stopped or failed) with its tool calls, its
+    checks evaluated (``response_format``: the card's, for ``schema-valid``; ``cancel``:
+    Stop, which ends the checks still running)."""
+    results = _checked(checks, answer, response_format, cancel)
     if answer.status != "done":
         results = [CheckResult(check=r.check, passed=False, detail="no answer") for r in results]
     return CellResult(
@@ -46,6 +58,7 @@ def answered_cell(
         reasoning=answer.reasoning,
         error=answer.error,
         metrics=answer.metrics,
+        tool_calls=answer.tool_calls,
         checks=results,
     )
 

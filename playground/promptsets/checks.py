@@ -12,6 +12,9 @@
 ``max-ttft:SECONDS``      the first token came within SECONDS
 ========================  ==============================================================
 
+and the checks on tool calls and the response format (``tool_checks.py``):
+``tool-call:NAME``, ``no-tool-call``, ``tool-args:{...}``, ``schema-valid``.
+
 ``parse_checks`` reads a row's checks (unknown kind, a number that is not one:
 refused at once); ``check_problems`` refuses, before a run starts, a pattern that
 does not compile and a schema that is not a valid schema; ``evaluate`` gives each
@@ -36,6 +39,10 @@ import regex
 from playground.bounded import Done, Evaluator, Failed, default_evaluator
 from playground.bounded.schemas import schema_problem, validation_error
 from playground.errors import PromptSetProblem
+from playground.promptsets.tool_checks import NO_ARG, TOOL_ARGS, TOOL_KINDS, parse_tool_check
+from playground.promptsets.tool_checks import run_tool_check as _tool_check
+from playground.tools.calls import ToolCall
+from playground.tools.settings import ResponseFormat
 from playground.workspace import Metrics
 
 SEPARATOR = " && "
@@ -50,18 +57,20 @@ KINDS = (
     "json-schema",
     "max-tokens",
     "max-ttft",
+    *TOOL_KINDS,
 )
-_NEEDS_ARG = frozenset(KINDS) - {"json"}
+_NEEDS_ARG = frozenset(KINDS) - {"json"} - NO_ARG
+_SCHEMA_KINDS = {"json-schema": "the json-schema", "tool-args": TOOL_ARGS}
 
 
 @dataclass(frozen=True)
 class Check:
     kind: str
     arg: str = ""
-    compiled: Any = None  # the number of max-tokens / max-ttft
+    compiled: Any = None  # the number of max-tokens / max-ttft; the tool of a tool-args
 
     def __str__(self) -> str:
-        return f"{self.kind}:{self.arg}" if self.arg or self.kind != "json" else "json"
+        return f"{self.kind}:{self.arg}" if self.arg or self.kind in _NEEDS_ARG else self.kind
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,8 @@ def _one(text: str) -> Check:
         return Check(kind, arg, _number(kind, arg.strip(), integer=True))
     if kind == "max-ttft":
         return Check(kind, arg, _number(kind, arg.strip(), integer=False))
+    if kind in TOOL_KINDS:
+        return Check(kind, parse_tool_check(kind, arg))
     return Check(kind, arg)  # regex and json-schema: compiled in a worker (check_problems)
 
 
@@ -108,9 +119,16 @@ def parse_checks(expected: str, *, row: int | None = None) -> tuple[Check, ...]:
     if not expected.strip():
         return ()
     try:
-        return tuple(_one(part.strip()) for part in expected.split(SEPARATOR) if part.strip())
+        checks = [_one(part.strip()) for part in expected.split(SEPARATOR) if part.strip()]
     except PromptSetProblem as exc:
         raise PromptSetProblem(exc.message, row) from None
+    tool = None  # a tool-args check is about the tool of the nearest tool-call before it
+    for i, check in enumerate(checks):
+        if check.kind == "tool-call":
+            tool = check.arg
+        elif check.kind == "tool-args":
+            checks[i] = Check(check.kind, check.arg, tool)
+    return tuple(checks)
 
 
 def _json_text(answer: str) -> str:
@@ -138,7 +156,7 @@ def compile_problem(kind: str, arg: str) -> str | None:
         finally:
             regex.purge()  # the module's pattern cache must not pile up in the worker
         return None
-    return schema_problem(arg)
+    return schema_problem(arg, _SCHEMA_KINDS.get(kind, "the json-schema"))
 
 
 def run_library_check(kind: str, arg: str, answer: str) -> tuple[bool, str]:
@@ -161,11 +179,11 @@ def run_library_check(kind: str, arg: str, answer: str) -> tuple[bool, str]:
 
 
 # -- in the app ----------------------------------------------------------------------
-_WHAT = {"regex": "the pattern", "json": "the check", "json-schema": "the schema"}
+_WHAT = {"regex": "the pattern", "json-schema": "the schema", "tool-args": "the schema"}
 
 
 def _failure_text(kind: str, failed: Failed, stage: str) -> str:
-    what = _WHAT.get(kind, "the check")
+    what = _WHAT.get(kind, kind if kind.startswith("the ") else "the check")  # or a name
     if failed.reason == "memory":
         return f"{what} is too large: {stage} {failed.message}"
     return f"{what} {failed.message}" if failed.reason != "error" else f"{stage} {failed.message}"
@@ -186,7 +204,7 @@ def check_problems(
     problems: list[PromptSetProblem] = []
     for number, checks in rows:
         for check in checks:
-            if check.kind not in ("regex", "json-schema"):
+            if check.kind not in ("regex", "json-schema", "tool-args"):
                 continue
             left = deadline - time.monotonic()
             if left <= 0:
@@ -232,29 +250,39 @@ def evaluate(
     answer: str,
     metrics: Metrics | None,
     *,
+    calls: Sequence[ToolCall] = (),
+    response_format: ResponseFormat | None = None,
     evaluator: Evaluator | None = None,
     cancel: threading.Event | None = None,
 ) -> list[Outcome]:
-    """Each check's outcome for this answer; the library checks share one time budget."""
+    """Each check's outcome for this answer (its tool ``calls``, its card's
+    ``response_format``); the worker calls share one time budget."""
     evaluator = evaluator or default_evaluator()
-    budget = evaluator.limits.answer_seconds  # the workers' time, not time spent waiting
+    total = evaluator.limits.answer_seconds
+    budget = total  # the workers' time, not time spent waiting
+
+    def bounded(function: Any, args: tuple[Any, ...], what: str) -> tuple[bool, str]:
+        nonlocal budget
+        if budget <= 0:
+            return False, f"not run: this answer's checks took {total:g} s in all"
+        left = min(budget, evaluator.limits.call_seconds)
+        found = evaluator.call(function, *args, seconds=left, cancel=cancel)
+        if isinstance(found, Done):
+            budget -= found.seconds
+            return found.value
+        budget -= left if found.reason in ("time", "memory", "error") else 0
+        return False, _failure_text(what, found, "checking it")
+
     out = []
     for check in checks:
-        if check.kind not in _LIBRARY_KINDS:
-            passed, detail = _run(check, answer, metrics)
-        elif budget <= 0:
-            total = evaluator.limits.answer_seconds
-            passed, detail = False, f"not run: this answer's checks took {total:g} s in all"
-        else:
-            left = min(budget, evaluator.limits.call_seconds)
-            found = evaluator.call(
-                run_library_check, check.kind, check.arg, answer, seconds=left, cancel=cancel
+        if check.kind in TOOL_KINDS:
+            tool = check.compiled
+            passed, detail = _tool_check(
+                check.kind, check.arg, tool, answer, calls, response_format, bounded
             )
-            if isinstance(found, Done):
-                budget -= found.seconds
-                passed, detail = found.value
-            else:
-                budget -= left if found.reason in ("time", "memory", "error") else 0
-                passed, detail = False, _failure_text(check.kind, found, "checking it")
+        elif check.kind in _LIBRARY_KINDS:
+            passed, detail = bounded(run_library_check, (check.kind, check.arg, answer), check.kind)
+        else:
+            passed, detail = _run(check, answer, metrics)
         out.append(Outcome(str(check), passed, "" if passed else detail))
     return out

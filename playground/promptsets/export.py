@@ -26,6 +26,7 @@ _FIELDS = (
     "score",
     "reason",
     "error",
+    "tool_calls",  # JSON: [{"name": ..., "arguments": ...}] (the arguments as the model wrote them)
 )
 
 
@@ -36,6 +37,11 @@ def _safe(value: object) -> str:
 
 def _checks(cell: CellResult) -> str:
     return " && ".join(f"{'PASS' if c.passed else 'FAIL'} {c.check}" for c in cell.checks)
+
+
+def _calls(cell: CellResult) -> str:
+    calls = [{"name": c.name, "arguments": c.arguments} for c in cell.tool_calls]
+    return json.dumps(calls, ensure_ascii=False) if calls else ""
 
 
 def _values(cell: CellResult | None) -> list[object]:
@@ -53,6 +59,7 @@ def _values(cell: CellResult | None) -> list[object]:
         cell.score,
         cell.reason or cell.judge_error,
         cell.error,
+        _calls(cell),
     ]
 
 

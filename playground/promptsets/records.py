@@ -3,7 +3,7 @@
 A ``RunSpec`` is fixed when the run starts: its columns (one per card, with
 the card's config as it was: endpoint, model, settings, never the token), its
 rows (the filled-in prompt and the checks), and the judge. A ``CellResult``
-is one card's answer to one row, with its figures, check outcomes and score.
+is one card's answer to one row, with its tool calls, figures, check outcomes and score.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from playground.tools.calls import ToolCall
 from playground.workspace import CardConfig, Metrics
 
 CellStatus = Literal["done", "error", "stopped"]
@@ -80,6 +81,7 @@ class CellResult(BaseModel):
     reasoning: str = ""
     error: str | None = None
     metrics: Metrics | None = None
+    tool_calls: list[ToolCall] = Field(default_factory=list)  # absent in runs stored before
     checks: list[CheckResult] = Field(default_factory=list)
     score: int | None = None  # the judge's 1-10
     reason: str | None = None  # the judge's one line

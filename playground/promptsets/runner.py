@@ -1,9 +1,9 @@
 """Running a prompt set: every row on every column, in background threads.
 
-One coordinating thread, and per endpoint (base URL) as many workers as its
-concurrency limit. Each answer is one single-turn ``StreamJob`` (a chat card's
-streaming, timing and error mapping) holding the endpoint's shared gate
-(``Services.gate``), so the run and the cards together never pass the limit.
+One coordinating thread, and per endpoint (base URL) as many workers as its concurrency
+limit. Each answer is one single-turn ``StreamJob`` (a chat card's streaming, timing and
+error mapping) holding the endpoint's shared gate (``Services.gate``), so the run and
+the cards together never pass the limit.
 A failed cell is a result like any other; it never stops the run. Results are
 kept as ``CellResult``s and handed to a ``CellWriter`` as they arrive; jobs and
 messages are dropped once their cell is recorded. With a judge, each finished
@@ -99,7 +99,7 @@ class PromptSetRunner:
                 if redo:
                     key = self._key(c)
                     if key is None:  # the card cannot send: every cell says why
-                        self._record(self._failed(r, c, str(self._targets[c])))
+                        self._record(failed_cell(r, c, str(self._targets[c]), self._checks[r]))
                         continue
                     self._answers.setdefault(key, deque()).append(("answer", r, c))
                     self._open_judged += c in self._judged
@@ -217,7 +217,7 @@ class PromptSetRunner:
                 log.warning("prompt-set cell failed unexpectedly: %s", type(exc).__name__)
                 if kind == "answer":
                     why = f"Failed unexpectedly ({type(exc).__name__})."
-                    self._answered(self._failed(r, c, why))
+                    self._answered(failed_cell(r, c, why, self._checks[r]))
 
     def _stream(
         self, col: int, history: list[dict[str, str]], settings: SamplingSettings
@@ -259,7 +259,8 @@ class PromptSetRunner:
         history = [{"role": "system", "content": system}] if system else []
         history.append({"role": "user", "content": self.spec.rows[r].prompt})
         answer = self._stream(c, history, settings)
-        self._answered(answered_cell(r, c, answer, self._checks[r], cancel=self._stopped))
+        form = settings.response_format  # for schema-valid; Stop ends the checks too
+        self._answered(answered_cell(r, c, answer, self._checks[r], form, self._stopped))
 
     def _answered(self, cell: CellResult) -> None:
         self._record(cell)
@@ -287,9 +288,6 @@ class PromptSetRunner:
         if reply.status == "stopped":
             return  # scored on resume
         self._record(scored(self._cells[(r, c)], reply))
-
-    def _failed(self, r: int, c: int, error: str) -> CellResult:
-        return failed_cell(r, c, error, self._checks[r])
 
     def _record(self, cell: CellResult) -> None:
         with self._cond:

@@ -1,4 +1,10 @@
-"""The results grid's rows and the summary per card, from a run's spec and cells."""
+"""The results grid's rows and the summary per card, from a run's spec and cells.
+
+The summary counts each card's tool calls, the calls whose arguments fit their tool's
+``parameters`` and the answers that fit the card's response format, as the card was
+when the run started (``playground.tools.fit``: in the bounded evaluator, remembered
+there by the texts checked, so a page run does not check again).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,11 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from playground.bounded import Evaluator
 from playground.pricing import Cost
 from playground.promptsets.records import CellResult, RunSpec
-from playground.workspace import Metrics
+from playground.tools.fit import Fit, answer_fit, argument_fit
+from playground.workspace import Metrics, SamplingSettings
 
 CELL_CHARS = 120  # of an answer shown in the grid
 
@@ -25,10 +33,47 @@ class ColumnSummary:
     median_tokens_per_s: float | None
     total_tokens: int
     cost: Cost | None  # of every answer with a known price; None: none had one
+    tool_calls: int = 0  # calls made by its finished answers
+    args_valid: int = 0  # of them, whose arguments fit their tool's parameters
+    args_checked: int = 0  # calls with something to say (JSON arguments, the card has tools)
+    schema_valid: int = 0  # finished answers that fit the card's JSON response format
+    schema_checked: int = 0  # finished answers with text, on a card with a JSON format
 
     @property
     def checks(self) -> str:
-        return f"{self.checks_passed}/{self.checks_total}" if self.checks_total else "–"
+        return _ratio(self.checks_passed, self.checks_total)
+
+    @property
+    def arguments(self) -> str:
+        return _ratio(self.args_valid, self.args_checked)
+
+    @property
+    def schema(self) -> str:
+        return _ratio(self.schema_valid, self.schema_checked)
+
+
+def _ratio(part: int, whole: int) -> str:
+    return f"{part}/{whole}" if whole else "–"
+
+
+def _fits(
+    settings: SamplingSettings, done: list[CellResult], evaluator: Evaluator | None
+) -> dict[str, int]:
+    """The tool-call and response-format counts of one card's finished answers."""
+    calls = [call for cell in done for call in cell.tool_calls]
+    args = [argument_fit(settings.tools, call, evaluator=evaluator) for call in calls]
+    form = settings.response_format
+    answers = [answer_fit(form, cell.text, evaluator=evaluator) for cell in done]
+    if form.kind == "json_object":  # as the schema-valid check: an object (JSON from "{")
+        starts = [cell.text.lstrip().startswith("{") for cell in done]
+        answers = [f and Fit(f.fits and o, f.text) for f, o in zip(answers, starts, strict=True)]
+    return {
+        "tool_calls": len(calls),
+        "args_valid": sum(1 for fit in args if fit is not None and fit.fits),
+        "args_checked": sum(1 for fit in args if fit is not None),
+        "schema_valid": sum(1 for fit in answers if fit is not None and fit.fits),
+        "schema_checked": sum(1 for fit in answers if fit is not None),
+    }
 
 
 def _cost(figures: Iterable[Metrics]) -> Cost | None:
@@ -46,18 +91,21 @@ def _median(values: list[float]) -> float | None:
 def summarize(
     spec: RunSpec,
     cells: dict[tuple[int, int], CellResult],
+    *,
+    evaluator: Evaluator | None = None,
 ) -> list[ColumnSummary]:
     out = []
     for c, column in enumerate(spec.columns):
         mine = [cell for (_, col), cell in cells.items() if col == c and cell.status != "stopped"]
         with_checks = [cell for cell in mine if cell.checks]
         scores = [cell.score for cell in mine if cell.score is not None]
-        metrics = [cell.metrics for cell in mine if cell.status == "done" and cell.metrics]
+        done = [cell for cell in mine if cell.status == "done"]
+        metrics = [cell.metrics for cell in done if cell.metrics]
         tokens = sum(m.output_tokens or 0 for m in metrics)
         out.append(
             ColumnSummary(
                 label=column.label,
-                answers=sum(1 for cell in mine if cell.status == "done"),
+                answers=len(done),
                 errors=sum(1 for cell in mine if cell.status == "error"),
                 checks_passed=sum(1 for cell in with_checks if cell.passed),
                 checks_total=len(with_checks),
@@ -68,6 +116,7 @@ def summarize(
                 ),
                 total_tokens=tokens,
                 cost=_cost(cell.metrics for cell in mine if cell.metrics),
+                **_fits(column.config.settings, done, evaluator),
             )
         )
     return out
