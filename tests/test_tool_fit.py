@@ -92,7 +92,15 @@ def test_a_verdict_is_checked_once_and_then_remembered(counting: CountingEvaluat
     ("response_format", "text", "expected"),
     [
         pytest.param(ResponseFormat(), '{"a": 1}', None, id="text-format"),
-        pytest.param(ResponseFormat(kind="json_object"), "[1]", Fit(True, "valid JSON"), id="obj"),
+        pytest.param(
+            ResponseFormat(kind="json_object"), '{"a": [1]}', Fit(True, "valid JSON"), id="obj"
+        ),
+        pytest.param(
+            ResponseFormat(kind="json_object"),
+            "[1]",
+            Fit(False, "the answer is JSON but not an object"),
+            id="obj-not-an-object",
+        ),
         pytest.param(
             ResponseFormat(kind="json_object"),
             "Sure! {",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from playground.bounded import Evaluator
 from playground.pricing import Cost
 from playground.promptsets.records import CellResult, RunSpec
-from playground.tools.fit import Fit, answer_fit, argument_fit
+from playground.tools.fit import answer_fit, argument_fit
 from playground.workspace import Metrics, SamplingSettings
 
 CELL_CHARS = 120  # of an answer shown in the grid
@@ -64,9 +64,6 @@ def _fits(
     args = [argument_fit(settings.tools, call, evaluator=evaluator) for call in calls]
     form = settings.response_format
     answers = [answer_fit(form, cell.text, evaluator=evaluator) for cell in done]
-    if form.kind == "json_object":  # as the schema-valid check: an object (JSON from "{")
-        starts = [cell.text.lstrip().startswith("{") for cell in done]
-        answers = [f and Fit(f.fits and o, f.text) for f, o in zip(answers, starts, strict=True)]
     return {
         "tool_calls": len(calls),
         "args_valid": sum(1 for fit in args if fit is not None and fit.fits),

@@ -71,7 +71,9 @@ def answer_fit(
     problem = ToolCall(index=0, arguments=text).arguments_problem()
     if problem is not None:
         return Fit(False, f"the answer is {problem}")
-    if response_format.kind == "json_object":
+    if response_format.kind == "json_object":  # JSON mode promises an object, not any JSON
+        if not text.lstrip().startswith("{"):
+            return Fit(False, "the answer is JSON but not an object")
         return Fit(True, "valid JSON")
     try:
         schema = json.dumps(response_format.parsed_schema())
