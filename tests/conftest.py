@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import http.server
 import itertools
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 import streamlit as st
@@ -58,3 +61,28 @@ def _clear_streamlit_caches() -> Iterator[None]:
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+class _FetchRecorder(http.server.BaseHTTPRequestHandler):
+    hits: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b'{"type": "string"}')
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[str, list[str]]]:
+    """A server on 127.0.0.1 that a JSON Schema's remote reference would fetch from:
+    its address and the paths it was asked for (a test asserts there were none)."""
+    server = http.server.HTTPServer(("127.0.0.1", 0), _FetchRecorder)
+    _FetchRecorder.hits = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", _FetchRecorder.hits
+    server.shutdown()

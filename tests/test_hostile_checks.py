@@ -8,12 +8,9 @@ the app's own memory unchanged.
 
 from __future__ import annotations
 
-import http.server
 import json
 import threading
 import time
-from collections.abc import Iterator
-from typing import ClassVar
 
 import pytest
 
@@ -106,29 +103,6 @@ def test_twenty_slow_checks_share_one_budget_per_answer() -> None:
     assert time.monotonic() - started < 15  # once 20 s: 1 s each; 40 s at 2 s a call
     assert all(not o.passed for o in outcomes)
     assert any("in all" in o.detail for o in outcomes)
-
-
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    hits: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        self.hits.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b'{"type": "string"}')
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def listener() -> Iterator[tuple[str, list[str]]]:
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Recorder)
-    _Recorder.hits = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", _Recorder.hits
-    server.shutdown()
 
 
 @pytest.mark.parametrize(

@@ -3,12 +3,8 @@ prompt-set checks (tests/test_hostile_checks.py), tool parameters, response form
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 import time
-from collections.abc import Iterator
-from typing import ClassVar
 
 import pytest
 
@@ -40,29 +36,6 @@ def test_checks_in_the_app_run_in_a_worker_and_say_why() -> None:
         "at $.city: 3 is not of type 'string'",
     )
     assert check_value(CITY, {"city": "Oslo"}, "the schema") == (True, "")
-
-
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    hits: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        self.hits.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b'{"type": "string"}')
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def listener() -> Iterator[tuple[str, list[str]]]:
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Recorder)
-    _Recorder.hits = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", _Recorder.hits
-    server.shutdown()
 
 
 def _tool(parameters: object) -> str:

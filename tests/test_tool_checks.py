@@ -16,7 +16,7 @@ from playground.session.promptsets import prepare
 from playground.tools.calls import ToolCall
 from playground.tools.settings import ResponseFormat
 from playground.workspace import Message
-from tests.test_hostile_checks import exponential_schema, listener  # noqa: F401
+from tests.test_hostile_checks import exponential_schema
 
 CITY = json.dumps({"type": "object", "properties": {"city": {"type": "string"}}})
 WEATHER = ToolCall(index=0, id="call_0", name="get_weather", arguments='{"city": "Paris"}')
@@ -128,7 +128,7 @@ def test_a_tool_args_schema_is_checked_before_the_run() -> None:
 
 
 def test_a_remote_ref_in_tool_args_fetches_nothing(
-    listener: tuple[str, list[str]],  # noqa: F811
+    listener: tuple[str, list[str]],
 ) -> None:
     url, hits = listener
     schema = json.dumps({"$ref": f"{url}/s.json"})
