@@ -26,23 +26,33 @@ TOOLS = json.dumps(
 SHOTS = Path("/tmp/tool-calls-shots")
 
 
+def _app_on(server: FakeOpenAIServer, name: str, scenario: Scenario, tmp_path: Path) -> Any:
+    """The app with one endpoint, "Server", on the test server's scenario ``name``."""
+    url = server.add(name, scenario)
+    SHOTS.mkdir(exist_ok=True)
+    return start_app(
+        f'[[endpoints]]\nname = "Server"\nbase_url = "{url}"\n[local_model]\nenabled = false\n',
+        tmp_path,
+    )
+
+
+def _apply_tools(pg: PlaygroundPage, card: str) -> None:
+    pg.open_menu(card, "settings", "tools")
+    pg.widget(card, "tools").locator("textarea").fill(TOOLS)
+    pg.button(card, "tools_apply").click()
+
+
 def test_a_card_draws_two_tool_calls(page: Page, server: FakeOpenAIServer, tmp_path: Path) -> None:
     calls = [
         FakeCall("get_weather", '{"city": 3, "unit": "celsius"}'),
         FakeCall("get_time", "zone=Asia/Seoul"),  # not JSON
     ]
-    url = server.add("tools", Scenario(reply="Let me look that up.", tool_calls=calls))
-    app = start_app(
-        f'[[endpoints]]\nname = "Server"\nbase_url = "{url}"\n[local_model]\nenabled = false\n',
-        tmp_path,
-    )
-    SHOTS.mkdir(exist_ok=True)
+    scenario = Scenario(reply="Let me look that up.", tool_calls=calls)
+    app = _app_on(server, "tools", scenario, tmp_path)
     try:
         pg = PlaygroundPage(page, app.url).open()
         first, _ = pg.card_ids()
-        pg.open_menu(first, "settings", "tools")
-        pg.widget(first, "tools").locator("textarea").fill(TOOLS)
-        pg.button(first, "tools_apply").click()
+        _apply_tools(pg, first)
         expect(pg.cards().first).to_contain_text("2 tools", timeout=15_000)
         page.screenshot(path=str(SHOTS / "settings.png"), full_page=True)
         page.keyboard.press("Escape")
@@ -72,18 +82,11 @@ def test_two_synced_cards_answer_their_calls_with_mock_results(
     mock answers on, one prompt: both call the tool, get the mock result and answer."""
     calls = [FakeCall("get_weather", '{"city": "Seoul"}')]
     weather = Scenario(tool_calls=calls, text_after_results=True, reply_fn=_says_results)
-    url = server.add("mocks", weather)
-    app = start_app(
-        f'[[endpoints]]\nname = "Server"\nbase_url = "{url}"\n[local_model]\nenabled = false\n',
-        tmp_path,
-    )
-    SHOTS.mkdir(exist_ok=True)
+    app = _app_on(server, "mocks", weather, tmp_path)
     try:
         pg = PlaygroundPage(page, app.url).open()
         first, second = pg.card_ids()
-        pg.open_menu(first, "settings", "tools")
-        pg.widget(first, "tools").locator("textarea").fill(TOOLS)
-        pg.button(first, "tools_apply").click()
+        _apply_tools(pg, first)
         expect(pg.widget(first, "mock-0-key-g1")).to_be_visible(timeout=15_000)
         pg.widget(first, "mock-0-key-g1").locator("input").fill("city")
         rows = pg.widget(first, "mock-0-rows-g1").locator("textarea")
