@@ -98,7 +98,7 @@ def test_a_verdict_is_checked_once_and_then_remembered(counting: CountingEvaluat
         pytest.param(
             ResponseFormat(kind="json_object"),
             "[1]",
-            Fit(False, "the answer is JSON but not an object"),
+            Fit(False, "the answer is JSON but is not a JSON object"),
             id="obj-not-an-object",
         ),
         pytest.param(

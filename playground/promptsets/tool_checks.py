@@ -20,19 +20,18 @@ answer are read as JSON in the worker, nothing is fetched). ``run_tool_check`` i
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from playground.bounded.schemas import text_fit
 from playground.errors import PromptSetProblem
 from playground.tools.calls import ToolCall
+from playground.tools.fit import answer_fit
 from playground.tools.settings import ResponseFormat
 
 TOOL_KINDS = ("tool-call", "no-tool-call", "tool-args", "schema-valid")
 NO_ARG = frozenset({"no-tool-call", "schema-valid"})
 TOOL_ARGS = "the tool-args schema"  # how a tool-args schema is named in messages
-_OBJECT = json.dumps({"type": "object"})  # a JSON object response format, as a schema
 # One worker call: (function, its arguments, how the schema is named) -> (passed, why not).
 Bounded = Callable[[Callable[..., Any], tuple[Any, ...], str], tuple[bool, str]]
 
@@ -84,20 +83,14 @@ def _format(
 ) -> tuple[bool, str]:
     if response_format is None or response_format.kind == "text":
         return False, "the card has no JSON response format"
-    if not text.strip():
+    found = answer_fit(
+        response_format,
+        text,
+        check=lambda schema, value, what: bounded(fits, (schema, value), what),
+    )
+    if found is None:
         return False, "the answer has no text"
-    if (problem := ToolCall(index=0, arguments=text).arguments_problem()) is not None:
-        return False, f"the answer is {problem}"
-    if response_format.kind == "json_object":
-        schema, what, wanted = _OBJECT, "the check", "is not a JSON object"
-    else:
-        try:
-            schema = json.dumps(response_format.parsed_schema())
-        except ValueError as exc:
-            return False, str(exc)
-        what, wanted = "the response format's schema", "does not fit the response format"
-    passed, why = bounded(fits, (schema, text), what)
-    return passed, "" if passed else f"{wanted} ({why})"
+    return found.fits, "" if found.fits else found.text
 
 
 def run_tool_check(

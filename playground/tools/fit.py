@@ -10,6 +10,7 @@ checked: its texts no longer change.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from playground.bounded import Evaluator
@@ -61,11 +62,20 @@ def argument_fit(
     return Fit(True, f"arguments fit {call.name}'s parameters") if fits else Fit(False, why)
 
 
+SchemaCheck = Callable[[str, str, str], tuple[bool, str]]  # (schema, JSON text, what)
+
+
 def answer_fit(
-    response_format: ResponseFormat, text: str, *, evaluator: Evaluator | None = None
+    response_format: ResponseFormat,
+    text: str,
+    *,
+    evaluator: Evaluator | None = None,
+    check: SchemaCheck | None = None,
 ) -> Fit | None:
-    """Whether a finished answer's text is JSON, and fits the schema of a JSON schema
-    response format; None for a Text response format."""
+    """Whether a finished answer's text is JSON, an object for a JSON object format, and
+    fits the schema of a JSON schema format; None for a Text format or no text. ``check``
+    applies the schema (default: ``check_text``, remembered; a prompt-set run hands in
+    its own, within the answer's budget and Stop)."""
     if response_format.kind == "text" or not text.strip():  # only calls: nothing to check
         return None
     problem = ToolCall(index=0, arguments=text).arguments_problem()
@@ -73,11 +83,14 @@ def answer_fit(
         return Fit(False, f"the answer is {problem}")
     if response_format.kind == "json_object":  # JSON mode promises an object, not any JSON
         if not text.lstrip().startswith("{"):
-            return Fit(False, "the answer is JSON but not an object")
+            return Fit(False, "the answer is JSON but is not a JSON object")
         return Fit(True, "valid JSON")
     try:
         schema = json.dumps(response_format.parsed_schema())
     except ValueError as exc:
         return Fit(False, str(exc))
-    fits, why = check_text(schema, text, "the schema", evaluator=evaluator)
+    if check is None:
+        fits, why = check_text(schema, text, "the schema", evaluator=evaluator)
+    else:
+        fits, why = check(schema, text, "the response format's schema")
     return Fit(True, "valid against the schema") if fits else Fit(False, why)
