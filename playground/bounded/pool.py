@@ -74,6 +74,15 @@ class Failed:
     reason: str
     message: str
 
+    def sentence(self, what: str, stage: str) -> str:
+        """The failure said of ``what`` (no full stop): "the pattern took more than 2 s",
+        "the schema is too large: compiling it needs more than 512 MiB of memory"."""
+        if self.reason == "memory":
+            return f"{what} is too large: {stage} {self.message}"
+        if self.reason == "error":
+            return f"{what}: {stage} {self.message}"
+        return f"{what} {self.message}"
+
 
 Result = Done[T] | Failed
 
@@ -223,15 +232,6 @@ class Evaluator:
                 self._pool.stop()
                 self._pool.join(timeout=5)
                 self._pool = None
-
-    def worker_pids(self) -> list[int]:
-        """The live workers' process ids (for tests and benchmarks)."""
-        pool = self._pool
-        if pool is None:
-            return []
-        workers = getattr(pool._pool_manager, "worker_manager", None)
-        found = getattr(workers, "workers", {}) if workers is not None else {}
-        return [pid for pid, process in dict(found).items() if process.is_alive()]
 
 
 def _error_text(exc: BaseException) -> str:

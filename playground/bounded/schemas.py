@@ -168,21 +168,13 @@ def text_fit(text: str, value_text: str) -> str | None:
 
 
 # -- in the app ----------------------------------------------------------------------
-def _failed(what: str, failed: Failed, stage: str) -> str:
-    if failed.reason == "memory":
-        return f"{what} is too large: {stage} {failed.message}."
-    if failed.reason == "error":
-        return f"{what}: {stage} {failed.message}."
-    return f"{what} {failed.message}."
-
-
 def check_schema(text: str, what: str, *, evaluator: Evaluator | None = None) -> str | None:
     """Why the schema ``text`` cannot be used (None: it can), checked in a bounded worker
     (remembered: asking again costs nothing). ``what`` names it in the message."""
     evaluator = evaluator or default_evaluator()
     found = evaluator.cached_call(schema_problem, text, what)
     if isinstance(found, Failed):
-        return _failed(what, found, "checking it")
+        return found.sentence(what, "checking it") + "."
     return found.value
 
 
@@ -200,7 +192,7 @@ def check_value(
     evaluator = evaluator or default_evaluator()
     found = evaluator.call(validation_error, text, value, seconds=seconds, cancel=cancel)
     if isinstance(found, Failed):
-        return False, _failed(what, found, "checking against it")
+        return False, found.sentence(what, "checking against it") + "."
     return found.value is None, found.value or ""
 
 
@@ -213,5 +205,5 @@ def check_text(
     evaluator = evaluator or default_evaluator()
     found = evaluator.cached_call(text_fit, text, value_text)
     if isinstance(found, Failed):
-        return False, _failed(what, found, "checking against it")
+        return False, found.sentence(what, "checking against it") + "."
     return found.value is None, found.value or ""

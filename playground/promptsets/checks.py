@@ -184,9 +184,7 @@ _WHAT = {"regex": "the pattern", "json-schema": "the schema", "tool-args": "the 
 
 def _failure_text(kind: str, failed: Failed, stage: str) -> str:
     what = _WHAT.get(kind, kind if kind.startswith("the ") else "the check")  # or a name
-    if failed.reason == "memory":
-        return f"{what} is too large: {stage} {failed.message}"
-    return f"{what} {failed.message}" if failed.reason != "error" else f"{stage} {failed.message}"
+    return failed.sentence(what, stage)
 
 
 def check_problems(

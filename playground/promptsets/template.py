@@ -147,14 +147,6 @@ def checked_or_problem(source: str, what: str) -> tuple[frozenset[str], int, tup
         return f"{what} cannot be read ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})."
 
 
-def _why(what: str, reason: str, message: str) -> str:
-    if reason == "memory":
-        return f"{what} is too large: reading it {message}."
-    if reason in ("time", "stopped"):
-        return f"{what} {message}."
-    return f"{what}: reading it {message}."
-
-
 def compile_template(
     source: str,
     known: Iterable[str],
@@ -173,7 +165,7 @@ def compile_template(
     evaluator = evaluator or default_evaluator()
     found = evaluator.cached_call(checked_or_problem, source, what)
     if not isinstance(found, Done):
-        raise PromptSetProblem(_why(what, found.reason, found.message))
+        raise PromptSetProblem(found.sentence(what, "reading it") + ".")
     if isinstance(found.value, str):
         raise PromptSetProblem(found.value)
     names, fixed, refs = found.value
@@ -237,7 +229,7 @@ def render_rows(
         for n, i in enumerate(todo):
             number = rows[i][0]
             if not isinstance(found, Done):
-                why = _why("Filling in the template", found.reason, found.message)
+                why = found.sentence("Filling in the template", "reading it") + "."
                 out[i] = PromptSetProblem(why[0].lower() + why[1:], number)
             else:
                 ok, text = found.value[n]
