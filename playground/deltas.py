@@ -41,7 +41,7 @@ from playground.answer_shapes import (
     server_name,
     whole_completion,
 )
-from playground.clients import EndpointClient
+from playground.clients import Api, EndpointClient
 from playground.endpoint_errors import (
     translate_errors,
     web_page_error,
@@ -63,6 +63,7 @@ class ChatRequest:
     messages: list[dict[str, Any]]
     params: dict[str, Any] = field(default_factory=dict)  # max_tokens, sampling, ...
     include_usage: bool = True  # ask for stream_options.include_usage
+    api: Api = "chat"  # chat.completions or responses (see ``open_deltas``)
 
 
 class DeltaStream:
@@ -224,3 +225,20 @@ class DeltaStream:
             if self._on_usage_rejected is not None:
                 self._on_usage_rejected()
             return stream
+
+
+def open_deltas(
+    client: EndpointClient,
+    request: ChatRequest,
+    *,
+    what: str = "The endpoint",
+    on_usage_rejected: Callable[[], None] | None = None,
+    on_push_back: PushBack | None = None,
+) -> DeltaStream:
+    """The stream of ``request``'s answer through the API it names: the card never
+    needs to know which one answered (both yield the same ``Delta``s)."""
+    if request.api == "responses":
+        raise NotImplementedError("the Responses API stream is not built yet")
+    return DeltaStream(
+        client, request, what=what, on_usage_rejected=on_usage_rejected, on_push_back=on_push_back
+    )

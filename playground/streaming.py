@@ -27,9 +27,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from playground.clients import EndpointClient
+from playground.clients import Api, EndpointClient
 from playground.concurrency import AdaptiveGate, Slot
-from playground.deltas import ChatRequest, DeltaStream
+from playground.deltas import ChatRequest, open_deltas
 from playground.endpoint_errors import log_failure
 from playground.errors import EndpointError
 from playground.metrics import Metrics, StreamCounts, answer_metrics, priced
@@ -70,12 +70,13 @@ class StreamJob:
         clock: Callable[[], float] = time.monotonic,
         on_finish: Callable[[StreamJob], None] | None = None,
         unfollowed_after: float | None = None,
+        api: Api = "chat",
     ) -> None:
         extra: dict[str, Any] = {"max_tokens": max_tokens} if max_tokens else {}
         extra.update(params or {})  # the card's settings win over the endpoint default
-        self._deltas = DeltaStream(
+        self._deltas = open_deltas(
             client,
-            ChatRequest(model, history, extra, include_usage),
+            ChatRequest(model, history, extra, include_usage, api),
             what=what,
             on_usage_rejected=on_usage_rejected,
             on_push_back=self._pushed_back if gate is not None else None,
