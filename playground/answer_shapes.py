@@ -26,12 +26,14 @@ from playground.tools.calls import ToolCallPiece, finish_reason_of
 @dataclass(frozen=True)
 class Delta:
     """A piece of the answer: text, reasoning, pieces of tool calls, the finish reason,
-    or the server's counts of output tokens (``usage_tokens``) and prompt tokens."""
+    or the server's counts of output tokens (``usage_tokens``), prompt tokens and the
+    output tokens spent reasoning (``reasoning_tokens``, part of ``usage_tokens``)."""
 
     text: str = ""
     reasoning: str = ""
     usage_tokens: int | None = None
     prompt_tokens: int | None = None
+    reasoning_tokens: int | None = None
     tool_calls: tuple[ToolCallPiece, ...] = ()
     finish_reason: str | None = None
 
