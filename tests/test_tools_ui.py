@@ -203,3 +203,33 @@ def test_a_json_answer_is_checked_against_the_response_schema(
     at.radio(key=key(card, "format_kind-g1")).set_value("json_object").run()
     at.button(key=key(card, "format_apply-g1")).click().run()
     assert any("valid JSON" in c for c in _captions(at))
+
+
+def test_a_json_answer_is_shown_indented_with_its_verdict(
+    write_config: Config, scenario: MakeScenario
+) -> None:
+    reply = '{"b": [1, 2], "a": "x"}'
+    at, card = _app(write_config, scenario(reply=reply))
+    at.radio(key=key(card, "format_kind")).set_value("json_schema").run()
+    schema = json.dumps({"type": "object", "required": ["a", "c"]})
+    at.text_area(key=key(card, "format_schema")).set_value(schema)
+    at.button(key=key(card, "format_apply")).click().run()
+    send_to_card(at, cards(at)[0], "json please")
+    [bubble] = [m for m in at.chat_message if m.name == "assistant"]
+    blocks = [c for c in bubble.code if c.language == "json"]
+    assert [c.value for c in blocks] == [json.dumps(json.loads(reply), indent=2)]
+    marks = [shown(c.value) for c in bubble.caption]
+    assert any("'c' is a required property" in m for m in marks), marks
+
+
+def test_a_text_answer_on_a_json_card_is_drawn_as_text(
+    write_config: Config, scenario: MakeScenario
+) -> None:
+    at, card = _app(write_config, scenario(reply="Sure! Here it is"))
+    at.radio(key=key(card, "format_kind")).set_value("json_object").run()
+    at.button(key=key(card, "format_apply")).click().run()
+    send_to_card(at, cards(at)[0], "json please")
+    [bubble] = [m for m in at.chat_message if m.name == "assistant"]
+    assert "Sure! Here it is" in [shown(e.value) for e in bubble.markdown]
+    assert not [c for c in bubble.code if c.language == "json"]
+    assert any("not JSON" in c.value for c in bubble.caption)

@@ -9,7 +9,12 @@ from playground.naming import short_model_id
 from playground.ui import text as safe_text
 from playground.ui.attach_view import previews
 from playground.ui.text import answer, answer_markdown
-from playground.ui.tool_calls_view import draw_answer_fit, draw_calls_part, ordered_parts
+from playground.ui.tool_calls_view import (
+    draw_answer_fit,
+    draw_calls_part,
+    draw_json_answer,
+    ordered_parts,
+)
 from playground.workspace import Message, Metrics, SamplingSettings
 
 
@@ -56,7 +61,8 @@ def message_body(
         if part != "text":
             draw_calls_part(message, part, settings, shows)
         elif message.content:
-            answer(shows.hide(message.content), images, f"dl-answer-{message.id}")
+            if not draw_json_answer(message, settings, shows):
+                answer(shows.hide(message.content), images, f"dl-answer-{message.id}")
             draw_answer_fit(message, settings)
     empty = not (message.content or message.tool_calls)
     if empty and message.role == "assistant" and message.status == "done":

@@ -87,6 +87,28 @@ def draw_call(call: ToolCall, marks: list[str], fit: Fit | None, shows: CardShow
             safe_text.code(shows.hide(call.result))
 
 
+# A longer JSON answer is drawn as sent (Markdown-safe text): indenting it would parse
+# megabytes again on every page run.
+_PRETTY_JSON_CHARS = 100_000
+
+
+def draw_json_answer(message: Message, settings: SamplingSettings | None, shows: CardShows) -> bool:
+    """A finished answer of a card with a JSON response format, drawn indented in a JSON
+    code block when it is JSON; False (nothing drawn) otherwise."""
+    if (
+        settings is None
+        or settings.response_format.kind == "text"
+        or message.role != "assistant"
+        or message.status != "done"
+        or len(message.content) > _PRETTY_JSON_CHARS
+    ):
+        return False
+    shown, is_json = pretty_arguments(shows.hide(message.content))
+    if is_json:
+        safe_text.code(shown, "json")
+    return is_json
+
+
 def draw_answer_fit(message: Message, settings: SamplingSettings | None) -> None:
     """Under a finished answer of a card with a JSON response format: whether it fits."""
     if settings is None or message.role != "assistant" or message.status != "done":
