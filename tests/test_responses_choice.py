@@ -9,18 +9,20 @@ answer itself stream through chat completions.
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from playground.arena.round import Contestant
 from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint, load_config
 from playground.endpoints import build_catalog
 from playground.export import export_json, import_json
 from playground.promptsets import runner
 from playground.promptsets.registry import RunRegistry
-from playground.session import PlainServices, Session, commands, streams
+from playground.session import PlainServices, Session, arena, commands, streams
 from playground.session.commands import CardFields
 from playground.session.imports import check_import, confirm_import
 from playground.session.promptsets import prepare, start_run
@@ -192,3 +194,19 @@ def test_customs_api_choice_survives_export_and_import(scenario: Scenario) -> No
     check_import(session, svc, "ws.json", export_json(source))
     assert confirm_import(session, svc)
     assert [c.config.custom.api for c in session.workspace.cards] == ["responses", "chat"]
+
+
+def test_a_blind_round_drawn_from_the_pool_streams_through_each_drawn_endpoints_api(
+    scenario: Scenario, job_apis: list[str]
+) -> None:
+    url = scenario()
+    svc = services(R=(url, "responses"), C=(url, "chat"))
+    session = Session()
+    arena.set_pool(session, True, [Contestant("R", "fake-small"), Contestant("C", "fake-large")])
+    assert arena.set_blind(session, svc, True, random.Random(0))
+    commands.send_to_all(session, svc, "who are you?")
+    finish(session)
+    drawn = {c.config.endpoint: c.config.model for c in session.workspace.cards}
+    assert drawn == {"R": "fake-small", "C": "fake-large"}
+    by_endpoint = {"R": "responses", "C": "chat"}
+    assert job_apis == [by_endpoint[c.config.endpoint] for c in session.workspace.cards]
