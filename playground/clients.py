@@ -15,16 +15,13 @@ gate (see ``playground.retries``). Other calls keep the SDK's retries.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 import openai
 
+from playground.apis import Api as Api  # which API answers stream through (re-exported)
 from playground.config import Timeouts
 from playground.egress import EgressPolicy, PinnedTransport
-
-# Which OpenAI API an endpoint's answers stream through: ``chat.completions`` or
-# ``responses`` (``api = "responses"`` in the config, the API choice on Custom).
-Api = Literal["chat", "responses"]
 
 _NO_TOKEN = "no-token"  # never put on the wire (see the module docstring)
 

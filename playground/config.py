@@ -23,6 +23,7 @@ from pydantic import (
     field_validator,
 )
 
+from playground.apis import Api
 from playground.backendai.config import BackendAIConfig
 from playground.config_sections import (
     LocalModel,
@@ -51,6 +52,7 @@ class EndpointConfig(BaseModel):
     price: Price | None = None
     gpu_hour: float | None = Field(default=None, ge=0, le=MAX_PRICE)
     context_window: int | None = Field(default=None, ge=1, le=100_000_000)  # tokens
+    api: Api = "chat"  # "responses": its cards stream through POST /responses
 
     @field_validator("name")
     @classmethod

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from pydantic import SecretStr
 
+from playground.apis import Api
 from playground.config import LoadedConfig, resolve_token
 from playground.pricing import Pricing
 from playground.workspace import DEFAULT_CARDS, Card, CardConfig, SamplingSettings, Workspace
@@ -35,6 +36,7 @@ class Endpoint:
     card_settings: SamplingSettings | None = None
     context_window: int | None = None  # tokens the model can read, when known
     pricing: Pricing = field(default_factory=Pricing)  # what its answers cost (pricing.py)
+    api: Api = "chat"  # which API its cards' answers stream through (``[[endpoints]] api``)
 
     @property
     def default_settings(self) -> SamplingSettings:
@@ -94,6 +96,7 @@ def build_catalog(
                 source=sourced.source,
                 pricing=Pricing(sourced.config.price, sourced.config.gpu_hour),
                 context_window=sourced.config.context_window,
+                api=sourced.config.api,
             )
         )
     taken = {e.name for e in endpoints}

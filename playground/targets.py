@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from playground.apis import Api
 from playground.egress import EgressPolicy
 from playground.endpoints import Endpoint, EndpointCatalog
 from playground.errors import CustomNotAllowed, HostRefused, IncompleteCard, InvalidBaseURL
@@ -22,6 +23,7 @@ class Target:
     max_tokens: int | None = None
     pricing: Pricing = field(default_factory=Pricing)
     context_window: int | None = None
+    api: Api = "chat"  # which API the answer streams through (``StreamJob(api=...)``)
 
     @property
     def what(self) -> str:
@@ -84,6 +86,7 @@ def _resolve(
             endpoint.max_tokens,
             endpoint.pricing,
             endpoint.context_window,
+            endpoint.api,
         )
     if config.model is None and endpoint is not None:
         raise IncompleteCard("Choose a model for this card first.")
@@ -99,7 +102,15 @@ def _resolve(
     # configured token is never sent to a host someone typed in.
     if token is None and endpoint is not None and endpoint.base_url == base.url:
         token = endpoint.token_value
-    return Target(base.url, model_id, token, base.url)
+    return Target(base.url, model_id, token, base.url, api=config.custom.api)
+
+
+def card_api(config: CardConfig, catalog: EndpointCatalog) -> Api:
+    """Which API the card's answers stream through: Custom's choice, else its endpoint's."""
+    if config.model == CUSTOM:
+        return config.custom.api
+    endpoint = catalog.get(config.endpoint) if config.model else None
+    return endpoint.api if endpoint is not None else "chat"
 
 
 def uses_config_token(raw_url: str, endpoint: Endpoint | None) -> bool:

@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from playground.apis import Api
 from playground.limits import MAX_SYSTEM_PROMPT_CHARS
 from playground.metrics import Metrics
 from playground.stored_files import Attachment, pack_files, unpack_files
@@ -35,7 +36,6 @@ CUSTOM = "Custom"
 # A card's endpoint that is a Backend.AI model service: "backendai:<endpoint id>".
 BACKENDAI_PREFIX = "backendai:"
 DEFAULT_CARDS = 2
-
 
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"  # ids end up in widget keys and CSS classes
 
@@ -81,6 +81,7 @@ class CustomConfig(BaseModel):
 
     base_url: str = ""
     model_id: str = ""
+    api: Api = "chat"  # the API choice: Chat Completions or Responses
 
 
 # Sampling parameters and their short labels in a card's header.

@@ -240,6 +240,7 @@ class PromptSetRunner:
             what=target.what,
             cost=target.cost,
             flush_interval=3600,  # nobody follows a cell's text as it streams
+            api=target.api,
         )
         with self._cond:
             if self._stopped.is_set():

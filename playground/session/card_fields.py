@@ -1,6 +1,6 @@
 """Commands that set what a card is bound to and how it shows, without sending anything.
 
-Its fields (endpoint, model, Custom's baseURL, Model ID and token), its settings,
+Its fields (endpoint, model, Custom's baseURL, Model ID, token and API), its settings,
 the page's layout, and view flags. Re-exported by ``commands``, the one place the
 UI calls.
 """
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 
+from playground.apis import Api
 from playground.endpoints import settings_for_endpoint
 from playground.session.services import Services
 from playground.session.session import Session
@@ -34,6 +35,7 @@ class CardFields:
     base_url: str | None = None
     model_id: str | None = None
     token: str | None = None
+    api: Api | None = None  # Custom's API choice
 
 
 def set_card_fields(session: Session, card_id: str, fields: CardFields) -> None:
@@ -60,6 +62,8 @@ def set_card_fields(session: Session, card_id: str, fields: CardFields) -> None:
         config.custom.base_url = without_secrets(fields.base_url)
     if fields.model_id is not None:
         config.custom.model_id = fields.model_id
+    if fields.api is not None:
+        config.custom.api = fields.api
     if fields.token is not None:
         value = fields.token.strip()
         session.runtime(card_id).token = SecretStr(value) if value else None

@@ -57,6 +57,7 @@ def launch(
         cost=cost,
         on_finish=jobs.finished,
         unfollowed_after=loaded.timeouts.unfollowed,
+        api=target.api,
     )
     jobs.add(job, target.base_url, target.model)  # busy before the request goes out
     session.runtime(card.id).job = job

@@ -1,4 +1,4 @@
-"""A card's Endpoint and Model selectors and its Custom fields (baseURL, Model ID, Token)."""
+"""A card's Endpoint and Model selectors and its Custom fields (baseURL, Model ID, Token, API)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import time
 
 import streamlit as st
 
+from playground.apis import API_NAMES
 from playground.endpoints import EndpointCatalog
 from playground.errors import HostRefused, InvalidBaseURL
 from playground.limits import MAX_BASE_URL_CHARS, MAX_MODEL_ID_CHARS, MAX_TOKEN_CHARS
@@ -190,6 +191,15 @@ def custom_fields(state: Session, card: Card, catalog: EndpointCatalog) -> None:
             else ""
         ),
     )
+    api = st.radio(
+        "API",
+        list(API_NAMES),
+        index=list(API_NAMES).index(card.config.custom.api),
+        format_func=API_NAMES.__getitem__,
+        key=widget_key(card.id, "api"),
+        horizontal=True,
+        help="Responses: answers stream through POST /responses instead of /chat/completions.",
+    )
     commands.set_card_fields(
-        state, card.id, CardFields(base_url=raw_url, model_id=model_id, token=token)
+        state, card.id, CardFields(base_url=raw_url, model_id=model_id, token=token, api=api)
     )

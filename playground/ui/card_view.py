@@ -14,10 +14,12 @@ import logging
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from playground.apis import API_NAMES, Api
 from playground.arena.round import CardShows
 from playground.naming import fit_title, short_model_id
 from playground.session import Session
 from playground.session.commands import show_all_messages
+from playground.targets import card_api
 from playground.ui import arena as arena_ui
 from playground.ui import costs
 from playground.ui.card_menus import COMPACT_PER_ROW, more_menu, remove_control
@@ -36,9 +38,10 @@ HISTORY_WINDOW = 12  # messages drawn by default (6 turns); older ones on reques
 
 
 def _draw_title(
-    slot: DeltaGenerator, card: Card, index: int, shows: CardShows, per_row: int
+    slot: DeltaGenerator, card: Card, index: int, shows: CardShows, per_row: int, api: Api
 ) -> None:
-    """The card's number and model, and a summary of settings that differ from the defaults."""
+    """The card's number and model, and a summary of settings that differ from the defaults
+    (after "Responses API" when its answers stream through that API)."""
     if shows.title is not None:  # blind: "Model A" only
         slot.markdown(f"**{shows.title}**", width="stretch")
         return
@@ -46,6 +49,8 @@ def _draw_title(
     if model == CUSTOM:
         model = card.config.custom.model_id.strip() or "Custom"
     summary = card.config.settings.summary()
+    if api == "responses":
+        summary = f"{API_NAMES[api]} API · {summary}" if summary else f"{API_NAMES[api]} API"
     # A model id comes from a server, a link, an import or a person: plain text.
     short = fit_title(short_model_id(model), per_row) if model else ""
     text = f"**{index}** · {label(short) if short else 'no model'}"
@@ -92,7 +97,8 @@ def _card_body(state: Session, card: Card) -> None:
         model_selector(state, card, catalog)
         if card.config.model == CUSTOM:
             custom_fields(state, card, catalog)
-    _draw_title(title, card, index, shows, state.workspace.cards_per_row)
+    per_row = state.workspace.cards_per_row
+    _draw_title(title, card, index, shows, per_row, card_api(card.config, catalog))
     # Once any card has messages every card body takes the same height, so the columns
     # line up beside a long answer; a page of empty cards stays compact.
     talked = any(c.messages for c in state.workspace.cards)
