@@ -58,7 +58,7 @@ def _detail(state: Session, view: RunView, r: int, c: int) -> None:
             return
         if cell.error:
             safe_text.error(cell.error, icon=":material/error:")
-        _exchange(cell, column.config.settings)
+        draw_exchange(cell, column.config.settings)
         _facts(cell)
         if st.button("Continue as chat", key="ps-continue", icon=":material/forum:"):
             made = continue_as_chat(state, SERVICES, view.spec, cell)
@@ -77,7 +77,7 @@ def _calls(calls: list[ToolCall], settings: SamplingSettings) -> None:
         draw_call(call, mark, argument_fit(settings.tools, call))
 
 
-def _exchange(cell: CellResult, settings: SamplingSettings) -> None:
+def draw_exchange(cell: CellResult, settings: SamplingSettings) -> None:
     """The answers that got mock results (text, calls with results), then the final one."""
     with st.container(key="ps-rounds"):
         for number, step in enumerate(cell.rounds, start=1):
