@@ -7,7 +7,7 @@ import threading
 
 from playground.promptsets.checks import Check, evaluate
 from playground.promptsets.judge import read_verdict_bounded
-from playground.promptsets.records import CellResult, CheckResult
+from playground.promptsets.records import CellResult, CheckResult, ToolRound
 from playground.tools.settings import ResponseFormat
 from playground.workspace import Message
 
@@ -17,15 +17,17 @@ log = logging.getLogger(__name__)
 def _checked(
     checks: tuple[Check, ...],
     answer: Message,
+    rounds: list[ToolRound],
     response_format: ResponseFormat | None,
     cancel: threading.Event | None,
 ) -> list[CheckResult]:
+    calls = [call for r in rounds for call in r.tool_calls] + answer.tool_calls
     try:
         outcomes = evaluate(
             checks,
             answer.content,
             answer.metrics,
-            calls=answer.tool_calls,
+            calls=calls,
             response_format=response_format,
             cancel=cancel,
         )
@@ -43,11 +45,15 @@ def answered_cell(
     checks: tuple[Check, ...],
     response_format: ResponseFormat | None = None,
     cancel: threading.Event | None = None,
+    rounds: list[ToolRound] | None = None,
 ) -> CellResult:
     """The cell for a streamed answer (done, stopped or failed) with its tool calls, its
     checks evaluated (``response_format``: the card's, for ``schema-valid``; ``cancel``:
-    Stop, which ends the checks still running)."""
-    results = _checked(checks, answer, response_format, cancel)
+    Stop, which ends the checks still running). ``rounds``: the answers before it that
+    got mock results: the checks read the final answer's text and figures, and the tool
+    checks every call made across the rounds."""
+    rounds = rounds or []
+    results = _checked(checks, answer, rounds, response_format, cancel)
     if answer.status != "done":
         results = [CheckResult(check=r.check, passed=False, detail="no answer") for r in results]
     return CellResult(
@@ -59,6 +65,7 @@ def answered_cell(
         error=answer.error,
         metrics=answer.metrics,
         tool_calls=answer.tool_calls,
+        rounds=rounds,
         checks=results,
     )
 

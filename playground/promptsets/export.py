@@ -26,7 +26,9 @@ _FIELDS = (
     "score",
     "reason",
     "error",
-    "tool_calls",  # JSON: [{"name": ..., "arguments": ...}] (the arguments as the model wrote them)
+    # JSON: [{"name": ..., "arguments": ...}] (as the model wrote them), every call across
+    # the tool rounds, with "round" (1-based) and "result" once a mock result answered it
+    "tool_calls",
 )
 
 
@@ -40,7 +42,16 @@ def _checks(cell: CellResult) -> str:
 
 
 def _calls(cell: CellResult) -> str:
-    calls = [{"name": c.name, "arguments": c.arguments} for c in cell.tool_calls]
+    steps = [r.tool_calls for r in cell.rounds] + [cell.tool_calls]
+    calls: list[dict[str, object]] = []
+    for number, made in enumerate(steps, start=1):
+        for c in made:
+            call: dict[str, object] = {"name": c.name, "arguments": c.arguments}
+            if cell.rounds:
+                call["round"] = number
+            if c.result is not None:
+                call["result"] = c.result
+            calls.append(call)
     return json.dumps(calls, ensure_ascii=False) if calls else ""
 
 

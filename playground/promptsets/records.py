@@ -4,6 +4,9 @@ A ``RunSpec`` is fixed when the run starts: its columns (one per card, with
 the card's config as it was: endpoint, model, settings, never the token), its
 rows (the filled-in prompt and the checks), and the judge. A ``CellResult``
 is one card's answer to one row, with its tool calls, figures, check outcomes and score.
+With mock results on (``RunSpec.mock_results``) an answer that calls tools gets its
+tools' mock results and answers again: the answers before the final one are the cell's
+``rounds`` (``ToolRound``: their text and calls, each call with the result sent back).
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ class RunSpec(BaseModel):
     columns: list[RunColumn]
     rows: list[RunRow]
     judge: JudgeSpec | None = None
+    # "Answer tool calls with mock results": each cell runs its tool rounds to a final answer
+    mock_results: bool = False
 
     @property
     def answers_total(self) -> int:
@@ -69,6 +74,15 @@ class CheckResult(BaseModel):
     detail: str = ""
 
 
+class ToolRound(BaseModel):
+    """One answer of a cell's tool exchange that called tools and got mock results back."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = ""
+    tool_calls: list[ToolCall] = Field(default_factory=list)  # each with its result
+
+
 class CellResult(BaseModel):
     """One card's answer to one row."""
 
@@ -81,7 +95,8 @@ class CellResult(BaseModel):
     reasoning: str = ""
     error: str | None = None
     metrics: Metrics | None = None
-    tool_calls: list[ToolCall] = Field(default_factory=list)  # absent in runs stored before
+    tool_calls: list[ToolCall] = Field(default_factory=list)  # the final answer's calls
+    rounds: list[ToolRound] = Field(default_factory=list)  # the answers before it, if any
     checks: list[CheckResult] = Field(default_factory=list)
     score: int | None = None  # the judge's 1-10
     reason: str | None = None  # the judge's one line
@@ -93,6 +108,11 @@ class CellResult(BaseModel):
         if not self.checks:
             return None
         return self.status == "done" and all(c.passed for c in self.checks)
+
+    @property
+    def all_tool_calls(self) -> list[ToolCall]:
+        """Every call the cell's answers made, across its tool rounds, in order."""
+        return [call for r in self.rounds for call in r.tool_calls] + self.tool_calls
 
     @property
     def judged(self) -> bool:

@@ -2,11 +2,11 @@
 
 One coordinating thread, and per endpoint (base URL) as many workers as its concurrency
 limit. Each answer is one single-turn ``StreamJob`` (a chat card's streaming, timing and
-error mapping) holding the endpoint's shared gate (``Services.gate``), so the run and
-the cards together never pass the limit.
-A failed cell is a result like any other; it never stops the run. Results are
-kept as ``CellResult``s and handed to a ``CellWriter`` as they arrive; jobs and
-messages are dropped once their cell is recorded. With a judge, each finished
+error mapping; with mock results on, one a tool round: ``promptsets.rounds``) holding
+the endpoint's shared gate (``Services.gate``), so the run and the cards together never
+pass the limit. A failed cell is a result like any other; it never stops the run.
+Results are kept as ``CellResult``s and handed to a ``CellWriter`` as they arrive; jobs
+and messages are dropped once their cell is recorded. With a judge, each finished
 answer of another column queues a scoring request on the judge's endpoint.
 ``stop()`` cancels what is in flight (kept as "stopped", asked again on resume).
 A rerun or reload of the page only follows a run (``snapshot``, ``cells``).
@@ -17,15 +17,17 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
+from typing import Any
 
 from playground.clients import EndpointClient
 from playground.errors import PromptSetProblem
 from playground.limits import PROMPT_SET_WORKERS_PER_ENDPOINT
 from playground.promptsets.cells import answered_cell, failed_cell, scored
-from playground.promptsets.checks import Check, parse_checks
+from playground.promptsets.checks import parse_checks
 from playground.promptsets.judge import judge_template
 from playground.promptsets.progress import Progress, RunServices
 from playground.promptsets.records import CellResult, RunSpec, RunStatus
+from playground.promptsets.rounds import run_exchange
 from playground.promptsets.store import CellWriter
 from playground.streaming import StreamJob
 from playground.targets import Target
@@ -63,9 +65,7 @@ class PromptSetRunner:
         self._version = 0
         self._finished = False
         self.status: RunStatus = "running"
-        self._checks: list[tuple[Check, ...]] = [
-            parse_checks(row.expected, row=row.number) for row in spec.rows
-        ]
+        self._checks = [parse_checks(row.expected, row=row.number) for row in spec.rows]
         self._judge = judge_template(spec.judge.prompt) if spec.judge else None
         self._judged = set(spec.judged_columns())
         loaded = services.config()  # asked here, in the caller's thread, as a chat card does
@@ -220,7 +220,7 @@ class PromptSetRunner:
                     self._answered(failed_cell(r, c, why, self._checks[r]))
 
     def _stream(
-        self, col: int, history: list[dict[str, str]], settings: SamplingSettings
+        self, col: int, history: list[dict[str, Any]], settings: SamplingSettings
     ) -> Message:
         """One single-turn answer from column ``col``'s endpoint (or the judge's)."""
         target = self._targets[col]
@@ -259,9 +259,10 @@ class PromptSetRunner:
         system = settings.system_prompt.strip()
         history = [{"role": "system", "content": system}] if system else []
         history.append({"role": "user", "content": self.spec.rows[r].prompt})
-        answer = self._stream(c, history, settings)
-        form = settings.response_format  # for schema-valid; Stop ends the checks too
-        self._answered(answered_cell(r, c, answer, self._checks[r], form, self._stopped))
+        mocks = settings.tool_mocks if self.spec.mock_results else None
+        done = run_exchange(lambda sent: self._stream(c, sent, settings), history, mocks)
+        form, stop = settings.response_format, self._stopped  # Stop ends the checks too
+        self._answered(answered_cell(r, c, done.answer, self._checks[r], form, stop, done.rounds))
 
     def _answered(self, cell: CellResult) -> None:
         self._record(cell)

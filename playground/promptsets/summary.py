@@ -33,7 +33,7 @@ class ColumnSummary:
     median_tokens_per_s: float | None
     total_tokens: int
     cost: Cost | None  # of every answer with a known price; None: none had one
-    tool_calls: int = 0  # calls made by its finished answers
+    tool_calls: int = 0  # calls made by its finished answers (across their tool rounds)
     args_valid: int = 0  # of them, whose arguments fit their tool's parameters
     args_checked: int = 0  # calls with something to say (JSON arguments, the card has tools)
     schema_valid: int = 0  # finished answers that fit the card's JSON response format
@@ -60,7 +60,7 @@ def _fits(
     settings: SamplingSettings, done: list[CellResult], evaluator: Evaluator | None
 ) -> dict[str, int]:
     """The tool-call and response-format counts of one card's finished answers."""
-    calls = [call for cell in done for call in cell.tool_calls]
+    calls = [call for cell in done for call in cell.all_tool_calls]
     args = [argument_fit(settings.tools, call, evaluator=evaluator) for call in calls]
     form = settings.response_format
     answers = [answer_fit(form, cell.text, evaluator=evaluator) for cell in done]
@@ -129,11 +129,13 @@ def cell_text(cell: CellResult | None) -> str:
     if cell is None:
         return "…"
     if cell.status == "error":
-        return f"⚠ {_short(cell.error or 'error')}"
+        return f"⚠ {_short(cell.error or 'error')}"  # the tool-round bound says so here
     head = {True: "✓ ", False: "✗ ", None: ""}[cell.passed]
     if cell.status == "stopped":
         head += "(stopped) "
     parts = [head + (_short(cell.text) or "(empty)")]
+    if cell.rounds:
+        parts.append(f"after {len(cell.rounds)} tool round{'s' if len(cell.rounds) > 1 else ''}")
     if cell.metrics is not None and cell.status == "done":
         figures = []
         if cell.metrics.ttft_s is not None:

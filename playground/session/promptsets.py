@@ -101,8 +101,10 @@ def start_run(
     *,
     judge: JudgeChoice | None = None,
     user: str | None = None,
+    mock_results: bool = False,
 ) -> PromptSetRunner:
-    """ "Run on all cards": every row on every card of the workspace, saved as it goes.
+    """ "Run on all cards": every row on every card of the workspace, saved as it goes;
+    with ``mock_results``, each cell runs its tool rounds to a final answer.
 
     Raises ``PromptSetProblem`` when the set is not ready (nothing is sent).
     Without a store the run still runs (``save_error`` says it is not saved).
@@ -124,7 +126,9 @@ def start_run(
         judge_spec = JudgeSpec(column=index, rubric=judge.rubric, prompt=judge.prompt)
     first = " ".join(prep.rows[0].prompt.split())
     title = f"{first[:60]}{'…' if len(first) > 60 else ''} ({len(prep.rows)} prompts)"
-    spec = RunSpec(title=title, columns=columns, rows=prep.rows, judge=judge_spec)
+    spec = RunSpec(
+        title=title, columns=columns, rows=prep.rows, judge=judge_spec, mock_results=mock_results
+    )
     store = run_store(services)
     writer = None
     run_id: str | None = None
@@ -203,6 +207,10 @@ def continue_as_chat(
     column = spec.columns[cell.col]
     card = Card(config=column.config.model_copy(deep=True))
     card.messages.append(Message(role="user", content=spec.rows[cell.row].prompt))
+    for step in cell.rounds:  # the answers that got mock results, their calls answered
+        card.messages.append(
+            Message(role="assistant", content=step.text, tool_calls=step.tool_calls, status="done")
+        )
     card.messages.append(
         Message(
             role="assistant",
@@ -211,6 +219,7 @@ def continue_as_chat(
             status="done" if cell.status == "done" else "error" if cell.error else "stopped",
             error=cell.error,
             metrics=cell.metrics,
+            tool_calls=cell.tool_calls,
         )
     )
     session.workspace.cards.append(card)

@@ -26,7 +26,7 @@ from playground.session.commands import start_answer
 from playground.session.services import Services
 from playground.session.session import Session
 from playground.tools.calls import ToolCall, answered
-from playground.tools.mocks import ToolMock, mock_result
+from playground.tools.mocks import ToolMock, mock_results, rounds_exceeded
 from playground.workspace import Card, Message
 
 _NO_CARD = "That card is gone."
@@ -130,14 +130,10 @@ def answer_with_mocks(
         return _NO_CARD
     calls = open_calls(card)
     if calls and not card.is_streaming and rounds_since_prompt(card) >= max_rounds:
-        stopped = (
-            f"Stopped: the model called tools again after {max_rounds} rounds of mock "
-            "results for this prompt. Regenerate asks it again from the prompt."
-        )
+        stopped = rounds_exceeded(max_rounds, "Regenerate asks it again from the prompt.")
         card.messages.append(Message(role="assistant", status="error", error=stopped))
         return stopped
-    mocks = card.config.settings.tool_mocks
-    results = {call.id: mock_result(mocks.get(call.name), call) for call in calls}
+    results = mock_results(card.config.settings.tool_mocks, calls)
     return send_results(session, services, card_id, results)
 
 

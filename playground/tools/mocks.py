@@ -5,6 +5,10 @@ with a small table keyed by one argument (``key``: "city"; ``table``: {"Seoul": 
 ...}). ``mock_result`` is pure and never raises: a call whose arguments are not a JSON
 object, lack the key, or name no row gets a text result that says so (the table's
 ``result``, when set, answers a miss instead: a default row).
+
+``mock_results`` answers every call that can take a result, and ``rounds_exceeded``
+says why a model that keeps calling was stopped: one wording for a chat card
+(``session.tool_rounds``) and a prompt-set cell (``promptsets.rounds``).
 """
 
 from __future__ import annotations
@@ -66,3 +70,17 @@ def mock_result(mock: ToolMock | None, call: ToolCall) -> str:
     if mock.key is not None and mock.table:
         return _lookup(mock, call, mock.key)
     return mock.result
+
+
+def mock_results(mocks: dict[str, ToolMock], calls: list[ToolCall]) -> dict[str, str]:
+    """Each answerable call's result (call id -> text) from its tool's mock in ``mocks``."""
+    return {call.id: mock_result(mocks.get(call.name), call) for call in calls if call.answerable}
+
+
+def rounds_exceeded(max_rounds: int, again: str) -> str:
+    """Why the model was stopped: it called tools again after ``max_rounds`` rounds of
+    mock results (``again``: what asks it again, e.g. "Regenerate asks it again")."""
+    return (
+        f"Stopped: the model called tools again after {max_rounds} rounds of mock "
+        f"results for this prompt. {again}"
+    )

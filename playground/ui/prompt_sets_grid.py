@@ -12,9 +12,13 @@ from playground.promptsets.summary import ColumnSummary, grid, summarize
 from playground.safe_markdown import block_images
 from playground.session import Session
 from playground.session.promptsets import RunView, continue_as_chat
+from playground.tools.calls import ToolCall, call_marks
+from playground.tools.fit import argument_fit
 from playground.ui import persistence
 from playground.ui import text as safe_text
 from playground.ui.resources import SERVICES
+from playground.ui.tool_calls_view import draw_call
+from playground.workspace import SamplingSettings
 
 
 def _figure(value: float | None, fmt: str) -> str:
@@ -54,9 +58,7 @@ def _detail(state: Session, view: RunView, r: int, c: int) -> None:
             return
         if cell.error:
             safe_text.error(cell.error, icon=":material/error:")
-        if cell.text:
-            with st.container(key="ps-answer"):
-                st.markdown(block_images(cell.text))
+        draw_exchange(cell, column.config.settings)
         _facts(cell)
         if st.button("Continue as chat", key="ps-continue", icon=":material/forum:"):
             made = continue_as_chat(state, SERVICES, view.spec, cell)
@@ -67,6 +69,28 @@ def _detail(state: Session, view: RunView, r: int, c: int) -> None:
             st.switch_page(
                 "pages/playground.py", query_params={persistence.WS_PARAM: ws} if ws else None
             )
+
+
+def _calls(calls: list[ToolCall], settings: SamplingSettings) -> None:
+    marks = call_marks(calls, None, ended=False)  # the finish reason is not kept
+    for call, mark in zip(calls, marks, strict=True):
+        draw_call(call, mark, argument_fit(settings.tools, call))
+
+
+def draw_exchange(cell: CellResult, settings: SamplingSettings) -> None:
+    """The answers that got mock results (text, calls with results), then the final one."""
+    with st.container(key="ps-rounds"):
+        for number, step in enumerate(cell.rounds, start=1):
+            st.caption(f":material/build: Tool round {number}")
+            if step.text:
+                st.markdown(block_images(step.text))
+            _calls(step.tool_calls, settings)
+    if cell.rounds:
+        st.caption(":material/flag: Final answer")
+    if cell.text:
+        with st.container(key="ps-answer"):
+            st.markdown(block_images(cell.text))
+    _calls(cell.tool_calls, settings)
 
 
 def _facts(cell: CellResult) -> None:

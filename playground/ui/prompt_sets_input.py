@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.errors import PromptSetProblem
-from playground.limits import MAX_PROMPT_CHARS, MAX_PROMPT_SET_BYTES, MIB
+from playground.limits import MAX_PROMPT_CHARS, MAX_PROMPT_SET_BYTES, MAX_TOOL_ROUNDS, MIB
 from playground.promptsets.judge import DEFAULT_JUDGE_PROMPT, DEFAULT_RUBRIC
 from playground.session import Session
 from playground.session.promptsets import JudgeChoice, card_label, prepare, start_run
@@ -15,6 +15,7 @@ from playground.ui.prompt_sets_state import RUN_PARAM, run_registry
 from playground.ui.resources import SERVICES
 
 NO_JUDGE = ""
+MOCKS = "ps-mocks"  # "Answer tool calls with mock results" for the next run
 FORMATS_HELP = (
     "CSV with a header row naming a `prompt` column (other columns are variables for the "
     "template; an `expected` column holds checks), JSONL (one object a line with a "
@@ -103,9 +104,16 @@ def _run(state: Session) -> None:
     judge = _judge_values(state)
     template = st.session_state.get("ps-template", "")
     prep = prepare(data, name=name, template=template, judge=judge)
+    mocks = bool(st.session_state.get(MOCKS, state.mock_answers))
     try:
         runner = start_run(
-            state, SERVICES, run_registry(), prep, judge=judge, user=persistence.current_user()
+            state,
+            SERVICES,
+            run_registry(),
+            prep,
+            judge=judge,
+            user=persistence.current_user(),
+            mock_results=mocks,
         )
     except PromptSetProblem as exc:
         st.session_state["ps-start-problem"] = exc.message
@@ -150,6 +158,15 @@ def new_run(state: Session, running: bool) -> None:
             st.text(f"First prompt: {_short(prep.rows[0].prompt)}")
     else:
         st.caption(CHECKS_HELP)
+    st.session_state.setdefault(MOCKS, state.mock_answers)  # the Playground's toggle, at first
+    st.checkbox(
+        "Answer tool calls with mock results",
+        key=MOCKS,
+        help="When an answer ends with tool calls, send each call its tool's mock result "
+        "(the card's Settings → Mock results) and let the model answer again, up to "
+        f"{MAX_TOOL_ROUNDS} rounds; the checks then read the final answer, and the tool "
+        "checks every call made on the way.",
+    )
     if problem := st.session_state.pop("ps-start-problem", None):
         safe_text.error(problem, icon=":material/error:")
     st.button(
