@@ -11,7 +11,7 @@ from pathlib import Path
 
 from playground.promptsets.export import export_csv, export_json
 from playground.promptsets.records import CellResult, RunColumn, RunRow, RunSpec
-from playground.promptsets.summary import summarize
+from playground.promptsets.summary import grid, summarize
 from playground.tools.calls import ToolCall
 from playground.tools.settings import ResponseFormat, ToolSettings
 from playground.workspace import CardConfig, SamplingSettings
@@ -80,6 +80,14 @@ def test_the_summary_counts_calls_valid_arguments_and_schema_valid_answers() -> 
         ("–", "1/2"),
         ("–", "–"),
     ]
+    # The grid marks each cell of a card with a JSON format as the card's caption does.
+    rows = grid(spec, cells)
+    assert [row.cells[1].split(" — ")[-1] for row in rows] == [
+        "JSON ✓ valid against the schema",
+        "JSON ✗ at $.city: 3 is not of type 'string'",
+    ]
+    assert rows[0].cells[2].endswith("JSON ✗ the answer is JSON but is not a JSON object")
+    assert "JSON" not in rows[0].cells[0] + rows[0].cells[3]  # Text formats: no mark
 
 
 def test_the_exports_keep_the_calls() -> None:

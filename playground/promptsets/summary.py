@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from playground.bounded import Evaluator
 from playground.pricing import Cost
 from playground.promptsets.records import CellResult, RunSpec
-from playground.tools.fit import answer_fit, argument_fit
+from playground.tools.fit import Fit, answer_fit, argument_fit
+from playground.tools.settings import ResponseFormat
 from playground.workspace import Metrics, SamplingSettings
 
 CELL_CHARS = 120  # of an answer shown in the grid
@@ -73,6 +74,15 @@ def _fits(
     }
 
 
+def cell_fit(
+    cell: CellResult | None, response_format: ResponseFormat, evaluator: Evaluator | None = None
+) -> Fit | None:
+    """Whether a finished cell's final answer keeps to its card's response format."""
+    if cell is None or cell.status != "done":
+        return None
+    return answer_fit(response_format, cell.text, evaluator=evaluator)
+
+
 def _cost(figures: Iterable[Metrics]) -> Cost | None:
     """The summed cost of the answers that have one; None when none has."""
     priced = [m for m in figures if m.cost_usd is not None]
@@ -124,8 +134,17 @@ def _short(text: str, limit: int = CELL_CHARS) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def cell_text(cell: CellResult | None) -> str:
-    """A grid cell: check mark, answer (truncated), figures, score."""
+def format_mark(fit: Fit | None) -> str | None:
+    """How a grid cell says whether its answer keeps to the card's JSON response format
+    (the card's own caption, shortened); None: a Text format, or no text to check."""
+    if fit is None:
+        return None
+    return "JSON ✓ " + fit.text if fit.fits else "JSON ✗ " + _short(fit.text, 60)
+
+
+def cell_text(cell: CellResult | None, fit: Fit | None = None) -> str:
+    """A grid cell: check mark, answer (truncated), tool rounds, the response format's
+    verdict (``fit``), figures, score."""
     if cell is None:
         return "…"
     if cell.status == "error":
@@ -136,6 +155,8 @@ def cell_text(cell: CellResult | None) -> str:
     parts = [head + (_short(cell.text) or "(empty)")]
     if cell.rounds:
         parts.append(f"after {len(cell.rounds)} tool round{'s' if len(cell.rounds) > 1 else ''}")
+    if (mark := format_mark(fit)) is not None:
+        parts.append(mark)
     if cell.metrics is not None and cell.status == "done":
         figures = []
         if cell.metrics.ttft_s is not None:
@@ -176,8 +197,10 @@ def grid(
     *,
     failed_only: bool = False,
     differing_only: bool = False,
+    evaluator: Evaluator | None = None,
 ) -> list[GridRow]:
     out = []
+    formats = [column.config.settings.response_format for column in spec.columns]
     width = len(spec.columns)
     for r, row in enumerate(spec.rows):
         mine = [cells.get((r, c)) for c in range(width)]
@@ -185,5 +208,8 @@ def grid(
             continue
         if differing_only and not row_differs(mine):
             continue
-        out.append(GridRow(r, row.number, _short(row.prompt, 80), [cell_text(c) for c in mine]))
+        texts = [
+            cell_text(cell, cell_fit(cell, formats[c], evaluator)) for c, cell in enumerate(mine)
+        ]
+        out.append(GridRow(r, row.number, _short(row.prompt, 80), texts))
     return out

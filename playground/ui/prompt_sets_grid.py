@@ -8,7 +8,13 @@ import streamlit as st
 
 from playground.money import dollars
 from playground.promptsets.records import CellResult
-from playground.promptsets.summary import ColumnSummary, grid, summarize
+from playground.promptsets.summary import (
+    ColumnSummary,
+    cell_fit,
+    format_mark,
+    grid,
+    summarize,
+)
 from playground.safe_markdown import block_images
 from playground.session import Session
 from playground.session.promptsets import RunView, continue_as_chat
@@ -59,7 +65,7 @@ def _detail(state: Session, view: RunView, r: int, c: int) -> None:
         if cell.error:
             safe_text.error(cell.error, icon=":material/error:")
         draw_exchange(cell, column.config.settings)
-        _facts(cell)
+        _facts(cell, format_mark(cell_fit(cell, column.config.settings.response_format)))
         if st.button("Continue as chat", key="ps-continue", icon=":material/forum:"):
             made = continue_as_chat(state, SERVICES, view.spec, cell)
             if isinstance(made, str):
@@ -93,10 +99,12 @@ def draw_exchange(cell: CellResult, settings: SamplingSettings) -> None:
     _calls(cell.tool_calls, settings)
 
 
-def _facts(cell: CellResult) -> None:
+def _facts(cell: CellResult, format_says: str | None) -> None:
     lines = []
     if cell.metrics is not None and (figures := cell.metrics.summary()):
         lines.append(figures)
+    if format_says is not None:
+        lines.append(format_says)
     for check in cell.checks:
         mark = "✓" if check.passed else "✗"
         lines.append(f"{mark} {check.check}" + (f": {check.detail}" if check.detail else ""))
