@@ -28,8 +28,13 @@ Each event as openai-python v3.3.1 ``src/openai/types/responses/`` defines it, s
   ``summary_index``, ``delta``), ``response.reasoning_text.delta`` (``content_index``
   instead of ``summary_index``), ``response.output_text.delta``
   (``response_text_delta_event.py``: ``item_id``, ``output_index``, ``content_index``,
-  ``delta``, ``logprobs``), ``response.function_call_arguments.delta`` / ``.done``
-  (``item_id``, ``output_index``, ``delta`` / ``arguments``).
+  ``delta``, ``logprobs``), each text part opened by ``response.content_part.added``
+  (``response_content_part_added_event.py``: ``content_index``, ``part``) and each
+  summary part by ``response.reasoning_summary_part.added``
+  (``response_reasoning_summary_part_added_event.py``), as the SDK's own accumulator
+  (``lib/streaming/responses/_responses.py``) expects;
+  ``response.function_call_arguments.delta`` / ``.done`` (``item_id``,
+  ``output_index``, ``delta`` / ``arguments``).
 - ``response.completed`` / ``response.incomplete`` / ``response.failed``: the final
   ``response`` with ``usage`` (``response_usage.py``: ``input_tokens``,
   ``input_tokens_details.cached_tokens``, ``output_tokens``,
@@ -116,7 +121,7 @@ def _events(scenario: Scenario, body: dict[str, Any], tokens: Tokens) -> list[di
         events.extend({**d, "item_id": added["id"], "output_index": place} for d in deltas)
         events.append({"type": "response.output_item.done", "output_index": place, "item": done})
         output.append(done)
-        counted += len(deltas)
+        counted += sum(1 for d in deltas if d["type"].endswith(".delta"))  # the tokens
 
     thoughts = [f" {w}" for w in scenario.reasoning.split(" ")] if scenario.reasoning else []
     if thoughts:
@@ -126,21 +131,25 @@ def _events(scenario: Scenario, body: dict[str, Any], tokens: Tokens) -> list[di
         else:
             kind, where = "response.reasoning_summary_text.delta", {"summary_index": 0}
         summary = [{"type": "summary_text", "text": whole}]
+        part = {"type": "summary_text", "text": ""}
+        opened = [{"type": "response.reasoning_summary_part.added", "part": part, **where}]
         item(
             {"type": "reasoning", "id": "rs_0", "summary": []},
-            [{"type": kind, "delta": t, **where} for t in thoughts],
+            (opened if kind.startswith("response.reasoning_summary") else [])
+            + [{"type": kind, "delta": t, **where} for t in thoughts],
             {"type": "reasoning", "id": "rs_0", "summary": summary},
         )
     if text:
         message = {"type": "message", "id": "msg_0", "role": "assistant", "status": "completed"}
         parts = [{"type": "output_text", "text": "".join(text), "annotations": []}]
+        part = {"type": "output_text", "text": "", "annotations": []}
         item(
             {**message, "status": "in_progress", "content": []},
-            [{"type": "response.output_text.delta", "content_index": 0, "delta": t} for t in text]
+            [{"type": "response.content_part.added", "content_index": 0, "part": part}]
+            + [{"type": "response.output_text.delta", "content_index": 0, "delta": t} for t in text]
             + [{"type": "response.output_text.done", "content_index": 0, "text": "".join(text)}],
             {**message, "content": parts},
         )
-        counted -= 1  # the .done event is not a token
     for n, call in enumerate((scenario.tool_calls or []) if calling else []):
         size = scenario.tool_piece_chars
         args = call.arguments
@@ -153,7 +162,6 @@ def _events(scenario: Scenario, body: dict[str, Any], tokens: Tokens) -> list[di
             + [{"type": "response.function_call_arguments.done", "arguments": args}],
             {**fields, "arguments": args, "status": "completed"},
         )
-        counted -= 1
     if scenario.no_done:
         return events
     usage = {
