@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import openai
+import pytest
 from openai.types.responses import (
     ResponseCompletedEvent,
     ResponseFunctionCallArgumentsDeltaEvent,
@@ -16,11 +17,14 @@ from openai.types.responses import (
     ResponseTextDeltaEvent,
 )
 
+from playground.answer_shapes import Delta
 from playground.clients import make_client
 from playground.deltas import ChatRequest, open_deltas
+from playground.errors import ServerError
+from playground.responses_events import EventReader
 from playground.responses_request import responses_request
 from playground.streaming import StreamJob
-from playground.tools.calls import call_marks
+from playground.tools.calls import ToolCallPiece, call_marks
 from playground.tools.settings import ResponseFormat
 from playground.workspace import Card, Message
 from tests.fake_openai import FakeOpenAIServer
@@ -311,3 +315,25 @@ def test_the_sdks_own_parsing_reads_the_test_servers_events(
     ]
     assert final.usage is not None and final.usage.output_tokens_details.reasoning_tokens == 1
     sdk.close()
+
+
+def test_events_other_servers_send_read_the_same() -> None:
+    """Shapes the test server does not stream, read from the event objects themselves."""
+    reader = EventReader("The endpoint", ("sk-x",))
+    done_only = {  # a call sent whole, only when done (no .added, no argument deltas)
+        "type": "response.output_item.done",
+        "output_index": 3,
+        "item": {"type": "function_call", "call_id": "c9", "name": "f", "arguments": "{}"},
+    }
+    assert list(reader.read(done_only)) == [Delta(tool_calls=(ToolCallPiece(0, "c9", "f", "{}"),))]
+    assert list(reader.read({"type": "response.some_future_event", "x": 1})) == []
+    summary = {"type": "response.reasoning_summary_text.delta", "output_index": 0}
+    list(reader.read({**summary, "summary_index": 0, "delta": "first"}))
+    second = list(reader.read({**summary, "summary_index": 1, "delta": "second"}))
+    assert second == [Delta(reasoning="\n\nsecond")]  # a new summary part, a new paragraph
+    with pytest.raises(TypeError):
+        list(reader.read({"type": "response.output_text.delta", "delta": 5}))
+    with pytest.raises(ServerError, match="overloaded") as failed:
+        list(reader.read({"type": "error", "message": "overloaded (key sk-x)"}))
+    assert "sk-x" not in str(failed.value)
+    assert not reader.finished
