@@ -8,9 +8,10 @@ client also knows which secret to keep out of the messages it lets through.
 
 Every connection goes through the ``egress`` policy (resolved once, every
 address checked, connected to what was checked), and no redirect is followed.
-Chat streams go out with the SDK's own retries off: ``deltas.DeltaStream``
-retries them itself, so that a 429 or 503 reaches the endpoint's concurrency
-gate (see ``playground.retries``). Other calls keep the SDK's retries.
+Chat and Responses streams go out with the SDK's own retries off:
+``answer_stream.AnswerStream`` retries them itself, so that a 429 or 503
+reaches the endpoint's concurrency gate (see ``playground.retries``). Other
+calls keep the SDK's retries.
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ class EndpointClient:
         return self._chat_sdk.chat.completions.create(
             stream=True, extra_headers=self._headers, **request
         )
+
+    def create_response_stream(self, **request: Any) -> Any:
+        """``responses.create(stream=True, ...)`` with the endpoint's headers and, like a
+        chat stream, without the SDK's retries (``AnswerStream`` retries)."""
+        return self._chat_sdk.responses.create(stream=True, extra_headers=self._headers, **request)
 
     def stream_models(self) -> Any:
         """``GET /models`` as a context manager over the raw answer (status already checked),

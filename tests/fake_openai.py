@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from tests.fake_responses import responses_sse
 from tests.fake_tool_calls import FakeCall, tool_call_deltas
 from tests.local_server import LocalServer
 
@@ -82,6 +83,11 @@ class Scenario:
     # does once it has its results (a history may end with them: openai-python v3.63.0
     # types/chat/chat_completion_tool_message_param.py); False: it calls again, forever
     text_after_results: bool = False
+    # POST /responses (fake_responses.py): False answers 404 (a server without the API);
+    # end with response.failed saying failed_message, or response.incomplete
+    responses_api: bool = True
+    failed_message: str | None = None
+    incomplete: bool = False
 
 
 @dataclass
@@ -153,12 +159,18 @@ class FakeOpenAIServer:
             r for r in self.requests if r.scenario == scenario and r.path.endswith("/completions")
         ]
 
+    def responses_requests(self, scenario: str) -> list[RecordedRequest]:
+        return [
+            r for r in self.requests if r.scenario == scenario and r.path.endswith("/responses")
+        ]
+
     # -- lifecycle -----------------------------------------------------
     def start(self) -> FakeOpenAIServer:
         self._local = LocalServer(
             [
                 Route("/{scenario}/v1/models", self._models, methods=["GET"]),
                 Route("/{scenario}/v1/chat/completions", self._chat, methods=["POST"]),
+                Route("/{scenario}/v1/responses", self._responses, methods=["POST"]),
             ],
             "fake OpenAI server",
         )
@@ -295,6 +307,29 @@ class FakeOpenAIServer:
             self._sse(scenario, model, deltas, record, with_usage, finish),
             media_type="text/event-stream",
         )
+
+    async def _responses(self, request: Request) -> Response:
+        """The Responses API: its event stream is built in fake_responses.py."""
+        name, scenario = self._scenario(request)
+        body = await request.json()
+        auth = request.headers.get("authorization")
+        self.requests.append(RecordedRequest(name, request.url.path, auth, body))
+        if scenario is None or not scenario.responses_api:
+            return JSONResponse({"detail": "Not Found"}, status_code=404)  # FastAPI's 404
+        if (denied := self._auth_error(request, scenario)) is not None:
+            return denied
+        count = len(self.responses_requests(name))
+        if scenario.chat_status != 200 and (
+            not scenario.fail_first or count <= scenario.fail_first
+        ):
+            headers = {"Retry-After": str(scenario.retry_after)} if scenario.retry_after else {}
+            message = scenario.error_message or f"responses failed with {scenario.chat_status}"
+            error = {"error": {"message": message}}
+            return JSONResponse(error, status_code=scenario.chat_status, headers=headers)
+        record = StreamRecord(name)
+        self.streams.append(record)
+        events = responses_sse(scenario, body, record, reply_tokens)
+        return StreamingResponse(events, media_type="text/event-stream")
 
     async def _sse(
         self,
