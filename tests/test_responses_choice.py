@@ -1,9 +1,8 @@
 """``api = "responses"`` on an endpoint and the API choice on Custom reach every
 ``StreamJob`` the app makes (plain pytest, the test server).
 
-Until the Responses stream is built, ``open_deltas`` refuses ``api="responses"``; the
-session tests therefore record the ``api`` each ``StreamJob`` is given and let the
-answer itself stream through chat completions.
+Each test reads which route of the test server (``POST /v1/responses`` or
+``/v1/chat/completions``) every answer really went through.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ import json
 import random
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -20,15 +18,15 @@ from playground.arena.round import Contestant
 from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint, load_config
 from playground.endpoints import build_catalog
 from playground.export import export_json, import_json
-from playground.promptsets import runner
 from playground.promptsets.registry import RunRegistry
-from playground.session import PlainServices, Session, arena, commands, streams
+from playground.session import PlainServices, Session, arena, commands
 from playground.session.commands import CardFields
 from playground.session.imports import check_import, confirm_import
 from playground.session.promptsets import prepare, start_run
-from playground.streaming import StreamJob
 from playground.targets import card_api, resolve_target
 from playground.workspace import CUSTOM, CardConfig, CustomConfig, Workspace
+from tests.fake_openai import FakeOpenAIServer
+from tests.helpers import scenario_name
 
 Scenario = Callable[..., str]
 
@@ -111,20 +109,14 @@ def test_a_workspace_saved_before_the_api_choice_loads_as_chat() -> None:
     assert [c.config.custom.api for c in imported.cards] == ["chat", "chat"]
 
 
-@pytest.fixture
-def job_apis(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The ``api`` every StreamJob the app makes is given, in order (its answer then
-    streams through chat completions: the Responses stream is not built yet)."""
-    apis: list[str] = []
-
-    class Recording(StreamJob):
-        def __init__(self, *args: Any, api: str = "chat", **kwargs: Any) -> None:
-            apis.append(api)
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(streams, "StreamJob", Recording)
-    monkeypatch.setattr(runner, "StreamJob", Recording)
-    return apis
+def apis_used(server: FakeOpenAIServer, url: str) -> list[str]:
+    """Which API each answer the test server streamed for ``url`` went through, in order."""
+    paths = [r.path for r in server.requests if r.scenario == scenario_name(url)]
+    return [
+        "responses" if p.endswith("/responses") else "chat"
+        for p in paths
+        if p.endswith(("/responses", "/chat/completions"))
+    ]
 
 
 def finish(session: Session) -> None:
@@ -134,7 +126,7 @@ def finish(session: Session) -> None:
 
 
 def test_a_prompt_on_a_responses_card_streams_through_the_responses_api(
-    scenario: Scenario, job_apis: list[str]
+    scenario: Scenario, server: FakeOpenAIServer
 ) -> None:
     url = scenario()
     svc = services(R=(url, "responses"), C=(url, "chat"))
@@ -146,11 +138,13 @@ def test_a_prompt_on_a_responses_card_streams_through_the_responses_api(
     finish(session)
     commands.send(session, svc, [second.id], "hello")
     finish(session)
-    assert job_apis == ["responses", "chat"]
+    assert apis_used(server, url) == ["responses", "chat"]
     assert first.messages[-1].status == "done"
 
 
-def test_customs_api_choice_goes_with_its_prompts(scenario: Scenario, job_apis: list[str]) -> None:
+def test_customs_api_choice_goes_with_its_prompts(
+    scenario: Scenario, server: FakeOpenAIServer
+) -> None:
     url = scenario()
     svc = services(C=(url, "chat"))
     session = Session()
@@ -165,11 +159,11 @@ def test_customs_api_choice_goes_with_its_prompts(scenario: Scenario, job_apis: 
     assert card.config.custom.api == "responses"
     commands.send(session, svc, [card.id], "two")
     finish(session)
-    assert job_apis == ["chat", "responses"]
+    assert apis_used(server, url) == ["chat", "responses"]
 
 
 def test_prompt_set_cells_stream_through_each_cards_api(
-    scenario: Scenario, job_apis: list[str]
+    scenario: Scenario, server: FakeOpenAIServer
 ) -> None:
     url = scenario()
     svc = services(R=(url, "responses"), C=(url, "chat"))
@@ -180,7 +174,7 @@ def test_prompt_set_cells_stream_through_each_cards_api(
     run = start_run(session, svc, RunRegistry(), prepare("only one"))
     run.join(20)
     assert run.status == "done"
-    assert sorted(job_apis) == ["chat", "responses"]
+    assert sorted(apis_used(server, url)) == ["chat", "responses"]
 
 
 def test_customs_api_choice_survives_export_and_import(scenario: Scenario) -> None:
@@ -197,7 +191,7 @@ def test_customs_api_choice_survives_export_and_import(scenario: Scenario) -> No
 
 
 def test_a_blind_round_drawn_from_the_pool_streams_through_each_drawn_endpoints_api(
-    scenario: Scenario, job_apis: list[str]
+    scenario: Scenario, server: FakeOpenAIServer
 ) -> None:
     url = scenario()
     svc = services(R=(url, "responses"), C=(url, "chat"))
@@ -209,4 +203,6 @@ def test_a_blind_round_drawn_from_the_pool_streams_through_each_drawn_endpoints_
     drawn = {c.config.endpoint: c.config.model for c in session.workspace.cards}
     assert drawn == {"R": "fake-small", "C": "fake-large"}
     by_endpoint = {"R": "responses", "C": "chat"}
-    assert job_apis == [by_endpoint[c.config.endpoint] for c in session.workspace.cards]
+    assert apis_used(server, url) == [
+        by_endpoint[c.config.endpoint] for c in session.workspace.cards
+    ]
