@@ -26,14 +26,17 @@ TOOLS = json.dumps(
 SHOTS = Path("/tmp/tool-calls-shots")
 
 
-def _app_on(server: FakeOpenAIServer, name: str, scenario: Scenario, tmp_path: Path) -> Any:
-    """The app with one endpoint, "Server", on the test server's scenario ``name``."""
+def _app_on(
+    server: FakeOpenAIServer, name: str, scenario: Scenario, tmp_path: Path, *, responses: bool
+) -> Any:
+    """The app with the endpoint "Server" on the test server's scenario ``name``, and with
+    ``responses`` also "Responses", the same scenario through ``api = "responses"``."""
     url = server.add(name, scenario)
     SHOTS.mkdir(exist_ok=True)
-    return start_app(
-        f'[[endpoints]]\nname = "Server"\nbase_url = "{url}"\n[local_model]\nenabled = false\n',
-        tmp_path,
-    )
+    config = f'[[endpoints]]\nname = "Server"\nbase_url = "{url}"\n'
+    if responses:
+        config += f'[[endpoints]]\nname = "Responses"\nbase_url = "{url}"\napi = "responses"\n'
+    return start_app(config + "[local_model]\nenabled = false\n", tmp_path)
 
 
 def _apply_tools(pg: PlaygroundPage, card: str) -> None:
@@ -48,7 +51,7 @@ def test_a_card_draws_two_tool_calls(page: Page, server: FakeOpenAIServer, tmp_p
         FakeCall("get_time", "zone=Asia/Seoul"),  # not JSON
     ]
     scenario = Scenario(reply="Let me look that up.", tool_calls=calls)
-    app = _app_on(server, "tools", scenario, tmp_path)
+    app = _app_on(server, "tools", scenario, tmp_path, responses=False)
     try:
         pg = PlaygroundPage(page, app.url).open()
         first, _ = pg.card_ids()
@@ -79,13 +82,18 @@ def test_two_synced_cards_answer_their_calls_with_mock_results(
     page: Page, server: FakeOpenAIServer, tmp_path: Path
 ) -> None:
     """The issue's journey: two cards with the same tool and mock results, Sync Input on,
-    mock answers on, one prompt: both call the tool, get the mock result and answer."""
+    mock answers on, one prompt: both call the tool, get the mock result and answer; a
+    third card on the Responses API does the same through ``POST /v1/responses``."""
     calls = [FakeCall("get_weather", '{"city": "Seoul"}')]
     weather = Scenario(tool_calls=calls, text_after_results=True, reply_fn=_says_results)
-    app = _app_on(server, "mocks", weather, tmp_path)
+    app = _app_on(server, "mocks", weather, tmp_path, responses=True)
     try:
         pg = PlaygroundPage(page, app.url).open()
-        first, second = pg.card_ids()
+        pg.add_card()
+        expect(pg.cards()).to_have_count(3, timeout=15_000)
+        first, second, third = pg.card_ids()
+        pg.choose(third, "endpoint", "Responses")
+        expect(pg.cards().nth(2)).to_contain_text("Responses API", timeout=15_000)
         _apply_tools(pg, first)
         expect(pg.widget(first, "mock-0-key-g1")).to_be_visible(timeout=15_000)
         pg.widget(first, "mock-0-key-g1").locator("input").fill("city")
@@ -94,7 +102,8 @@ def test_two_synced_cards_answer_their_calls_with_mock_results(
         pg.button(first, "mock-0-set-g1").click()
         expect(pg.widget(first, "mock-0-key-g2").locator("input")).to_have_value("city")
         pg.button(first, "tools_apply_all-g2").click()
-        expect(pg.cards().nth(1)).to_contain_text("2 tools", timeout=15_000)
+        for position in (1, 2):
+            expect(pg.cards().nth(position)).to_contain_text("2 tools", timeout=15_000)
         page.keyboard.press("Escape")
 
         pg.set_sync(True)
@@ -102,11 +111,16 @@ def test_two_synced_cards_answer_their_calls_with_mock_results(
         page.get_by_text("Answer tool calls with mock results").click()
         expect(toggle).to_be_checked()
         pg.send_synced("Weather in Seoul?")
-        for card_id in (first, second):
+        for card_id in (first, second, third):
             history = pg.history(card_id)
             expect(history).to_contain_text("Weather: 12 C, rain", timeout=30_000)
             expect(history.locator('[data-testid="stCode"]')).to_have_count(2)  # args, result
         no_error_boxes(page)
         page.screenshot(path=str(SHOTS / "mock-rounds.png"), full_page=True)
+        pg.cards().first.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "mock-rounds-top.png"), full_page=True)
+        paths = [r.path for r in server.requests if r.scenario == "mocks"]
+        assert sum(p.endswith("/responses") for p in paths) == 2  # the call, then its result
+        assert sum(p.endswith("/chat/completions") for p in paths) == 4
     finally:
         stop_app(app)
