@@ -21,11 +21,6 @@ v0.3.35, ``llama_cpp/llama_chat_format.py`` ``chatml_function_calling``):
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -36,6 +31,7 @@ from playground.session import PlainServices, Session, commands
 from playground.session.tools import apply_tools
 from playground.tools.calls import call_marks
 from playground.workspace import Message, SamplingSettings
+from tests.llama_server import llama_server
 
 pytestmark = pytest.mark.local_model
 
@@ -58,40 +54,10 @@ PROMPTS = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def llama_url() -> Iterator[str]:
-    port = _free_port()
-    cmd = [
-        sys.executable, "-m", "llama_cpp.server",
-        "--model", str(smollm2_file()),
-        "--model_alias", "smollm2",
-        "--chat_format", "chatml-function-calling",
-        "--host", "127.0.0.1",
-        "--port", str(port),
-        "--n_ctx", "1024",
-        "--verbose", "False",
-    ]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, "the llama.cpp server exited"
-            try:
-                with urllib.request.urlopen(f"{url}/models", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.3)
+    with llama_server(smollm2_file(), "smollm2", "chatml-function-calling", 1024) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(15)
 
 
 def _ask(url: str, choice: str, prompt: str) -> Message:
