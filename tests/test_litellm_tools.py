@@ -11,7 +11,8 @@ and no ``tool_calls`` at all. A ``mock_response`` given as a dict is returned as
 mock tool call never reaches a card: ``test_a_mock_tool_call_is_not_streamed_by_litellm``
 pins what the card shows. To see LiteLLM stream a real tool call, a proxy model forwards
 to the project's test server (``tests/fake_openai.py``), which streams calls as vLLM and
-OpenAI do; LiteLLM re-streams them through its own ``CustomStreamWrapper``.
+OpenAI do; LiteLLM re-streams them through its own ``CustomStreamWrapper`` (parallel
+calls interleaved by ``index`` included) and hands the tool history back upstream.
 """
 
 from __future__ import annotations
@@ -71,7 +72,13 @@ TOOL_MODELS = """\
       model: openai/fake-small
       api_base: {upstream}
       api_key: upstream-test-key
+  - model_name: upstream-parallel
+    litellm_params:
+      model: openai/fake-small
+      api_base: {parallel}
+      api_key: upstream-test-key
 """
+PARALLEL = [FakeCall("get_weather", '{"city": "Seoul"}'), FakeCall("get_time", '{"zone": "UTC"}')]
 
 
 @pytest.fixture(scope="module")
@@ -86,11 +93,20 @@ def upstream(server: FakeOpenAIServer) -> str:
 
 
 @pytest.fixture(scope="module")
-def proxy(tmp_path_factory: pytest.TempPathFactory, upstream: str) -> Iterator[LiteLLMProxy]:
+def parallel(server: FakeOpenAIServer) -> str:
+    """Two calls whose pieces come in turn (each piece says its ``index``)."""
+    scenario = Scenario(tool_calls=PARALLEL, tool_piece_chars=3, tool_interleave=True)
+    return server.add("litellm-upstream-parallel", scenario)
+
+
+@pytest.fixture(scope="module")
+def proxy(
+    tmp_path_factory: pytest.TempPathFactory, upstream: str, parallel: str
+) -> Iterator[LiteLLMProxy]:
     running = LiteLLMProxy(
         tmp_path_factory.mktemp("litellm-tools"),
         f"sk-{secrets.token_hex(16)}",
-        extra_models=TOOL_MODELS.format(upstream=upstream),
+        extra_models=TOOL_MODELS.format(upstream=upstream, parallel=parallel),
     )
     running.start()
     assert running.exit_code is None, running.output()[-2000:]
@@ -154,3 +170,21 @@ def test_a_mock_tool_call_is_not_streamed_by_litellm(proxy: LiteLLMProxy) -> Non
     assert answer.tool_calls == []
     assert answer.finish_reason == "stop"
     assert (answer.status, answer.content, answer.error) == ("done", "", None)
+
+
+def test_parallel_calls_interleaved_by_index_come_through_litellm_whole(
+    proxy: LiteLLMProxy,
+) -> None:
+    svc, session, card_id = _card_with_tools(proxy, "upstream-parallel")
+    card = session.card(card_id)
+    assert card is not None
+    commands.send(session, svc, [card_id], "Weather and time?")
+    finish(session)
+    answer = card.messages[-1]
+    assert answer.status == "done", answer.error
+    assert [(c.index, c.name, c.arguments) for c in answer.tool_calls] == [
+        (0, "get_weather", '{"city": "Seoul"}'),
+        (1, "get_time", '{"zone": "UTC"}'),
+    ]
+    assert all(c.id for c in answer.tool_calls) and answer.finish_reason == "tool_calls"
+    assert call_marks(answer.tool_calls, answer.finish_reason, ended=True) == [[], []]
