@@ -166,7 +166,8 @@ def ended_early(what: str, events: int, server: str) -> StreamBroken:
     if events == 0:
         error: StreamBroken = EmptyStream(
             f"{what} answered, then sent nothing at all (not one event). {TOO_LONG_ADVICE} "
-            "(llama.cpp answers like this when the history does not fit its context.)"
+            "(llama.cpp answers like this when the history does not fit its context, and "
+            "llama-cpp-python's chatml-function-calling when the tool choice is required.)"
         )
     else:
         # llama.cpp's C++ server names itself; llama-cpp-python's (uvicorn) does not.

@@ -34,7 +34,7 @@ model_list:
     litellm_params:
       model: openai/mock-too-long
       mock_response: "litellm.ContextWindowExceededError"
-general_settings:
+{extra}general_settings:
   master_key: {master_key}
 """
 
@@ -73,12 +73,14 @@ def environment() -> dict[str, str]:
 class LiteLLMProxy:
     """``litellm --config`` on a free loopback port, no database."""
 
-    def __init__(self, tmp: Path, master_key: str) -> None:
+    def __init__(self, tmp: Path, master_key: str, extra_models: str = "") -> None:
+        """``extra_models``: more ``model_list`` entries (YAML, indented as above)."""
         self.master_key = master_key
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/v1"
         self.config = tmp / "litellm.yaml"
-        self.config.write_text(MODELS.format(master_key=master_key), encoding="utf-8")
+        models = MODELS.format(master_key=master_key, extra=extra_models)
+        self.config.write_text(models, encoding="utf-8")
         self.log = tmp / "litellm.log"
         self.process: subprocess.Popen[bytes] | None = None
 

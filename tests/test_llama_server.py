@@ -9,9 +9,6 @@ package ships (``requirements-local.txt``), started on 127.0.0.1 with a small co
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -23,6 +20,7 @@ from playground.local_models.models import gemma3_file as assemble_model_file
 from playground.session import PlainServices, Session, commands, shorten
 from playground.streaming import StreamJob
 from playground.workspace import Message, SamplingSettings
+from tests.llama_server import llama_server
 
 pytestmark = pytest.mark.local_model
 
@@ -30,41 +28,11 @@ N_CTX = 512
 COUNT = "Count from 1 to 300, one number per line, and nothing else."
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def llama_url() -> Iterator[str]:
     """``python -m llama_cpp.server`` with its defaults (interrupt_requests left on)."""
-    port = _free_port()
-    cmd = [
-        sys.executable, "-m", "llama_cpp.server",
-        "--model", str(assemble_model_file()),
-        "--model_alias", "gemma",
-        "--chat_format", "gemma",
-        "--host", "127.0.0.1",
-        "--port", str(port),
-        "--n_ctx", str(N_CTX),
-        "--verbose", "False",
-    ]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, "the llama.cpp server exited"
-            try:
-                with urllib.request.urlopen(f"{url}/models", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.3)
+    with llama_server(assemble_model_file(), "gemma", "gemma", N_CTX) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(15)
 
 
 def llama(url: str) -> tuple[PlainServices, Session]:

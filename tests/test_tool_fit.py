@@ -74,6 +74,14 @@ def test_an_unknown_tool_and_a_card_without_tools() -> None:
     assert free is not None and free.fits and "no parameters schema" in free.text
 
 
+def test_an_unknown_tool_is_said_even_when_its_arguments_are_not_json() -> None:
+    tools = _tools({"name": "w", "parameters": CITY})
+    garbled = ToolCall(index=0, id="c", name="other", arguments="go!")
+    assert argument_fit(tools, garbled) == Fit(False, "this card has no tool named 'other'")
+    nameless = ToolCall(index=0, id="c", name="", arguments="{}")
+    assert argument_fit(tools, nameless) is None  # call_marks says "no function name"
+
+
 def test_a_verdict_is_checked_once_and_then_remembered(counting: CountingEvaluator) -> None:
     tools = _tools({"name": "w", "parameters": CITY})
     call = ToolCall(index=0, id="c", name="w", arguments='{"city": 3}')

@@ -44,16 +44,19 @@ def argument_fit(
     tools: ToolSettings, call: ToolCall, *, evaluator: Evaluator | None = None
 ) -> Fit | None:
     """Whether ``call``'s arguments fit its tool's ``parameters``; None when there is
-    nothing to say (the card has no tools, or the arguments are not JSON: ``call_marks``
-    says that already)."""
-    if not tools.text.strip() or call.arguments_problem() is not None:
+    nothing to say (the card has no tools, the call has no name, or the arguments are not
+    JSON: ``call_marks`` says that already). A name the card's tools lack is said first,
+    whatever the arguments."""
+    if not tools.text.strip():
         return None
     try:
         names = tools.names()
     except ValueError:
         return None
-    if call.name not in names:
+    if call.name and call.name not in names:
         return Fit(False, f"this card has no tool named {call.name[:64]!r}")
+    if not call.name or call.arguments_problem() is not None:
+        return None
     schema = _schemas(tools).get(call.name)
     if schema is None:
         return Fit(True, f"{call.name} takes any arguments (it has no parameters schema)")
