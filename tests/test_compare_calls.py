@@ -128,3 +128,17 @@ def test_the_panel_shows_calls_and_json_compared_canonically(
     panel = next(e for e in at.expander if e.label == "Compare answers")
     [code] = [c.value for c in panel.code]
     assert 'f({"x":1,"y":[-2-]{+3+}})' in code
+
+
+def test_a_blind_comparison_masks_names_in_calls(scenario: Scenario) -> None:
+    session, first, second = _two_cards(
+        {
+            "A": scenario(tool_calls=[FakeCall("ask_fake-small", '{"me": "fake-small"}')]),
+            "B": scenario(tool_calls=[FakeCall("ask_fake-small", '{"me":"fake-small" }')]),
+        }
+    )
+    [result] = compare_answers(
+        session, first.id, [second.id], hide=lambda t: t.replace("fake-small", "[hidden]")
+    )
+    assert result.diff is not None and result.diff.identical
+    assert result.diff.markers() == 'ask_[hidden]({"me":"[hidden]"})'

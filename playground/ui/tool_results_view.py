@@ -49,7 +49,7 @@ def tool_results_form(state: Session, card: Card) -> None:
         )
     message = state.runtime(card.id).results_message
     if message:
-        safe_text.error(message, icon=":material/error:")
+        safe_text.error(hide(message), icon=":material/error:")  # it may quote a call's id
     st.button(
         "Send result" if len(keys) == 1 else "Send results",
         key=widget_key(card.id, "send_results"),
