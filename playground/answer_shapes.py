@@ -43,6 +43,27 @@ def count(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
+def usage_delta(usage: Any) -> Delta | None:
+    """The token counts of a chat completion's ``usage`` (an object or, in a whole JSON
+    answer, a dict), or None without an output count. Reasoning tokens are read from
+    ``completion_tokens_details.reasoning_tokens`` (openai-python v3.3.1
+    src/openai/types/completion_usage.py): part of ``completion_tokens``, billed as output.
+    """
+    if isinstance(usage, dict):
+        usage = _Fields(usage)
+    tokens = count(getattr(usage, "completion_tokens", None))
+    if tokens is None:
+        return None
+    details = getattr(usage, "completion_tokens_details", None)
+    if isinstance(details, dict):
+        details = _Fields(details)
+    return Delta(
+        usage_tokens=tokens,
+        prompt_tokens=count(getattr(usage, "prompt_tokens", None)),
+        reasoning_tokens=count(getattr(details, "reasoning_tokens", None)),
+    )
+
+
 def content_type(stream: Any) -> str:
     response = getattr(stream, "response", None)
     return response.headers.get("content-type", "").lower() if response is not None else ""
@@ -81,11 +102,8 @@ def whole_completion(body: bytes, what: str, redact: tuple[str, ...]) -> Iterato
     thought = delta_reasoning(_Fields(message))
     finish = finish_reason_of(first.get("finish_reason")) if isinstance(first, dict) else None
     yield Delta(text=text, reasoning=thought or "", tool_calls=pieces, finish_reason=finish)
-    usage = data.get("usage")
-    tokens = usage.get("completion_tokens") if isinstance(usage, dict) else None
-    if isinstance(tokens, int) and not isinstance(tokens, bool):
-        prompt = count(usage.get("prompt_tokens")) if isinstance(usage, dict) else None
-        yield Delta(usage_tokens=tokens, prompt_tokens=prompt)
+    if (counts := usage_delta(data.get("usage"))) is not None:
+        yield counts
 
 
 def _whole_calls(calls: object, what: str) -> tuple[ToolCallPiece, ...]:

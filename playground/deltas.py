@@ -31,10 +31,10 @@ from playground.answer_shapes import (
     choice_finish,
     choice_parts,
     content_type,
-    count,
     ended_early,
     read_capped,
     server_name,
+    usage_delta,
     whole_completion,
 )
 from playground.answer_stream import AnswerStream, ChatRequest, PushBack
@@ -82,11 +82,8 @@ class DeltaStream(AnswerStream):
             chunks = True
             if not isinstance(chunk, BaseModel):
                 raise TypeError("a chunk that is not an object")
-            usage = getattr(chunk, "usage", None)
-            tokens = getattr(usage, "completion_tokens", None)
-            if isinstance(tokens, int) and not isinstance(tokens, bool):
-                prompt = count(getattr(usage, "prompt_tokens", None))
-                yield Delta(usage_tokens=tokens, prompt_tokens=prompt)
+            if (counts := usage_delta(getattr(chunk, "usage", None))) is not None:
+                yield counts
             choices = getattr(chunk, "choices", None) or ()
             if not isinstance(choices, list | tuple):
                 raise TypeError("choices that are not a list")

@@ -9,15 +9,24 @@ turns them back into tokens. So an edit never splits a word. The semantic
 cleanup merges the small equalities between edits (a shared "the" in a
 rewritten sentence), which is what a reader wants to see as one change.
 
+What is compared is an answer's *comparable text* (``comparable_text``): its text,
+as canonical JSON when the whole answer is JSON (one object or array, bare or in a
+single fenced block), so key order and spacing are no difference; then each tool call
+it made as a ``name(arguments)`` line, the arguments as compact canonical JSON (as
+sent when they are not JSON). It runs with the diff in the bounded evaluator
+(``session.compare.bounded_diff``): an answer's JSON is parsed only there.
+
 Everything here is pure: the UI draws :class:`AnswerDiff.ops`.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from diff_match_patch import diff_match_patch
 
@@ -120,6 +129,60 @@ def _encode(text: str, index: dict[str, int], table: list[str]) -> str:
             table[code] = token
         chars.append(chr(code))
     return "".join(chars)
+
+
+@dataclass(frozen=True)
+class CallLine:
+    """A tool call as compared: its function's name and its arguments as the model wrote them."""
+
+    name: str
+    arguments: str
+
+
+AnswerPart = str | CallLine  # an answer's text, or one of its calls
+_FENCED = re.compile(r"```[ \t]*(?:json)?[ \t]*\n(.*)\n[ \t]*```", re.DOTALL | re.IGNORECASE)
+
+
+def _canonical(text: str, **layout: Any) -> str | None:
+    """``text`` written again as JSON with sorted keys and ``layout`` (``json.dumps``'s
+    indent or separators) when it is one JSON object or array; else None (not JSON, or
+    nested too deeply to read)."""
+    if text[:1] not in ("{", "["):
+        return None
+    try:
+        value = json.loads(text)
+        if not isinstance(value, dict | list):
+            return None
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, **layout)
+    except (ValueError, RecursionError):
+        return None
+
+
+def canonical_text(text: str) -> str:
+    """An answer's text, pretty canonical JSON (keys sorted, two-space indent) when the
+    whole of it is one JSON object or array, bare or in one fenced block; else as is."""
+    body = text.strip()
+    if (fenced := _FENCED.fullmatch(body)) is not None:
+        body = fenced.group(1).strip()
+    found = _canonical(body, indent=2)
+    return text if found is None else found
+
+
+def call_line(call: CallLine) -> str:
+    """``name({"a":1,"b":2})``: the arguments compact, keys sorted; as sent if not JSON."""
+    found = _canonical(call.arguments.strip(), separators=(",", ":"))
+    return f"{call.name}({call.arguments if found is None else found})"
+
+
+def comparable_text(parts: Sequence[AnswerPart]) -> str:
+    """What Compare answers diffs of an answer (see the module docstring), one line a call."""
+    lines = [canonical_text(p) if isinstance(p, str) else call_line(p) for p in parts]
+    return "\n".join(line for line in lines if line)
+
+
+def answer_diff(reference: Sequence[AnswerPart], other: Sequence[AnswerPart]) -> AnswerDiff:
+    """How ``other``'s comparable text differs from ``reference``'s (``word_diff``)."""
+    return word_diff(comparable_text(reference), comparable_text(other))
 
 
 @lru_cache(maxsize=64)  # pure; every rerun of the page compares the same answers

@@ -266,9 +266,7 @@ class StreamJob:
                     self._stop_unfollowed()
                 if self._cancelled.is_set():
                     break
-                if delta.usage_tokens is not None:
-                    self._counts.usage_tokens = delta.usage_tokens
-                    self._counts.prompt_tokens = delta.prompt_tokens
+                self._counts.take_usage(delta)
                 if delta.text or delta.reasoning or delta.tool_calls:
                     self._counts.last = self._clock()
                     if self._counts.first is None:

@@ -73,6 +73,9 @@ class Scenario:
     # the reply computed from the request: reply_fn(model, messages) -> text (wins over reply)
     reply_fn: Callable[[str, list[dict[str, Any]]], str] | None = None
     prompt_tokens: int = 7  # what the usage chunk reports as the prompt's tokens
+    # usage.completion_tokens_details.reasoning_tokens (None: no details sent), as
+    # openai-python v3.3.1 src/openai/types/completion_usage.py (CompletionTokensDetails)
+    reasoning_tokens: int | None = None
     # calls the model makes after its reply (a reply is sent only if ``reply`` is set),
     # arguments in pieces of tool_piece_chars; see fake_tool_calls.py
     tool_calls: list[FakeCall] | None = None
@@ -371,11 +374,14 @@ class FakeOpenAIServer:
                 return
             yield _sse_chunk(model, {}, finish=finish)
             if with_usage:
-                usage = {
+                usage: dict[str, Any] = {
                     "prompt_tokens": scenario.prompt_tokens,
                     "completion_tokens": len(tokens),
                     "total_tokens": scenario.prompt_tokens + len(tokens),
                 }
+                if scenario.reasoning_tokens is not None:
+                    details = {"reasoning_tokens": scenario.reasoning_tokens}
+                    usage["completion_tokens_details"] = details
                 payload = {
                     "id": "chatcmpl-fake",
                     "object": "chat.completion.chunk",

@@ -75,7 +75,7 @@ def test_compare_answers_diffs_the_last_answers_of_cards_over_http(scenario: Sce
     second.config.endpoint = "B"
     commands.send_to_all(session, svc, "question")
     finish(session)
-    assert last_answer(first) == "The answer is 42, as everyone knows."
+    assert last_answer(first) == ("The answer is 42, as everyone knows.",)
     [result] = compare_answers(session, first.id, [first.id, second.id])
     assert result.other_id == second.id and result.problem is None
     assert result.diff is not None
@@ -159,7 +159,7 @@ def test_two_long_answers_are_diffed_outside_the_app_process() -> None:
     reference = " ".join(words)[:499_000]
     other = " ".join(reversed(words))[:499_000]
     started = time.process_time()
-    found = bounded_diff(reference, other)
+    found = bounded_diff((reference,), (other,))
     assert time.process_time() - started < 0.5  # the app's own CPU: the worker diffs
     if isinstance(found, str):  # past the limit: a sentence, not an exception
         assert found.startswith("Comparing these answers took more than")

@@ -216,15 +216,15 @@ def what_card_shows(
 
 def answered_prompt(cards: Sequence[Card]) -> str | None:
     """The prompt every card has answered (the same last prompt, each answer done with
-    text), or None while one is missing, streaming or failed."""
+    text or tool calls, after any tool rounds), or None while one is missing, streaming
+    or failed."""
     prompts = set()
     for card in cards:
-        if card.is_streaming or len(card.messages) < 2:
+        prompt = card.last_prompt()
+        if card.is_streaming or prompt is None or prompt is card.messages[-1]:
             return None
-        answer, prompt = card.messages[-1], card.messages[-2]
-        if answer.role != "assistant" or answer.status != "done" or not answer.content.strip():
-            return None
-        if prompt.role != "user":
+        answer = card.messages[-1]
+        if answer.status != "done" or not (answer.content.strip() or answer.tool_calls):
             return None
         prompts.add(prompt.content)
     return prompts.pop() if len(prompts) == 1 else None

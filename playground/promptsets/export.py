@@ -21,6 +21,7 @@ _FIELDS = (
     "checks",
     "ttft_s",
     "tokens",
+    "reasoning_tokens",  # of "tokens", those the server says were spent reasoning
     "tokens_per_s",
     "cost_usd",
     "score",
@@ -65,6 +66,7 @@ def _values(cell: CellResult | None) -> list[object]:
         _checks(cell),
         f"{m.ttft_s:.3f}" if m and m.ttft_s is not None else "",
         m.output_tokens if m else "",
+        m.reasoning_tokens if m and m.reasoning_tokens is not None else "",
         f"{tps:.1f}" if m and (tps := m.tokens_per_second) is not None else "",
         f"{m.cost_usd:.8g}" if m and m.cost_usd is not None else "",
         cell.score,

@@ -39,6 +39,7 @@ class ColumnSummary:
     args_checked: int = 0  # calls with something to say (JSON arguments, the card has tools)
     schema_valid: int = 0  # finished answers that fit the card's JSON response format
     schema_checked: int = 0  # finished answers with text, on a card with a JSON format
+    reasoning_tokens: int = 0  # of total_tokens, those the servers said were spent reasoning
 
     @property
     def checks(self) -> str:
@@ -122,6 +123,7 @@ def summarize(
                     [t for m in metrics if (t := m.tokens_per_second) is not None]
                 ),
                 total_tokens=tokens,
+                reasoning_tokens=sum(m.reasoning_tokens or 0 for m in metrics),
                 cost=_cost(cell.metrics for cell in mine if cell.metrics),
                 **_fits(column.config.settings, done, evaluator),
             )

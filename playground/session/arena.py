@@ -28,6 +28,7 @@ from playground.arena.round import (
 from playground.arena.vote_store import VoteStore, new_vote_id
 from playground.arena.votes import Entry, Outcome, VoteRecord
 from playground.session.backendai import PREFIX as BACKENDAI_PREFIX
+from playground.session.compare import last_answer
 from playground.session.history import history_scope
 from playground.session.services import Services
 from playground.session.session import Session
@@ -116,17 +117,22 @@ def vote_store(services: Services) -> VoteStore | StoreError:
 
 
 def _entry(card: Card, label: str, who: Contestant | None) -> Entry:
-    earlier = card.messages[:-2]
-    figures = card.messages[-1].metrics
+    """One card's side of a vote: its answer is everything the model sent since the last
+    prompt (texts, and tool calls as ``name(arguments)`` lines, over every tool round),
+    its cost the sum of those rounds' costs."""
+    since = max(i for i, m in enumerate(card.messages) if m.role == "user")
+    earlier, exchange = card.messages[:since], card.messages[since + 1 :]
+    paid = [m.metrics for m in exchange if m.metrics and m.metrics.cost_usd is not None]
+    parts = last_answer(card) or ()
     return Entry(
         label=label,
         endpoint=who.endpoint if who else "",
         model=who.model if who else "",
         settings=card.config.settings.model_copy(deep=True),
-        answer=card.messages[-1].content,
+        answer="\n".join(p if isinstance(p, str) else f"{p.name}({p.arguments})" for p in parts),
         history=[{"role": m.role, "content": m.content} for m in earlier if m.content],
-        cost_usd=figures.cost_usd if figures is not None else None,
-        cost_estimated=figures.cost_estimated if figures is not None else False,
+        cost_usd=sum(m.cost_usd or 0.0 for m in paid) if paid else None,
+        cost_estimated=any(m.cost_estimated for m in paid),
     )
 
 

@@ -63,7 +63,7 @@ def message_body(
         elif message.content:
             if not draw_json_answer(message, settings, shows):
                 answer(shows.hide(message.content), images, f"dl-answer-{message.id}")
-            draw_answer_fit(message, settings)
+            draw_answer_fit(message, settings, shows)
     empty = not (message.content or message.tool_calls)
     if empty and message.role == "assistant" and message.status == "done":
         st.caption(":material/info: The model returned an empty answer.")
@@ -71,7 +71,7 @@ def message_body(
         previews(message)
     if message.status == "stopped":
         st.caption(
-            f":material/stop_circle: {message.error}"  # why it stopped by itself
+            f":material/stop_circle: {shows.hide(message.error)}"  # why it stopped by itself
             if message.error
             else ":material/stop_circle: Stopped"
             + ("" if message.content else " before any text arrived")

@@ -45,6 +45,7 @@ def _summary(rows: list[ColumnSummary]) -> None:
             "Median first token (s)": [_figure(s.median_ttft_s, ".2f") for s in rows],
             "Median tok/s": [_figure(s.median_tokens_per_s, ".1f") for s in rows],
             "Total tokens": [s.total_tokens for s in rows],
+            "Reasoning tokens": [s.reasoning_tokens for s in rows],
             "Cost": [dollars(s.cost.dollars, s.cost.estimated) if s.cost else "–" for s in rows],
         }
     )

@@ -79,9 +79,9 @@ def draw_call(call: ToolCall, marks: list[str], fit: Fit | None, shows: CardShow
         if shown.strip():
             safe_text.code(shown, "json" if is_json else None)
         for mark in marks:
-            safe_text.caption(mark, icon=_MARK)
+            safe_text.caption(shows.hide(mark), icon=_MARK)
         if fit is not None:
-            _fit_caption(fit)
+            _fit_caption(fit, shows)
         if call.result is not None:  # sent back: typed by a person or a mock's
             st.caption(":material/output: Result")
             safe_text.code(shows.hide(call.result))
@@ -109,14 +109,17 @@ def draw_json_answer(message: Message, settings: SamplingSettings | None, shows:
     return is_json
 
 
-def draw_answer_fit(message: Message, settings: SamplingSettings | None) -> None:
+def draw_answer_fit(
+    message: Message, settings: SamplingSettings | None, shows: CardShows = OPEN
+) -> None:
     """Under a finished answer of a card with a JSON response format: whether it fits."""
     if settings is None or message.role != "assistant" or message.status != "done":
         return
     fit = answer_fit(settings.response_format, message.content)
     if fit is not None:
-        _fit_caption(fit)
+        _fit_caption(fit, shows)
 
 
-def _fit_caption(fit: Fit) -> None:
-    safe_text.caption(fit.text, icon=_FITS if fit.fits else _MARK)
+def _fit_caption(fit: Fit, shows: CardShows) -> None:
+    """Whether it fits (a violation may quote what the model wrote: masked when blind)."""
+    safe_text.caption(shows.hide(fit.text), icon=_FITS if fit.fits else _MARK)

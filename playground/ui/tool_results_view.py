@@ -15,6 +15,7 @@ import streamlit as st
 from playground.limits import MAX_TOOL_RESULT_CHARS
 from playground.session import Session
 from playground.session.tool_rounds import open_calls, send_results
+from playground.ui import arena as arena_ui
 from playground.ui import text as safe_text
 from playground.ui.resources import SERVICES
 from playground.ui.state import act, widget_key
@@ -34,12 +35,13 @@ def tool_results_form(state: Session, card: Card) -> None:
     if not calls:
         return
     keys: dict[str, str] = {}
+    hide = arena_ui.card_shows(state, card.id).hide  # a call's name may name its model
     for position, call in enumerate(card.messages[-1].tool_calls):
         if call.id not in calls:
             continue
         keys[call.id] = result_key(card, position)
         st.text_area(
-            "Tool result: " + safe_text.label(call.name),
+            "Tool result: " + safe_text.label(hide(call.name)),
             key=keys[call.id],
             height=68,
             max_chars=MAX_TOOL_RESULT_CHARS,
@@ -47,7 +49,7 @@ def tool_results_form(state: Session, card: Card) -> None:
         )
     message = state.runtime(card.id).results_message
     if message:
-        safe_text.error(message, icon=":material/error:")
+        safe_text.error(hide(message), icon=":material/error:")  # it may quote a call's id
     st.button(
         "Send result" if len(keys) == 1 else "Send results",
         key=widget_key(card.id, "send_results"),
