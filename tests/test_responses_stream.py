@@ -223,6 +223,7 @@ def test_usage_with_reasoning_tokens(scenario: Callable[..., str]) -> None:
     _, answer = _answer(url)
     assert answer.metrics is not None and not answer.metrics.tokens_estimated
     assert (answer.metrics.output_tokens, answer.metrics.input_tokens) == (5, 11)
+    assert answer.metrics.reasoning_tokens == 2  # kept on the answer, as chat's are
 
 
 def test_stop_keeps_the_partial_answer(
