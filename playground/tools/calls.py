@@ -189,6 +189,32 @@ def finish_reason_of(value: object) -> str | None:
     return value[:MAX_FINISH_REASON_CHARS] if isinstance(value, str) and value else None
 
 
+def part_order(parts: list[str], text: bool, calls: int) -> list[str]:
+    """An answer's text and calls in the order they came (``Message.parts``), given whether
+    it has text and how many calls: a part the order does not name (an answer saved before
+    parts were kept, or a call not yet built) comes after, text first; reasoning is left out
+    (it always comes first, in its own place)."""
+    known = {f"call:{n}" for n in range(calls)}
+    order = [p for p in parts if (p == "text" and text) or p in known]
+    if text and "text" not in order:
+        order.insert(0, "text")
+    return order + [f"call:{n}" for n in range(calls) if f"call:{n}" not in order]
+
+
+def pretty_arguments(arguments: str) -> tuple[str, bool]:
+    """The arguments indented when they are JSON (and whether they are), else as received."""
+    if not arguments.strip():
+        return arguments, False
+    try:
+        value = json.loads(arguments)
+    except (ValueError, RecursionError):
+        return arguments, False
+    try:
+        return json.dumps(value, indent=2, ensure_ascii=False), True
+    except (ValueError, RecursionError):  # very deep: as received
+        return arguments, True
+
+
 class PartOrder:
     """The order reasoning, text and calls first came in (``Message.parts``)."""
 

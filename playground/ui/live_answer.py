@@ -14,7 +14,7 @@ from streamlit.delta_generator import DeltaGenerator
 from playground.arena.round import OPEN, CardShows
 from playground.markdown_blocks import BlockSplitter
 from playground.streaming import Snapshot, StreamJob
-from playground.tools.calls import ToolCall
+from playground.tools.calls import ToolCall, part_order
 from playground.ui.messages import _safe, message_body, model_caption
 from playground.ui.resources import redraw_budget
 from playground.ui.run_stops import pause, wait_for_change
@@ -103,7 +103,7 @@ class _Live:
             if self._thoughts is None:
                 self._thoughts = _Reasoning(self._thoughts_slot, self._shows)
             self._thoughts.show(reasoning, thinking, images)
-        order = live_parts(snap)
+        order = part_order(list(snap.parts), bool(text), len(snap.calls))
         if not order:
             if not (text or reasoning) and self._held[0] is None:
                 self._slots[0].markdown("… thinking" if thinking else "…")
@@ -149,16 +149,6 @@ class _Live:
         else:
             assert isinstance(held, ToolCall)
             self._call_at(last, held, waiting)
-
-
-def live_parts(snap: Snapshot) -> list[str]:
-    """The text and calls of a streaming answer in the order they came, as
-    ``ordered_parts`` gives them for a finished one."""
-    order = [p for p in snap.parts if p != "reasoning" and (p != "text" or snap.text)]
-    if snap.text and "text" not in order:
-        order.insert(0, "text")
-    order = [p for p in order if p == "text" or int(p.removeprefix("call:")) < len(snap.calls)]
-    return order + [f"call:{n}" for n in range(len(snap.calls)) if f"call:{n}" not in order]
 
 
 class _Text:
