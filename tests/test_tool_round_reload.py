@@ -1,6 +1,7 @@
 """Nothing lost on reload mid tool round: after the calls came and before their results
 were sent, and after the results went while the next answer streams (AppTest opening the
-saved workspace's link, as a reload does; real HTTP to tests/fake_openai.py)."""
+saved workspace's link, as a reload does; real HTTP to tests/fake_openai.py). And a
+hostile call and result drawn as text in the card."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from markdown_it import MarkdownIt
 
 from playground.session import commands
 from playground.session.tool_rounds import open_calls, send_results
@@ -29,7 +32,7 @@ from tests.helpers import (
 )
 from tests.test_commands import finish, on, services
 from tests.test_persistence import STORE, saved_id, wait_saved
-from tests.test_tool_round_actions import dangling
+from tests.test_tool_round_actions import HOSTILE_ARGS, HOSTILE_NAME, HOSTILE_RESULT, dangling
 
 Config = Callable[..., Path]
 Scenario = Callable[..., str]
@@ -135,3 +138,28 @@ def test_a_reload_while_the_answer_to_results_streams_keeps_calls_results_and_it
         commands.stop(session, card.id)
         finish(session)
         saver.stop(flush=False)
+
+
+def test_a_hostile_call_name_arguments_and_result_are_shown_as_text_in_the_card(
+    write_config: Config, scenario: Scenario
+) -> None:
+    hostile = FakeCall(HOSTILE_NAME, HOSTILE_ARGS)
+    url = scenario(tool_calls=[hostile], text_after_results=True, reply_fn=_says_results)
+    write_config(endpoints_toml(Alpha=url))
+    at = new_app()
+    send_to_card(at, cards(at)[0], "Weather?")
+    card = cards(at)[0]
+    at.text_area(key=result_key(card, 0)).set_value(HOSTILE_RESULT)
+    at.button(key=f"card-{card.id}-send_results").click().run()
+    assert_cards_drawn(at)
+    codes = [c.value for c in at.code]
+    assert json.dumps(json.loads(HOSTILE_ARGS), indent=2) in codes
+    assert HOSTILE_RESULT in codes  # the result as received, token-like text included
+    parser = MarkdownIt("commonmark")
+    labels = [m.value for m in at.markdown if HOSTILE_NAME in shown(m.value)]
+    assert labels  # the name is on screen, as its text
+    for value in [m.value for m in at.markdown] + [c.value for c in at.caption]:
+        tokens = parser.parse(value)
+        inline = [child for t in tokens for child in (t.children or [])]
+        kinds = {t.type for t in tokens} | {t.type for t in inline}
+        assert not kinds & {"html_block", "html_inline", "link_open", "image"}, value
