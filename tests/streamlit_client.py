@@ -192,10 +192,11 @@ class StreamlitSession:
         element = delta.new_element
         etype = element.WhichOneof("type")
         is_text = etype == "markdown" and element.markdown.element_type != 2
-        shown = element.code.code_text if etype == "code" else ""  # a code block's text
-        self._place(
-            path, "markdown" if is_text else str(etype), element.markdown.body if is_text else shown
-        )
+        if etype == "markdown":  # a caption is a markdown element of its own kind
+            placed = ("markdown" if is_text else "caption", element.markdown.body)
+        else:  # a code block keeps its text
+            placed = (str(etype), element.code.code_text if etype == "code" else "")
+        self._place(path, *placed)
         if etype == "chat_input":
             widget_id = element.chat_input.id
             if widget_id.endswith("-input") and "-card-" in widget_id:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,7 +20,9 @@ ARGUMENTS = '{"city": "Paris", "unit": "celsius", "note": "<b>x</b>"}'
 Screen = list[tuple[str, str]]
 
 
-async def _watch(url: str, steps: list[Screen]) -> list[tuple[int, ...]]:
+async def _watch(
+    url: str, steps: list[Screen], until: Callable[[Screen], bool] | None = None
+) -> list[tuple[int, ...]]:
     port = url.rsplit(":", 1)[1]
     session = StreamlitSession(f"ws://127.0.0.1:{port}/_stcore/stream")
     await session.connect()
@@ -36,7 +39,12 @@ async def _watch(url: str, steps: list[Screen]) -> list[tuple[int, ...]]:
 
         session.on_delta = on_delta
         await session.send_prompt(card_id, "weather?")
-        await asyncio.wait_for(session.finished.wait(), 60)  # the run ends with the answer
+        if until is None:
+            await asyncio.wait_for(session.finished.wait(), 60)  # the run ends with the answer
+        else:
+            deadline = time.monotonic() + 30
+            while not any(until(step) for step in steps) and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
         return session.bad_paths
     finally:
         await session.close()
@@ -75,3 +83,28 @@ def test_a_call_streams_into_the_card_after_its_text_before_the_answer_is_done(
     assert named and said and said[0] < named[0]  # the text came first, so it is drawn first
     assert not any("<b>" in text for kind, text in step if kind == "markdown")  # never HTML
     assert pretty in code(steps[-1])  # the final answer: the call's arguments indented
+
+
+def test_a_call_stalled_midway_stays_on_screen_with_the_wait_under_it(
+    scenario: Callable[..., str], tmp_path: Path
+) -> None:
+    url = scenario(tool_calls=[FakeCall("get_weather", ARGUMENTS)], stall_after=4)
+    app = start_app(f'[[endpoints]]\nname = "E"\nbase_url = "{url}"\n', tmp_path)
+    steps: list[Screen] = []
+
+    def waiting(step: Screen) -> bool:
+        return any(kind == "caption" and text.startswith("… waiting") for kind, text in step)
+
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            bad_paths = pool.submit(asyncio.run, _watch(app.url, steps, waiting)).result()
+    finally:
+        stop_app(app)
+    assert bad_paths == []
+    seen = [step for step in steps if waiting(step)]
+    assert seen, "no heartbeat was drawn"
+    step = seen[-1]
+    assert any("get_weather" in text for kind, text in step if kind == "markdown")
+    [shown_so_far] = [text for kind, text in step if kind == "code"]
+    # What was published of the 4 pieces sent (StreamJob publishes on a delta's arrival).
+    assert shown_so_far and ARGUMENTS[:12].startswith(shown_so_far)
