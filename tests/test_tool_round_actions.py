@@ -11,8 +11,9 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from playground.export import export_markdown
+from playground.limits import MAX_TOOL_RESULT_CHARS
 from playground.session import commands
-from playground.session.tool_rounds import open_calls, send_results
+from playground.session.tool_rounds import keep_draft, open_calls, send_results
 from playground.tools.calls import ToolCall, call_marks
 from playground.workspace import Message, Workspace
 from tests.fake_openai import FakeOpenAIServer
@@ -165,3 +166,24 @@ def test_a_hostile_call_and_result_stay_text_in_the_transcript() -> None:
     assert json.dumps(json.loads(HOSTILE_ARGS), indent=2) in code
     spans = [t.content for t in inline if t.type == "code_inline"]
     assert spans == [HOSTILE_NAME]
+
+
+def test_a_typed_result_is_kept_on_its_open_call_until_it_is_sent(scenario: Scenario) -> None:
+    url = scenario(tool_calls=[FakeCall("get_weather", '{"city": "Seoul"}')])
+    svc = services(A=url)
+    session = on(svc)
+    card = session.workspace.cards[0]
+    commands.send(session, svc, [card.id], "Weather?")
+    finish(session)
+    [call] = card.messages[-1].tool_calls
+    keep_draft(session, card.id, "no-such-call", "lost")
+    keep_draft(session, card.id, call.id, "x" * (MAX_TOOL_RESULT_CHARS + 10))
+    assert call.draft == "x" * MAX_TOOL_RESULT_CHARS  # bounded as a result is
+    keep_draft(session, card.id, call.id, "12 C")
+    assert call.draft == "12 C" and call.result is None
+    assert all(m.get("role") != "tool" for m in card.history_for_request())  # not sent
+    send_results(session, svc, card.id, {call.id: "12 C"})
+    finish(session)
+    assert (call.result, call.draft) == ("12 C", "")
+    keep_draft(session, card.id, call.id, "late")  # an answered call takes no draft
+    assert call.draft == ""

@@ -43,6 +43,8 @@ class ToolCall(BaseModel):
     arguments: str = ""  # the JSON text the model wrote, possibly not JSON at all
     # What the tool gave back (a person or a mock), sent as a ``tool`` message; None: not yet.
     result: str | None = Field(default=None, max_length=MAX_TOOL_RESULT_CHARS)
+    # What a person has typed as its result, not sent yet: kept so a reload loses nothing.
+    draft: str = Field(default="", max_length=MAX_TOOL_RESULT_CHARS)
 
     @property
     def answerable(self) -> bool:
