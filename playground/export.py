@@ -23,7 +23,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from playground.errors import ImportProblem
 from playground.export_scan import Refused, scan
 from playground.limits import ImportLimits
+from playground.markdown_writer import code_span, escape, fence_lines
 from playground.store.config import StoreConfig
+from playground.tools.calls import ToolCall, call_marks, part_order, pretty_arguments
 from playground.urls import without_secrets
 from playground.workspace import CUSTOM, Card, Message, Workspace
 
@@ -179,7 +181,16 @@ def _answer_md(message: Message, label: str) -> list[str]:
     if message.reasoning:
         out += ["<details><summary>Reasoning</summary>", "", message.reasoning, "", "</details>"]
         out.append("")
-    out.append(message.content or "_(no text)_")
+    parts = part_order(message.parts, bool(message.content), len(message.tool_calls))
+    marks = call_marks(message.tool_calls, message.finish_reason, ended=True)
+    for part in parts or ["text"]:
+        if part == "text":
+            out.append(message.content or "_(no text)_")
+        else:
+            position = int(part.removeprefix("call:"))
+            out += _call_md(message.tool_calls[position], marks[position])
+        out.append("")
+    out.pop()
     notes = []
     if message.status == "stopped":
         notes.append("stopped")
@@ -189,6 +200,19 @@ def _answer_md(message: Message, label: str) -> list[str]:
         notes.append(figures)
     if notes:
         out += ["", f"_{' · '.join(notes)}_"]
+    return out
+
+
+def _call_md(call: ToolCall, marks: list[str]) -> list[str]:
+    """One tool call: its name as code, its arguments (indented JSON, or as received) and
+    its result each in a fence nothing inside can close, so a server's text stays text."""
+    name = code_span(call.name) if call.name else "_(no function name)_"
+    shown, is_json = pretty_arguments(call.arguments)
+    out = [f"**Tool call:** {name}", "", *fence_lines(shown, "json" if is_json else "")]
+    if marks:
+        out += ["", "_" + " · ".join(escape(mark) for mark in marks) + "_"]
+    if call.result is not None:
+        out += ["", "**Tool result:**", "", *fence_lines(call.result)]
     return out
 
 

@@ -1,21 +1,17 @@
 """Streaming one answer into a ``Message`` from a background thread.
 
-A ``StreamJob`` runs one ``deltas.DeltaStream`` (which opens, retries, parses
-and maps errors) in its own thread, times it, and publishes the text into the
-target message at most every ``flush_interval`` seconds (so cost stays linear
-in the answer's length), then sets the final status and figures. The UI only
-*follows* a job (``wait_for_change`` + ``snapshot``), so a Streamlit rerun
-never cuts a stream: the next run simply follows it again.
+A ``StreamJob`` runs one ``deltas.DeltaStream`` (which opens, retries, parses and
+maps errors) in its own thread, times it, and publishes the text and tool calls into
+the target message at most every ``flush_interval`` seconds (so cost stays linear in
+the answer's length), then sets the final status and figures. The UI only *follows*
+a job (``wait_for_change`` + ``snapshot``): a rerun never cuts a stream.
 
-``cancel()`` never blocks: it marks the answer "stopped" at once, keeping its
-partial text, and closes the HTTP stream from a helper thread so the server
-stops generating. Whatever the stream thread sees after that is dropped.
+``cancel()`` never blocks: it marks the answer "stopped" at once, keeping its partial
+text and calls, and closes the HTTP stream from a helper thread (what comes after, goes).
 
-``on_finish(job)`` is called once the answer has its final status (done,
-stopped or failed), never from the thread that called ``cancel()``: that is
-where the workspace is saved at once. A job no one has followed
-(``snapshot``/``wait_for_change``) for ``unfollowed_after`` seconds stops
-itself: its page is gone, so nobody would see the rest.
+``on_finish(job)`` runs once the answer has its final status, never in the thread
+that called ``cancel()``: the workspace is saved there at once. A job no one has
+followed for ``unfollowed_after`` seconds stops itself: nobody would see the rest.
 """
 
 from __future__ import annotations
@@ -34,7 +30,7 @@ from playground.endpoint_errors import log_failure
 from playground.errors import EndpointError
 from playground.metrics import Metrics, StreamCounts, answer_metrics, priced
 from playground.reasoning import split_answer
-from playground.tools.calls import AnswerParts
+from playground.tools.calls import AnswerParts, ToolCall
 from playground.workspace import Message, Status
 
 log = logging.getLogger(__name__)
@@ -47,6 +43,8 @@ class Snapshot:
     done: bool
     reasoning: str = ""
     thinking: bool = False  # the model is still reasoning
+    calls: tuple[ToolCall, ...] = ()  # the tool calls so far, arguments as received
+    parts: tuple[str, ...] = ()  # the order reasoning, text and calls came in (Message.parts)
 
 
 class StreamJob:
@@ -154,7 +152,9 @@ class StreamJob:
             return self._snap()
 
     def _snap(self) -> Snapshot:
-        return Snapshot(self._text, self._version, self._done, self._reasoning, self._thinking)
+        calls, parts = tuple(self._target.tool_calls), tuple(self._target.parts)
+        state = (self._text, self._version, self._done, self._reasoning, self._thinking)
+        return Snapshot(*state, calls, parts)
 
     def wait_for_change(self, seen_version: int, timeout: float) -> Snapshot:
         """Block until the text changes past ``seen_version``, the job ends, or timeout."""

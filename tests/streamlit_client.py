@@ -150,6 +150,11 @@ class StreamlitSession:
             if kind == "markdown" and path[: len(prefix)] == prefix
         ]
 
+    def under(self, prefix: Path) -> list[tuple[str, str]]:
+        """(kind, text) of every element on screen under ``prefix``, in page order (a
+        markdown's body, a code block's text, "" for other elements)."""
+        return [kt for path, kt in sorted(self.tree.items()) if path[: len(prefix)] == prefix]
+
     def _place(self, path: Path, kind: str, text: str = "", keep_children: bool = False) -> None:
         if len(path) > 2 and path not in self.tree:
             # The browser adds children in order: index n only after n - 1 (else it
@@ -187,9 +192,11 @@ class StreamlitSession:
         element = delta.new_element
         etype = element.WhichOneof("type")
         is_text = etype == "markdown" and element.markdown.element_type != 2
-        self._place(
-            path, "markdown" if is_text else str(etype), element.markdown.body if is_text else ""
-        )
+        if etype == "markdown":  # a caption is a markdown element of its own kind
+            placed = ("markdown" if is_text else "caption", element.markdown.body)
+        else:  # a code block keeps its text
+            placed = (str(etype), element.code.code_text if etype == "code" else "")
+        self._place(path, *placed)
         if etype == "chat_input":
             widget_id = element.chat_input.id
             if widget_id.endswith("-input") and "-card-" in widget_id:

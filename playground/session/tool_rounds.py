@@ -5,6 +5,7 @@
   same card, as a prompt is (``commands.start_answer``). The history then carries the
   answer's ``tool_calls`` and one ``tool`` message per answered call
   (``Card.history_for_request``).
+- ``keep_draft``: a result typed but not sent yet, kept on its call (``ToolCall.draft``).
 - ``set_mock``: one tool's mock result (``playground.tools.mocks``) on a card.
 - ``answer_with_mocks``: every call of the last answer gets its mock result, then as
   ``send_results``; at most ``MAX_TOOL_ROUNDS`` rounds per prompt, after which the card
@@ -89,9 +90,18 @@ def send_results(
         return refused
     for call in card.messages[-1].tool_calls:
         if call.id in results:
-            call.result = results[call.id]
+            call.result, call.draft = results[call.id], ""
     start_answer(session, services, card)
     return None
+
+
+def keep_draft(session: Session, card_id: str, call_id: str, text: str) -> None:
+    """What a person has typed as an open call's result, kept on the call (saved with the
+    workspace, so a reload finds it) until it is sent."""
+    card = session.card(card_id)
+    for call in open_calls(card) if card is not None else []:
+        if call.id == call_id:
+            call.draft = text[:MAX_TOOL_RESULT_CHARS]
 
 
 def set_mock(

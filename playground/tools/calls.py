@@ -43,6 +43,8 @@ class ToolCall(BaseModel):
     arguments: str = ""  # the JSON text the model wrote, possibly not JSON at all
     # What the tool gave back (a person or a mock), sent as a ``tool`` message; None: not yet.
     result: str | None = Field(default=None, max_length=MAX_TOOL_RESULT_CHARS)
+    # What a person has typed as its result, not sent yet: kept so a reload loses nothing.
+    draft: str = Field(default="", max_length=MAX_TOOL_RESULT_CHARS)
 
     @property
     def answerable(self) -> bool:
@@ -187,6 +189,32 @@ def api_message(role: str, content: Any, calls: list[ToolCall]) -> dict[str, Any
 def finish_reason_of(value: object) -> str | None:
     """A finish reason the server sent, kept if it is text (cut to a sane length)."""
     return value[:MAX_FINISH_REASON_CHARS] if isinstance(value, str) and value else None
+
+
+def part_order(parts: list[str], text: bool, calls: int) -> list[str]:
+    """An answer's text and calls in the order they came (``Message.parts``), given whether
+    it has text and how many calls: a part the order does not name (an answer saved before
+    parts were kept, or a call not yet built) comes after, text first; reasoning is left out
+    (it always comes first, in its own place)."""
+    known = {f"call:{n}" for n in range(calls)}
+    order = [p for p in parts if (p == "text" and text) or p in known]
+    if text and "text" not in order:
+        order.insert(0, "text")
+    return order + [f"call:{n}" for n in range(calls) if f"call:{n}" not in order]
+
+
+def pretty_arguments(arguments: str) -> tuple[str, bool]:
+    """The arguments indented when they are JSON (and whether they are), else as received."""
+    if not arguments.strip():
+        return arguments, False
+    try:
+        value = json.loads(arguments)
+    except (ValueError, RecursionError):
+        return arguments, False
+    try:
+        return json.dumps(value, indent=2, ensure_ascii=False), True
+    except (ValueError, RecursionError):  # very deep: as received
+        return arguments, True
 
 
 class PartOrder:

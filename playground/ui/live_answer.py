@@ -13,11 +13,13 @@ from streamlit.delta_generator import DeltaGenerator
 
 from playground.arena.round import OPEN, CardShows
 from playground.markdown_blocks import BlockSplitter
-from playground.streaming import StreamJob
+from playground.streaming import Snapshot, StreamJob
+from playground.tools.calls import ToolCall, part_order
 from playground.ui.messages import _safe, message_body, model_caption
 from playground.ui.resources import redraw_budget
 from playground.ui.run_stops import pause, wait_for_change
 from playground.ui.text import SHOWN_LIMIT
+from playground.ui.tool_calls_view import draw_call
 from playground.workspace import SamplingSettings
 
 _CURSOR = " ▌"
@@ -70,7 +72,7 @@ def _follow_live(job: StreamJob, live: _Live, images: bool) -> None:
         now = time.monotonic()
         if snap.version != seen:
             seen = snap.version
-            live.show(snap.text, snap.reasoning, snap.thinking, images)
+            live.show(snap, images)
             last_draw = now
         elif now - last_draw >= 0.5:
             # A heartbeat while a server is slow: shows progress, and is a yield point.
@@ -80,39 +82,89 @@ def _follow_live(job: StreamJob, live: _Live, images: bool) -> None:
 
 
 class _Live:
-    """The parts of a streaming answer: the reasoning's place, then the text (finished
-    blocks + tail), as ``message_body`` lays them out."""
+    """The parts of a streaming answer, as ``message_body`` lays them out: the
+    reasoning's place, then its text and tool calls in the order they came (the text
+    as finished blocks + tail; each call as a block with its name and its arguments as
+    received so far: marks and fit come with the final answer)."""
 
     def __init__(self, box: DeltaGenerator, shows: CardShows) -> None:
+        self._box = box
         self._shows = shows
         self._thoughts_slot = box.empty()  # takes no room until the reasoning begins
-        self._text_slot = box.empty()
-        self._text_slot.markdown("…")
+        self._slots = [box.empty()]  # one per part of the answer, in order
+        self._slots[0].markdown("…")
+        self._held: list[object] = [None]  # what each slot shows: a _Text or a ToolCall
         self._thoughts: _Reasoning | None = None
-        self._splitter = BlockSplitter()
-        self._fed = ""
-        self._finished: DeltaGenerator | None = None
-        self._finished_slot: DeltaGenerator | None = None
-        self._tail: DeltaGenerator | None = None
+        self._waited: int | None = None  # the call block showing "… waiting", if one does
 
-    def _text(self) -> None:
-        if self._tail is None:
-            body = self._text_slot.container()
-            self._finished_slot = body.empty()
-            self._tail = body.empty()
-            self._finished = self._finished_slot.container()
-
-    def show(self, text: str, reasoning: str, thinking: bool, images: bool) -> None:
-        if not (text or reasoning) and self._tail is None:
-            self._text_slot.markdown("… thinking" if thinking else "…")
-            return
+    def show(self, snap: Snapshot, images: bool) -> None:
+        text, reasoning, thinking = snap.text, snap.reasoning, snap.thinking
         if reasoning:
             if self._thoughts is None:
                 self._thoughts = _Reasoning(self._thoughts_slot, self._shows)
             self._thoughts.show(reasoning, thinking, images)
-        self._text()
-        assert self._finished_slot is not None and self._tail is not None
-        assert self._finished is not None
+        order = part_order(list(snap.parts), bool(text), len(snap.calls))
+        if not order:
+            if not (text or reasoning) and self._held[0] is None:
+                self._slots[0].markdown("… thinking" if thinking else "…")
+                return
+            order = ["text"]  # the text's place, holding "… thinking" until it begins
+        for number, part in enumerate(order):
+            if part == "text":
+                self._text_at(number, images).show(text, thinking)
+            else:
+                self._call_at(number, snap.calls[int(part.removeprefix("call:"))])
+
+    def _slot(self, number: int) -> DeltaGenerator:
+        while len(self._slots) <= number:
+            self._slots.append(self._box.empty())
+            self._held.append(None)
+        return self._slots[number]
+
+    def _text_at(self, number: int, images: bool) -> _Text:
+        slot = self._slot(number)
+        held = self._held[number]
+        if not isinstance(held, _Text):
+            held = self._held[number] = _Text(slot, self._shows, images)
+        return held
+
+    def _call_at(self, number: int, call: ToolCall, waiting: str = "") -> None:
+        slot = self._slot(number)
+        if self._held[number] == call and not waiting and self._waited != number:
+            return  # drawn as it is: a call's block is redrawn only when it grew
+        self._held[number], self._waited = call, number if waiting else None
+        shown = call.model_copy(update={"arguments": call.arguments[:SHOWN_LIMIT]})
+        with slot.container():
+            draw_call(shown, [], None, self._shows)
+            if waiting:
+                st.caption(waiting)
+
+    def heartbeat(self, waiting: str, images: bool) -> None:
+        last = len(self._held) - 1
+        held = self._held[last]
+        if held is None:
+            self._slots[last].markdown(waiting)
+        elif isinstance(held, _Text):
+            held.heartbeat(waiting)
+        else:
+            assert isinstance(held, ToolCall)
+            self._call_at(last, held, waiting)
+
+
+class _Text:
+    """The live text of an answer: finished blocks drawn once, and the short tail."""
+
+    def __init__(self, slot: DeltaGenerator, shows: CardShows, images: bool) -> None:
+        self._shows = shows
+        self._images = images
+        body = slot.container()
+        self._finished_slot = body.empty()
+        self._tail = body.empty()
+        self._finished = self._finished_slot.container()
+        self._splitter = BlockSplitter()
+        self._fed = ""
+
+    def show(self, text: str, thinking: bool) -> None:
         if not text.startswith(self._fed):
             # The text was re-split (a closing </think> moved it into the reasoning):
             # an empty slot first, so the new container does not keep the old blocks.
@@ -122,22 +174,15 @@ class _Live:
         self._fed = text
         # Past the limit only the start is drawn; the whole text comes at the end.
         for block in self._splitter.feed(text[:SHOWN_LIMIT]):
-            self._finished.markdown(_safe(block, images, self._shows))
-        self._tail.markdown(
-            _safe(self._splitter.tail, images, self._shows) + _more(text) + _CURSOR
-            if text
-            else ("… thinking" if thinking else "…")
-        )
+            self._finished.markdown(_safe(block, self._images, self._shows))
+        self._tail.markdown(self._shown_tail() if text else ("… thinking" if thinking else "…"))
 
-    def heartbeat(self, waiting: str, images: bool) -> None:
-        if self._tail is None:
-            self._text_slot.markdown(waiting)
-        elif self._fed:
-            self._tail.markdown(
-                _safe(self._splitter.tail, images, self._shows) + _more(self._fed) + _CURSOR
-            )
-        else:
-            self._tail.markdown(waiting)
+    def _shown_tail(self) -> str:
+        tail = _safe(self._splitter.tail, self._images, self._shows)
+        return tail + _more(self._fed) + _CURSOR
+
+    def heartbeat(self, waiting: str) -> None:
+        self._tail.markdown(self._shown_tail() if self._fed else waiting)
 
 
 class _Reasoning:

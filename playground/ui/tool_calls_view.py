@@ -10,12 +10,10 @@ texts checked, so a page run does not check again).
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
 from playground.arena.round import OPEN, CardShows
-from playground.tools.calls import ToolCall, call_marks
+from playground.tools.calls import ToolCall, call_marks, part_order, pretty_arguments
 from playground.tools.fit import Fit, answer_fit, argument_fit
 from playground.ui import text as safe_text
 from playground.workspace import Message, SamplingSettings
@@ -24,30 +22,9 @@ _FITS = ":material/check_circle:"
 _MARK = ":material/warning:"
 
 
-def pretty_arguments(arguments: str) -> tuple[str, bool]:
-    """The arguments indented when they are JSON (and whether they are), else as received."""
-    if not arguments.strip():
-        return arguments, False
-    try:
-        value = json.loads(arguments)
-    except (ValueError, RecursionError):
-        return arguments, False
-    try:
-        return json.dumps(value, indent=2, ensure_ascii=False), True
-    except (ValueError, RecursionError):  # very deep: as received
-        return arguments, True
-
-
 def ordered_parts(message: Message) -> list[str]:
-    """The text and calls in the order they came (``Message.parts``); a part the order
-    does not name (an answer saved before parts were kept) comes after, text first."""
-    order = [part for part in message.parts if part != "reasoning"]
-    if message.content and "text" not in order:
-        order.insert(0, "text")
-    for position in range(len(message.tool_calls)):
-        if f"call:{position}" not in order:
-            order.append(f"call:{position}")
-    return order
+    """The text and calls in the order they came (``tools.calls.part_order``)."""
+    return part_order(message.parts, bool(message.content), len(message.tool_calls))
 
 
 def draw_calls_part(

@@ -5,7 +5,8 @@ Drawn by the page under the card (``card_controls``), as the card's input is: a 
 there interrupts the page run at once, and the next run follows the new answer and
 offers Stop. The text areas are keyed by the answer's id and the call's position (a
 call's id came from a server), so what was typed stays when a send is refused; the
-refusal is kept on the card's runtime and shown above the button.
+refusal is kept on the card's runtime and shown above the button. What is typed is kept
+on its call too (``keep_draft``), so a reload finds it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import streamlit as st
 
 from playground.limits import MAX_TOOL_RESULT_CHARS
 from playground.session import Session
-from playground.session.tool_rounds import open_calls, send_results
+from playground.session.tool_rounds import keep_draft, open_calls, send_results
 from playground.ui import arena as arena_ui
 from playground.ui import text as safe_text
 from playground.ui.resources import SERVICES
@@ -39,13 +40,17 @@ def tool_results_form(state: Session, card: Card) -> None:
     for position, call in enumerate(card.messages[-1].tool_calls):
         if call.id not in calls:
             continue
-        keys[call.id] = result_key(card, position)
+        keys[call.id] = key = result_key(card, position)
+        if key not in st.session_state:  # what was typed before a reload
+            st.session_state[key] = call.draft
         st.text_area(
             "Tool result: " + safe_text.label(hide(call.name)),
-            key=keys[call.id],
+            key=key,
             height=68,
             max_chars=MAX_TOOL_RESULT_CHARS,
             placeholder="What the tool returned (text or JSON)",
+            on_change=act,
+            args=(_keep, state, card.id, call.id, key),
         )
     message = state.runtime(card.id).results_message
     if message:
@@ -60,6 +65,10 @@ def tool_results_form(state: Session, card: Card) -> None:
         help="Send what is typed back to the model as the tools' results (an empty one "
         "is not sent); the model then answers in this card.",
     )
+
+
+def _keep(state: Session, card_id: str, call_id: str, key: str) -> None:
+    keep_draft(state, card_id, call_id, str(st.session_state.get(key) or ""))
 
 
 def _send(state: Session, card_id: str, keys: dict[str, str]) -> None:
