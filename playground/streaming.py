@@ -1,9 +1,11 @@
 """Streaming one answer into a ``Message`` from a background thread.
 
-A ``StreamJob`` runs one ``deltas.DeltaStream`` (which opens, retries, parses and
-maps errors) in its own thread, times it, and publishes the text and tool calls into
-the target message at most every ``flush_interval`` seconds (so cost stays linear in
-the answer's length), then sets the final status and figures. The UI only *follows*
+A ``StreamJob`` runs one ``deltas`` stream (which opens, retries, parses and maps
+errors, for either API) in its own thread, times it, keeps what comes in an
+``answer_buffer.AnswerBuffer`` and publishes the text and tool calls into the target
+message at most every ``flush_interval`` seconds (so cost stays linear in the answer's
+length; a follower publishes what a stalled stream left), then sets the final status
+and figures. The UI only *follows*
 a job (``wait_for_change`` + ``snapshot``): a rerun never cuts a stream.
 
 ``cancel()`` never blocks: it marks the answer "stopped" at once, keeping its partial
@@ -20,31 +22,18 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from playground.answer_buffer import AnswerBuffer, Snapshot
 from playground.clients import Api, EndpointClient
 from playground.concurrency import AdaptiveGate, Slot
 from playground.deltas import ChatRequest, open_deltas
 from playground.endpoint_errors import log_failure
 from playground.errors import EndpointError
 from playground.metrics import Metrics, StreamCounts, answer_metrics, priced
-from playground.reasoning import split_answer
-from playground.tools.calls import AnswerParts, ToolCall
 from playground.workspace import Message, Status
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    text: str  # the answer so far (reasoning taken out)
-    version: int
-    done: bool
-    reasoning: str = ""
-    thinking: bool = False  # the model is still reasoning
-    calls: tuple[ToolCall, ...] = ()  # the tool calls so far, arguments as received
-    parts: tuple[str, ...] = ()  # the order reasoning, text and calls came in (Message.parts)
 
 
 class StreamJob:
@@ -92,12 +81,8 @@ class StreamJob:
         self._cost = cost  # the answer's (dollars, estimated) from its figures (pricing.py)
         self._flush_interval = flush_interval
         self._clock = clock
-        self._parts: list[str] = [target.content] if target.content else []
-        self._reasoning_parts: list[str] = [target.reasoning] if target.reasoning else []
-        self._text = target.content
-        self._reasoning = target.reasoning
-        self._more = AnswerParts(target.tool_calls, target.parts, target.finish_reason)
-        self._thinking = False
+        self._buffer = AnswerBuffer(target)  # what came; joined into target when published
+        self._flushed_at = clock()  # clock() when the answer was last published
         self._version = 0
         self._done = False
         self._counts = StreamCounts()  # first/last token times, chunks, the server's usage
@@ -152,17 +137,25 @@ class StreamJob:
             return self._snap()
 
     def _snap(self) -> Snapshot:
-        calls, parts = tuple(self._target.tool_calls), tuple(self._target.parts)
-        state = (self._text, self._version, self._done, self._reasoning, self._thinking)
-        return Snapshot(*state, calls, parts)
+        return self._buffer.snapshot(self._version, self._done)
 
     def wait_for_change(self, seen_version: int, timeout: float) -> Snapshot:
-        """Block until the text changes past ``seen_version``, the job ends, or timeout."""
+        """Block until the text changes past ``seen_version``, the job ends, or timeout.
+        Pieces a stalled stream left unpublished (the stream thread publishes only as
+        pieces come) are published here once ``flush_interval`` has passed."""
         with self._cond:
             self.followed_at = self._clock()
-            self._cond.wait_for(
-                lambda: self._version != seen_version or self._done, timeout=timeout
-            )
+            end = time.monotonic() + timeout
+            while self._version == seen_version and not self._done:
+                left = end - time.monotonic()
+                if left <= 0:
+                    break
+                self._cond.wait(min(left, self._flush_interval))
+                if (
+                    self._buffer.pending
+                    and self._clock() - self._flushed_at >= self._flush_interval
+                ):
+                    self._publish_locked()
             self.followed_at = self._clock()
             return self._snap()
 
@@ -172,26 +165,17 @@ class StreamJob:
         return limit is not None and self._clock() - self.followed_at > limit
 
     # -- internals -----------------------------------------------------
-    def _split(self, final: bool) -> None:
-        """Join the deltas so far into the answer and the reasoning (``<think>`` or fields)."""
-        raw = "".join(self._parts)
-        self._parts = [raw] if raw else []
-        fields = "".join(self._reasoning_parts)
-        self._reasoning_parts = [fields] if fields else []
-        split = split_answer(raw, fields, final=final)
-        self._text, self._reasoning, self._thinking = split.answer, split.reasoning, split.thinking
-        target = self._target
-        target.content, target.reasoning = self._text, self._reasoning
-        more = self._more.state(bool(self._reasoning), bool(self._text))
-        target.tool_calls, target.parts, target.finish_reason = more
-
     def _publish(self) -> None:
         with self._cond:
-            if self._done:
-                return
-            self._split(final=False)
-            self._version += 1
-            self._cond.notify_all()
+            self._publish_locked()
+
+    def _publish_locked(self) -> None:
+        if self._done:
+            return
+        self._buffer.split(final=False)
+        self._flushed_at = self._clock()
+        self._version += 1
+        self._cond.notify_all()
 
     def _finish(self, status: Status, error: str | None) -> bool:
         """Publish the final text, figures and status, once; whether this call did."""
@@ -200,7 +184,7 @@ class StreamJob:
                 return False
             end = self._clock()
             started = self.started_at if self.started_at is not None else end
-            self._split(final=True)
+            self._buffer.split(final=True)
             target = self._target
             target.metrics = answer_metrics(self._counts, started, end, self._history)
             priced(target.metrics, self._cost)
@@ -257,7 +241,6 @@ class StreamJob:
                 self._slot = None
 
     def _stream_answer(self) -> None:
-        last_flush = self._clock()
         status: Status = "done"
         error: str | None = None
         try:
@@ -267,21 +250,14 @@ class StreamJob:
                 if self._cancelled.is_set():
                     break
                 self._counts.take_usage(delta)
-                if delta.text or delta.reasoning or delta.tool_calls:
+                with self._cond:  # a follower may publish a stall's pieces meanwhile
+                    carried = self._buffer.take(delta)
+                if carried:
                     self._counts.last = self._clock()
                     if self._counts.first is None:
                         self._counts.first = self._counts.last
                     self._counts.chunks += 1
-                    if delta.text:
-                        self._parts.append(delta.text)
-                    if delta.reasoning:
-                        self._reasoning_parts.append(delta.reasoning)
-                    self._more.take(delta)
-                elif delta.finish_reason:
-                    self._more.take(delta)
-                now = self._clock()
-                if now - last_flush >= self._flush_interval:
-                    last_flush = now
+                if self._clock() - self._flushed_at >= self._flush_interval:
                     self._publish()
         except EndpointError as exc:
             status, error = "error", exc.message

@@ -96,6 +96,19 @@ def test_followers_see_growing_text(scenario: Callable[..., str]) -> None:
     assert all(a == b[: len(a)] for a, b in itertools.pairwise(seen))
 
 
+def test_a_follower_sees_every_piece_sent_before_a_stall(scenario: Callable[..., str]) -> None:
+    """The stream thread publishes as pieces come, so pieces that came within the last
+    flush interval before the server stalled are published by the page following it."""
+    url = scenario(reply="start", tokens=40, tokens_per_second=1000, stall_after=5)
+    _, job = start(url)  # "start w0 w1 w2 w3" 1 ms apart, then silence
+    snap = job.wait_for_change(-1, timeout=5)
+    deadline = time.monotonic() + 5
+    while snap.text.split()[-1:] != ["w3"] and time.monotonic() < deadline:
+        snap = job.wait_for_change(snap.version, timeout=1)
+    job.cancel()
+    assert snap.text.split()[-1:] == ["w3"] and not snap.done
+
+
 def test_cancel_keeps_partial_text_and_closes_the_stream(
     scenario: Callable[..., str], server: FakeOpenAIServer
 ) -> None:
