@@ -33,7 +33,10 @@ arguments. Each mapping follows openai-python v3.3.1 ``src/openai/types/response
 ``responses.create`` has no ``frequency_penalty``, ``presence_penalty``, ``seed``,
 ``stop``, ``n``, ``logit_bias`` or ``stream_options``; these (and any other field it does
 not take) are left out and named in ``ResponsesRequest.dropped``, not sent to fail.
-Usage always comes with ``response.completed``, so nothing asks for it.
+Usage always comes with ``response.completed``, so nothing asks for it. Every request
+says ``store: false`` (``response_create_params.py``): the card sends its whole history
+each time (no ``previous_response_id``), so the server need keep nothing, as Chat
+Completions keeps nothing unless asked.
 """
 
 from __future__ import annotations
@@ -58,7 +61,7 @@ def responses_request(
     model: str, messages: list[dict[str, Any]], params: dict[str, Any]
 ) -> ResponsesRequest:
     """The Responses API request for a chat-shaped one (see the module docstring)."""
-    arguments: dict[str, Any] = {"model": model}
+    arguments: dict[str, Any] = {"model": model, "store": False}
     rest = list(messages)
     first = rest[0] if rest else None
     if first and first.get("role") == "system" and isinstance(first.get("content"), str):

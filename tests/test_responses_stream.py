@@ -176,6 +176,7 @@ def test_effort_tools_and_limits_in_the_responses_shape(
     assert answer.status == "done" and answer.content == "ok"
     sent = _sent(server, url)
     assert sent["reasoning"] == {"effort": "low", "summary": "auto"}
+    assert sent["store"] is False  # the whole history goes each time: nothing kept
     assert (sent["max_output_tokens"], sent["temperature"], sent["top_p"]) == (50, 0.2, 0.9)
     assert sent["tools"] == [
         {
