@@ -91,6 +91,9 @@ class Limits(BaseModel):
 
     max_cards: int = Field(default=8, ge=1, le=32)
     max_concurrent_per_endpoint: int | None = Field(default=None, ge=1, le=1024)
+    # A run (a prompt set, or Ask N times) that would ask more answers than this shows
+    # its size (answers, estimated tokens and cost) and asks to confirm before it starts.
+    confirm_answers_over: int = Field(default=200, ge=1, le=10_000_000)
 
 
 _SECTIONS: dict[str, type[BaseModel]] = {

@@ -59,6 +59,7 @@ MAX_RESPONSE_SCHEMA_CHARS = 100_000  # a response format's JSON schema text
 MAX_TOOL_RESULT_CHARS = 100_000  # one tool call's result, as sent back (a person or a mock)
 MAX_MOCK_ROWS = 200  # rows of one tool's mock table (an argument's value -> a result)
 MAX_TOOL_ROUNDS = 5  # mock rounds answered for one prompt before a model is stopped
+MAX_RUNS_PER_PROMPT = 20  # answers asked of one prompt at once (Runs per prompt, Ask N times)
 
 # -- what an endpoint answers -----------------------------------------------------
 MAX_MODEL_LIST_BYTES = 8_000_000  # GET /models (10,000 models with metadata take ~2 MB)
