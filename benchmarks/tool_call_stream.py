@@ -1,9 +1,12 @@
-"""Per-chunk cost of a streamed tool call vs streamed text, each divided by the raw SDK.
+"""Per-chunk cost of a streamed tool call vs streamed text, each divided by the raw SDK,
+through Chat Completions and through the Responses API.
 
 The test server (in this process's thread; both sides share it, so the ratios are
-fair) streams about 2,000 chunks: text tokens, or one call's arguments in pieces of
-4 characters. Each round times a raw ``openai`` streaming loop and the same answer
-through ``StreamJob`` into a ``Message``, alternating; medians of the rounds.
+fair) streams about 2,000 chunks (events on the Responses API): text tokens, or one
+call's arguments in pieces of 4 characters. Each round times a raw ``openai``
+streaming loop (``chat.completions.create`` or ``responses.create``, counting what
+carries text or arguments) and the same answer through ``StreamJob`` into a
+``Message``, alternating; medians of the rounds.
 Usage: ``python benchmarks/tool_call_stream.py``.
 """
 
@@ -15,7 +18,7 @@ import time
 import openai
 from common import machine
 
-from playground.clients import make_client
+from playground.clients import Api, make_client
 from playground.config import Timeouts
 from playground.streaming import StreamJob
 from playground.workspace import Message
@@ -26,21 +29,31 @@ CHUNKS = 2000
 ROUNDS = 7
 
 
-def raw_sdk(url: str) -> float:
+_PIECES = ("response.output_text.delta", "response.function_call_arguments.delta")
+
+
+def raw_sdk(url: str, api: Api) -> float:
     """Seconds per chunk of a plain SDK loop that only counts the chunks."""
     client = openai.OpenAI(base_url=url, api_key="unused", max_retries=0)
     start, count = time.perf_counter(), 0
-    for chunk in client.chat.completions.create(model="fake-small", messages=[], stream=True):
-        count += bool(chunk.choices)
+    if api == "responses":
+        for event in client.responses.create(model="fake-small", input="go", stream=True):
+            count += event.type in _PIECES
+    else:
+        chat = client.chat.completions.create(model="fake-small", messages=[], stream=True)
+        for chunk in chat:
+            count += bool(chunk.choices)
     return (time.perf_counter() - start) / count
 
 
-def playground(url: str) -> float:
+def playground(url: str, api: Api) -> float:
     """Seconds per chunk through StreamJob into a Message."""
     client = make_client(url, None, Timeouts(connect=5, read=30), max_retries=0)
     target = Message(role="assistant", status="streaming")
     start = time.perf_counter()
-    job = StreamJob(client, model="fake-small", history=[], target=target).start()
+    history = [{"role": "user", "content": "go"}]
+    job = StreamJob(client, model="fake-small", history=history, target=target, api=api)
+    job.start()
     job.join(60)
     assert target.status == "done", target.error
     return (time.perf_counter() - start) / CHUNKS
@@ -55,25 +68,29 @@ def main() -> None:
             Scenario(tool_calls=[FakeCall("f", '{"a": "' + "x" * (CHUNKS * 4 - 10) + '"}')]),
         ),
     }
-    times: dict[tuple[str, str], list[float]] = {}
+    apis: tuple[Api, ...] = ("chat", "responses")
+    times: dict[tuple[str, Api, str], list[float]] = {}
     try:
         for _ in range(ROUNDS):
             for kind, url in urls.items():
-                times.setdefault((kind, "raw"), []).append(raw_sdk(url))
-                times.setdefault((kind, "playground"), []).append(playground(url))
+                for api in apis:
+                    times.setdefault((kind, api, "raw"), []).append(raw_sdk(url, api))
+                    times.setdefault((kind, api, "ours"), []).append(playground(url, api))
     finally:
         server.stop()
     print(f"Machine: {machine()}; {CHUNKS} chunks per answer, median of {ROUNDS} rounds")
+    print("| API | answer | raw SDK (us/chunk) | playground (us/chunk) | ratio |")
+    print("|---|---|---|---|---|")
     ratios = {}
-    for kind in urls:
-        raw = statistics.median(times[(kind, "raw")])
-        ours = statistics.median(times[(kind, "playground")])
-        ratios[kind] = ours / raw
-        print(
-            f"{kind:>9}: raw SDK {raw * 1e6:6.1f} us/chunk, playground {ours * 1e6:6.1f} "
-            f"us/chunk, ratio {ratios[kind]:.2f}"
-        )
-    print(f"tool-call ratio / text ratio: {ratios['tool call'] / ratios['text']:.2f}")
+    for api in apis:
+        for kind in urls:
+            raw = statistics.median(times[(kind, api, "raw")])
+            ours = statistics.median(times[(kind, api, "ours")])
+            ratios[(kind, api)] = ours / raw
+            print(f"| {api} | {kind} | {raw * 1e6:.1f} | {ours * 1e6:.1f} | {ours / raw:.2f} |")
+    for api in apis:
+        over = ratios[("tool call", api)] / ratios[("text", api)]
+        print(f"{api}: tool-call ratio / text ratio: {over:.2f}")
 
 
 if __name__ == "__main__":
