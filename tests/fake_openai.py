@@ -60,6 +60,7 @@ class Scenario:
     html: bool = False  # answer chat with an HTML page (a proxy's login page, say)
     malformed_after: int | None = None  # send a broken SSE chunk after N tokens
     no_done: bool = False  # end the stream cleanly but without finish_reason or [DONE]
+    events_cut_after: int | None = None  # Responses API: end cleanly after N events
     chunk_chars: int | None = None  # send the reply in pieces of this many characters
     reject_stream_options: bool = False  # answer 400 to requests with stream_options
     reasoning: str | None = None  # a thinking model's reasoning, sent before the reply

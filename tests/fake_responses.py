@@ -7,7 +7,8 @@ full reasoning text instead of a summary), ``tool_calls`` (``fake_tool_calls.Fak
 arguments in pieces of ``tool_piece_chars``), ``text_after_results``, ``prompt_tokens``,
 ``no_done`` (the stream ends without ``response.completed``); and its own:
 ``responses_api`` (False: answer 404, as a server without the API), ``failed_message``
-(end with ``response.failed``), ``incomplete`` (end with ``response.incomplete``).
+(end with ``response.failed``), ``incomplete`` (end with ``response.incomplete``),
+``events_cut_after`` (end cleanly after that many events: a stream cut anywhere).
 
 Each event as openai-python v3.3.1 ``src/openai/types/responses/`` defines it, sent as
 ``event: <type>`` and ``data: <json>`` with a rising ``sequence_number``:
@@ -190,6 +191,8 @@ async def responses_sse(
 ) -> AsyncIterator[bytes]:
     """The answer's events as an event stream, paced like the chat stream."""
     events = _events(scenario, body, tokens)
+    if scenario.events_cut_after is not None:  # a stream that ends early, anywhere
+        events = events[: scenario.events_cut_after]
     try:
         if scenario.latency:
             await asyncio.sleep(scenario.latency)
@@ -202,7 +205,7 @@ async def responses_sse(
             data = json.dumps({**event, "sequence_number": number})
             yield f"event: {event['type']}\ndata: {data}\n\n".encode()
             record.sent_tokens += event["type"].endswith(".delta")
-        record.finished = not scenario.no_done
+        record.finished = not scenario.no_done and scenario.events_cut_after is None
     except (asyncio.CancelledError, GeneratorExit):
         record.disconnected = True
         raise
