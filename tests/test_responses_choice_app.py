@@ -8,7 +8,18 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from playground.workspace import CUSTOM
-from tests.helpers import cards, endpoints_toml, key, new_app, open_with, send_to_card, state
+from tests.fake_openai import FakeOpenAIServer
+from tests.helpers import (
+    cards,
+    endpoints_toml,
+    error_texts,
+    key,
+    new_app,
+    open_with,
+    scenario_name,
+    send_to_card,
+    state,
+)
 from tests.test_persistence import STORE, saved_id, wait_saved
 
 Config = Callable[..., Path]
@@ -59,3 +70,29 @@ def test_a_card_on_a_responses_endpoint_says_so_in_its_header(
     shown = titles(at)
     assert any(t.startswith("**2**") and "Responses API" in t for t in shown), shown
     assert not any(t.startswith("**1**") and "Responses API" in t for t in shown)
+
+
+def test_a_responses_card_answers_with_reasoning_figures_and_errors_in_the_card(
+    write_config: Config, scenario: Callable[..., str], server: FakeOpenAIServer
+) -> None:
+    url = scenario(reply="Seoul is rainy", reasoning="look it up", prompt_tokens=7)
+    broken = scenario(reply="half", no_done=True)
+    write_config(
+        f'[[endpoints]]\nname = "Resp"\nbase_url = "{url}"\napi = "responses"\n'
+        f'[[endpoints]]\nname = "Cut"\nbase_url = "{broken}"\napi = "responses"\n'
+    )
+    at = new_app()
+    second = cards(at)[1]
+    at.selectbox(key=key(second, "endpoint")).set_value("Cut").run()
+    send_to_card(at, cards(at)[0], "weather?")
+    send_to_card(at, cards(at)[1], "weather?")
+    assert server.responses_requests(scenario_name(url))  # through POST /v1/responses
+    assert not server.chat_requests(scenario_name(url))
+    one, two = cards(at)
+    assert one.messages[-1].content == "Seoul is rainy"
+    assert one.messages[-1].reasoning == "look it up"
+    [bubble] = [m for m in at.chat_message if m.name == "assistant"][:1]
+    captions = " ".join(c.value for c in bubble.caption)
+    assert "first token" in captions and "(of which 3 reasoning)" in captions  # look it up
+    assert two.messages[-1].status == "error" and two.messages[-1].content == "half"
+    assert any("ended the stream before" in e for e in error_texts(at))
