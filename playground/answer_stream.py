@@ -20,9 +20,9 @@ from typing import Any
 import openai
 
 from playground import retries
-from playground.answer_shapes import Delta
+from playground.answer_shapes import Delta, content_type
 from playground.clients import Api, EndpointClient
-from playground.endpoint_errors import translate_errors
+from playground.endpoint_errors import translate_errors, web_page_error
 from playground.errors import StreamBroken, Unreachable
 
 # Told that the server pushed back (its Retry-After, if any); waits for a new turn on
@@ -99,8 +99,9 @@ class AnswerStream:
     def _open(self) -> Any:
         raise NotImplementedError
 
-    def _opened(self) -> Any:
-        """The open stream, kept for ``close()``; None if closed meanwhile."""
+    def _opened(self) -> tuple[Any, str] | None:
+        """The open stream, kept for ``close()``, and its content type; None if closed
+        meanwhile. A web page where the API was expected is refused here."""
         stream = self._open_with_retries()
         self.opened = True
         with self._lock:
@@ -108,7 +109,15 @@ class AnswerStream:
                 stream.close()
                 return None
             self._stream = stream
-        return stream
+        kind = content_type(stream)
+        if kind.startswith(("text/html", "application/xhtml")):
+            raise web_page_error(self._what)
+        return stream, kind
+
+    def _noted(self, delta: Delta) -> Delta:
+        """``delta``, noting whether any of the answer has arrived (``received``)."""
+        self.received = self.received or bool(delta.text or delta.reasoning or delta.tool_calls)
+        return delta
 
     def _open_with_retries(self) -> Any:
         """Open the stream, asking again after push-back or a transient failure (see above)."""

@@ -30,7 +30,6 @@ from playground.answer_shapes import (
     choice_calls,
     choice_finish,
     choice_parts,
-    content_type,
     ended_early,
     read_capped,
     server_name,
@@ -39,7 +38,6 @@ from playground.answer_shapes import (
 )
 from playground.answer_stream import AnswerStream, ChatRequest, PushBack
 from playground.clients import EndpointClient
-from playground.endpoint_errors import web_page_error
 from playground.errors import StreamBroken
 from playground.responses_stream import ResponseStream
 
@@ -62,20 +60,15 @@ class DeltaStream(AnswerStream):
         self._on_usage_rejected = on_usage_rejected
 
     def _deltas(self) -> Iterator[Delta]:
-        stream = self._opened()
-        if stream is None:
+        opened = self._opened()
+        if opened is None:
             return
-        kind = content_type(stream)
-        if kind.startswith(("text/html", "application/xhtml")):
-            raise web_page_error(self._what)
+        stream, kind = opened
         if kind.startswith("application/json"):  # a whole answer, though a stream was asked
             for delta in whole_completion(
                 read_capped(stream, self._what), self._what, self._client.secrets
             ):
-                self.received = self.received or bool(
-                    delta.text or delta.reasoning or delta.tool_calls
-                )
-                yield delta
+                yield self._noted(delta)
             return
         finished = chunks = False
         for chunk in stream:

@@ -19,9 +19,9 @@ from typing import Any
 
 import openai
 
-from playground.answer_shapes import Delta, content_type, ended_early, server_name
+from playground.answer_shapes import Delta, ended_early, server_name
 from playground.answer_stream import AnswerStream
-from playground.endpoint_errors import server_detail, web_page_error
+from playground.endpoint_errors import server_detail
 from playground.errors import NotFound, StreamBroken
 from playground.responses_events import EventReader
 from playground.responses_request import responses_request
@@ -54,21 +54,16 @@ class ResponseStream(AnswerStream):
             raise no_responses_api(self._what, server_detail(exc, self._client.secrets)) from None
 
     def _deltas(self) -> Iterator[Delta]:
-        stream = self._opened()
-        if stream is None:
+        opened = self._opened()
+        if opened is None:
             return
-        kind = content_type(stream)
-        if kind.startswith(("text/html", "application/xhtml")):
-            raise web_page_error(self._what)
+        stream, kind = opened
         reader = EventReader(self._what, self._client.secrets)
         events = 0
         for event in stream:
             events += 1
             for delta in reader.read(event):
-                self.received = self.received or bool(
-                    delta.text or delta.reasoning or delta.tool_calls
-                )
-                yield delta
+                yield self._noted(delta)
         if reader.finished or self._closed:
             return
         sent = kind.split(";")[0]
