@@ -217,3 +217,47 @@ class StreamlitSession:
         view.drawn.append(drawn)
         if self.on_drawn is not None:
             self.on_drawn(view, drawn)
+
+
+async def watch_one_card(
+    url: str,
+    prompt: str,
+    on_screen: Callable[[StreamlitSession, tuple[int, ...]], None],
+    *,
+    until: Callable[[], bool] | None = None,
+    then_rerun: bool = False,
+) -> list[tuple[int, ...]]:
+    """Open the app at ``url`` on its one card (endpoint "E", model "fake-small"), send
+    ``prompt`` and call ``on_screen(session, card_prefix)`` after every delta drawn in
+    the card, until the page run that streamed the answer ends (or ``until()`` holds,
+    within 30 s); ``then_rerun``: one more page run, drawn from the card's history.
+    Returns the deltas whose paths did not fit the page (``bad_paths``)."""
+    port = url.rsplit(":", 1)[1]
+    session = StreamlitSession(f"ws://127.0.0.1:{port}/_stcore/stream")
+    await session.connect()
+    receiving = asyncio.create_task(session.receive())
+    try:
+        await session.rerun("card=E:fake-small")
+        await asyncio.wait_for(session.finished.wait(), 60)
+        (card_id,) = session.inputs
+        prefix = session.cards[card_id].prefix
+
+        def on_delta(path: tuple[int, ...]) -> None:
+            if path[: len(prefix)] == prefix:
+                on_screen(session, prefix)
+
+        session.on_delta = on_delta
+        await session.send_prompt(card_id, prompt)
+        if until is None:
+            await asyncio.wait_for(session.finished.wait(), 60)  # the run ends with the answer
+        else:
+            deadline = time.monotonic() + 30
+            while not until() and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+        if then_rerun:
+            await session.rerun()
+            await asyncio.wait_for(session.finished.wait(), 60)
+        return session.bad_paths
+    finally:
+        await session.close()
+        receiving.cancel()

@@ -17,38 +17,17 @@ import pytest
 
 from tests.browser.helpers import start_app, stop_app
 from tests.helpers import shown as as_read
-from tests.streamlit_client import StreamlitSession
+from tests.streamlit_client import StreamlitSession, watch_one_card
 
 ANSWER = "[fake-small] turn 1: flicker"
 
 
 async def _watch_one_answer(url: str, steps: list[list[str]]) -> list[tuple[int, ...]]:
-    port = url.rsplit(":", 1)[1]
-    session = StreamlitSession(f"ws://127.0.0.1:{port}/_stcore/stream")
-    await session.connect()
-    receiving = asyncio.create_task(session.receive())
-    try:
-        await session.rerun("card=E:fake-small")
-        await asyncio.wait_for(session.finished.wait(), 60)
-        (card_id,) = session.inputs
-        prefix = session.cards[card_id].prefix
+    def on_screen(session: StreamlitSession, prefix: tuple[int, ...]) -> None:
+        read = [as_read(t) for t in session.texts_under(prefix)]  # escaped Markdown, as read
+        steps.append([t for t in read if t.startswith(ANSWER[:12])])
 
-        def on_delta(path: tuple[int, ...]) -> None:
-            if path[: len(prefix)] == prefix:
-                read = [
-                    as_read(t) for t in session.texts_under(prefix)
-                ]  # escaped Markdown, as read
-                steps.append([t for t in read if t.startswith(ANSWER[:12])])
-
-        session.on_delta = on_delta
-        await session.send_prompt(card_id, "flicker")
-        await asyncio.wait_for(session.finished.wait(), 60)  # the page run ends with the answer
-        await session.rerun()  # and the next run draws it from the card's history
-        await asyncio.wait_for(session.finished.wait(), 60)
-        return session.bad_paths
-    finally:
-        await session.close()
-        receiving.cancel()
+    return await watch_one_card(url, "flicker", on_screen, then_rerun=True)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 from tests.browser.helpers import start_app, stop_app
 from tests.fake_tool_calls import FakeCall
 from tests.helpers import shown
-from tests.streamlit_client import StreamlitSession
+from tests.streamlit_client import StreamlitSession, watch_one_card
 
 ARGUMENTS = '{"city": "Paris", "unit": "celsius", "note": "<b>x</b>"}'
 Screen = list[tuple[str, str]]
@@ -23,32 +22,13 @@ Screen = list[tuple[str, str]]
 async def _watch(
     url: str, steps: list[Screen], until: Callable[[Screen], bool] | None = None
 ) -> list[tuple[int, ...]]:
-    port = url.rsplit(":", 1)[1]
-    session = StreamlitSession(f"ws://127.0.0.1:{port}/_stcore/stream")
-    await session.connect()
-    receiving = asyncio.create_task(session.receive())
-    try:
-        await session.rerun("card=E:fake-small")
-        await asyncio.wait_for(session.finished.wait(), 60)
-        (card_id,) = session.inputs
-        prefix = session.cards[card_id].prefix
+    def on_screen(session: StreamlitSession, prefix: tuple[int, ...]) -> None:
+        steps.append([(kind, shown(text)) for kind, text in session.under(prefix)])
 
-        def on_delta(path: tuple[int, ...]) -> None:
-            if path[: len(prefix)] == prefix:
-                steps.append([(kind, shown(text)) for kind, text in session.under(prefix)])
+    def seen() -> bool:
+        return until is not None and any(until(step) for step in steps)
 
-        session.on_delta = on_delta
-        await session.send_prompt(card_id, "weather?")
-        if until is None:
-            await asyncio.wait_for(session.finished.wait(), 60)  # the run ends with the answer
-        else:
-            deadline = time.monotonic() + 30
-            while not any(until(step) for step in steps) and time.monotonic() < deadline:
-                await asyncio.sleep(0.05)
-        return session.bad_paths
-    finally:
-        await session.close()
-        receiving.cancel()
+    return await watch_one_card(url, "weather?", on_screen, until=None if until is None else seen)
 
 
 def test_a_call_streams_into_the_card_after_its_text_before_the_answer_is_done(
