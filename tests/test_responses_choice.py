@@ -24,9 +24,10 @@ from playground.session.commands import CardFields
 from playground.session.imports import check_import, confirm_import
 from playground.session.promptsets import prepare, start_run
 from playground.targets import card_api, resolve_target
-from playground.workspace import CUSTOM, CardConfig, CustomConfig, Workspace
+from playground.workspace import CUSTOM, Card, CardConfig, CustomConfig, Workspace
 from tests.fake_openai import FakeOpenAIServer
 from tests.helpers import scenario_name
+from tests.test_commands import finish
 
 Scenario = Callable[..., str]
 
@@ -119,27 +120,29 @@ def apis_used(server: FakeOpenAIServer, url: str) -> list[str]:
     ]
 
 
-def finish(session: Session) -> None:
-    for record in session.runtimes.values():
-        if record.job is not None:
-            record.job.join(10)
+def _responses_and_chat(url: str) -> tuple[PlainServices, Session, Card, Card]:
+    """A session whose first card is on a Responses endpoint, its second on a chat one,
+    both on the test server's ``url``."""
+    svc = services(R=(url, "responses"), C=(url, "chat"))
+    session = Session()
+    first, second = session.workspace.cards
+    first.config.endpoint, first.config.model = "R", "fake-small"
+    second.config.endpoint, second.config.model = "C", "fake-small"
+    return svc, session, first, second
 
 
 def test_a_prompt_on_a_responses_card_streams_through_the_responses_api(
     scenario: Scenario, server: FakeOpenAIServer
 ) -> None:
     url = scenario()
-    svc = services(R=(url, "responses"), C=(url, "chat"))
-    session = Session()
-    first, second = session.workspace.cards
-    first.config.endpoint, first.config.model = "R", "fake-small"
-    second.config.endpoint, second.config.model = "C", "fake-small"
+    svc, session, first, second = _responses_and_chat(url)
     commands.send(session, svc, [first.id], "hello")
     finish(session)
     commands.send(session, svc, [second.id], "hello")
     finish(session)
     assert apis_used(server, url) == ["responses", "chat"]
-    assert first.messages[-1].status == "done"
+    assert first.messages[-1].status == second.messages[-1].status == "done"
+    assert first.messages[-1].content == second.messages[-1].content != ""
 
 
 def test_customs_api_choice_goes_with_its_prompts(
@@ -166,11 +169,7 @@ def test_prompt_set_cells_stream_through_each_cards_api(
     scenario: Scenario, server: FakeOpenAIServer
 ) -> None:
     url = scenario()
-    svc = services(R=(url, "responses"), C=(url, "chat"))
-    session = Session()
-    first, second = session.workspace.cards
-    first.config.endpoint, first.config.model = "R", "fake-small"
-    second.config.endpoint, second.config.model = "C", "fake-small"
+    svc, session, _, _ = _responses_and_chat(url)
     run = start_run(session, svc, RunRegistry(), prepare("only one"))
     run.join(20)
     assert run.status == "done"
