@@ -3,7 +3,10 @@
 A ``Sweep`` names a setting from a fixed set (temperature, top_p, max tokens,
 reasoning effort, system prompt) and its values, each checked with the very bounds
 of ``SamplingSettings`` (temperature 0-2, top_p 0-1, max tokens >= 1, an effort of
-``ReasoningEffort``, a system prompt of at most ``MAX_SYSTEM_PROMPT_CHARS``).
+``ReasoningEffort``, a system prompt of at most ``MAX_SYSTEM_PROMPT_CHARS``); the
+API's own words (openai-python v3.63.0, ``types/chat/completion_create_params.py``):
+temperature "between 0 and 2", top_p a probability mass; ``shared/reasoning_effort.py``
+lists more efforts than this app offers (none, xhigh, max: not every server takes them).
 ``expand`` turns each card's column into one column per combination of the sweeps'
 values (the first sweep's values outer, the second's inner), each a copy of the
 card's config with those values applied and a label that says them:
