@@ -22,8 +22,8 @@ def test_a_temperature_sweep_shows_its_columns_and_runs_each_one(
     at.text_input(key="ps-sweep-values-0").set_value("0.2, 1.0").run()
     assert not at.exception
     assert (
-        "4 columns × 1 prompts = 4 answers: 1 · fake-small · T 0.2, 1 · fake-small · T 1, "
-        "2 · fake-small · T 0.2, 2 · fake-small · T 1"
+        "4 columns × 1 prompts = 4 answers: 1 · fake-small · T 0.2, 1 · fake-small · T 1.0, "
+        "2 · fake-small · T 0.2, 2 · fake-small · T 1.0"
     ) in [shown(c.value) for c in at.caption]
     at.button(key="ps-run").click().run()
     wait_done(at)
@@ -31,13 +31,13 @@ def test_a_temperature_sweep_shows_its_columns_and_runs_each_one(
     grid = at.dataframe[1].value
     assert list(grid.columns)[2:] == [
         "1 · fake-small · T 0.2",
-        "1 · fake-small · T 1",
+        "1 · fake-small · T 1.0",
         "2 · fake-small · T 0.2",
-        "2 · fake-small · T 1",
+        "2 · fake-small · T 1.0",
     ]
     sent = sorted(r.body["temperature"] for r in server.chat_requests(scenario_name(url)))
     assert sent == [0.2, 0.2, 1.0, 1.0]
-    assert "Swept Temperature: T 0.2, T 1" in [shown(c.value) for c in at.caption]
+    assert "Swept Temperature: T 0.2, T 1.0" in [shown(c.value) for c in at.caption]
     assert state(at).workspace.cards[0].config.settings.temperature is None
 
 

@@ -25,10 +25,10 @@ def test_one_sweep_makes_a_column_per_card_and_value_in_order() -> None:
     assert [c.label for c in columns] == [
         "1 · fake-small · T 0.2",
         "1 · fake-small · T 0.7",
-        "1 · fake-small · T 1",
+        "1 · fake-small · T 1.0",
         "2 · fake-large · T 0.2",
         "2 · fake-large · T 0.7",
-        "2 · fake-large · T 1",
+        "2 · fake-large · T 1.0",
     ]
     assert [c.config.settings.temperature for c in columns] == [0.2, 0.7, 1.0] * 2
     assert [c.card_id for c in columns] == [two[0].id] * 3 + [two[1].id] * 3
@@ -42,8 +42,8 @@ def test_two_sweeps_make_every_combination_the_first_outer() -> None:
     assert [c.label for c in columns] == [
         "1 · m · T 0.2 · top_p 0.9",
         "1 · m · T 0.2 · top_p 0.5",
-        "1 · m · T 1 · top_p 0.9",
-        "1 · m · T 1 · top_p 0.5",
+        "1 · m · T 1.0 · top_p 0.9",
+        "1 · m · T 1.0 · top_p 0.5",
     ]
     got = [(c.config.settings.temperature, c.config.settings.top_p) for c in columns]
     assert got == [(0.2, 0.9), (0.2, 0.5), (1.0, 0.9), (1.0, 0.5)]
@@ -75,6 +75,12 @@ def test_system_prompt_variants_are_numbered_and_their_text_is_in_the_legend() -
         "system 3: (no system prompt)",
         "Max tokens: max 64, max 512",
     ]
+
+
+def test_close_values_keep_labels_of_their_own() -> None:
+    sweep = parse_sweep("temperature", "0.1234567, 0.1234568")
+    columns = expand(card_columns(cards("m")), [sweep])
+    assert [c.label for c in columns] == ["1 · m · T 0.1234567", "1 · m · T 0.1234568"]
 
 
 def test_reasoning_effort_is_swept_and_sent() -> None:

@@ -40,12 +40,12 @@ def test_each_swept_column_sends_its_temperature_and_system_prompt(
     assert labels == [
         "1 · fake-small · T 0.2 · system 1",
         "1 · fake-small · T 0.2 · system 2",
-        "1 · fake-small · T 1 · system 1",
-        "1 · fake-small · T 1 · system 2",
+        "1 · fake-small · T 1.0 · system 1",
+        "1 · fake-small · T 1.0 · system 2",
         "2 · fake-large · T 0.2 · system 1",
         "2 · fake-large · T 0.2 · system 2",
-        "2 · fake-large · T 1 · system 1",
-        "2 · fake-large · T 1 · system 2",
+        "2 · fake-large · T 1.0 · system 1",
+        "2 · fake-large · T 1.0 · system 2",
     ]
     sent = sorted(
         (

@@ -106,9 +106,9 @@ class Sweep(BaseModel):
         """A column's words for value ``index``: "T 0.2", "effort low", "system 2"."""
         if self.setting == "system_prompt":
             return f"system {index + 1}"
-        value = self.values[index]
-        shown = f"{value:g}" if isinstance(value, float) else str(value)
-        return f"{_SHORT[self.setting]} {shown}"
+        # str(): the shortest text that reads back as the value ("1.0", "0.1234567"), so
+        # two values never share a label (":g" would round 0.1234567 and 0.1234568 alike)
+        return f"{_SHORT[self.setting]} {self.values[index]}"
 
 
 def _split(setting: SweepSetting, text: str) -> list[str]:
