@@ -21,7 +21,8 @@ objects are built from it, so a hostile input costs little more than its size.
 - **Prompt sets** (``playground.promptsets.parse``): the file or text is
   refused by size before it is decoded, and by rows, columns and value length
   as it is read (``MAX_PROMPT_SET_*``); the page's uploader takes at most
-  ``MAX_PROMPT_SET_BYTES``.
+  ``MAX_PROMPT_SET_BYTES``. A sweep takes ``MAX_SWEEP_VALUES`` values of at most
+  ``MAX_SWEEPS`` settings, and at most ``MAX_SWEEP_COLUMNS`` columns in all.
 - **What a library interprets** (a regex, a JSON Schema, a template, a judge's
   reply): only in the bounded evaluator's workers (``playground.bounded``), with
   the time and memory limits ``EVAL_*`` below.
@@ -74,6 +75,11 @@ MAX_PROMPT_SET_BYTES = 2 * MIB
 MAX_PROMPT_SET_ROWS = 1_000
 MAX_PROMPT_SET_COLUMNS = 32
 MAX_PROMPT_SET_CELL_CHARS = MAX_PROMPT_CHARS
+# Sweeps (playground.promptsets.sweeps): one or two settings, each with a few values;
+# every card x every combination is a column of the run.
+MAX_SWEEPS = 2  # settings swept at once (a grid of more is not read)
+MAX_SWEEP_VALUES = 8  # values of one setting (system prompt variants included)
+MAX_SWEEP_COLUMNS = 32  # a run's columns once swept (cards x combinations)
 
 # -- the bounded evaluator (playground.bounded): a visitor's regex, JSON Schema, template
 # and a judge's reply are interpreted in worker processes with these limits.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from playground.bounded import Evaluator
@@ -9,9 +10,9 @@ from playground.errors import PromptSetProblem
 from playground.promptsets.checks import Check, check_problems, parse_checks
 from playground.promptsets.judge import judge_template
 from playground.promptsets.parse import read_prompt_set
-from playground.promptsets.records import RunRow
+from playground.promptsets.records import RunColumn, RunRow
 from playground.promptsets.template import compile_template, render_rows
-from playground.workspace import CUSTOM, CardConfig
+from playground.workspace import CUSTOM, Card, CardConfig
 
 MAX_PROBLEMS = 10  # problems listed before "and N more"
 
@@ -93,3 +94,13 @@ def card_label(index: int, config: CardConfig) -> str:
     if model == CUSTOM:
         model = config.custom.model_id.strip() or "Custom"
     return f"{index + 1} · {model or 'no model'}"
+
+
+def card_columns(cards: Sequence[Card]) -> list[RunColumn]:
+    """A run's column per card, its config copied as it is now (never a token)."""
+    return [
+        RunColumn(
+            card_id=c.id, label=card_label(i, c.config), config=c.config.model_copy(deep=True)
+        )
+        for i, c in enumerate(cards)
+    ]

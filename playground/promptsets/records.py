@@ -1,7 +1,8 @@
 """What a prompt-set run is made of, as stored and exported (never a token).
 
 A ``RunSpec`` is fixed when the run starts: its columns (one per card, with
-the card's config as it was: endpoint, model, settings, never the token), its
+the card's config as it was: endpoint, model, settings, never the token; with
+``sweeps``, one per card and combination of swept values), its
 rows (the filled-in prompt and the checks), and the judge. A ``CellResult``
 is one card's answer to one row, with its tool calls, figures, check outcomes and score.
 With mock results on (``RunSpec.mock_results``) an answer that calls tools gets its
@@ -15,6 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from playground.promptsets.sweeps import Sweep
 from playground.tools.calls import ToolCall
 from playground.workspace import CardConfig, Metrics
 
@@ -26,8 +28,8 @@ class RunColumn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     card_id: str
-    label: str  # "1 · model"
-    config: CardConfig  # as the card was when the run started (holds no token)
+    label: str  # "1 · model", swept: "1 · model · T 0.2 · system 2"
+    config: CardConfig  # as the card was when the run started (holds no token), sweeps applied
 
 
 class JudgeSpec(BaseModel):
@@ -55,6 +57,9 @@ class RunSpec(BaseModel):
     judge: JudgeSpec | None = None
     # "Answer tool calls with mock results": each cell runs its tool rounds to a final answer
     mock_results: bool = False
+    # The settings swept across the cards (``columns`` already holds each combination);
+    # a run saved before sweeps has none.
+    sweeps: list[Sweep] = Field(default_factory=list)
 
     @property
     def answers_total(self) -> int:

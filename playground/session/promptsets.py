@@ -7,19 +7,22 @@ follows it; it is saved with the workspace cell by cell (``RunStore``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from playground.errors import PlaygroundError, PromptSetProblem
 from playground.promptsets.prepare import (  # prepare: re-exported with the commands
     JudgeChoice,
     Preparation,
-    card_label,
+    card_columns,
+    card_label,  # noqa: F401
     prepare,  # noqa: F401
 )
 from playground.promptsets.records import CellResult, JudgeSpec, RunColumn, RunSpec
 from playground.promptsets.registry import RunRegistry
 from playground.promptsets.runner import PromptSetRunner
 from playground.promptsets.store import CellWriter, RunStore, RunSummary, StoredRun
+from playground.promptsets.sweeps import Sweep, expand
 from playground.session import backendai
 from playground.session.history import HistoryScope
 from playground.session.services import Services
@@ -93,6 +96,16 @@ def _start(
     return runner
 
 
+def run_columns(
+    session: Session, sweeps: Sequence[Sweep] = (), judge_card: str | None = None
+) -> list[RunColumn]:
+    """The run's columns: one per card as it is now, each swept (``expand``; the judge's
+    card judges with its own settings, unswept). Raises ``PromptSetProblem`` when the
+    sweep makes too many columns."""
+    columns = card_columns(session.workspace.cards)
+    return expand(columns, sweeps, fixed={judge_card} if judge_card else ())
+
+
 def start_run(
     session: Session,
     services: Services,
@@ -102,32 +115,33 @@ def start_run(
     judge: JudgeChoice | None = None,
     user: str | None = None,
     mock_results: bool = False,
+    sweeps: Sequence[Sweep] = (),
 ) -> PromptSetRunner:
     """ "Run on all cards": every row on every card of the workspace, saved as it goes;
-    with ``mock_results``, each cell runs its tool rounds to a final answer.
+    with ``mock_results``, each cell runs its tool rounds to a final answer; with
+    ``sweeps``, on every card once per combination of the swept values (``run_columns``).
 
     Raises ``PromptSetProblem`` when the set is not ready (nothing is sent).
     Without a store the run still runs (``save_error`` says it is not saved).
     """
     if not prep.ready:
         raise PromptSetProblem(prep.problems[0] if prep.problems else "There is nothing to run.")
-    cards = session.workspace.cards
-    columns = [
-        RunColumn(
-            card_id=c.id, label=card_label(i, c.config), config=c.config.model_copy(deep=True)
-        )
-        for i, c in enumerate(cards)
-    ]
+    columns = run_columns(session, sweeps, judge.card_id if judge else None)
     judge_spec = None
     if judge is not None:
-        index = next((i for i, c in enumerate(cards) if c.id == judge.card_id), None)
+        index = next((i for i, c in enumerate(columns) if c.card_id == judge.card_id), None)
         if index is None:
             raise PromptSetProblem("The judge card is gone; choose another.")
         judge_spec = JudgeSpec(column=index, rubric=judge.rubric, prompt=judge.prompt)
     first = " ".join(prep.rows[0].prompt.split())
     title = f"{first[:60]}{'…' if len(first) > 60 else ''} ({len(prep.rows)} prompts)"
     spec = RunSpec(
-        title=title, columns=columns, rows=prep.rows, judge=judge_spec, mock_results=mock_results
+        title=title,
+        columns=columns,
+        rows=prep.rows,
+        judge=judge_spec,
+        mock_results=mock_results,
+        sweeps=list(sweeps),
     )
     store = run_store(services)
     writer = None

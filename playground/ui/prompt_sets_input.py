@@ -12,6 +12,7 @@ from playground.session.promptsets import JudgeChoice, card_label, prepare, star
 from playground.ui import persistence
 from playground.ui import text as safe_text
 from playground.ui.prompt_sets_state import RUN_PARAM, run_registry
+from playground.ui.prompt_sets_sweep import chosen_sweeps, sweep_inputs
 from playground.ui.resources import SERVICES
 
 NO_JUDGE = ""
@@ -114,6 +115,7 @@ def _run(state: Session) -> None:
             judge=judge,
             user=persistence.current_user(),
             mock_results=mocks,
+            sweeps=chosen_sweeps(),  # a bad value: PromptSetProblem, nothing started
         )
     except PromptSetProblem as exc:
         st.session_state["ps-start-problem"] = exc.message
@@ -144,6 +146,7 @@ def new_run(state: Session, running: bool) -> None:
     with st.expander("Judge (optional)", icon=":material/gavel:"):
         judge = _judge(state)
     prep = prepare(data, name=name, template=template, judge=judge)
+    sweep_inputs(state, judge, prep)
     cards = len(state.workspace.cards)
     typed = bool(name) or (isinstance(data, str) and data.strip())
     if prep.problems and typed:

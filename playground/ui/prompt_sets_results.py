@@ -11,6 +11,7 @@ from playground.store.records import ANY_OWNER
 from playground.ui import persistence
 from playground.ui.prompt_sets_grid import results
 from playground.ui.prompt_sets_state import RUN_PARAM, run_registry
+from playground.ui.prompt_sets_sweep import sweep_legend
 from playground.ui.resources import SERVICES
 
 FOLLOW_EVERY_S = 1.0  # how often a running run is redrawn
@@ -102,6 +103,7 @@ def _draw(state: Session, run_id: str) -> None:
         st.query_params.pop(RUN_PARAM, None)
         return
     st.caption(view.spec.title)
+    sweep_legend(view.spec)
     _header(view)
     _controls(state, view)
     results(state, view)
