@@ -13,7 +13,17 @@ from streamlit.testing.v1 import AppTest
 from playground.share import SnapshotStore, snapshot_html
 from playground.store import StoreConfig, WorkspaceStore
 from playground.store.schema import snapshots
-from tests.helpers import APP, cards, key, open_with, send_synced, shown, state
+from tests.helpers import (
+    APP,
+    cards,
+    endpoints_toml,
+    key,
+    new_app,
+    open_with,
+    send_synced,
+    shown,
+    state,
+)
 
 CANARY_FILE = "sk-canary-share-file-41c2"
 CANARY_CUSTOM = "sk-canary-share-custom-8e07"
@@ -123,3 +133,35 @@ def test_an_unknown_or_malformed_id_says_so(write_config: Callable[..., Path]) -
         at = open_with(snapshot=wrong)
         assert not at.exception
         assert any("unknown" in shown(w.value) for w in at.warning), wrong
+
+
+def test_a_prompt_set_run_is_shared_with_its_grid_and_summary(
+    write_config: Callable[..., Path], scenario: Callable[..., str]
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()) + STORE)
+    at = new_app()
+    at.switch_page("pages/prompt_sets.py").run()
+    at.text_area(key="ps-text").set_value("prompt,expected\nhello,contains:hello\nbye,json\n")
+    at.run()
+    at.button(key="ps-run").click().run()
+    deadline = time.monotonic() + 20
+    while not any(m.value.startswith("**Done**") for m in at.markdown):
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+        at.run()
+    run_id = state(at).prompt_run_id
+    at.button(key=f"share-run-{run_id}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    snapshot_id = at.session_state["share_last"][f"run-{run_id}"].snapshot_id
+    assert snapshot_id is not None
+
+    fresh = open_with(snapshot=snapshot_id)
+    assert len(fresh.chat_input) == 0 and [b.key for b in fresh.button] == ["snapshot-open"]
+    summary = fresh.dataframe[0].value
+    assert list(summary["Card"]) == ["1 · fake-small", "2 · fake-small"]
+    assert list(summary["checks passed"]) == ["1/2", "1/2"]
+    texts = " ".join(t.value for t in fresh.text)
+    assert "Row 1: hello" in texts and "✓ contains:hello" in texts
+    fresh.button(key="snapshot-open").click().run()
+    first = cards(fresh)[0]
+    assert [m.content for m in first.messages][0::2] == ["hello", "bye"]

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
+from playground.promptsets.summary import summarize
 from playground.session import Session
-from playground.session.shares import Shared, share_workspace
-from playground.share import ChatSnapshot, RunSnapshot, freeze_workspace, snapshot_html
+from playground.session.promptsets import RunView
+from playground.session.shares import Shared, share_run, share_workspace
+from playground.share import ChatSnapshot, RunSnapshot, freeze_run, freeze_workspace, snapshot_html
 from playground.ui import persistence
 from playground.ui.resources import SERVICES
 from playground.ui.text import warning
@@ -88,3 +91,15 @@ def share_controls(state: Session) -> None:
     share_button("playground", lambda user: share_workspace(state, SERVICES, user), where=bar)
     html_button(lambda: freeze_workspace(state.workspace), "share-html", where=bar)
     share_result("playground")
+
+
+def share_run_controls(view: RunView, bar: DeltaGenerator) -> None:
+    """A prompt-set run's Share and Export HTML (in its button bar), and Share's link."""
+    place = f"run-{view.run_id}"
+    share_button(place, lambda user: share_run(SERVICES, view, user), where=bar)
+    html_button(
+        lambda: freeze_run(view.spec, view.cells.values(), summarize(view.spec, view.cells)),
+        "ps-share-html",
+        where=bar,
+    )
+    share_result(place)
