@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from playground.promptsets.records import CellResult, CheckResult, RunColumn, RunRow, RunSpec
 from playground.promptsets.summary import summarize
+from playground.session.shares import may_delete, may_view
 from playground.share import (
     ChatSnapshot,
     RunSnapshot,
@@ -21,7 +22,7 @@ from playground.share import (
 )
 from playground.share.store import SnapshotTooLarge
 from playground.store import WorkspaceStore
-from playground.store.schema import MIGRATIONS, current_version, snapshots
+from playground.store.schema import MIGRATIONS, current_version, migrate, snapshots
 from playground.tools.calls import ToolCall
 from playground.workspace import CUSTOM, CardConfig, CustomConfig, Message, Metrics, Workspace
 from tests.postgres import database_url, postgres_server, postgres_url  # noqa: F401
@@ -178,3 +179,37 @@ def test_thaw_gives_the_cards_and_histories_back() -> None:
     assert [c.config.model for c in from_run.cards] == ["m1", "m2"]
     assert [m.content for m in from_run.cards[0].messages] == ["2+2?", "4"]
     assert from_run.cards[1].messages[1].status == "error"
+
+
+def test_a_version_5_database_gains_the_snapshots_table(database_url: str) -> None:  # noqa: F811
+    engine = sa.create_engine(database_url)
+    with engine.begin() as conn:
+        migrate(conn, MIGRATIONS[:5])
+        assert not sa.inspect(conn).has_table("playground_snapshots")
+    engine.dispose()
+    store = WorkspaceStore(database_url)
+    try:
+        snapshots_store = SnapshotStore(store.engine)
+        snapshot_id = snapshots_store.create(freeze_workspace(chatted()), owner=None)
+        assert snapshots_store.load(snapshot_id) is not None
+        with store.engine.connect() as conn:
+            assert current_version(conn) == len(MIGRATIONS)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("owner", "user", "shared_here", "view", "delete"),
+    [
+        pytest.param(None, None, False, True, False, id="link-without-sign-in"),
+        pytest.param(None, None, True, True, True, id="the-session-that-shared-it"),
+        pytest.param("alice", "alice", False, True, True, id="its-owner"),
+        pytest.param("alice", "bob", True, True, False, id="a-teammate"),
+        pytest.param("alice", None, True, False, False, id="not-signed-in"),
+    ],
+)
+def test_who_sees_and_who_deletes(
+    owner: str | None, user: str | None, shared_here: bool, view: bool, delete: bool
+) -> None:
+    assert may_view(owner, user) is view
+    assert may_delete(owner, user, shared_here) is delete
