@@ -82,7 +82,7 @@ def share_result(place: str) -> None:
         if persistence.current_user() is not None
         else "Anyone with this link can open it."
     )
-    st.caption(f"A read-only snapshot of what is shown now. {scope}")
+    st.caption(f"A read-only snapshot of what was shown when you shared it. {scope}")
 
 
 def share_controls(state: Session) -> None:
