@@ -208,7 +208,7 @@ def test_export_buttons_are_offered(
     write_config(endpoints_toml(Alpha=scenario()))
     at = new_app()
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["Export JSON", "Export Markdown"]
+    assert labels == ["Export HTML", "Export JSON", "Export Markdown"]  # HTML: Share's file
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ append a step and update the table below: never edit a released step.
 
 Versions: 1 workspaces; 2 History's columns; 3 blind comparison votes; 4 prompt-set runs
 and their cells; 5 what each vote compares and what its answers cost (the Leaderboard
-counts in SQL).
+counts in SQL); 6 shared snapshots (read-only views behind ``?snapshot=<id>``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from sqlalchemy.engine import Connection
 
 from playground.errors import SchemaTooNew
 from playground.store.history_facts import history_facts
+from playground.store.snapshot_table import snapshots as snapshots  # one place for tables
+from playground.store.snapshot_table import v6_snapshots
 from playground.workspace import Workspace
 
 metadata = sa.MetaData()
@@ -257,6 +259,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _v3_votes,
     _v4_prompt_set_runs,
     _v5_vote_tallies,
+    v6_snapshots,
 ]
 
 

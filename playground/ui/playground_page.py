@@ -9,7 +9,7 @@ from playground.limits import MAX_PROMPT_CHARS
 from playground.session import Session, commands, focus
 from playground.session.tool_rounds import answer_open_with_mocks
 from playground.ui import arena as arena_ui
-from playground.ui import arena_vote, costs, look, persistence
+from playground.ui import arena_vote, costs, look, persistence, snapshot_view
 from playground.ui.attach_view import INPUT_FILES, submitted
 from playground.ui.card_controls import card_controls, sync_actions, while_streaming
 from playground.ui.card_scroll import follow_card_bodies
@@ -19,6 +19,7 @@ from playground.ui.context_view import typed_count
 from playground.ui.focus_view import focus_bar
 from playground.ui.links import apply_link, notices, share_link
 from playground.ui.resources import SERVICES
+from playground.ui.share_controls import share_controls
 from playground.ui.state import (
     CARD_HEIGHT,
     CARD_HEIGHTS,
@@ -91,6 +92,7 @@ def _sidebar(state: Session) -> None:
             help="Start again with two empty cards; this workspace stays saved (see History).",
         )
         share_link(state)
+        share_controls(state)
         export_buttons(state)
         import_control(state)
 
@@ -152,6 +154,9 @@ def render() -> None:
     state = session()
     state.redraw_page = False  # this run draws the whole page already
     look.style()
+    if (snapshot_id := snapshot_view.requested()) is not None:  # a shared, read-only view
+        snapshot_view.render(state, snapshot_id)
+        return
     persistence.restore(state)
     apply_link(state)
     follow_workspace(state)  # a restore, a link or a callback may have replaced it

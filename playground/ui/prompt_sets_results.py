@@ -13,6 +13,7 @@ from playground.ui.prompt_sets_grid import results
 from playground.ui.prompt_sets_state import RUN_PARAM, run_registry
 from playground.ui.prompt_sets_sweep import sweep_legend
 from playground.ui.resources import SERVICES
+from playground.ui.share_controls import share_run_controls
 
 FOLLOW_EVERY_S = 1.0  # how often a running run is redrawn
 
@@ -76,6 +77,7 @@ def _controls(state: Session, view: RunView) -> None:
         on_click="ignore",
         help="The run's cards (endpoint, model, settings: never a token), prompts and cells.",
     )
+    share_run_controls(view, bar)
 
 
 def _header(view: RunView) -> None:
