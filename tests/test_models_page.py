@@ -55,7 +55,8 @@ def test_saved_answers_checks_and_votes_make_rows_and_a_chart(data_dir: Path) ->
     runs = RunStore(store.engine)
     runs.write_cells(runs.create(SPEC, workspace_id=None, owner=None), [cell(0, 0, True, False)])
     votes = VoteStore(store)
-    for i, vote in enumerate([record(["x", "y"], "a", tag="coding")] * 3):
+    coding = [record(["x", "y"], "a", tag="coding")] * 3
+    for i, vote in enumerate([*coding, record(["x", "z"], "tie", tag="writing")]):
         votes.add(vote.model_copy(update={"id": f"mr{i}"}))
     store.close()
     at = models_page()
@@ -65,6 +66,7 @@ def test_saved_answers_checks_and_votes_make_rows_and_a_chart(data_dir: Path) ->
         ("f", "n", "T 0.2"),
         ("E", "x", "defaults"),
         ("E", "y", "defaults"),
+        ("E", "z", "defaults"),
     }
     m = rows[("e", "m", "defaults")]
     assert (m["Answers"], m["First token p50 (s)"], m["Pass rate %"]) == (
@@ -88,6 +90,11 @@ def test_saved_answers_checks_and_votes_make_rows_and_a_chart(data_dir: Path) ->
     ]
     assert points == [("m", True)]  # both charts draw the same points: one dataset
     assert any("Wilson" in md.value for md in at.markdown)
+    at.multiselect(key="mr_tags").set_value(["writing"]).run()  # tags filter votes only
+    assert {r["Model"] for r in table(at)} == {"m", "n", "x", "z"}
+    at.multiselect(key="mr_tags").set_value(["coding"]).run()
+    assert {r["Model"] for r in table(at)} == {"m", "n", "x", "y"}
+    at.multiselect(key="mr_tags").set_value([]).run()
     at.multiselect(key="mr_endpoints").set_value(["f"]).run()
     assert [(r["Endpoint"], r["Model"]) for r in table(at)] == [("f", "n")]
     at.multiselect(key="mr_endpoints").set_value([]).run()
