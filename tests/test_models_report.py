@@ -234,3 +234,17 @@ def test_quality_is_the_pass_rate_else_the_ratings_chance_against_the_average() 
     ]
     assert got[1].standing == also
     assert build({}, {}, [voted], ReportFilter(endpoints=("x",))) == []
+
+
+def test_a_merged_save_counts_the_answers_of_both_writers(store: WorkspaceStore) -> None:
+    base = chat("e", "m", [0.1])
+    ws_id = store.create(base)
+    mine, theirs = base.model_copy(deep=True), base.model_copy(deep=True)
+    mine.cards[0].messages += [Message(role="user", content="q"), answer(0.2, None)]
+    theirs.cards[0].messages += [Message(role="user", content="r"), answer(0.3, None)]
+    store.save(ws_id, mine, 1)
+    merged = store.save(ws_id, theirs, 1)  # stale: merged with mine
+    assert merged.workspace is not None
+    with reading(store.engine) as conn:
+        got = figures(conn, ReportFilter())[ModelKey("e", "m", "")]
+    assert (got.answers, got.ttft_p95) == (3, 0.3)
