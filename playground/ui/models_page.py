@@ -140,5 +140,7 @@ def _report(store: WorkspaceStore) -> None:
     st.dataframe(data, hide_index=True, key="mr_table")
     cost = chart(data, "Cost / 1,000 answers ($)", "cost", "Quality against cost")
     ttft = chart(data, "First token p50 (s)", "first token", "Quality against first token")
-    st.altair_chart(alt.hconcat(cost, ttft), key="mr_chart")
+    left, right = st.columns(2)
+    left.altair_chart(cost, key="mr_cost_chart")
+    right.altair_chart(ttft, key="mr_ttft_chart")
     st.markdown(METHOD)
