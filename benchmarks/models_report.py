@@ -128,10 +128,32 @@ def sql_alone(store: WorkspaceStore) -> float:
     return timed(run)
 
 
+def postgres(answers: int, votes: int) -> tuple[float, float]:
+    """The same store on PostgreSQL (tests/postgres.py starts one on 127.0.0.1): wall
+    seconds of the report's SQL alone, and of the whole report (SQL, votes, ratings)."""
+    from playground.report.report import load
+    from tests.postgres import PostgresServer, _bin_dir
+
+    bin_dir = _bin_dir()
+    assert bin_dir is not None, "apt-get install -y postgresql"
+    server = PostgresServer(bin_dir).start()
+    try:
+        store = WorkspaceStore(server.create_schema())
+        fill(store, answers, votes)
+        sql_alone(store)  # warm, as the SQLite figures are after the fill
+        alone = sql_alone(store)
+        whole = timed(lambda: load(store, ReportFilter()))
+        store.close()
+        return alone, whole
+    finally:
+        server.stop()
+
+
 def main(argv: list[str] | None = None) -> list[tuple[str, str, str]]:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--answers", type=int, default=100_000)
     parser.add_argument("--votes", type=int, default=2_000)
+    parser.add_argument("--postgres", action="store_true", help="also time it on PostgreSQL")
     args = parser.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="pg-bench-models-"))
     data = tmp / "data"
@@ -154,6 +176,10 @@ def main(argv: list[str] | None = None) -> list[tuple[str, str, str]]:
     print(f"| filter change (endpoint) | {got['change']:.3f} | |")
     print(f"| the report's SQL alone | {alone:.3f} | |")
     shutil.rmtree(tmp, ignore_errors=True)
+    if args.postgres:
+        alone, whole = postgres(args.answers, args.votes)
+        print(f"| PostgreSQL: the report's SQL alone | {alone:.3f} | |")
+        print(f"| PostgreSQL: the whole report (SQL, votes, ratings) | {whole:.3f} | |")
     return [
         (
             f"Models report {args.answers:,} answers, first draw (wall s)",
