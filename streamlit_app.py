@@ -15,6 +15,7 @@ page = st.navigation(
         st.Page("pages/history.py", title="History", icon=":material/history:"),
         st.Page("pages/endpoints.py", title="Endpoints", icon=":material/dns:"),
         st.Page("pages/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:"),
+        st.Page("pages/models.py", title="Models", icon=":material/analytics:"),
     ]
 )
 if not drop_secret_params():  # an address with a token is cleaned first, then the page runs

@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from playground.errors import StoreError
 from playground.promptsets.records import CellResult, RunSpec, RunStatus
+from playground.report import facts
 from playground.store.engine import reading, writing
 from playground.store.records import (
     ANY_OWNER,
@@ -86,6 +87,7 @@ class RunStore:
                     cells_total=spec.answers_total,
                 )
             )
+            facts.write_columns(conn, run_id, spec)
         return run_id
 
     def set_status(self, run_id: str, status: RunStatus) -> None:
@@ -97,7 +99,9 @@ class RunStore:
             )
 
     def write_cells(self, run_id: str, cells: Iterable[CellResult]) -> None:
-        """Insert or replace these cells, in one transaction."""
+        """Insert or replace these cells and their facts (the Models report's), in one
+        transaction."""
+        cells = list(cells)
         batch = [
             {"run_id": run_id, "row": c.row, "col": c.col, "data": c.model_dump_json()}
             for c in cells
@@ -114,6 +118,7 @@ class RunStore:
                     )
                 )
             conn.execute(cells_t.insert(), batch)
+            facts.write_cells(conn, run_id, cells)
             conn.execute(
                 runs_t.update().where(runs_t.c.id == run_id).values(updated_at=now_naive_utc())
             )
@@ -194,6 +199,7 @@ class RunStore:
             gone = conn.execute(stmt).rowcount == 1
             if gone:
                 conn.execute(cells_t.delete().where(cells_t.c.run_id == run_id))
+                facts.delete_source(conn, facts.PROMPT_SET, run_id)
             return gone
 
     # -- internals ---------------------------------------------------------------

@@ -8,7 +8,8 @@ append a step and update the table below: never edit a released step.
 
 Versions: 1 workspaces; 2 History's columns; 3 blind comparison votes; 4 prompt-set runs
 and their cells; 5 what each vote compares and what its answers cost (the Leaderboard
-counts in SQL); 6 shared snapshots (read-only views behind ``?snapshot=<id>``).
+counts in SQL); 6 shared snapshots (read-only views behind ``?snapshot=<id>``); 7 one
+row of facts per saved answer and check (the Models report, ``playground.report.tables``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from playground.errors import SchemaTooNew
+from playground.report.tables import v7_answer_facts
 from playground.store.history_facts import history_facts
 from playground.store.snapshot_table import snapshots as snapshots  # one place for tables
 from playground.store.snapshot_table import v6_snapshots
@@ -260,6 +262,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _v4_prompt_set_runs,
     _v5_vote_tallies,
     v6_snapshots,
+    v7_answer_facts,
 ]
 
 

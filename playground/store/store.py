@@ -17,6 +17,7 @@ from playground.errors import (
     WorkspaceTooLarge,
     WorkspaceUnreadable,
 )
+from playground.report import facts as answer_facts
 from playground.store.config import StoreConfig
 from playground.store.engine import create_engine, reading, writing
 from playground.store.history_facts import history_facts
@@ -98,6 +99,7 @@ class WorkspaceStore:
                     search_text=facts.search_text,
                 )
             )
+            answer_facts.write_workspace(conn, workspace_id, workspace, at=now)
         return workspace_id
 
     def load(self, workspace_id: str) -> StoredWorkspace | None:
@@ -150,6 +152,7 @@ class WorkspaceStore:
                 .values(revision=expected_revision + 1, **_columns(workspace, data, size))
             )
             if result.rowcount == 1:
+                answer_facts.write_workspace(conn, workspace_id, workspace)
                 return SaveResult(revision=expected_revision + 1, size=size)
             row = conn.execute(
                 sa.select(t.c.revision, t.c.data).where(t.c.id == workspace_id).with_for_update()
@@ -168,6 +171,7 @@ class WorkspaceStore:
                 .where(t.c.id == workspace_id)
                 .values(revision=row.revision + 1, **_columns(merged, merged_data, merged_size))
             )
+            answer_facts.write_workspace(conn, workspace_id, merged)
             return SaveResult(revision=row.revision + 1, size=merged_size, workspace=merged)
 
     def list(
@@ -241,7 +245,10 @@ class WorkspaceStore:
             return False
         stmt = _owned_by(workspaces.delete().where(workspaces.c.id == workspace_id), owner)
         with self._write() as conn:
-            return conn.execute(stmt).rowcount == 1
+            gone = conn.execute(stmt).rowcount == 1
+            if gone:
+                answer_facts.delete_source(conn, answer_facts.CHAT, workspace_id)
+            return gone
 
     # -- internals ---------------------------------------------------------------
     def _check_size(self, data: str) -> int:

@@ -1,0 +1,3 @@
+from playground.ui.models_page import render
+
+render()

@@ -1,0 +1,13 @@
+"""The Models report: one row per model as a person chose it, from everything saved.
+
+::
+
+    settings.py   the label of a card's settings that differ from the defaults
+    tables.py     the facts tables (migration step 6) and their backfill
+    facts.py      one fact per saved answer / check, written with a workspace or a cell
+    queries.py    the figures per model, aggregated in SQL (SQLite and PostgreSQL)
+    stats.py      the Wilson score interval of a pass rate
+    report.py     figures + Bradley–Terry ratings + pass rates, quality, the Pareto front
+
+The page is ``playground.ui.models_page``.
+"""
