@@ -18,16 +18,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from playground.bounded import Done, Evaluator, default_evaluator
 from playground.errors import PlaygroundError
-from playground.limits import MAX_RUNS_PER_PROMPT
+from playground.limits import EVAL_DIFF_SECONDS, MAX_RUNS_PER_PROMPT
 from playground.metrics import Metrics
-from playground.runs import kept_as
+from playground.runs import agreement, kept_as, mean_similarity, ordered
 from playground.session import commands
 from playground.session.services import Services
 from playground.session.session import PendingAsk, Session
 from playground.targets import resolve_target
 from playground.tokens import estimate_text, estimate_tokens
-from playground.workspace import Card
+from playground.workspace import Card, Message
 
 # Tokens out per answer when the card sets no max tokens and has no answer to go by.
 DEFAULT_OUTPUT_TOKENS = 500
@@ -155,3 +156,29 @@ def keep(session: Session, card_id: str, run: int) -> bool:
         return False
     card.messages[-1] = swapped
     return True
+
+
+def _compared(answer: Message) -> str:
+    """An answer's text, then each call it made as ``name(arguments)`` (as received)."""
+    return answer.content + "".join(f"\n{c.name}({c.arguments})" for c in answer.tool_calls)
+
+
+def agreement_line(answer: Message, evaluator: Evaluator | None = None) -> str:
+    """ "4 of 5 agree · similarity 91%" for an answer asked N times ("" when it was not).
+
+    The similarity is worked out in the bounded evaluator (``runs.mean_similarity``):
+    it is pure Python over every pair, seconds for long answers; past its time limit
+    the line says so."""
+    answers = ordered(answer)
+    if len(answers) < 2:
+        return ""
+    texts = tuple(_compared(m) for m in answers)
+    found = agreement(texts)
+    if found.agree == found.answers:
+        return found.summary(None)
+    result = (evaluator or default_evaluator()).cached_call(
+        mean_similarity, texts, seconds=EVAL_DIFF_SECONDS
+    )
+    if isinstance(result, Done):
+        return found.summary(result.value)
+    return f"{found.summary(None)} · similarity not worked out: it {result.message}"
