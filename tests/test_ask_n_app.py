@@ -1,0 +1,82 @@
+"""Ask N times on the page, with AppTest, over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from playground.runs import ordered
+from tests.fake_openai import FakeOpenAIServer
+from tests.helpers import (
+    assert_cards_drawn,
+    cards,
+    endpoints_toml,
+    key,
+    new_app,
+    scenario_name,
+    send_to_card,
+    state,
+)
+from tests.test_ask_n import numbered
+
+Config = Callable[..., Path]
+MakeScenario = Callable[..., str]
+
+
+def captions(at) -> list[str]:  # type: ignore[no-untyped-def]
+    return [c.value for c in at.caption]
+
+
+def test_an_answer_asked_three_times_shows_three_tabs_that_agree(
+    write_config: Config, scenario: MakeScenario, server: FakeOpenAIServer
+) -> None:
+    url = scenario()
+    write_config(endpoints_toml(Alpha=url))
+    at = new_app()
+    first = cards(at)[0]
+    at.number_input(key=key(first, "runs")).set_value(3).run()
+    assert any(c.startswith("Each prompt: 3 answers") for c in captions(at))
+    send_to_card(at, first, "same again")
+    assert_cards_drawn(at)
+    name = scenario_name(url)
+    assert sum(1 for r in server.requests if r.scenario == name and "chat" in r.path) == 3
+    assert [t.label for t in at.tabs] == ["1 ✓", "2", "3"]
+    assert any(c.startswith("3 of 3 agree") for c in captions(at))
+    assert any("tokens" in c and "first token" in c for c in captions(at))  # the spread
+    assert [m.status for m in ordered(first.messages[-1])] == ["done"] * 3
+
+
+def test_keep_this_answer_makes_it_the_kept_one(
+    write_config: Config, scenario: MakeScenario
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario(reply_fn=numbered())))
+    at = new_app()
+    first = cards(at)[0]
+    at.number_input(key=key(first, "runs")).set_value(2).run()
+    send_to_card(at, first, "pick")
+    assert [t.label for t in at.tabs] == ["1 ✓", "2"]
+    assert any(c.startswith("no two agree · similarity") for c in captions(at))
+    second = ordered(first.messages[-1])[1]
+    at.button(key=f"{first.id}-keep-{second.id}").click().run()
+    card = cards(at)[0]
+    assert card.messages[-1].id == second.id
+    assert [t.label for t in at.tabs] == ["1", "2 ✓"]
+    assert card.history_for_request()[-1]["content"] == second.content
+    assert_cards_drawn(at)
+
+
+def test_a_run_over_the_threshold_asks_to_confirm(
+    write_config: Config, scenario: MakeScenario
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario()) + "\n[limits]\nconfirm_answers_over = 3\n")
+    at = new_app()
+    first = cards(at)[0]
+    at.number_input(key=key(first, "runs")).set_value(4).run()
+    send_to_card(at, first, "lots")
+    assert any("This run asks 4 answers" in w.value for w in at.warning)
+    assert cards(at)[0].messages == []
+    at.button(key="ask-n-yes").click().run()
+    assert state(at).pending_ask is None
+    assert [t.label for t in at.tabs] == ["1 ✓", "2", "3", "4"]
+    assert len(ordered(cards(at)[0].messages[-1])) == 4
+    assert_cards_drawn(at)
