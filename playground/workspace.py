@@ -48,12 +48,12 @@ def new_id() -> str:
 class Message(BaseModel):
     """One chat message. An assistant message is created *before* it streams.
 
-    ``reasoning`` is what a thinking model said before answering (shown apart,
-    never sent back). ``tool_calls`` are the functions it called (``tool_calls.py``),
-    ``parts`` the order reasoning, text and calls first came in, ``finish_reason`` what
-    the server said when it ended (None: it never said). ``earlier`` keeps the answers
-    a Regenerate replaced, oldest first, so nothing received is lost. Asked N times, the kept
-    answer holds the others in ``runs`` (``run``: tab number; ``playground.runs``).
+    ``reasoning`` is what a thinking model said before answering (shown apart, never sent
+    back). ``tool_calls`` are the functions it called (``tool_calls.py``), ``parts`` the
+    order reasoning, text and calls first came in, ``finish_reason`` what the server said
+    when it ended (None: it never said). ``earlier`` keeps the answers a Regenerate
+    replaced, oldest first, so nothing received is lost. Asked N times, the kept answer
+    holds the others in ``runs`` (``run``: its tab number; ``playground.runs``).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -172,8 +172,7 @@ class Card(BaseModel):
 
     @property
     def is_streaming(self) -> bool:
-        """The last answer, or one of the answers asked with it, is still streaming."""
-        last = self.messages[-1] if self.messages else None
+        last = self.messages[-1] if self.messages else None  # or one asked with it (Ask N)
         return last is not None and any(m.status == "streaming" for m in [last, *last.runs])
 
     def history_for_request(self) -> list[dict[str, Any]]:
@@ -225,10 +224,11 @@ class Card(BaseModel):
 
 
 def _keep(answer: Message) -> list[Message]:
-    """An answer being replaced, flattened with its own earlier answers, if worth keeping."""
+    """A replaced answer, those asked with it and its earlier ones: those worth keeping."""
     kept = list(answer.earlier)
-    if answer.content or answer.reasoning or answer.tool_calls:
-        kept.append(answer.model_copy(update={"earlier": []}))
+    for one in sorted([answer, *answer.runs], key=lambda m: m.run):
+        if one.content or one.reasoning or one.tool_calls:
+            kept.append(one.model_copy(update={"earlier": [], "runs": []}))
     return kept
 
 

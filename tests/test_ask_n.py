@@ -223,3 +223,29 @@ def test_an_old_save_without_runs_loads() -> None:
     old = {"id": "abc", "role": "assistant", "content": "hi", "status": "done"}
     message = Message.model_validate(old)
     assert message.runs == [] and message.run == 0
+
+
+def test_regenerate_asks_n_times_again_and_keeps_every_answer(scenario: Scenario) -> None:
+    svc = services(A=scenario(reply_fn=numbered()))
+    session = on(svc)
+    card = session.workspace.cards[0]
+    ask_n.ask(session, svc, [card.id], "again", runs=3)
+    finish(session)
+    first_round = {m.content for m in runs.ordered(card.messages[-1])}
+    commands.regenerate(session, svc, card.id)
+    finish(session)
+    answer = card.messages[-1]
+    assert len(runs.ordered(answer)) == 3
+    assert {m.content for m in answer.earlier} == first_round  # all three, not only the kept
+    assert all(m.runs == [] for m in answer.earlier)
+
+
+def test_not_in_a_blind_round(server: FakeOpenAIServer, scenario: Scenario) -> None:
+    url = scenario()
+    svc = services(A=url)
+    session = on(svc)
+    session.arena.on = True  # a round with no vote yet hides who is who
+    card = session.workspace.cards[0]
+    ask_n.ask(session, svc, [card.id], "blind", runs=3)
+    assert card.messages == [] and chat_requests(server, url) == []
+    assert "off during a blind round" in session.notices[-1] and "blind" in session.notices[-1]

@@ -123,9 +123,10 @@ def regenerate(session: Session, services: Services, card_id: str) -> None:
     card = session.card(card_id)
     if card is None:
         return
+    runs = 1 + len(card.messages[-1].runs) if card.messages else 1  # asked N times: again
     earlier = card.take_last_answer()
     if earlier is not None:
-        start_answer(session, services, card, earlier)
+        start_answer(session, services, card, earlier, runs=runs)
 
 
 def regenerate_all(session: Session, services: Services) -> None:
