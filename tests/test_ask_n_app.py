@@ -80,3 +80,20 @@ def test_a_run_over_the_threshold_asks_to_confirm(
     assert [t.label for t in at.tabs] == ["1 ✓", "2", "3", "4"]
     assert len(ordered(cards(at)[0].messages[-1])) == 4
     assert_cards_drawn(at)
+
+
+def test_slow_answers_stream_into_live_tabs_then_settle(
+    write_config: Config, scenario: MakeScenario
+) -> None:
+    write_config(endpoints_toml(Alpha=scenario(tokens=60, tokens_per_second=40)))
+    at = new_app()
+    first = cards(at)[0]
+    at.number_input(key=key(first, "runs")).set_value(2).run()
+    send_to_card(at, first, "slowly")  # the page follows both answers until they end
+    answers = ordered(cards(at)[0].messages[-1])
+    assert [m.status for m in answers] == ["done", "done"]
+    assert all(m.content.endswith("w59") for m in answers)
+    assert [t.label for t in at.tabs] == ["1 ✓", "2"]
+    assert not any(c.startswith("Asking 2 times") for c in captions(at))  # settled
+    assert at.chat_input(key=key(first, "input")) is not None  # its input is back
+    assert_cards_drawn(at)

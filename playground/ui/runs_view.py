@@ -126,7 +126,8 @@ def follow_runs(
 ) -> None:
     """The card's last answer and those asked with it, as live tabs until every one has
     ended; then the final tabs in their place."""
-    from playground.ui.messages import _safe, message_body  # messages draws finished tabs
+    from playground.ui.live_answer import LiveText  # they draw the tabs' insides
+    from playground.ui.messages import message_body
 
     message = card.messages[-1]
     runtime = state.runtime(card.id)
@@ -140,11 +141,13 @@ def follow_runs(
     with slot.chat_message("assistant"):
         st.caption(f"Asking {len(answers)} times…")
         tabs = st.tabs([str(m.run) for m in answers])
-        places = [tab.empty() for tab in tabs]
+        # Each tab's text as finished blocks drawn once and a short tail (live_answer):
+        # the bytes sent grow linearly with the answers, however many tabs.
+        texts = [LiveText(tab.empty(), shows, images) for tab in tabs]
     seen: dict[str, int] = {}
     while True:
         running = 0
-        for answer, place in zip(answers, places, strict=True):
+        for answer, text in zip(answers, texts, strict=True):
             job = jobs.get(answer.id)
             if job is None:
                 continue
@@ -152,8 +155,7 @@ def follow_runs(
             running += not snap.done
             if seen.get(answer.id) != snap.version:
                 seen[answer.id] = snap.version
-                text = _safe(snap.text, images, shows) if snap.text else "…"
-                place.markdown(text + ("" if snap.done else " ▌"))
+                text.show(snap.text, snap.thinking)
         if not running:
             break
         started = time.monotonic()
