@@ -87,9 +87,10 @@ class Spread:
     counted: int
 
     def summary(self, fmt: Callable[[float], str]) -> str:
-        if self.low == self.high:
-            return fmt(self.low)
-        return f"{fmt(self.low)}–{fmt(self.high)} (median {fmt(self.median)})"
+        low, high = fmt(self.low), fmt(self.high)
+        if low == high:  # the same as shown: one value
+            return low
+        return f"{low}–{high} (median {fmt(self.median)})"
 
 
 def spread(values: Sequence[float | None]) -> Spread | None:

@@ -201,6 +201,8 @@ def test_spread_gives_low_high_and_median() -> None:
     assert found is not None and (found.low, found.median, found.high) == (1.0, 2.0, 3.0)
     assert found.summary(lambda v: f"{v:.0f}") == "1–3 (median 2)"
     assert runs.spread([None]) is None
+    same = runs.spread([0.211, 0.209])  # equal as shown: one value, not "0.21–0.21"
+    assert same is not None and same.summary(lambda v: f"{v:.2f} s") == "0.21 s"
 
 
 def test_saved_exported_and_written_as_markdown_with_the_kept_one(scenario: Scenario) -> None:

@@ -40,6 +40,7 @@ def runs_input(state: Session, key: str, card_ids: list[str]) -> int:
         value=1,
         step=1,
         key=key,
+        width=180,
         help="Send the next prompt this many times at once: the answers come as tabs, "
         "with how many agree and the spread of their figures; the first is kept (the "
         "conversation goes on from it) until you keep another.",
@@ -99,7 +100,8 @@ def answer_tabs(
     spread = spreads_summary(answers) if shows.metrics else ""
     st.caption(" · ".join(part for part in (line, spread) if part), width="stretch")
     names = [f"{m.run} ✓" if m is message else str(m.run) for m in answers]
-    for answer, tab in zip(answers, st.tabs(names), strict=True):
+    kept = f"{message.run} ✓"  # opened on the kept one (just kept: the tab clicked)
+    for answer, tab in zip(answers, st.tabs(names, default=kept), strict=True):
         with tab:
             body(answer)
             if answer is message:
