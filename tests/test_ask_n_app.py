@@ -14,6 +14,7 @@ from tests.helpers import (
     key,
     new_app,
     scenario_name,
+    send_synced,
     send_to_card,
     state,
 )
@@ -96,4 +97,28 @@ def test_slow_answers_stream_into_live_tabs_then_settle(
     assert [t.label for t in at.tabs] == ["1 ✓", "2"]
     assert not any(c.startswith("Asking 2 times") for c in captions(at))  # settled
     assert at.chat_input(key=key(first, "input")) is not None  # its input is back
+    assert_cards_drawn(at)
+
+
+def test_sync_input_asks_every_card_n_times(write_config: Config, scenario: MakeScenario) -> None:
+    write_config(endpoints_toml(Alpha=scenario()))
+    at = new_app()
+    at.toggle(key="sync_input_toggle").set_value(True).run()
+    at.number_input(key="sync_runs").set_value(2).run()
+    assert any(c.startswith("Each prompt: 4 answers") for c in captions(at))  # 2 cards × 2
+    send_synced(at, "both twice")
+    for card in cards(at):
+        assert [m.status for m in ordered(card.messages[-1])] == ["done", "done"]
+    assert [t.label for t in at.tabs] == ["1 ✓", "2", "1 ✓", "2"]
+    assert_cards_drawn(at)
+
+
+def test_no_ask_n_times_in_a_blind_round(write_config: Config, scenario: MakeScenario) -> None:
+    write_config(endpoints_toml(Alpha=scenario()))
+    at = new_app()
+    asked = [n.key for n in at.number_input if n.label == "Ask N times"]
+    assert asked == [key(c, "runs") for c in cards(at)]
+    at.toggle(key="blind_toggle").set_value(True).run()
+    assert state(at).arena.hiding
+    assert [n.key for n in at.number_input if n.label == "Ask N times"] == []
     assert_cards_drawn(at)
