@@ -16,7 +16,9 @@ from playground.config import Limits
 from playground.export import export_json, export_markdown, import_json
 from playground.session import Session, ask_n, commands
 from playground.session.workspaces import open_workspace, save_soon
-from playground.workspace import Message
+from playground.store.history_facts import history_facts
+from playground.store.merge import merge_workspaces
+from playground.workspace import Card, Message, Workspace
 from tests.fake_openai import FakeOpenAIServer
 from tests.helpers import scenario_name
 from tests.test_commands import on, services
@@ -33,13 +35,13 @@ def finish(session: Session) -> None:
 
 
 def numbered() -> Callable[[str, list[dict[str, Any]]], str]:
-    """A reply that differs from request to request ("answer 1", "answer 2", ...)."""
+    """A reply that differs from request to request ("reply #1", "reply #2", ...)."""
     counter = itertools.count(1)
     lock = threading.Lock()
 
     def reply(model: str, messages: list[dict[str, Any]]) -> str:
         with lock:
-            return f"answer {next(counter)}"
+            return f"reply #{next(counter)}"
 
     return reply
 
@@ -62,7 +64,7 @@ def test_n_answers_arrive_as_tabs_of_one_kept_answer(
     assert [m.role for m in card.messages] == ["user", "assistant"]  # one answer in history
     kept = card.messages[-1]
     assert [m.run for m in runs.ordered(kept)] == [1, 2, 3, 4]
-    assert sorted(m.content for m in runs.ordered(kept)) == [f"answer {n}" for n in range(1, 5)]
+    assert sorted(m.content for m in runs.ordered(kept)) == [f"reply #{n}" for n in range(1, 5)]
     assert all(m.status == "done" and m.metrics is not None for m in runs.ordered(kept))
     assert session.workspace.cards[1].messages == []
 
@@ -251,3 +253,26 @@ def test_not_in_a_blind_round(server: FakeOpenAIServer, scenario: Scenario) -> N
     ask_n.ask(session, svc, [card.id], "blind", runs=3)
     assert card.messages == [] and chat_requests(server, url) == []
     assert "off during a blind round" in session.notices[-1] and "blind" in session.notices[-1]
+
+
+def test_two_tabs_keeping_different_answers_merge_into_one(scenario: Scenario) -> None:
+    svc = services(A=scenario(reply_fn=numbered()))
+    session = on(svc)
+    card = session.workspace.cards[0]
+    ask_n.ask(session, svc, [card.id], "q", runs=3)
+    finish(session)
+    other = session.workspace.model_copy(deep=True)  # another tab, which keeps answer 3
+    assert ask_n.keep(Session(workspace=other), card.id, 3)
+    assert ask_n.keep(session, card.id, 2)  # this tab keeps answer 2, and saves last
+    merged = merge_workspaces(other, session.workspace)
+    answers = [m for m in merged.cards[0].messages if m.role == "assistant"]
+    assert len(answers) == 1 and answers[0].run == 2
+    assert [m.run for m in runs.ordered(answers[0])] == [1, 2, 3]
+
+
+def test_history_search_finds_an_answer_that_was_not_kept() -> None:
+    kept = Message(role="assistant", content="kept text", run=1)
+    kept.runs = [Message(role="assistant", content="Other Words", run=2)]
+    card = Card(messages=[Message(role="user", content="q"), kept])
+    facts = history_facts(Workspace(cards=[card]))
+    assert "other words" in facts.search_text and "kept text" in facts.search_text
