@@ -196,6 +196,8 @@ def _answer_md(message: Message, label: str) -> list[str]:
         notes.append("stopped")
     if message.status == "error" and message.error:
         notes.append(f"error: {message.error}")
+    if message.runs:  # Ask N times: the kept one is written, the others are in the JSON
+        notes.append(f"kept answer {message.run} of {len(message.runs) + 1} asked at once")
     if message.metrics is not None and (figures := message.metrics.summary()):
         notes.append(figures)
     if notes:

@@ -50,6 +50,7 @@ _CHILD_OF_FIELD = {
     (_WORKSPACE, "cards"): _CARDS,
     (_CARD, "messages"): _MESSAGES,
     (_MESSAGE, "earlier"): _MESSAGES,
+    (_MESSAGE, "runs"): _MESSAGES,  # the answers asked with it (Ask N times)
 }
 _ITEM_OF = {_CARDS: _CARD, _MESSAGES: _MESSAGE}
 _TOP_FIELDS = ("format", "version")

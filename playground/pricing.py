@@ -85,8 +85,9 @@ def listed_cost(model: str, base_url: str, input_tokens: int, output_tokens: int
 
 
 def priced(message: Message) -> list[Message]:
-    """The message and the earlier answers a Regenerate replaced: each was paid for."""
-    return [*message.earlier, message]
+    """The message, the earlier answers a Regenerate replaced and the answers asked with it
+    (Ask N times): each was paid for."""
+    return [*message.earlier, *message.runs, message]
 
 
 def total_cost(messages: Iterable[Message]) -> Cost | None:

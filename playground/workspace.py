@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from playground.apis import Api
-from playground.limits import MAX_SYSTEM_PROMPT_CHARS
+from playground.limits import MAX_RUNS_PER_PROMPT, MAX_SYSTEM_PROMPT_CHARS
 from playground.metrics import Metrics
 from playground.stored_files import Attachment, pack_files, unpack_files
 from playground.tools.calls import ToolCall, api_messages
@@ -48,11 +48,12 @@ def new_id() -> str:
 class Message(BaseModel):
     """One chat message. An assistant message is created *before* it streams.
 
-    ``reasoning`` is what a thinking model said before answering (shown apart,
-    never sent back). ``tool_calls`` are the functions it called (``tool_calls.py``),
-    ``parts`` the order reasoning, text and calls first came in, ``finish_reason`` what
-    the server said when it ended (None: it never said). ``earlier`` keeps the answers
-    a Regenerate replaced, oldest first, so nothing received is lost.
+    ``reasoning`` is what a thinking model said before answering (shown apart, never sent
+    back). ``tool_calls`` are the functions it called (``tool_calls.py``), ``parts`` the
+    order reasoning, text and calls first came in, ``finish_reason`` what the server said
+    when it ended (None: it never said). ``earlier`` keeps the answers a Regenerate
+    replaced, oldest first, so nothing received is lost. Asked N times, the kept answer
+    holds the others in ``runs`` (``run``: its tab number; ``playground.runs``).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -72,6 +73,8 @@ class Message(BaseModel):
     tool_calls: list[ToolCall] = Field(default_factory=list)
     parts: list[Part] = Field(default_factory=list)
     finish_reason: str | None = None
+    runs: list[Message] = Field(default_factory=list, max_length=MAX_RUNS_PER_PROMPT)
+    run: int = Field(default=0, ge=0, le=MAX_RUNS_PER_PROMPT)
 
 
 class CustomConfig(BaseModel):
@@ -169,17 +172,18 @@ class Card(BaseModel):
 
     @property
     def is_streaming(self) -> bool:
-        return bool(self.messages) and self.messages[-1].status == "streaming"
+        last = self.messages[-1] if self.messages else None  # or one asked with it (Ask N)
+        return last is not None and any(m.status == "streaming" for m in [last, *last.runs])
 
     def history_for_request(self) -> list[dict[str, Any]]:
         """The messages sent to the model: every turn with content, in order.
 
-        The card's system prompt comes first, as a ``system`` message. The assistant
-        message being answered (the last, still streaming) is left out, as are failed
-        answers that produced no text. An answer's calls go with their results (one
+        The card's system prompt comes first, as a ``system`` message; the answer being
+        streamed (the last) is left out. An answer's calls go with their results (one
         ``tool`` message each); a call without a result is not sent (``api_messages``).
         """
-        msgs = self.messages[:-1] if self.is_streaming else self.messages
+        streams = bool(self.messages) and self.messages[-1].status == "streaming"
+        msgs = self.messages[:-1] if streams else self.messages
         system = self.config.settings.system_prompt.strip()
         head = [{"role": "system", "content": system}] if system else []
         from playground.attachments import content_parts  # it builds on these types
@@ -196,11 +200,8 @@ class Card(BaseModel):
 
     def take_last_answer(self) -> list[Message] | None:
         """Remove the answers after the last prompt so it can be answered again (Regenerate;
-        after tool rounds, every answer since the prompt, their calls and results kept).
-
-        Returns the answers to keep reachable on the new one (the removed answers worth
-        keeping, after their own earlier answers), or None when there is no prompt.
-        """
+        after tool rounds, every answer since the prompt). Returns those worth keeping
+        (after their own earlier answers) to keep reachable on the new one, or None."""
         if self.is_streaming or self.last_prompt() is None:
             return None
         earlier: list[Message] = []
@@ -223,10 +224,11 @@ class Card(BaseModel):
 
 
 def _keep(answer: Message) -> list[Message]:
-    """An answer being replaced, flattened with its own earlier answers, if worth keeping."""
+    """A replaced answer, those asked with it and its earlier ones: those worth keeping."""
     kept = list(answer.earlier)
-    if answer.content or answer.reasoning or answer.tool_calls:
-        kept.append(answer.model_copy(update={"earlier": []}))
+    for one in sorted([answer, *answer.runs], key=lambda m: m.run):
+        if one.content or one.reasoning or one.tool_calls:
+            kept.append(one.model_copy(update={"earlier": [], "runs": []}))
     return kept
 
 
@@ -271,8 +273,7 @@ class Workspace(BaseModel):
         return card
 
     def clone_card(self, card_id: str, max_cards: int, *, model: str | None = None) -> Card | None:
-        """A new card after ``card_id``: its endpoint, model (or ``model``, to compare) and
-        settings, an empty history. None when at the cap or the card does not exist."""
+        """A new card after ``card_id``: its config (``model``: another model), no history."""
         source = self.card(card_id)
         if source is None or len(self.cards) >= max_cards:
             return None
@@ -285,10 +286,9 @@ class Workspace(BaseModel):
 
     def settle(self) -> Workspace:
         """Mark answers left "streaming" (no live stream behind them) as stopped; text kept."""
-        for card in self.cards:
-            for message in card.messages:
-                if message.status == "streaming":
-                    message.status = "stopped"
+        for message in (m for c in self.cards for a in c.messages for m in [a, *a.runs]):
+            if message.status == "streaming":
+                message.status = "stopped"
         return self
 
     def remove_card(self, card_id: str) -> bool:

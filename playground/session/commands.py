@@ -49,9 +49,10 @@ def send(
     card_ids: list[str],
     prompt: object,
     files: Sequence[tuple[str, bytes]] = (),
+    runs: int = 1,
 ) -> None:
     """Append ``prompt`` (with ``files``: (name, bytes) uploaded) to each card and start
-    its answer streaming.
+    its answer streaming (``runs`` answers at once: Ask N times, ``session.ask_n``).
 
     Empty or whitespace-only prompts without files are ignored. While one of the cards
     is still answering (a prompt sent in the moment before its input was redrawn),
@@ -84,7 +85,7 @@ def send(
     for card in cards:
         copies = [a.model_copy() for a in attachments]
         card.messages.append(Message(role="user", content=text or "", attachments=copies))
-        start_answer(session, services, card)
+        start_answer(session, services, card, runs=runs)
 
 
 def send_to_all(
@@ -122,9 +123,10 @@ def regenerate(session: Session, services: Services, card_id: str) -> None:
     card = session.card(card_id)
     if card is None:
         return
+    runs = 1 + len(card.messages[-1].runs) if card.messages else 1  # asked N times: again
     earlier = card.take_last_answer()
     if earlier is not None:
-        start_answer(session, services, card, earlier)
+        start_answer(session, services, card, earlier, runs=runs)
 
 
 def regenerate_all(session: Session, services: Services) -> None:
@@ -222,12 +224,14 @@ def apply_settings_to_all(session: Session, card_id: str) -> None:
 
 
 def start_answer(
-    session: Session, services: Services, card: Card, earlier: list[Message] | None = None
+    session: Session,
+    services: Services,
+    card: Card,
+    earlier: list[Message] | None = None,
+    runs: int = 1,
 ) -> None:
-    """Start streaming an answer to the card's history (which ends with a prompt).
-
-    ``earlier`` are answers this one replaces; they stay reachable on it.
-    """
+    """Start streaming an answer (``runs`` > 1: that many, ``runs.py``) to the card's
+    history (which ends with a prompt); ``earlier``: answers it replaces, kept on it."""
     earlier = earlier or []
     loaded, catalog = services.config(), services.catalog()
     if backendai.is_backendai(card.config.endpoint):
@@ -258,6 +262,9 @@ def start_answer(
     # fragment of the page run this send interrupted) either sees no answer yet or
     # the answer with its live job, never a "streaming" answer without one (which
     # Session.live_job takes for an abandoned stream and marks stopped).
+    if runs > 1:  # Ask N times: the first is kept until the person keeps another
+        streams.launch_runs(session, services, card, target, runs, earlier, history)
+        return
     answer = Message(role="assistant", status="streaming", earlier=earlier, model=target.model)
     streams.launch(session, services, card, target, answer, history, target.cost)
 

@@ -27,6 +27,7 @@ class CardRuntime:
     """What a card has in this session only: never saved, exported or shown."""
 
     job: StreamJob | None = None  # its running (or last) answer
+    run_jobs: list[StreamJob] = field(default_factory=list)  # Ask N times: the other answers
     token: SecretStr | None = None  # typed into Custom's "Token"
     backendai_token: SecretStr | None = None  # chosen in a Backend.AI card's "Token"
     backendai_token_fresh: bool = False  # just generated: the selector shows it
@@ -54,8 +55,25 @@ class CardRuntime:
         return self.token.get_secret_value() if self.token is not None else None
 
     def cancel(self) -> None:
-        if self.job is not None and not self.job.done:
-            self.job.cancel()
+        for job in [self.job, *self.run_jobs]:
+            if job is not None and not job.done:
+                job.cancel()
+
+    @property
+    def all_done(self) -> bool:
+        """No answer of this card (the kept one, or one asked with it) is still streaming."""
+        return all(job.done for job in [self.job, *self.run_jobs] if job is not None)
+
+
+@dataclass(frozen=True)
+class PendingAsk:
+    """An Ask N times run over ``[limits] confirm_answers_over``, held until confirmed."""
+
+    card_ids: tuple[str, ...]
+    prompt: str
+    files: tuple[tuple[str, bytes], ...]
+    runs: int
+    size: str  # what the run would ask, as shown ("60 answers · ≈ 12,000 tokens")
 
 
 @dataclass
@@ -89,6 +107,7 @@ class Session:
     arena: BlindRound = field(default_factory=BlindRound)  # blind comparison (issue 18)
     prompt_run_id: str | None = None  # the prompt-set run the Prompt sets page shows
     card_view: CardView = field(default_factory=CardView)  # focus and hidden cards (focus.py)
+    pending_ask: PendingAsk | None = None  # Ask N times over the threshold, awaiting a yes
 
     # -- cards -----------------------------------------------------------------
     def runtime(self, card_id: str) -> CardRuntime:
@@ -146,6 +165,7 @@ class Session:
             return
         self.cancel(card_id)
         self.runtime(card_id).job = None
+        self.runtime(card_id).run_jobs = []
         card.clear_history()
 
     def renew_card_ids(self) -> None:

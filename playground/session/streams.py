@@ -41,8 +41,59 @@ def launch(
     at any moment in between never sees a streaming answer without its job (it
     would be marked stopped).
     """
+    job = _job(session, services, card, target, answer, history, cost)
+    session.runtime(card.id).job = job
+    session.runtime(card.id).run_jobs = []
+    card.messages.append(answer)
+    _claim(session, services, card.id, job)
+    return job.start()
+
+
+def launch_runs(
+    session: Session,
+    services: Services,
+    card: Card,
+    target: Target,
+    runs: int,
+    earlier: list[Message],
+    history: list[dict[str, Any]],
+) -> list[StreamJob]:
+    """Ask N times: ``runs`` answers to the same history, one job each, through the
+    endpoint's gate. The first joins the card (the kept one, with ``earlier``), the rest
+    are its ``runs``; each job is findable on its own (``run_key``), so a reload follows
+    every one of them."""
+    answers = [
+        Message(role="assistant", status="streaming", model=target.model, run=n)
+        for n in range(1, runs + 1)
+    ]
+    answers[0].earlier = earlier
+    jobs = [_job(session, services, card, target, a, history, target.cost) for a in answers]
+    kept = answers[0]
+    kept.runs = answers[1:]
+    runtime = session.runtime(card.id)
+    runtime.job, runtime.run_jobs = jobs[0], jobs[1:]
+    card.messages.append(kept)
+    for job in jobs:
+        _claim(session, services, run_key(card.id, job.message), job)
+    return [job.start() for job in jobs]
+
+
+def run_key(card_id: str, answer: Message) -> str:
+    """What a running answer is found by: the card's id (its kept answer, or an answer
+    asked once), or the card's id and the answer's tab number (the others asked with it)."""
+    return card_id if answer.run <= 1 else f"{card_id}#{answer.run}"
+
+
+def _job(
+    session: Session,
+    services: Services,
+    card: Card,
+    target: Target,
+    answer: Message,
+    history: list[dict[str, Any]],
+    cost: Callable[[Metrics], tuple[float, bool] | None] | None,
+) -> StreamJob:
     loaded = services.config()
-    jobs = services.jobs()
     job = StreamJob(
         services.client(target.base_url, target.token, loaded.timeouts),
         model=target.model,
@@ -55,15 +106,12 @@ def launch(
         gate=services.gate(target.base_url),
         what=target.what,
         cost=cost,
-        on_finish=jobs.finished,
+        on_finish=services.jobs().finished,
         unfollowed_after=loaded.timeouts.unfollowed,
         api=target.api,
     )
-    jobs.add(job, target.base_url, target.model)  # busy before the request goes out
-    session.runtime(card.id).job = job
-    card.messages.append(answer)
-    _claim(session, services, card.id, job)
-    return job.start()
+    services.jobs().add(job, target.base_url, target.model)  # busy before the request goes out
+    return job
 
 
 def _claim(session: Session, services: Services, card_id: str, job: StreamJob) -> None:
@@ -78,6 +126,10 @@ def publish(session: Session, services: Services) -> None:
         job = session.job(card.id)
         if job is not None and not job.done and card.messages and job.message is card.messages[-1]:
             _claim(session, services, card.id, job)
+        if card.messages:
+            for run_job in session.runtime(card.id).run_jobs:
+                if any(run_job.message is m for m in card.messages[-1].runs):
+                    _claim(session, services, run_key(card.id, run_job.message), run_job)
 
 
 def attach(session: Session, services: Services, workspace_id: str, workspace: Workspace) -> int:
@@ -92,16 +144,33 @@ def attach(session: Session, services: Services, workspace_id: str, workspace: W
         if not card.is_streaming:
             continue
         job = services.jobs().find(workspace_id, card.id)
-        if job is None or job.done or job.message.id != card.messages[-1].id:
-            continue
-        card.messages[-1] = job.message
-        session.runtime(card.id).job = job
-        live.append(job.message)
+        if job is not None and not job.done and job.message.id == card.messages[-1].id:
+            card.messages[-1] = job.message
+            session.runtime(card.id).job = job
+            live.append(job.message)
+        live += _attach_runs(session, services, workspace_id, card)
     for card in workspace.cards:  # what is still marked streaming has no stream behind it
-        for message in card.messages:
+        for message in (m for a in card.messages for m in [a, *a.runs]):
             if message.status == "streaming" and not any(message is m for m in live):
                 message.status = "stopped"
     attached = len(live)
     if attached:
         log.info("a reopened workspace follows %d running answer(s)", attached)
     return attached
+
+
+def _attach_runs(
+    session: Session, services: Services, workspace_id: str, card: Card
+) -> list[Message]:
+    """The answers asked with the card's last one (Ask N times) that still stream: each
+    swapped for the live message its job fills."""
+    kept, live, jobs = card.messages[-1], [], []
+    for index, run in enumerate(kept.runs):
+        job = services.jobs().find(workspace_id, run_key(card.id, run))
+        if run.status != "streaming" or job is None or job.done or job.message.id != run.id:
+            continue
+        kept.runs[index] = job.message
+        live.append(job.message)
+        jobs.append(job)
+    session.runtime(card.id).run_jobs = jobs
+    return live

@@ -42,6 +42,7 @@ def history_facts(workspace: Workspace) -> HistoryFacts:
                 continue
             texts.append(message.content)
             texts.extend(e.content for e in message.earlier)
+            texts.extend(r.content for r in message.runs)  # asked N times
     models = [HIDDEN_MODELS] if blind and models else models
     search = "\n".join(t for t in texts if t).lower()
     # PostgreSQL text columns cannot hold NUL (the JSON column escapes it; these do not).

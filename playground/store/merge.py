@@ -20,6 +20,7 @@ it holds (``stored``) with what is being saved (``mine``):
 - Regenerate turns an answer into an ``earlier`` entry of a new answer. When
   one side did that and the other still shows the old answer as a message, the
   old answer stays only in ``earlier`` (with the more complete of the two texts).
+- Ask N times: the answer this side keeps is the one kept (``_kept_as_mine``).
 
 Deleting is not merged: a card removed or a history cleared in one tab comes
 back when another tab's save had to be merged with it. That is the safe side.
@@ -30,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import TypeVar
 
+from playground.runs import kept_as
 from playground.workspace import Card, Message, Workspace, new_id
 
 T = TypeVar("T")
@@ -131,7 +133,21 @@ def _merge_cards(stored: Card, mine: Card) -> Card:
     return mine.model_copy(update={"messages": _merge_messages(stored.messages, mine.messages)})
 
 
+def _kept_as_mine(stored: list[Message], mine: list[Message]) -> list[Message]:
+    """Ask N times: where this side keeps another answer of a group than the stored side
+    (``playground.runs``), the stored side is read with this side's choice, so the group
+    stays one message (matched by its kept answer's id) and this side's keep wins."""
+    choice = {r.id: m.run for m in mine if m.runs for r in [m, *m.runs]}
+    out = []
+    for message in stored:
+        run = choice.get(message.id)
+        swapped = kept_as(message, run) if run is not None and message.runs else None
+        out.append(swapped or message)
+    return out
+
+
 def _merge_messages(stored: list[Message], mine: list[Message]) -> list[Message]:
+    stored = _kept_as_mine(stored, mine)
     stored_top = {m.id for m in stored}
     mine_top = {m.id for m in mine}
     # Answers that one side's Regenerate moved into a newer answer's `earlier`.

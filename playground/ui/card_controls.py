@@ -15,10 +15,11 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from playground.limits import MAX_PROMPT_CHARS
-from playground.session import Session, commands
+from playground.session import Session, ask_n, commands
 from playground.session.tool_rounds import open_calls
 from playground.ui.attach_view import INPUT_FILES, submitted
 from playground.ui.resources import SERVICES
+from playground.ui.runs_view import asked_runs, runs_input
 from playground.ui.state import act, widget_key
 from playground.ui.too_long import too_long_actions
 from playground.ui.tool_results_view import tool_results_form
@@ -50,12 +51,18 @@ def card_controls(state: Session, card: Card, slot: DeltaGenerator) -> bool:
                 if prompt is not None and not sync:
                     edit_prompt(state, [card.id], prompt, widget_key(card.id, "edit"))
         if not sync:
-            key = widget_key(card.id, "input")
+            key, runs_key = widget_key(card.id, "input"), widget_key(card.id, "runs")
+            runs_input(state, runs_key, [card.id])
             st.chat_input(
                 "Message this card",
                 key=key,
                 on_submit=lambda: act(
-                    commands.send, state, SERVICES, [card.id], *submitted(st.session_state.get(key))
+                    ask_n.ask,
+                    state,
+                    SERVICES,
+                    [card.id],
+                    *submitted(st.session_state.get(key)),
+                    asked_runs(state, runs_key),
                 ),
                 # Not "disable": Streamlit's chat input, re-enabled when the run its
                 # prompt started ends, takes the focus back (ChatInput's effect on its
@@ -177,7 +184,7 @@ def while_streaming(
     last_beat = 0.0
     while pending:
         for card_id, job in list(pending.items()):
-            if job is None or job.done:
+            if job is None or (job.done and state.runtime(card_id).all_done):
                 current = state.job(card_id)
                 if current is not None and current is not job and not current.done:
                     pending[card_id] = current  # a new answer began: its Stop is already up

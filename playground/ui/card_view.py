@@ -29,6 +29,7 @@ from playground.ui.context_view import context_caption
 from playground.ui.live_answer import follow
 from playground.ui.messages import history, models_named
 from playground.ui.resources import SERVICES
+from playground.ui.runs_view import follow_runs
 from playground.ui.state import CARD_HEIGHT, DEFAULT_CARD_HEIGHT, session, widget_key
 from playground.ui.text import label
 from playground.workspace import CUSTOM, Card
@@ -145,6 +146,9 @@ def _follow_stream(state: Session, card: Card, shows: CardShows) -> None:
     if not card.is_streaming:
         return
     images = state.runtime(card.id).load_images
+    if card.messages[-1].runs:  # asked N times: live tabs
+        follow_runs(state, card, st.empty(), images, shows, card.config.settings)
+        return
     job = state.live_job(card.id)
     if job is None:  # no live stream behind it: now marked stopped, its text kept
         history(card.messages[-1:], images, card.id, shows, card.config.settings)

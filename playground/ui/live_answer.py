@@ -203,6 +203,9 @@ class _Reasoning:
         self._tail.markdown(tail + (_CURSOR if thinking else ""))
 
 
+LiveText = _Text  # a streaming text elsewhere (runs_view: one per tab of Ask N times)
+
+
 def _more(text: str) -> str:
     """While a very long answer streams: how much is not drawn."""
     if len(text) <= SHOWN_LIMIT:

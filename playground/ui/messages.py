@@ -6,6 +6,7 @@ import streamlit as st
 
 from playground.arena.round import OPEN, CardShows
 from playground.naming import short_model_id
+from playground.ui import runs_view
 from playground.ui import text as safe_text
 from playground.ui.attach_view import previews
 from playground.ui.text import answer, answer_markdown
@@ -132,10 +133,18 @@ def history(
 ) -> None:
     named = models_named(messages, shows)
     for message in messages:
-        if message.status == "streaming":
-            continue
+        if message.status == "streaming" or any(r.status == "streaming" for r in message.runs):
+            continue  # followed live (live_answer, runs_view)
         with st.chat_message(message.role):
             model_caption(message, named)
+            if message.runs:  # asked N times: one tab each
+                last = message is messages[-1]
+
+                def body(run: Message) -> None:
+                    message_body(run, images, key, shows, settings)
+
+                runs_view.answer_tabs(message, body, key, shows, last)
+                continue
             message_body(message, images, key, shows, settings)
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from playground.limits import MAX_PROMPT_CHARS
-from playground.session import Session, commands, focus
+from playground.session import Session, ask_n, commands, focus
 from playground.session.tool_rounds import answer_open_with_mocks
 from playground.ui import arena as arena_ui
 from playground.ui import arena_vote, costs, look, persistence, snapshot_view
@@ -19,6 +19,7 @@ from playground.ui.context_view import typed_count
 from playground.ui.focus_view import focus_bar
 from playground.ui.links import apply_link, notices, share_link
 from playground.ui.resources import SERVICES
+from playground.ui.runs_view import SYNC_RUNS_KEY, asked_runs, confirm_box, runs_input
 from playground.ui.share_controls import share_controls
 from playground.ui.state import (
     CARD_HEIGHT,
@@ -167,6 +168,7 @@ def render() -> None:
     answer_open_with_mocks(state, SERVICES)
     persistence.before_run(state)
     notices(state)
+    confirm_box(state)  # an Ask N times run over [limits] confirm_answers_over
     if not state.arena.on:  # both name endpoints or models
         _config_problems(SERVICES.catalog().problems)
         _first_run_help(state)
@@ -190,14 +192,18 @@ def render() -> None:
         sync_actions(state)
     compare_slot = st.empty()  # Compare answers, drawn once the answers have ended
     if ws.sync_input:
+        every = [c.id for c in ws.cards]
+        runs_input(state, SYNC_RUNS_KEY, every)  # Ask N times, every card
         st.chat_input(
             "Send to every card",
             key=SYNC_INPUT_KEY,
             on_submit=lambda: act(
-                commands.send_to_all,
+                ask_n.ask,
                 state,
                 SERVICES,
+                every,
                 *submitted(st.session_state.get(SYNC_INPUT_KEY)),
+                asked_runs(state, SYNC_RUNS_KEY),
             ),
             # Not "disable", as under each card (card_controls): re-enabled, the input
             # takes the focus from a selector being typed in. A prompt sent while a
