@@ -94,6 +94,16 @@ def test_answer_figures_match_a_hand_computation(store: WorkspaceStore) -> None:
     assert (other.answers, other.ttft_p50, other.ttft_p95) == (1, 9.0, 9.0)
 
 
+def test_answers_asked_at_once_count_with_the_kept_one(store: WorkspaceStore) -> None:
+    workspace = chat("e", "m", [0.1])
+    kept = workspace.cards[0].messages[-1]
+    kept.runs = [answer(0.2, None, 2), answer(0.3, None, 3)]  # Ask N times: 3 answers
+    store.create(workspace)
+    with reading(store.engine) as conn:
+        got = figures(conn, ReportFilter())[ModelKey("e", "m", "")]
+    assert got.answers == 3 and got.ttft_p95 == pytest.approx(0.3)
+
+
 def test_a_save_adds_new_answers_and_drops_gone_ones_and_delete_forgets(
     store: WorkspaceStore,
 ) -> None:

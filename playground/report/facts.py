@@ -42,10 +42,13 @@ def _figures(metrics: Metrics | None) -> dict[str, Any]:
 
 
 def _answers(card: Card) -> Iterator[Message]:
+    """Every finished answer: those a Regenerate replaced and those asked at once with
+    the kept one (Ask N times) count as answers too."""
     for message in card.messages:
         for answer in (*message.earlier, message):
-            if answer.role == "assistant" and answer.status == "done" and not answer.error:
-                yield answer
+            for one in (answer, *answer.runs):
+                if one.role == "assistant" and one.status == "done" and not one.error:
+                    yield one
 
 
 def workspace_rows(workspace_id: str, workspace: Workspace, at: dt.datetime) -> list[dict]:
