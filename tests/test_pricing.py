@@ -150,7 +150,7 @@ def test_a_prompt_set_run_costs_each_answer_and_sums_them_per_card(scenario: Sce
     assert first.cost.dollars == pytest.approx(sum(v for v in mine if v is not None))
     rows = list(csv.reader(io.StringIO(export_csv(runner.spec, cells).decode("utf-8-sig"))))
     column = rows[0].index("1 · fake-small cost_usd")
-    assert float(rows[1][column]) == pytest.approx(cells[(0, 0)].metrics.cost_usd)  # type: ignore[union-attr]
+    assert float(rows[1][column]) == pytest.approx(cells[(0, 0, 0)].metrics.cost_usd)  # type: ignore[union-attr]
 
 
 def test_a_prompt_set_on_an_unpriced_endpoint_shows_no_cost(scenario: Scenario) -> None:

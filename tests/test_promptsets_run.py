@@ -57,10 +57,10 @@ def test_a_set_runs_on_every_card_with_checks_and_is_saved(
     assert runner.finished and runner.status == "done"
     assert runner.snapshot().label == "4 / 4 answers"
     cells = runner.cells()
-    assert cells[(0, 0)].text == "[fake-small] turn 1: hello"
-    assert [cells[(0, c)].passed for c in (0, 1)] == [True, False]  # the large one lacks it
-    assert [cells[(1, c)].passed for c in (0, 1)] == [True, True]
-    assert cells[(1, 0)].metrics is not None and cells[(1, 0)].metrics.output_tokens == 4
+    assert cells[(0, 0, 0)].text == "[fake-small] turn 1: hello"
+    assert [cells[(0, c, 0)].passed for c in (0, 1)] == [True, False]  # the large one lacks it
+    assert [cells[(1, c, 0)].passed for c in (0, 1)] == [True, True]
+    assert cells[(1, 0, 0)].metrics is not None and cells[(1, 0, 0)].metrics.output_tokens == 4
     stored = load_run(svc, runner.run_id)
     assert stored is not None and stored.status == "done" and stored.cells == cells
     assert stored.workspace_id == session.saver.workspace_id  # kept with its workspace
@@ -136,14 +136,14 @@ def test_a_failing_card_fails_its_cells_and_the_run_goes_on(
     runner.join(20)
     cells = runner.cells()
     assert runner.status == "done" and runner.snapshot().answers_done == 6
-    assert [cells[(r, 0)].status for r in (0, 1)] == ["done", "done"]
-    assert [cells[(r, 1)].status for r in (0, 1)] == ["error", "error"]
+    assert [cells[(r, 0, 0)].status for r in (0, 1)] == ["done", "done"]
+    assert [cells[(r, 1, 0)].status for r in (0, 1)] == ["error", "error"]
     assert (
-        cells[(0, 1)].error
+        cells[(0, 1, 0)].error
         == "'B' rejected the request with 400. Server said: chat failed with 400"
     )
-    assert cells[(0, 2)].error == "Choose a model for this card first."
-    assert cells[(0, 2)].checks[0].detail == "no answer" and cells[(0, 2)].passed is False
+    assert cells[(0, 2, 0)].error == "Choose a model for this card first."
+    assert cells[(0, 2, 0)].checks[0].detail == "no answer" and cells[(0, 2, 0)].passed is False
     assert len(asked(server, good)) == 2  # the card without a model sent nothing
 
 
@@ -171,11 +171,11 @@ def test_the_judge_scores_every_other_answer(
     progress = runner.snapshot()
     assert progress.label == "9 / 9 answers · 6 / 6 scores"
     cells = runner.cells()
-    assert [(cells[(r, 0)].score, cells[(r, 0)].reason) for r in range(3)] == [
+    assert [(cells[(r, 0, 0)].score, cells[(r, 0, 0)].reason) for r in range(3)] == [
         (9, "Short and right.")
     ] * 3
-    assert {cells[(r, 1)].score for r in range(3)} == {4} and cells[(0, 1)].reason == "wordy"
-    assert all(cells[(r, 2)].score is None for r in range(3))  # the judge's own answers
+    assert {cells[(r, 1, 0)].score for r in range(3)} == {4} and cells[(0, 1, 0)].reason == "wordy"
+    assert all(cells[(r, 2, 0)].score is None for r in range(3))  # the judge's own answers
     judged = [m for _, m in asked(server, judge) if m.startswith("Rubric:")]
     assert len(judged) == 6
     assert (
@@ -183,7 +183,7 @@ def test_the_judge_scores_every_other_answer(
         "Score 1-10 - reason."
     ) in judged
     assert summarize(runner.spec, cells)[1].judge_mean == 4.0
-    assert load_run(svc, runner.run_id).cells[(0, 1)].score == 4  # scores are saved too
+    assert load_run(svc, runner.run_id).cells[(0, 1, 0)].score == 4  # scores are saved too
 
 
 def test_a_reply_without_a_score_is_a_judge_error(scenario: Scenario) -> None:
@@ -193,7 +193,7 @@ def test_a_reply_without_a_score_is_a_judge_error(scenario: Scenario) -> None:
     choice = JudgeChoice(session.workspace.cards[1].id, "r", "{{answer}}")
     runner = start_run(session, svc, RunRegistry(), prepare("q"), judge=choice)
     runner.join(20)
-    cell = runner.cells()[(0, 0)]
+    cell = runner.cells()[(0, 0, 0)]
     assert cell.score is None and "no score from 1 to 10" in (cell.judge_error or "")
 
 
@@ -221,9 +221,9 @@ def test_stop_then_resume_asks_only_for_the_missing_cells(
     assert resumed is not None
     resumed.join(30)
     again = asked(server, url)[before:]
-    missing = {(r, c) for r in range(10) for c in range(2)} - kept
+    missing = {(r, c, 0) for r in range(10) for c in range(2)} - kept
     models = ["fake-small", "fake-large"]
-    assert sorted(again) == sorted((models[c], f"question {r}") for r, c in missing)
+    assert sorted(again) == sorted((models[c], f"question {r}") for r, c, _ in missing)
     final = load_run(svc, runner.run_id)
     assert final.status == "done" and all(c.status == "done" for c in final.cells.values())
     assert len(final.cells) == 20
@@ -238,7 +238,7 @@ def test_continue_as_chat_opens_a_card_holding_the_prompt_and_answer(
     session.workspace.cards[1].config.settings.temperature = 0.7
     runner = start_run(session, svc, RunRegistry(), prepare("first question"))
     runner.join(20)
-    card = continue_as_chat(session, svc, runner.spec, runner.cells()[(0, 1)])
+    card = continue_as_chat(session, svc, runner.spec, runner.cells()[(0, 1, 0)])
     assert not isinstance(card, str)
     assert card.config.model == "fake-large" and card.config.settings.temperature == 0.7
     assert [(m.role, m.content) for m in card.messages] == [
@@ -261,7 +261,7 @@ def test_continue_as_chat_at_the_card_limit_says_why(scenario: Scenario) -> None
     session = session_on(*[("A", "fake-small")] * 8)
     runner = start_run(session, svc, RunRegistry(), prepare("q"))
     runner.join(20)
-    answer = continue_as_chat(session, svc, runner.spec, runner.cells()[(0, 0)])
+    answer = continue_as_chat(session, svc, runner.spec, runner.cells()[(0, 0, 0)])
     assert isinstance(answer, str) and "8 cards" in answer
     assert len(session.workspace.cards) == 8
 
@@ -278,9 +278,9 @@ def test_exports_hold_every_cell_and_never_a_token(scenario: Scenario, tmp_path:
     as_json = export_json(runner.spec, cells, status=runner.status)
     assert b"sk-secret-123" not in as_csv and b"sk-secret-123" not in as_json
     rows = list(csv.reader(io.StringIO(as_csv.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["row", "prompt", "expected", "1 · fake-small answer"]
-    assert rows[1][3] == '\'=HYPERLINK("http://x")'  # not run as a formula
-    assert "FAIL json" in rows[1][5]
+    assert rows[0][:5] == ["row", "run", "prompt", "expected", "1 · fake-small answer"]
+    assert rows[1][4] == '\'=HYPERLINK("http://x")'  # not run as a formula
+    assert "FAIL json" in rows[1][6]
     payload = json.loads(as_json)
     assert payload["format"] == "llm-playground-prompt-set-run" and len(payload["cells"]) == 4
     assert payload["spec"]["columns"][1]["config"]["model"] == "fake-large"

@@ -26,7 +26,7 @@ from playground.promptsets.cells import answered_cell, failed_cell, scored
 from playground.promptsets.checks import parse_checks
 from playground.promptsets.judge import judge_template
 from playground.promptsets.progress import Progress, RunServices
-from playground.promptsets.records import CellResult, RunSpec, RunStatus
+from playground.promptsets.records import CellKey, CellResult, RunSpec, RunStatus
 from playground.promptsets.rounds import run_exchange
 from playground.promptsets.store import CellWriter
 from playground.streaming import StreamJob
@@ -34,7 +34,7 @@ from playground.targets import Target
 from playground.workspace import Message, SamplingSettings
 
 log = logging.getLogger(__name__)
-Task = tuple[str, int, int]  # ("answer" | "judge", row, col)
+Task = tuple[str, CellKey]  # ("answer" | "judge", (row, col, run))
 
 
 class PromptSetRunner:
@@ -47,7 +47,7 @@ class PromptSetRunner:
         targets: list[Target | str],
         services: RunServices,
         *,
-        cells: dict[tuple[int, int], CellResult] | None = None,
+        cells: dict[CellKey, CellResult] | None = None,
         writer: CellWriter | None = None,
         retry_errors: bool = False,
         no_usage: set[str] | None = None,
@@ -58,7 +58,7 @@ class PromptSetRunner:
         self._targets = targets
         self._writer = writer
         self._no_usage = no_usage if no_usage is not None else set()
-        self._cells: dict[tuple[int, int], CellResult] = dict(cells or {})
+        self._cells: dict[CellKey, CellResult] = dict(cells or {})
         self._cond = threading.Condition()
         self._stopped = threading.Event()
         self._live: set[StreamJob] = set()
@@ -91,28 +91,28 @@ class PromptSetRunner:
     def _plan(self, retry_errors: bool) -> None:
         """Queue the missing answers, and scores for saved answers that lack one."""
         judge_key = self._key(self.spec.judge.column) if self.spec.judge else None
-        for r in range(len(self.spec.rows)):
-            for c in range(len(self.spec.columns)):
-                cell = self._cells.get((r, c))
-                redo = cell is None or cell.status == "stopped"
-                redo = redo or (retry_errors and cell is not None and cell.status == "error")
-                if redo:
-                    key = self._key(c)
-                    if key is None:  # the card cannot send: every cell says why
-                        self._record(failed_cell(r, c, str(self._targets[c]), self._checks[r]))
-                        continue
-                    self._answers.setdefault(key, deque()).append(("answer", r, c))
-                    self._open_judged += c in self._judged
-                elif c in self._judged and cell.status == "done" and not cell.judged:
-                    self._queue_judge(r, c, judge_key)
+        for at in self.spec.answer_keys():
+            r, c, _ = at
+            cell = self._cells.get(at)
+            redo = cell is None or cell.status == "stopped"
+            redo = redo or (retry_errors and cell is not None and cell.status == "error")
+            if redo:
+                key = self._key(c)
+                if key is None:  # the card cannot send: every cell says why
+                    self._record(failed_cell(at, str(self._targets[c]), self._checks[r]))
+                    continue
+                self._answers.setdefault(key, deque()).append(("answer", at))
+                self._open_judged += c in self._judged
+            elif c in self._judged and cell.status == "done" and not cell.judged:
+                self._queue_judge(at, judge_key)
 
-    def _queue_judge(self, r: int, c: int, judge_key: str | None) -> None:
+    def _queue_judge(self, at: CellKey, judge_key: str | None) -> None:
         if judge_key is None:
             judge = self.spec.judge
             why = str(self._targets[judge.column]) if judge else "no judge"
-            self._record(self._cells[(r, c)].model_copy(update={"judge_error": why}))
+            self._record(self._cells[at].model_copy(update={"judge_error": why}))
             return
-        self._judging.setdefault(judge_key, deque()).append(("judge", r, c))
+        self._judging.setdefault(judge_key, deque()).append(("judge", at))
 
     # -- control -----------------------------------------------------------------
     def start(self) -> PromptSetRunner:
@@ -136,7 +136,7 @@ class PromptSetRunner:
         with self._cond:
             return self._progress()
 
-    def cells(self) -> dict[tuple[int, int], CellResult]:
+    def cells(self) -> dict[CellKey, CellResult]:
         with self._cond:
             return dict(self._cells)
 
@@ -152,12 +152,12 @@ class PromptSetRunner:
     def _progress(self) -> Progress:
         answers = sum(1 for c in self._cells.values() if c.status != "stopped")
         judged = self.spec.judged_columns()
-        scores = sum(1 for (_, col), c in self._cells.items() if col in judged and c.judged)
+        scores = sum(1 for (_, col, _), c in self._cells.items() if col in judged and c.judged)
         return Progress(
             answers,
             self.spec.answers_total,
             scores,
-            len(self.spec.rows) * len(judged),
+            len(self.spec.rows) * len(judged) * self.spec.runs,
             self._version,
             self._finished,
             self._stopped.is_set(),
@@ -180,9 +180,8 @@ class PromptSetRunner:
         for worker in workers:
             worker.join()
         complete = all(
-            (c := self._cells.get((r, col))) is not None and c.status != "stopped"
-            for r in range(len(self.spec.rows))
-            for col in range(len(self.spec.columns))
+            (c := self._cells.get(at)) is not None and c.status != "stopped"
+            for at in self.spec.answer_keys()
         )
         self.status = "done" if complete and not self._stopped.is_set() else "stopped"
         if self._writer is not None:
@@ -207,17 +206,17 @@ class PromptSetRunner:
 
     def _work(self, key: str) -> None:
         while (task := self._next(key)) is not None:
-            kind, r, c = task
+            kind, at = task
             try:
                 if kind == "answer":
-                    self._answer(r, c)
+                    self._answer(at)
                 else:
-                    self._score(r, c)
+                    self._score(at)
             except Exception as exc:  # a bug must cost one cell, not the run
                 log.warning("prompt-set cell failed unexpectedly: %s", type(exc).__name__)
                 if kind == "answer":
                     why = f"Failed unexpectedly ({type(exc).__name__})."
-                    self._answered(failed_cell(r, c, why, self._checks[r]))
+                    self._answered(failed_cell(at, why, self._checks[at[0]]))
 
     def _stream(
         self, col: int, history: list[dict[str, Any]], settings: SamplingSettings
@@ -254,7 +253,8 @@ class PromptSetRunner:
                 self._live.discard(job)
         return message
 
-    def _answer(self, r: int, c: int) -> None:
+    def _answer(self, at: CellKey) -> None:
+        r, c, _ = at
         settings = self.spec.columns[c].config.settings
         system = settings.system_prompt.strip()
         history = [{"role": "system", "content": system}] if system else []
@@ -262,7 +262,7 @@ class PromptSetRunner:
         mocks = settings.tool_mocks if self.spec.mock_results else None
         done = run_exchange(lambda sent: self._stream(c, sent, settings), history, mocks)
         form, stop = settings.response_format, self._stopped  # Stop ends the checks too
-        self._answered(answered_cell(r, c, done.answer, self._checks[r], form, stop, done.rounds))
+        self._answered(answered_cell(at, done.answer, self._checks[r], form, stop, done.rounds))
 
     def _answered(self, cell: CellResult) -> None:
         self._record(cell)
@@ -272,14 +272,18 @@ class PromptSetRunner:
                 if cell.status == "done":
                     judge = self.spec.judge
                     key = self._key(judge.column) if judge else None
-                    self._queue_judge(cell.row, cell.col, key)
+                    self._queue_judge(cell.key, key)
                 self._cond.notify_all()
 
-    def _score(self, r: int, c: int) -> None:
+    def _score(self, at: CellKey) -> None:
         judge = self.spec.judge
         assert judge is not None and self._judge is not None
-        cell = self._cells[(r, c)]
-        values = {"rubric": judge.rubric, "prompt": self.spec.rows[r].prompt, "answer": cell.text}
+        cell = self._cells[at]
+        values = {
+            "rubric": judge.rubric,
+            "prompt": self.spec.rows[at[0]].prompt,
+            "answer": cell.text,
+        }
         try:
             prompt = self._judge.render(values)
         except PromptSetProblem as exc:
@@ -289,11 +293,11 @@ class PromptSetRunner:
         reply = self._stream(judge.column, [{"role": "user", "content": prompt}], settings)
         if reply.status == "stopped":
             return  # scored on resume
-        self._record(scored(self._cells[(r, c)], reply))
+        self._record(scored(self._cells[at], reply))
 
     def _record(self, cell: CellResult) -> None:
         with self._cond:
-            self._cells[(cell.row, cell.col)] = cell
+            self._cells[cell.key] = cell
             self._version += 1
             self._cond.notify_all()
         if self._writer is not None:

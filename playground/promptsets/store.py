@@ -2,7 +2,7 @@
 
 ``RunStore`` shares the ``WorkspaceStore``'s engine (its tables come from
 migration step 4 in ``playground.store.schema``). A run's spec is written when
-it starts; each cell as its answer (and later its score) arrives, through a
+it starts; each answer (and later its score) as it arrives, through a
 ``CellWriter`` thread so a request never waits for the database. A crash loses
 at most the cells of the batch being written; resuming asks for those again.
 """
@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Connection, Engine
 
 from playground.errors import StoreError
-from playground.promptsets.records import CellResult, RunSpec, RunStatus
+from playground.promptsets.records import CellKey, CellResult, RunSpec, RunStatus
 from playground.store.engine import reading, writing
 from playground.store.records import (
     ANY_OWNER,
@@ -37,6 +37,13 @@ from playground.store.schema import promptset_cells as cells_t
 from playground.store.schema import promptset_runs as runs_t
 
 log = logging.getLogger(__name__)
+RUN_STRIDE = 1024  # the stored ``col`` of a cell: col + run × RUN_STRIDE (run 0: col)
+
+
+def _slot(cell: CellResult) -> int:
+    """Where a cell's answer is kept: Runs per prompt keep each answer in its own row of
+    the cells table without a migration; a run saved before (run 0) reads as it was."""
+    return cell.col + cell.run * RUN_STRIDE
 
 
 @dataclass(frozen=True)
@@ -44,7 +51,7 @@ class StoredRun:
     id: str
     spec: RunSpec
     status: RunStatus
-    cells: dict[tuple[int, int], CellResult]
+    cells: dict[CellKey, CellResult]
     workspace_id: str | None
     owner: str | None
     created_at: dt.datetime
@@ -99,7 +106,7 @@ class RunStore:
     def write_cells(self, run_id: str, cells: Iterable[CellResult]) -> None:
         """Insert or replace these cells, in one transaction."""
         batch = [
-            {"run_id": run_id, "row": c.row, "col": c.col, "data": c.model_dump_json()}
+            {"run_id": run_id, "row": c.row, "col": _slot(c), "data": c.model_dump_json()}
             for c in cells
         ]
         if not batch:
@@ -137,7 +144,7 @@ class RunStore:
                     cell = CellResult.model_validate_json(text)
                 except ValidationError:
                     continue  # written by a newer app: asked for again on resume
-                cells[(cell.row, cell.col)] = cell
+                cells[cell.key] = cell
         try:
             spec = RunSpec.model_validate_json(row.spec)
         except ValidationError:
@@ -238,7 +245,7 @@ class CellWriter:
         self._thread.join(timeout)
 
     def _loop(self) -> None:
-        pending: dict[tuple[int, int], CellResult] = {}
+        pending: dict[CellKey, CellResult] = {}
         closing: tuple[object, RunStatus | None] | None = None
         while closing is None:
             item = self._queue.get()
@@ -246,7 +253,7 @@ class CellWriter:
                 if isinstance(item, tuple):
                     closing = item
                 elif isinstance(item, CellResult):
-                    pending[(item.row, item.col)] = item  # a later write of a cell wins
+                    pending[item.key] = item  # a later write of a cell wins
                 try:
                     item = self._queue.get_nowait()
                 except queue.Empty:
@@ -262,7 +269,7 @@ class CellWriter:
             except StoreError as exc:
                 self.last_error = exc
 
-    def _flush(self, pending: dict[tuple[int, int], CellResult]) -> None:
+    def _flush(self, pending: dict[CellKey, CellResult]) -> None:
         if not pending:
             return
         try:

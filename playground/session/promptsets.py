@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from playground.errors import PlaygroundError, PromptSetProblem
+from playground.limits import MAX_RUNS_PER_PROMPT
 from playground.promptsets.prepare import (  # prepare: re-exported with the commands
     JudgeChoice,
     Preparation,
     card_label,
     prepare,  # noqa: F401
 )
-from playground.promptsets.records import CellResult, JudgeSpec, RunColumn, RunSpec
+from playground.promptsets.records import CellKey, CellResult, JudgeSpec, RunColumn, RunSpec
 from playground.promptsets.registry import RunRegistry
 from playground.promptsets.runner import PromptSetRunner
 from playground.promptsets.store import CellWriter, RunStore, RunSummary, StoredRun
@@ -70,7 +71,7 @@ def _start(
     run_id: str,
     spec: RunSpec,
     *,
-    cells: dict[tuple[int, int], CellResult] | None = None,
+    cells: dict[CellKey, CellResult] | None = None,
     writer: CellWriter | None = None,
     retry_errors: bool = False,
     owner: str | None = None,
@@ -102,15 +103,19 @@ def start_run(
     judge: JudgeChoice | None = None,
     user: str | None = None,
     mock_results: bool = False,
+    runs: int = 1,
 ) -> PromptSetRunner:
     """ "Run on all cards": every row on every card of the workspace, saved as it goes;
-    with ``mock_results``, each cell runs its tool rounds to a final answer.
+    with ``mock_results``, each cell runs its tool rounds to a final answer; ``runs``:
+    answers asked of each (row, card) (Runs per prompt).
 
     Raises ``PromptSetProblem`` when the set is not ready (nothing is sent).
     Without a store the run still runs (``save_error`` says it is not saved).
     """
     if not prep.ready:
         raise PromptSetProblem(prep.problems[0] if prep.problems else "There is nothing to run.")
+    if not 1 <= runs <= MAX_RUNS_PER_PROMPT:
+        raise PromptSetProblem(f"Runs per prompt must be between 1 and {MAX_RUNS_PER_PROMPT}.")
     cards = session.workspace.cards
     columns = [
         RunColumn(
@@ -127,7 +132,12 @@ def start_run(
     first = " ".join(prep.rows[0].prompt.split())
     title = f"{first[:60]}{'…' if len(first) > 60 else ''} ({len(prep.rows)} prompts)"
     spec = RunSpec(
-        title=title, columns=columns, rows=prep.rows, judge=judge_spec, mock_results=mock_results
+        title=title,
+        columns=columns,
+        rows=prep.rows,
+        judge=judge_spec,
+        mock_results=mock_results,
+        runs=runs,
     )
     store = run_store(services)
     writer = None
@@ -237,7 +247,7 @@ class RunView:
 
     run_id: str
     spec: RunSpec
-    cells: dict[tuple[int, int], CellResult]
+    cells: dict[CellKey, CellResult]
     status: str  # running, stopped, done, interrupted (saved as running, no runner here)
     runner: PromptSetRunner | None
     save_error: str | None = None
@@ -246,9 +256,8 @@ class RunView:
     def missing(self) -> int:
         return sum(
             1
-            for r in range(len(self.spec.rows))
-            for c in range(len(self.spec.columns))
-            if (cell := self.cells.get((r, c))) is None or cell.status == "stopped"
+            for at in self.spec.answer_keys()
+            if (cell := self.cells.get(at)) is None or cell.status == "stopped"
         )
 
     @property
