@@ -41,8 +41,8 @@ def test_a_killed_app_resumes_only_the_missing_cells(
         deadline = time.monotonic() + 30
         saved = 0
         while saved < 6 and time.monotonic() < deadline:
-            runs = store.list()
-            saved = runs[0].cells_saved if runs else 0
+            listed = store.list()
+            saved = listed[0].cells_saved if listed else 0
             time.sleep(0.05)
         os.kill(child.pid, signal.SIGKILL)
         child.wait(10)

@@ -77,7 +77,7 @@ def test_with_mocks_two_cards_run_to_a_final_answer_and_are_checked_on_it(
     runner.join(30)
     assert runner.finished and runner.status == "done"
     cells = runner.cells()
-    for (row, _), cell in cells.items():
+    for (row, _, _), cell in cells.items():
         assert cell.status == "done" and cell.text == FINAL  # the final answer
         assert cell.tool_calls == []  # the final answer called nothing
         [step] = cell.rounds

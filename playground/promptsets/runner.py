@@ -5,11 +5,11 @@ limit. Each answer is one single-turn ``StreamJob`` (a chat card's streaming, ti
 error mapping; with mock results on, one a tool round: ``promptsets.rounds``) holding
 the endpoint's shared gate (``Services.gate``), so the run and the cards together never
 pass the limit. A failed cell is a result like any other; it never stops the run.
-Results are kept as ``CellResult``s and handed to a ``CellWriter`` as they arrive; jobs
-and messages are dropped once their cell is recorded. With a judge, each finished
-answer of another column queues a scoring request on the judge's endpoint.
-``stop()`` cancels what is in flight (kept as "stopped", asked again on resume).
-A rerun or reload of the page only follows a run (``snapshot``, ``cells``).
+Results go to a ``CellWriter`` and are let go of once saved (``ledger.Results``: the
+run keeps a few bytes an answer). With a judge, each finished answer of another column
+queues a scoring request on the judge's endpoint.
+``stop()`` cancels what is in flight (kept as "stopped", asked again on resume); a
+page only follows a run (``snapshot``, ``cells``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
+from collections.abc import Iterable
 from typing import Any
 
 from playground.clients import EndpointClient
@@ -25,6 +26,7 @@ from playground.limits import PROMPT_SET_WORKERS_PER_ENDPOINT
 from playground.promptsets.cells import answered_cell, failed_cell, scored
 from playground.promptsets.checks import parse_checks
 from playground.promptsets.judge import judge_template
+from playground.promptsets.ledger import DONE, ERROR, Results
 from playground.promptsets.progress import Progress, RunServices
 from playground.promptsets.records import CellKey, CellResult, RunSpec, RunStatus
 from playground.promptsets.rounds import run_exchange
@@ -47,7 +49,7 @@ class PromptSetRunner:
         targets: list[Target | str],
         services: RunServices,
         *,
-        cells: dict[CellKey, CellResult] | None = None,
+        cells: dict[CellKey, CellResult] | Iterable[CellResult] | None = None,
         writer: CellWriter | None = None,
         retry_errors: bool = False,
         no_usage: set[str] | None = None,
@@ -58,7 +60,9 @@ class PromptSetRunner:
         self._targets = targets
         self._writer = writer
         self._no_usage = no_usage if no_usage is not None else set()
-        self._cells: dict[CellKey, CellResult] = dict(cells or {})
+        saved = cells.values() if isinstance(cells, dict) else cells or ()
+        self._results = Results(spec, saved, writer)
+        self._ledger = self._results.ledger
         self._cond = threading.Condition()
         self._stopped = threading.Event()
         self._live: set[StreamJob] = set()
@@ -83,7 +87,6 @@ class PromptSetRunner:
         self._plan(retry_errors)
         self._thread = threading.Thread(target=self._run, name="promptset-run", daemon=True)
 
-    # -- planning ----------------------------------------------------------------
     def _key(self, col: int) -> str | None:
         target = self._targets[col]
         return target.base_url if isinstance(target, Target) else None
@@ -93,9 +96,8 @@ class PromptSetRunner:
         judge_key = self._key(self.spec.judge.column) if self.spec.judge else None
         for at in self.spec.answer_keys():
             r, c, _ = at
-            cell = self._cells.get(at)
-            redo = cell is None or cell.status == "stopped"
-            redo = redo or (retry_errors and cell is not None and cell.status == "error")
+            status = self._ledger.status(at)
+            redo = status not in (DONE, ERROR) or (retry_errors and status == ERROR)
             if redo:
                 key = self._key(c)
                 if key is None:  # the card cannot send: every cell says why
@@ -103,18 +105,18 @@ class PromptSetRunner:
                     continue
                 self._answers.setdefault(key, deque()).append(("answer", at))
                 self._open_judged += c in self._judged
-            elif c in self._judged and cell.status == "done" and not cell.judged:
+            elif c in self._judged and status == DONE and not self._ledger.is_judged(at):
                 self._queue_judge(at, judge_key)
 
     def _queue_judge(self, at: CellKey, judge_key: str | None) -> None:
         if judge_key is None:
             judge = self.spec.judge
             why = str(self._targets[judge.column]) if judge else "no judge"
-            self._record(self._cells[at].model_copy(update={"judge_error": why}))
+            if (cell := self._results.cell(at)) is not None:
+                self._record(cell.model_copy(update={"judge_error": why}))
             return
         self._judging.setdefault(judge_key, deque()).append(("judge", at))
 
-    # -- control -----------------------------------------------------------------
     def start(self) -> PromptSetRunner:
         self._thread.start()
         return self
@@ -131,14 +133,13 @@ class PromptSetRunner:
     def join(self, timeout: float | None = None) -> None:
         self._thread.join(timeout)
 
-    # -- following ---------------------------------------------------------------
     def snapshot(self) -> Progress:
         with self._cond:
             return self._progress()
 
-    def cells(self) -> dict[CellKey, CellResult]:
-        with self._cond:
-            return dict(self._cells)
+    def cells(self, rows: range | None = None) -> dict[CellKey, CellResult]:
+        """The answers so far (of ``rows`` only, when given)."""
+        return self._results.cells(rows)
 
     @property
     def finished(self) -> bool:
@@ -150,20 +151,17 @@ class PromptSetRunner:
         return error.message if error is not None else None
 
     def _progress(self) -> Progress:
-        answers = sum(1 for c in self._cells.values() if c.status != "stopped")
         judged = self.spec.judged_columns()
-        scores = sum(1 for (_, col, _), c in self._cells.items() if col in judged and c.judged)
         return Progress(
-            answers,
+            self._ledger.answered,
             self.spec.answers_total,
-            scores,
+            self._ledger.judged,
             len(self.spec.rows) * len(judged) * self.spec.runs,
             self._version,
             self._finished,
             self._stopped.is_set(),
         )
 
-    # -- running -----------------------------------------------------------------
     def _run(self) -> None:
         # As many workers as the hard cap, else a bound: the gate adapts below it.
         limit = self._limit or PROMPT_SET_WORKERS_PER_ENDPOINT
@@ -179,10 +177,7 @@ class PromptSetRunner:
             worker.start()
         for worker in workers:
             worker.join()
-        complete = all(
-            (c := self._cells.get(at)) is not None and c.status != "stopped"
-            for at in self.spec.answer_keys()
-        )
+        complete = self._ledger.complete
         self.status = "done" if complete and not self._stopped.is_set() else "stopped"
         if self._writer is not None:
             self._writer.close(self.status)
@@ -278,7 +273,9 @@ class PromptSetRunner:
     def _score(self, at: CellKey) -> None:
         judge = self.spec.judge
         assert judge is not None and self._judge is not None
-        cell = self._cells[at]
+        cell = self._results.cell(at)
+        if cell is None:
+            return  # not saved (the store failed): scored on resume
         values = {
             "rubric": judge.rubric,
             "prompt": self.spec.rows[at[0]].prompt,
@@ -293,12 +290,10 @@ class PromptSetRunner:
         reply = self._stream(judge.column, [{"role": "user", "content": prompt}], settings)
         if reply.status == "stopped":
             return  # scored on resume
-        self._record(scored(self._cells[at], reply))
+        self._record(scored(cell, reply))
 
     def _record(self, cell: CellResult) -> None:
+        self._results.record(cell)
         with self._cond:
-            self._cells[cell.key] = cell
             self._version += 1
             self._cond.notify_all()
-        if self._writer is not None:
-            self._writer.put(cell)
