@@ -10,7 +10,7 @@ its lock around every call).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from playground.errors import StoreError
 from playground.promptsets.records import CellKey, CellResult, RunSpec
@@ -57,6 +57,14 @@ class Ledger:
     def is_judged(self, at: CellKey) -> bool:
         i = self._index(at)
         return i is not None and self._judged[i] == 1
+
+    def todo(self, keys: Iterable[CellKey], retry_errors: bool) -> Iterator[CellKey]:
+        """Of these answers, those still to ask (missing or stopped; failed too, if asked),
+        read as the workers ask for them."""
+        for at in keys:
+            status = self.status(at)
+            if status not in (DONE, ERROR) or (retry_errors and status == ERROR):
+                yield at
 
     @property
     def complete(self) -> bool:

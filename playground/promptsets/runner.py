@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from playground.clients import EndpointClient
@@ -81,7 +81,7 @@ class PromptSetRunner:
             services.client(t.base_url, t.token, timeouts) if isinstance(t, Target) else None
             for t in targets
         ]
-        self._answers: dict[str, deque[Task]] = {}
+        self._answers: dict[str, Iterator[CellKey]] = {}
         self._judging: dict[str, deque[Task]] = {}
         self._open_judged = 0  # answers still to come that the judge will score
         self._plan(retry_errors)
@@ -103,10 +103,14 @@ class PromptSetRunner:
                 if key is None:  # the card cannot send: every cell says why
                     self._record(failed_cell(at, str(self._targets[c]), self._checks[r]))
                     continue
-                self._answers.setdefault(key, deque()).append(("answer", at))
+                if key not in self._answers:  # made as asked: no task list held in memory
+                    self._answers[key] = self._ledger.todo(self._of(key), retry_errors)
                 self._open_judged += c in self._judged
             elif c in self._judged and status == DONE and not self._ledger.is_judged(at):
                 self._queue_judge(at, judge_key)
+
+    def _of(self, key: str) -> Iterator[CellKey]:
+        return (at for at in self.spec.answer_keys() if self._key(at[1]) == key)
 
     def _queue_judge(self, at: CellKey, judge_key: str | None) -> None:
         if judge_key is None:
@@ -133,10 +137,6 @@ class PromptSetRunner:
     def join(self, timeout: float | None = None) -> None:
         self._thread.join(timeout)
 
-    def snapshot(self) -> Progress:
-        with self._cond:
-            return self._progress()
-
     def cells(self, rows: range | None = None) -> dict[CellKey, CellResult]:
         """The answers so far (of ``rows`` only, when given)."""
         return self._results.cells(rows)
@@ -150,17 +150,19 @@ class PromptSetRunner:
         error = self._writer.last_error if self._writer is not None else None
         return error.message if error is not None else None
 
-    def _progress(self) -> Progress:
-        judged = self.spec.judged_columns()
-        return Progress(
-            self._ledger.answered,
-            self.spec.answers_total,
-            self._ledger.judged,
-            len(self.spec.rows) * len(judged) * self.spec.runs,
-            self._version,
-            self._finished,
-            self._stopped.is_set(),
-        )
+    def snapshot(self) -> Progress:
+        judged = len(self.spec.rows) * len(self.spec.judged_columns()) * self.spec.runs
+        with self._cond:
+            ledger, version, stopped = self._ledger, self._version, self._stopped.is_set()
+            return Progress(
+                ledger.answered,
+                self.spec.answers_total,
+                ledger.judged,
+                judged,
+                version,
+                self._finished,
+                stopped,
+            )
 
     def _run(self) -> None:
         # As many workers as the hard cap, else a bound: the gate adapts below it.
@@ -192,8 +194,10 @@ class PromptSetRunner:
             while not self._stopped.is_set():
                 if self._judging.get(key):
                     return self._judging[key].popleft()
-                if self._answers.get(key):
-                    return self._answers[key].popleft()
+                if (todo := self._answers.get(key)) is not None:
+                    if (at := next(todo, None)) is not None:
+                        return ("answer", at)
+                    del self._answers[key]
                 if key != judge_key or self._open_judged == 0:
                     return None
                 self._cond.wait(0.5)  # the judge waits for answers to score
@@ -276,11 +280,8 @@ class PromptSetRunner:
         cell = self._results.cell(at)
         if cell is None:
             return  # not saved (the store failed): scored on resume
-        values = {
-            "rubric": judge.rubric,
-            "prompt": self.spec.rows[at[0]].prompt,
-            "answer": cell.text,
-        }
+        prompt = self.spec.rows[at[0]].prompt
+        values = {"rubric": judge.rubric, "prompt": prompt, "answer": cell.text}
         try:
             prompt = self._judge.render(values)
         except PromptSetProblem as exc:
