@@ -88,6 +88,12 @@ class Results:
         else:
             writer.on_written = self._saved
 
+    @property
+    def held(self) -> int:
+        """Results in memory: not yet saved (or, without a writer, all)."""
+        with self._lock:
+            return len(self._held)
+
     def record(self, cell: CellResult) -> None:
         with self._lock:
             self._held[cell.key] = cell

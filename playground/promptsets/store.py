@@ -124,8 +124,11 @@ class RunStore:
                 runs_t.update().where(runs_t.c.id == run_id).values(updated_at=now_naive_utc())
             )
 
-    def load(self, run_id: str, *, owner: OwnerFilter = ANY_OWNER) -> StoredRun | None:
-        """The run with every saved cell; None if unknown, unreadable or someone else's."""
+    def load(
+        self, run_id: str, *, owner: OwnerFilter = ANY_OWNER, cells: bool = True
+    ) -> StoredRun | None:
+        """The run with every saved cell (none, with ``cells`` false: ``cells()`` streams
+        them); None if unknown, unreadable or someone else's."""
         if not is_workspace_id(run_id):
             return None
         with self._read() as conn:
@@ -134,7 +137,7 @@ class RunStore:
                 owner is not ANY_OWNER and row.owner is not None and row.owner != owner
             ):
                 return None
-            cells = {cell.key: cell for cell in _parsed(conn, run_id)}
+            saved = {cell.key: cell for cell in _parsed(conn, run_id)} if cells else {}
         try:
             spec = RunSpec.model_validate_json(row.spec)
         except ValidationError:
@@ -143,7 +146,7 @@ class RunStore:
             row.id,
             spec,
             row.status,
-            cells,
+            saved,
             row.workspace_id,
             row.owner,
             as_utc(row.created_at),

@@ -186,7 +186,7 @@ def resume_run(
     store = run_store(services)
     if isinstance(store, StoreError):
         return None
-    stored = store.load(run_id, owner=owner)
+    stored = store.load(run_id, owner=owner, cells=False)  # streamed below, not held
     if stored is None:
         return None
     store.set_status(run_id, "running")
@@ -197,7 +197,7 @@ def resume_run(
         registry,
         run_id,
         stored.spec,
-        cells=stored.cells,
+        cells=store.cells(run_id),
         writer=writer,
         retry_errors=retry_errors,
         owner=stored.owner,
