@@ -11,6 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from playground.errors import PromptSetProblem
 from playground.promptsets.export import export_csv, export_json
 from playground.promptsets.registry import RunRegistry
 from playground.promptsets.summary import grid, summarize
@@ -110,6 +113,47 @@ def test_requests_stay_within_each_endpoints_limit(
     assert server.max_active[scenario_name(b)] == 3
     assert len(asked(server, a)) == 24 and len(asked(server, b)) == 12
     assert wall < 24 * 0.15  # A's 24 answers did not go one at a time
+
+
+def test_runs_per_prompt_ask_each_prompt_n_times_through_the_same_gates(
+    scenario: Scenario, server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    url = scenario(latency=0.1)
+    svc = services(tmp_path / "data", limit=2, A=url)
+    session = session_on(("A", "fake-small"), ("A", "fake-large"))
+    runner = start_run(session, svc, RunRegistry(), prepare(prompts(4)), runs=3)
+    runner.join(30)
+    assert runner.status == "done" and runner.snapshot().label == "24 / 24 answers"
+    assert server.max_active[scenario_name(url)] == 2  # reached, never passed
+    sent = asked(server, url)
+    assert sorted(sent) == sorted(
+        (m, f"question {r}") for r in range(4) for m in ("fake-small", "fake-large") for _ in "123"
+    )
+    saved = load_run(svc, runner.run_id)
+    assert saved is not None and saved.spec.runs == 3
+    assert sorted(saved.cells) == sorted(
+        (r, c, k) for r in range(4) for c in (0, 1) for k in (0, 1, 2)
+    )
+    rows = list(csv.reader(io.StringIO(export_csv(saved.spec, saved.cells).decode("utf-8-sig"))))
+    assert [(row[0], row[1]) for row in rows[1:4]] == [("1", "1"), ("1", "2"), ("1", "3")]
+    assert {c["run"] for c in json.loads(export_json(saved.spec, saved.cells))["cells"]} == {
+        0,
+        1,
+        2,
+    }
+
+
+def test_runs_per_prompt_out_of_bounds_is_refused_before_anything_is_sent(
+    scenario: Scenario, server: FakeOpenAIServer
+) -> None:
+    url = scenario()
+    svc = services(None, A=url)
+    for runs in (0, 21):
+        with pytest.raises(PromptSetProblem, match="between 1 and 20"):
+            start_run(
+                session_on(("A", "fake-small")), svc, RunRegistry(), prepare("q\n"), runs=runs
+            )
+    assert asked(server, url) == []
 
 
 def test_a_chat_card_and_a_run_share_the_endpoints_gate(
