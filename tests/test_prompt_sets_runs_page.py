@@ -82,3 +82,27 @@ def test_the_grid_pages_its_rows(
     page.set_value(2).run()
     grid = at.dataframe[1].value
     assert len(grid) == 50 and list(grid["#"])[:2] == [201, 202]
+
+
+def test_a_selected_cell_shows_its_answers_in_a_tab_each(
+    write_config: Callable[..., Path], scenario: Callable[..., str], server: FakeOpenAIServer
+) -> None:
+    url = scenario()
+    write_config(endpoints_toml(Alpha=url))
+    at = prompt_sets_page(new_app())
+    at.text_area(key="ps-text").set_value("prompt,expected\nhello,contains:hello\n")
+    at.number_input(key="ps-runs").set_value(3).run()
+    at.button(key="ps-run").click().run()
+    wait_done(at)
+    picked = {"selection": {"rows": [], "columns": [], "cells": [[0, "1 · fake-small"]]}}
+    at.session_state["ps-grid-00-1"] = picked  # the grid's selection, as a click sets it
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.label for t in at.tabs] == ["Run 1 ✓", "Run 2 ✓", "Run 3 ✓"]
+    answers = [c for c in at.markdown if c.value == "\\[fake\\-small\\] turn 1\\: hello"]
+    assert len(answers) == 3  # each run's answer, in its own tab
+    assert [b.key for b in at.button if b.key and b.key.startswith("ps-continue")] == [
+        "ps-continue",
+        "ps-continue-1",
+        "ps-continue-2",
+    ]

@@ -77,7 +77,7 @@ def _answer(state: Session, view: RunView, cell: CellResult | None, suffix: str)
     settings = view.spec.columns[cell.col].config.settings
     if cell.error:
         safe_text.error(cell.error, icon=":material/error:")
-    draw_exchange(cell, settings)
+    draw_exchange(cell, settings, suffix)
     _facts(cell, format_mark(cell_fit(cell, settings.response_format)))
     if st.button("Continue as chat", key=f"ps-continue{suffix}", icon=":material/forum:"):
         made = continue_as_chat(state, SERVICES, view.spec, cell)
@@ -117,9 +117,10 @@ def _calls(calls: list[ToolCall], settings: SamplingSettings) -> None:
         draw_call(call, mark, argument_fit(settings.tools, call))
 
 
-def draw_exchange(cell: CellResult, settings: SamplingSettings) -> None:
-    """The answers that got mock results (text, calls with results), then the final one."""
-    with st.container(key="ps-rounds"):
+def draw_exchange(cell: CellResult, settings: SamplingSettings, suffix: str = "") -> None:
+    """The answers that got mock results (text, calls with results), then the final one
+    (``suffix``: of the keys, one per answer of a cell)."""
+    with st.container(key=f"ps-rounds{suffix}"):
         for number, step in enumerate(cell.rounds, start=1):
             st.caption(f":material/build: Tool round {number}")
             if step.text:
@@ -128,7 +129,7 @@ def draw_exchange(cell: CellResult, settings: SamplingSettings) -> None:
     if cell.rounds:
         st.caption(":material/flag: Final answer")
     if cell.text:
-        with st.container(key="ps-answer"):
+        with st.container(key=f"ps-answer{suffix}"):
             st.markdown(block_images(cell.text))
     _calls(cell.tool_calls, settings)
 
