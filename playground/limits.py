@@ -72,7 +72,7 @@ MAX_COMPLETION_BYTES = 8_000_000  # a whole JSON completion sent where a stream 
 # adaptive concurrency gate decides how many of them send at once).
 PROMPT_SET_WORKERS_PER_ENDPOINT = 16
 MAX_PROMPT_SET_BYTES = 2 * MIB
-MAX_PROMPT_SET_ROWS = 1_000
+MAX_PROMPT_SET_ROWS = 10_000
 MAX_PROMPT_SET_COLUMNS = 32
 MAX_PROMPT_SET_CELL_CHARS = MAX_PROMPT_CHARS
 # Sweeps (playground.promptsets.sweeps): one or two settings, each with a few values;

@@ -161,7 +161,7 @@ def test_an_unexpected_evaluation_error_fails_the_check_and_keeps_the_answer(
     answer: str, expected: str, why: str
 ) -> None:
     message = Message(role="assistant", content=answer, status="done")
-    cell = answered_cell(0, 0, message, parse_checks(expected))
+    cell = answered_cell((0, 0, 0), message, parse_checks(expected))
     assert cell.status == "done"
     assert cell.text == answer
     [check] = cell.checks

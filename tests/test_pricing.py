@@ -145,12 +145,12 @@ def test_a_prompt_set_run_costs_each_answer_and_sums_them_per_card(scenario: Sce
         assert m.cost_usd == pytest.approx((1000 * 2.0 + m.output_tokens * 8.0) / 1_000_000)
         costs.append(m.cost_usd)
     first, _ = summarize(runner.spec, cells)
-    mine = [c.metrics.cost_usd for (_, col), c in cells.items() if col == 0 and c.metrics]
+    mine = [c.metrics.cost_usd for (_, col, _), c in cells.items() if col == 0 and c.metrics]
     assert first.cost is not None and not first.cost.estimated
     assert first.cost.dollars == pytest.approx(sum(v for v in mine if v is not None))
     rows = list(csv.reader(io.StringIO(export_csv(runner.spec, cells).decode("utf-8-sig"))))
     column = rows[0].index("1 · fake-small cost_usd")
-    assert float(rows[1][column]) == pytest.approx(cells[(0, 0)].metrics.cost_usd)  # type: ignore[union-attr]
+    assert float(rows[1][column]) == pytest.approx(cells[(0, 0, 0)].metrics.cost_usd)  # type: ignore[union-attr]
 
 
 def test_a_prompt_set_on_an_unpriced_endpoint_shows_no_cost(scenario: Scenario) -> None:

@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from playground.promptsets.registry import RunRegistry
 from playground.session.promptsets import load_run, resume_run, run_store
 from tests.fake_openai import FakeOpenAIServer
@@ -19,13 +21,14 @@ from tests.promptset_helpers import services, session_on
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.parametrize("runs", [pytest.param(1, id="one-run"), pytest.param(3, id="3-runs")])
 def test_a_killed_app_resumes_only_the_missing_cells(
-    scenario: Callable[..., str], server: FakeOpenAIServer, tmp_path: Path
+    scenario: Callable[..., str], server: FakeOpenAIServer, tmp_path: Path, runs: int
 ) -> None:
     url = scenario(latency=0.15)
     data = tmp_path / "data"
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.promptset_child", url, str(data), "15"],
+        [sys.executable, "-m", "tests.promptset_child", url, str(data), "15", str(runs)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -38,8 +41,8 @@ def test_a_killed_app_resumes_only_the_missing_cells(
         deadline = time.monotonic() + 30
         saved = 0
         while saved < 6 and time.monotonic() < deadline:
-            runs = store.list()
-            saved = runs[0].cells_saved if runs else 0
+            listed = store.list()
+            saved = listed[0].cells_saved if listed else 0
             time.sleep(0.05)
         os.kill(child.pid, signal.SIGKILL)
         child.wait(10)
@@ -51,7 +54,7 @@ def test_a_killed_app_resumes_only_the_missing_cells(
     stored = load_run(svc, run_id)
     assert stored is not None and stored.status == "running"  # interrupted, not finished
     kept = set(stored.cells)
-    assert 6 <= len(kept) < 30
+    assert 6 <= len(kept) < 30 * runs
     before = len(server.chat_requests(scenario_name(url)))
 
     session = session_on(("A", "fake-small"), ("A", "fake-large"))
@@ -63,8 +66,9 @@ def test_a_killed_app_resumes_only_the_missing_cells(
         for r in server.chat_requests(scenario_name(url))[before:]
     ]
     models = ("fake-small", "fake-large")
-    missing = {(r, c) for r in range(15) for c in range(2)} - kept
-    assert sorted(again) == sorted((models[c], f"question {r}") for r, c in missing)
+    missing = {(r, c, k) for r in range(15) for c in range(2) for k in range(runs)} - kept
+    assert sorted(again) == sorted((models[c], f"question {r}") for r, c, _ in missing)
     final = load_run(svc, run_id)
-    assert final is not None and final.status == "done" and len(final.cells) == 30
+    assert final is not None and final.status == "done" and len(final.cells) == 30 * runs
+    assert {cell.run for cell in final.cells.values()} == set(range(runs))
     assert all(c.status == "done" for c in final.cells.values())

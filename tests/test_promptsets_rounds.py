@@ -77,7 +77,7 @@ def test_with_mocks_two_cards_run_to_a_final_answer_and_are_checked_on_it(
     runner.join(30)
     assert runner.finished and runner.status == "done"
     cells = runner.cells()
-    for (row, _), cell in cells.items():
+    for (row, _, _), cell in cells.items():
         assert cell.status == "done" and cell.text == FINAL  # the final answer
         assert cell.tool_calls == []  # the final answer called nothing
         [step] = cell.rounds
@@ -123,7 +123,7 @@ def test_with_mocks_two_cards_run_to_a_final_answer_and_are_checked_on_it(
         {"name": "get_weather", "arguments": PARIS.arguments, "round": 1, "result": "18 C, sun"},
     ]
     # Continue as chat: the exchange comes along, the calls with their results.
-    card = continue_as_chat(session, svc, runner.spec, cells[(0, 0)])
+    card = continue_as_chat(session, svc, runner.spec, cells[(0, 0, 0)])
     assert not isinstance(card, str)
     assert [m.role for m in card.messages] == ["user", "assistant", "assistant"]
     assert card.messages[1].tool_calls[0].result == "12 C, rain"
@@ -139,7 +139,7 @@ def test_a_model_that_calls_forever_stops_at_the_bound(
     prep = prepare(_set(("Weather?", "tool-call:get_weather")))
     runner = start_run(session, svc, RunRegistry(), prep, mock_results=True)
     runner.join(30)
-    cell = runner.cells()[(0, 0)]
+    cell = runner.cells()[(0, 0, 0)]
     assert cell.status == "error"
     assert cell.error is not None and cell.error.startswith(
         f"Stopped: the model called tools again after {MAX_TOOL_ROUNDS} rounds of mock results"
@@ -174,7 +174,7 @@ def test_stop_cancels_a_cell_mid_round(scenario: Scenario, server: FakeOpenAISer
     stop_run(registry, runner.run_id)
     runner.join(10)
     assert runner.finished and time.monotonic() - started < 5  # not the 10 s answer
-    cell = runner.cells()[(0, 0)]
+    cell = runner.cells()[(0, 0, 0)]
     assert cell.status == "stopped" and runner.status == "stopped"
     assert len(cell.rounds) == 1 and cell.rounds[0].tool_calls[0].result == "12 C, rain"
     assert len(server.chat_requests(scenario_name(url))) == 2  # no round after Stop
@@ -189,7 +189,7 @@ def test_with_mocks_off_a_cell_keeps_its_calls_as_today(
     prep = prepare(_set(("Weather?", "tool-call:get_weather && contains:rain")))
     runner = start_run(session, svc, RunRegistry(), prep)
     runner.join(30)
-    cell = runner.cells()[(0, 0)]
+    cell = runner.cells()[(0, 0, 0)]
     assert not runner.spec.mock_results
     assert cell.status == "done" and cell.text == "" and cell.rounds == []
     assert [(c.id, c.result) for c in cell.tool_calls] == [("call_0", None), ("call_1", None)]

@@ -11,6 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from playground.errors import PromptSetProblem
 from playground.promptsets.export import export_csv, export_json
 from playground.promptsets.registry import RunRegistry
 from playground.promptsets.summary import grid, summarize
@@ -57,10 +60,10 @@ def test_a_set_runs_on_every_card_with_checks_and_is_saved(
     assert runner.finished and runner.status == "done"
     assert runner.snapshot().label == "4 / 4 answers"
     cells = runner.cells()
-    assert cells[(0, 0)].text == "[fake-small] turn 1: hello"
-    assert [cells[(0, c)].passed for c in (0, 1)] == [True, False]  # the large one lacks it
-    assert [cells[(1, c)].passed for c in (0, 1)] == [True, True]
-    assert cells[(1, 0)].metrics is not None and cells[(1, 0)].metrics.output_tokens == 4
+    assert cells[(0, 0, 0)].text == "[fake-small] turn 1: hello"
+    assert [cells[(0, c, 0)].passed for c in (0, 1)] == [True, False]  # the large one lacks it
+    assert [cells[(1, c, 0)].passed for c in (0, 1)] == [True, True]
+    assert cells[(1, 0, 0)].metrics is not None and cells[(1, 0, 0)].metrics.output_tokens == 4
     stored = load_run(svc, runner.run_id)
     assert stored is not None and stored.status == "done" and stored.cells == cells
     assert stored.workspace_id == session.saver.workspace_id  # kept with its workspace
@@ -112,6 +115,47 @@ def test_requests_stay_within_each_endpoints_limit(
     assert wall < 24 * 0.15  # A's 24 answers did not go one at a time
 
 
+def test_runs_per_prompt_ask_each_prompt_n_times_through_the_same_gates(
+    scenario: Scenario, server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    url = scenario(latency=0.1)
+    svc = services(tmp_path / "data", limit=2, A=url)
+    session = session_on(("A", "fake-small"), ("A", "fake-large"))
+    runner = start_run(session, svc, RunRegistry(), prepare(prompts(4)), runs=3)
+    runner.join(30)
+    assert runner.status == "done" and runner.snapshot().label == "24 / 24 answers"
+    assert server.max_active[scenario_name(url)] == 2  # reached, never passed
+    sent = asked(server, url)
+    assert sorted(sent) == sorted(
+        (m, f"question {r}") for r in range(4) for m in ("fake-small", "fake-large") for _ in "123"
+    )
+    saved = load_run(svc, runner.run_id)
+    assert saved is not None and saved.spec.runs == 3
+    assert sorted(saved.cells) == sorted(
+        (r, c, k) for r in range(4) for c in (0, 1) for k in (0, 1, 2)
+    )
+    rows = list(csv.reader(io.StringIO(export_csv(saved.spec, saved.cells).decode("utf-8-sig"))))
+    assert [(row[0], row[1]) for row in rows[1:4]] == [("1", "1"), ("1", "2"), ("1", "3")]
+    assert {c["run"] for c in json.loads(export_json(saved.spec, saved.cells))["cells"]} == {
+        0,
+        1,
+        2,
+    }
+
+
+def test_runs_per_prompt_out_of_bounds_is_refused_before_anything_is_sent(
+    scenario: Scenario, server: FakeOpenAIServer
+) -> None:
+    url = scenario()
+    svc = services(None, A=url)
+    for runs in (0, 21):
+        with pytest.raises(PromptSetProblem, match="between 1 and 20"):
+            start_run(
+                session_on(("A", "fake-small")), svc, RunRegistry(), prepare("q\n"), runs=runs
+            )
+    assert asked(server, url) == []
+
+
 def test_a_chat_card_and_a_run_share_the_endpoints_gate(
     scenario: Scenario, server: FakeOpenAIServer
 ) -> None:
@@ -136,14 +180,14 @@ def test_a_failing_card_fails_its_cells_and_the_run_goes_on(
     runner.join(20)
     cells = runner.cells()
     assert runner.status == "done" and runner.snapshot().answers_done == 6
-    assert [cells[(r, 0)].status for r in (0, 1)] == ["done", "done"]
-    assert [cells[(r, 1)].status for r in (0, 1)] == ["error", "error"]
+    assert [cells[(r, 0, 0)].status for r in (0, 1)] == ["done", "done"]
+    assert [cells[(r, 1, 0)].status for r in (0, 1)] == ["error", "error"]
     assert (
-        cells[(0, 1)].error
+        cells[(0, 1, 0)].error
         == "'B' rejected the request with 400. Server said: chat failed with 400"
     )
-    assert cells[(0, 2)].error == "Choose a model for this card first."
-    assert cells[(0, 2)].checks[0].detail == "no answer" and cells[(0, 2)].passed is False
+    assert cells[(0, 2, 0)].error == "Choose a model for this card first."
+    assert cells[(0, 2, 0)].checks[0].detail == "no answer" and cells[(0, 2, 0)].passed is False
     assert len(asked(server, good)) == 2  # the card without a model sent nothing
 
 
@@ -171,11 +215,11 @@ def test_the_judge_scores_every_other_answer(
     progress = runner.snapshot()
     assert progress.label == "9 / 9 answers · 6 / 6 scores"
     cells = runner.cells()
-    assert [(cells[(r, 0)].score, cells[(r, 0)].reason) for r in range(3)] == [
+    assert [(cells[(r, 0, 0)].score, cells[(r, 0, 0)].reason) for r in range(3)] == [
         (9, "Short and right.")
     ] * 3
-    assert {cells[(r, 1)].score for r in range(3)} == {4} and cells[(0, 1)].reason == "wordy"
-    assert all(cells[(r, 2)].score is None for r in range(3))  # the judge's own answers
+    assert {cells[(r, 1, 0)].score for r in range(3)} == {4} and cells[(0, 1, 0)].reason == "wordy"
+    assert all(cells[(r, 2, 0)].score is None for r in range(3))  # the judge's own answers
     judged = [m for _, m in asked(server, judge) if m.startswith("Rubric:")]
     assert len(judged) == 6
     assert (
@@ -183,7 +227,7 @@ def test_the_judge_scores_every_other_answer(
         "Score 1-10 - reason."
     ) in judged
     assert summarize(runner.spec, cells)[1].judge_mean == 4.0
-    assert load_run(svc, runner.run_id).cells[(0, 1)].score == 4  # scores are saved too
+    assert load_run(svc, runner.run_id).cells[(0, 1, 0)].score == 4  # scores are saved too
 
 
 def test_a_reply_without_a_score_is_a_judge_error(scenario: Scenario) -> None:
@@ -193,7 +237,7 @@ def test_a_reply_without_a_score_is_a_judge_error(scenario: Scenario) -> None:
     choice = JudgeChoice(session.workspace.cards[1].id, "r", "{{answer}}")
     runner = start_run(session, svc, RunRegistry(), prepare("q"), judge=choice)
     runner.join(20)
-    cell = runner.cells()[(0, 0)]
+    cell = runner.cells()[(0, 0, 0)]
     assert cell.score is None and "no score from 1 to 10" in (cell.judge_error or "")
 
 
@@ -221,9 +265,9 @@ def test_stop_then_resume_asks_only_for_the_missing_cells(
     assert resumed is not None
     resumed.join(30)
     again = asked(server, url)[before:]
-    missing = {(r, c) for r in range(10) for c in range(2)} - kept
+    missing = {(r, c, 0) for r in range(10) for c in range(2)} - kept
     models = ["fake-small", "fake-large"]
-    assert sorted(again) == sorted((models[c], f"question {r}") for r, c in missing)
+    assert sorted(again) == sorted((models[c], f"question {r}") for r, c, _ in missing)
     final = load_run(svc, runner.run_id)
     assert final.status == "done" and all(c.status == "done" for c in final.cells.values())
     assert len(final.cells) == 20
@@ -238,7 +282,7 @@ def test_continue_as_chat_opens_a_card_holding_the_prompt_and_answer(
     session.workspace.cards[1].config.settings.temperature = 0.7
     runner = start_run(session, svc, RunRegistry(), prepare("first question"))
     runner.join(20)
-    card = continue_as_chat(session, svc, runner.spec, runner.cells()[(0, 1)])
+    card = continue_as_chat(session, svc, runner.spec, runner.cells()[(0, 1, 0)])
     assert not isinstance(card, str)
     assert card.config.model == "fake-large" and card.config.settings.temperature == 0.7
     assert [(m.role, m.content) for m in card.messages] == [
@@ -261,7 +305,7 @@ def test_continue_as_chat_at_the_card_limit_says_why(scenario: Scenario) -> None
     session = session_on(*[("A", "fake-small")] * 8)
     runner = start_run(session, svc, RunRegistry(), prepare("q"))
     runner.join(20)
-    answer = continue_as_chat(session, svc, runner.spec, runner.cells()[(0, 0)])
+    answer = continue_as_chat(session, svc, runner.spec, runner.cells()[(0, 0, 0)])
     assert isinstance(answer, str) and "8 cards" in answer
     assert len(session.workspace.cards) == 8
 
@@ -278,9 +322,9 @@ def test_exports_hold_every_cell_and_never_a_token(scenario: Scenario, tmp_path:
     as_json = export_json(runner.spec, cells, status=runner.status)
     assert b"sk-secret-123" not in as_csv and b"sk-secret-123" not in as_json
     rows = list(csv.reader(io.StringIO(as_csv.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["row", "prompt", "expected", "1 · fake-small answer"]
-    assert rows[1][3] == '\'=HYPERLINK("http://x")'  # not run as a formula
-    assert "FAIL json" in rows[1][5]
+    assert rows[0][:5] == ["row", "run", "prompt", "expected", "1 · fake-small answer"]
+    assert rows[1][4] == '\'=HYPERLINK("http://x")'  # not run as a formula
+    assert "FAIL json" in rows[1][6]
     payload = json.loads(as_json)
     assert payload["format"] == "llm-playground-prompt-set-run" and len(payload["cells"]) == 4
     assert payload["spec"]["columns"][1]["config"]["model"] == "fake-large"

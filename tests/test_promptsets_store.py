@@ -41,8 +41,8 @@ def test_cells_are_written_replaced_and_loaded(runs: RunStore) -> None:
     runs.write_cells(run_id, [done, CellResult(row=1, col=0, status="error", error="x")])
     stored = runs.load(run_id)
     assert stored is not None and stored.spec == SPEC and stored.status == "running"
-    assert stored.cells == {(0, 0): done, (1, 0): stored.cells[(1, 0)]}
-    assert stored.cells[(1, 0)].error == "x"
+    assert stored.cells == {(0, 0, 0): done, (1, 0, 0): stored.cells[(1, 0, 0)]}
+    assert stored.cells[(1, 0, 0)].error == "x"
     runs.set_status(run_id, "stopped")
     (summary,) = runs.list(workspace_id="w" * 22)
     assert (summary.status, summary.cells_saved, summary.cells_total) == ("stopped", 2, 2)
@@ -67,7 +67,7 @@ def test_the_writer_saves_every_cell_it_was_given(runs: RunStore) -> None:
     writer.close("done")
     stored = runs.load(run_id)
     assert stored is not None and stored.status == "done"
-    assert stored.cells[(0, 0)].text == "v49" and stored.cells[(1, 0)].text == "b"
+    assert stored.cells[(0, 0, 0)].text == "v49" and stored.cells[(1, 0, 0)].text == "b"
     assert writer.last_error is None
 
 
@@ -93,4 +93,4 @@ def test_a_cell_keeps_its_tool_calls_in_the_store(runs: RunStore) -> None:
     call = ToolCall(index=0, id="call_0", name="get_weather", arguments='{"city": "Paris"}')
     runs.write_cells(run_id, [CellResult(row=0, col=0, status="done", tool_calls=[call])])
     stored = runs.load(run_id)
-    assert stored is not None and stored.cells[(0, 0)].tool_calls == [call]
+    assert stored is not None and stored.cells[(0, 0, 0)].tool_calls == [call]

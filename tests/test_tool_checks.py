@@ -154,7 +154,7 @@ def test_an_exponential_tool_args_schema_fails_by_name() -> None:
 
 def test_a_cell_keeps_the_calls_and_old_cells_still_load() -> None:
     message = Message(role="assistant", status="done", tool_calls=[WEATHER])
-    cell = answered_cell(0, 0, message, parse_checks("tool-call:get_weather"))
+    cell = answered_cell((0, 0, 0), message, parse_checks("tool-call:get_weather"))
     assert cell.tool_calls == [WEATHER] and cell.passed
     again = CellResult.model_validate_json(cell.model_dump_json())
     assert again.tool_calls == [WEATHER]

@@ -57,14 +57,14 @@ def test_the_summary_counts_calls_valid_arguments_and_schema_valid_answers() -> 
         _call("get_stock", "{}", 3),  # no such tool
     ]
     cells = {
-        (0, 0): CellResult(row=0, col=0, status="done", tool_calls=calls[:2]),
-        (1, 0): CellResult(row=1, col=0, status="done", tool_calls=calls[2:]),
-        (0, 1): CellResult(row=0, col=1, status="done", text='{"city": "Paris"}'),
-        (1, 1): CellResult(row=1, col=1, status="done", text='{"city": 3}'),
-        (0, 2): CellResult(row=0, col=2, status="done", text="[1]"),  # JSON, not an object
-        (1, 2): CellResult(row=1, col=2, status="done", text='{"a": 1}'),
-        (0, 3): CellResult(row=0, col=3, status="done", text='{"a": 1}', tool_calls=calls[:1]),
-        (1, 3): CellResult(row=1, col=3, status="stopped", tool_calls=calls[:1]),  # not counted
+        (0, 0, 0): CellResult(row=0, col=0, status="done", tool_calls=calls[:2]),
+        (1, 0, 0): CellResult(row=1, col=0, status="done", tool_calls=calls[2:]),
+        (0, 1, 0): CellResult(row=0, col=1, status="done", text='{"city": "Paris"}'),
+        (1, 1, 0): CellResult(row=1, col=1, status="done", text='{"city": 3}'),
+        (0, 2, 0): CellResult(row=0, col=2, status="done", text="[1]"),  # JSON, not an object
+        (1, 2, 0): CellResult(row=1, col=2, status="done", text='{"a": 1}'),
+        (0, 3, 0): CellResult(row=0, col=3, status="done", text='{"a": 1}', tool_calls=calls[:1]),
+        (1, 3, 0): CellResult(row=1, col=3, status="stopped", tool_calls=calls[:1]),  # not counted
     }
     got = summarize(spec, cells)
     assert [(s.tool_calls, s.args_valid, s.args_checked) for s in got] == [
@@ -97,7 +97,7 @@ def test_the_exports_keep_the_calls() -> None:
         rows=[RunRow(number=1, prompt="a")],
     )
     call = _call("get_weather", '{"city": "Paris"}')
-    cells = {(0, 0): CellResult(row=0, col=0, status="done", tool_calls=[call])}
+    cells = {(0, 0, 0): CellResult(row=0, col=0, status="done", tool_calls=[call])}
     rows = list(csv.reader(io.StringIO(export_csv(spec, cells).decode("utf-8-sig"))))
     assert rows[0][-1] == "1 · m tool_calls"
     assert json.loads(rows[1][-1]) == [{"name": "get_weather", "arguments": '{"city": "Paris"}'}]

@@ -7,7 +7,7 @@ import threading
 
 from playground.promptsets.checks import Check, evaluate
 from playground.promptsets.judge import read_verdict_bounded
-from playground.promptsets.records import CellResult, CheckResult, ToolRound
+from playground.promptsets.records import CellKey, CellResult, CheckResult, ToolRound
 from playground.tools.settings import ResponseFormat
 from playground.workspace import Message
 
@@ -39,8 +39,7 @@ def _checked(
 
 
 def answered_cell(
-    row: int,
-    col: int,
+    at: CellKey,
     answer: Message,
     checks: tuple[Check, ...],
     response_format: ResponseFormat | None = None,
@@ -57,8 +56,9 @@ def answered_cell(
     if answer.status != "done":
         results = [CheckResult(check=r.check, passed=False, detail="no answer") for r in results]
     return CellResult(
-        row=row,
-        col=col,
+        row=at[0],
+        col=at[1],
+        run=at[2],
         status=answer.status if answer.status != "streaming" else "stopped",
         text=answer.content,
         reasoning=answer.reasoning,
@@ -70,10 +70,11 @@ def answered_cell(
     )
 
 
-def failed_cell(row: int, col: int, error: str, checks: tuple[Check, ...]) -> CellResult:
+def failed_cell(at: CellKey, error: str, checks: tuple[Check, ...]) -> CellResult:
     """A cell that got no answer (the card cannot send, or a bug): every check fails."""
     results = [CheckResult(check=str(c), passed=False, detail="no answer") for c in checks]
-    return CellResult(row=row, col=col, status="error", error=error, checks=results)
+    row, col, run = at
+    return CellResult(row=row, col=col, run=run, status="error", error=error, checks=results)
 
 
 def scored(cell: CellResult, reply: Message) -> CellResult:

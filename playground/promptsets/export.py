@@ -1,4 +1,8 @@
-"""A run as CSV (a row per prompt, columns per card) or JSON (everything): bytes out.
+"""A run as CSV (a row per prompt and run, columns per card) or JSON (everything): bytes out.
+
+With Runs per prompt above 1, CSV has a line per (prompt, run) with its ``run`` number
+(1-based, as ``row``); JSON's cells each carry ``run`` (0-based, an index as ``row`` and
+``col`` are).
 
 Neither holds a token: a run's columns keep the card's config, which never has
 one (``playground.workspace``). CSV cells that a spreadsheet would run as a
@@ -11,7 +15,7 @@ import csv
 import io
 import json
 
-from playground.promptsets.records import CellResult, RunSpec
+from playground.promptsets.records import CellKey, CellResult, RunSpec
 
 FORMAT = "llm-playground-prompt-set-run"
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -76,24 +80,23 @@ def _values(cell: CellResult | None) -> list[object]:
     ]
 
 
-def export_csv(spec: RunSpec, cells: dict[tuple[int, int], CellResult]) -> bytes:
+def export_csv(spec: RunSpec, cells: dict[CellKey, CellResult]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    header = ["row", "prompt", "expected"]
+    header = ["row", "run", "prompt", "expected"]
     for column in spec.columns:
         header += [f"{column.label} {field}" for field in _FIELDS]
     writer.writerow(header)
     for r, row in enumerate(spec.rows):
-        line: list[object] = [row.number, row.prompt, row.expected]
-        for c in range(len(spec.columns)):
-            line += _values(cells.get((r, c)))
-        writer.writerow([_safe(v) for v in line])
+        for k in range(spec.runs):
+            line: list[object] = [row.number, k + 1, row.prompt, row.expected]
+            for c in range(len(spec.columns)):
+                line += _values(cells.get((r, c, k)))
+            writer.writerow([_safe(v) for v in line])
     return out.getvalue().encode("utf-8-sig")  # spreadsheets read the BOM as UTF-8
 
 
-def export_json(
-    spec: RunSpec, cells: dict[tuple[int, int], CellResult], *, status: str = ""
-) -> bytes:
+def export_json(spec: RunSpec, cells: dict[CellKey, CellResult], *, status: str = "") -> bytes:
     ordered = [cells[k].model_dump(mode="json") for k in sorted(cells)]
     payload = {
         "format": FORMAT,

@@ -4,7 +4,11 @@ A ``RunSpec`` is fixed when the run starts: its columns (one per card, with
 the card's config as it was: endpoint, model, settings, never the token; with
 ``sweeps``, one per card and combination of swept values), its
 rows (the filled-in prompt and the checks), and the judge. A ``CellResult``
-is one card's answer to one row, with its tool calls, figures, check outcomes and score.
+is one card's answer to one row (one of its ``RunSpec.runs`` answers: ``run``, 0-based),
+with its tool calls, figures, check outcomes and score. A cell of the grid is the
+``runs`` answers of one (row, column); each is kept and saved on its own, keyed
+``CellKey`` (row, col, run), so a run never rewrites a growing list and the grid
+aggregates them (``summary.cell_answers``).
 With mock results on (``RunSpec.mock_results``) an answer that calls tools gets its
 tools' mock results and answers again: the answers before the final one are the cell's
 ``rounds`` (``ToolRound``: their text and calls, each call with the result sent back).
@@ -12,16 +16,19 @@ tools' mock results and answers again: the answers before the final one are the 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from playground.limits import MAX_RUNS_PER_PROMPT
 from playground.promptsets.sweeps import Sweep
 from playground.tools.calls import ToolCall
 from playground.workspace import CardConfig, Metrics
 
 CellStatus = Literal["done", "error", "stopped"]
 RunStatus = Literal["running", "stopped", "done"]
+CellKey = tuple[int, int, int]  # (row, col, run)
 
 
 class RunColumn(BaseModel):
@@ -60,10 +67,17 @@ class RunSpec(BaseModel):
     # The settings swept across the cards (``columns`` already holds each combination);
     # a run saved before sweeps has none.
     sweeps: list[Sweep] = Field(default_factory=list)
+    # Runs per prompt: answers asked of each (row, card); a run saved before has 1
+    runs: int = Field(default=1, ge=1, le=MAX_RUNS_PER_PROMPT)
 
     @property
     def answers_total(self) -> int:
-        return len(self.rows) * len(self.columns)
+        return len(self.rows) * len(self.columns) * self.runs
+
+    def answer_keys(self) -> Iterator[CellKey]:
+        """Every answer's key, row by row."""
+        width, runs = len(self.columns), self.runs
+        return ((r, c, k) for r in range(len(self.rows)) for c in range(width) for k in range(runs))
 
     def judged_columns(self) -> list[int]:
         if self.judge is None:
@@ -95,6 +109,7 @@ class CellResult(BaseModel):
 
     row: int  # index into RunSpec.rows
     col: int  # index into RunSpec.columns
+    run: int = Field(default=0, ge=0)  # which of the row's RunSpec.runs answers (0-based)
     status: CellStatus
     text: str = ""
     reasoning: str = ""
@@ -106,6 +121,10 @@ class CellResult(BaseModel):
     score: int | None = None  # the judge's 1-10
     reason: str | None = None  # the judge's one line
     judge_error: str | None = None
+
+    @property
+    def key(self) -> CellKey:
+        return (self.row, self.col, self.run)
 
     @property
     def passed(self) -> bool | None:

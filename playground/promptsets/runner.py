@@ -5,11 +5,11 @@ limit. Each answer is one single-turn ``StreamJob`` (a chat card's streaming, ti
 error mapping; with mock results on, one a tool round: ``promptsets.rounds``) holding
 the endpoint's shared gate (``Services.gate``), so the run and the cards together never
 pass the limit. A failed cell is a result like any other; it never stops the run.
-Results are kept as ``CellResult``s and handed to a ``CellWriter`` as they arrive; jobs
-and messages are dropped once their cell is recorded. With a judge, each finished
-answer of another column queues a scoring request on the judge's endpoint.
-``stop()`` cancels what is in flight (kept as "stopped", asked again on resume).
-A rerun or reload of the page only follows a run (``snapshot``, ``cells``).
+Results go to a ``CellWriter`` and are let go of once saved (``ledger.Results``: the
+run keeps a few bytes an answer). With a judge, each finished answer of another column
+queues a scoring request on the judge's endpoint.
+``stop()`` cancels what is in flight (kept as "stopped", asked again on resume); a
+page only follows a run (``snapshot``, ``cells``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from playground.clients import EndpointClient
@@ -25,8 +26,9 @@ from playground.limits import PROMPT_SET_WORKERS_PER_ENDPOINT
 from playground.promptsets.cells import answered_cell, failed_cell, scored
 from playground.promptsets.checks import parse_checks
 from playground.promptsets.judge import judge_template
+from playground.promptsets.ledger import DONE, ERROR, Results
 from playground.promptsets.progress import Progress, RunServices
-from playground.promptsets.records import CellResult, RunSpec, RunStatus
+from playground.promptsets.records import CellKey, CellResult, RunSpec, RunStatus
 from playground.promptsets.rounds import run_exchange
 from playground.promptsets.store import CellWriter
 from playground.streaming import StreamJob
@@ -34,7 +36,7 @@ from playground.targets import Target
 from playground.workspace import Message, SamplingSettings
 
 log = logging.getLogger(__name__)
-Task = tuple[str, int, int]  # ("answer" | "judge", row, col)
+Task = tuple[str, CellKey]  # ("answer" | "judge", (row, col, run))
 
 
 class PromptSetRunner:
@@ -47,7 +49,7 @@ class PromptSetRunner:
         targets: list[Target | str],
         services: RunServices,
         *,
-        cells: dict[tuple[int, int], CellResult] | None = None,
+        cells: dict[CellKey, CellResult] | Iterable[CellResult] | None = None,
         writer: CellWriter | None = None,
         retry_errors: bool = False,
         no_usage: set[str] | None = None,
@@ -58,7 +60,9 @@ class PromptSetRunner:
         self._targets = targets
         self._writer = writer
         self._no_usage = no_usage if no_usage is not None else set()
-        self._cells: dict[tuple[int, int], CellResult] = dict(cells or {})
+        saved = cells.values() if isinstance(cells, dict) else cells or ()
+        self._results = Results(spec, saved, writer)
+        self._ledger = self._results.ledger
         self._cond = threading.Condition()
         self._stopped = threading.Event()
         self._live: set[StreamJob] = set()
@@ -77,13 +81,12 @@ class PromptSetRunner:
             services.client(t.base_url, t.token, timeouts) if isinstance(t, Target) else None
             for t in targets
         ]
-        self._answers: dict[str, deque[Task]] = {}
+        self._answers: dict[str, Iterator[CellKey]] = {}
         self._judging: dict[str, deque[Task]] = {}
         self._open_judged = 0  # answers still to come that the judge will score
         self._plan(retry_errors)
         self._thread = threading.Thread(target=self._run, name="promptset-run", daemon=True)
 
-    # -- planning ----------------------------------------------------------------
     def _key(self, col: int) -> str | None:
         target = self._targets[col]
         return target.base_url if isinstance(target, Target) else None
@@ -91,30 +94,33 @@ class PromptSetRunner:
     def _plan(self, retry_errors: bool) -> None:
         """Queue the missing answers, and scores for saved answers that lack one."""
         judge_key = self._key(self.spec.judge.column) if self.spec.judge else None
-        for r in range(len(self.spec.rows)):
-            for c in range(len(self.spec.columns)):
-                cell = self._cells.get((r, c))
-                redo = cell is None or cell.status == "stopped"
-                redo = redo or (retry_errors and cell is not None and cell.status == "error")
-                if redo:
-                    key = self._key(c)
-                    if key is None:  # the card cannot send: every cell says why
-                        self._record(failed_cell(r, c, str(self._targets[c]), self._checks[r]))
-                        continue
-                    self._answers.setdefault(key, deque()).append(("answer", r, c))
-                    self._open_judged += c in self._judged
-                elif c in self._judged and cell.status == "done" and not cell.judged:
-                    self._queue_judge(r, c, judge_key)
+        for at in self.spec.answer_keys():
+            r, c, _ = at
+            status = self._ledger.status(at)
+            redo = status not in (DONE, ERROR) or (retry_errors and status == ERROR)
+            if redo:
+                key = self._key(c)
+                if key is None:  # the card cannot send: every cell says why
+                    self._record(failed_cell(at, str(self._targets[c]), self._checks[r]))
+                    continue
+                if key not in self._answers:  # made as asked: no task list held in memory
+                    self._answers[key] = self._ledger.todo(self._of(key), retry_errors)
+                self._open_judged += c in self._judged
+            elif c in self._judged and status == DONE and not self._ledger.is_judged(at):
+                self._queue_judge(at, judge_key)
 
-    def _queue_judge(self, r: int, c: int, judge_key: str | None) -> None:
+    def _of(self, key: str) -> Iterator[CellKey]:
+        return (at for at in self.spec.answer_keys() if self._key(at[1]) == key)
+
+    def _queue_judge(self, at: CellKey, judge_key: str | None) -> None:
         if judge_key is None:
             judge = self.spec.judge
             why = str(self._targets[judge.column]) if judge else "no judge"
-            self._record(self._cells[(r, c)].model_copy(update={"judge_error": why}))
+            if (cell := self._results.cell(at)) is not None:
+                self._record(cell.model_copy(update={"judge_error": why}))
             return
-        self._judging.setdefault(judge_key, deque()).append(("judge", r, c))
+        self._judging.setdefault(judge_key, deque()).append(("judge", at))
 
-    # -- control -----------------------------------------------------------------
     def start(self) -> PromptSetRunner:
         self._thread.start()
         return self
@@ -131,14 +137,9 @@ class PromptSetRunner:
     def join(self, timeout: float | None = None) -> None:
         self._thread.join(timeout)
 
-    # -- following ---------------------------------------------------------------
-    def snapshot(self) -> Progress:
-        with self._cond:
-            return self._progress()
-
-    def cells(self) -> dict[tuple[int, int], CellResult]:
-        with self._cond:
-            return dict(self._cells)
+    def cells(self, rows: range | None = None) -> dict[CellKey, CellResult]:
+        """The answers so far (of ``rows`` only, when given)."""
+        return self._results.cells(rows)
 
     @property
     def finished(self) -> bool:
@@ -149,21 +150,20 @@ class PromptSetRunner:
         error = self._writer.last_error if self._writer is not None else None
         return error.message if error is not None else None
 
-    def _progress(self) -> Progress:
-        answers = sum(1 for c in self._cells.values() if c.status != "stopped")
-        judged = self.spec.judged_columns()
-        scores = sum(1 for (_, col), c in self._cells.items() if col in judged and c.judged)
-        return Progress(
-            answers,
-            self.spec.answers_total,
-            scores,
-            len(self.spec.rows) * len(judged),
-            self._version,
-            self._finished,
-            self._stopped.is_set(),
-        )
+    def snapshot(self) -> Progress:
+        judged = len(self.spec.rows) * len(self.spec.judged_columns()) * self.spec.runs
+        with self._cond:
+            ledger, version, stopped = self._ledger, self._version, self._stopped.is_set()
+            return Progress(
+                ledger.answered,
+                self.spec.answers_total,
+                ledger.judged,
+                judged,
+                version,
+                self._finished,
+                stopped,
+            )
 
-    # -- running -----------------------------------------------------------------
     def _run(self) -> None:
         # As many workers as the hard cap, else a bound: the gate adapts below it.
         limit = self._limit or PROMPT_SET_WORKERS_PER_ENDPOINT
@@ -179,11 +179,7 @@ class PromptSetRunner:
             worker.start()
         for worker in workers:
             worker.join()
-        complete = all(
-            (c := self._cells.get((r, col))) is not None and c.status != "stopped"
-            for r in range(len(self.spec.rows))
-            for col in range(len(self.spec.columns))
-        )
+        complete = self._ledger.complete
         self.status = "done" if complete and not self._stopped.is_set() else "stopped"
         if self._writer is not None:
             self._writer.close(self.status)
@@ -198,8 +194,10 @@ class PromptSetRunner:
             while not self._stopped.is_set():
                 if self._judging.get(key):
                     return self._judging[key].popleft()
-                if self._answers.get(key):
-                    return self._answers[key].popleft()
+                if (todo := self._answers.get(key)) is not None:
+                    if (at := next(todo, None)) is not None:
+                        return ("answer", at)
+                    del self._answers[key]
                 if key != judge_key or self._open_judged == 0:
                     return None
                 self._cond.wait(0.5)  # the judge waits for answers to score
@@ -207,17 +205,17 @@ class PromptSetRunner:
 
     def _work(self, key: str) -> None:
         while (task := self._next(key)) is not None:
-            kind, r, c = task
+            kind, at = task
             try:
                 if kind == "answer":
-                    self._answer(r, c)
+                    self._answer(at)
                 else:
-                    self._score(r, c)
+                    self._score(at)
             except Exception as exc:  # a bug must cost one cell, not the run
                 log.warning("prompt-set cell failed unexpectedly: %s", type(exc).__name__)
                 if kind == "answer":
                     why = f"Failed unexpectedly ({type(exc).__name__})."
-                    self._answered(failed_cell(r, c, why, self._checks[r]))
+                    self._answered(failed_cell(at, why, self._checks[at[0]]))
 
     def _stream(
         self, col: int, history: list[dict[str, Any]], settings: SamplingSettings
@@ -254,7 +252,8 @@ class PromptSetRunner:
                 self._live.discard(job)
         return message
 
-    def _answer(self, r: int, c: int) -> None:
+    def _answer(self, at: CellKey) -> None:
+        r, c, _ = at
         settings = self.spec.columns[c].config.settings
         system = settings.system_prompt.strip()
         history = [{"role": "system", "content": system}] if system else []
@@ -262,7 +261,7 @@ class PromptSetRunner:
         mocks = settings.tool_mocks if self.spec.mock_results else None
         done = run_exchange(lambda sent: self._stream(c, sent, settings), history, mocks)
         form, stop = settings.response_format, self._stopped  # Stop ends the checks too
-        self._answered(answered_cell(r, c, done.answer, self._checks[r], form, stop, done.rounds))
+        self._answered(answered_cell(at, done.answer, self._checks[r], form, stop, done.rounds))
 
     def _answered(self, cell: CellResult) -> None:
         self._record(cell)
@@ -272,14 +271,17 @@ class PromptSetRunner:
                 if cell.status == "done":
                     judge = self.spec.judge
                     key = self._key(judge.column) if judge else None
-                    self._queue_judge(cell.row, cell.col, key)
+                    self._queue_judge(cell.key, key)
                 self._cond.notify_all()
 
-    def _score(self, r: int, c: int) -> None:
+    def _score(self, at: CellKey) -> None:
         judge = self.spec.judge
         assert judge is not None and self._judge is not None
-        cell = self._cells[(r, c)]
-        values = {"rubric": judge.rubric, "prompt": self.spec.rows[r].prompt, "answer": cell.text}
+        cell = self._results.cell(at)
+        if cell is None:
+            return  # not saved (the store failed): scored on resume
+        prompt = self.spec.rows[at[0]].prompt
+        values = {"rubric": judge.rubric, "prompt": prompt, "answer": cell.text}
         try:
             prompt = self._judge.render(values)
         except PromptSetProblem as exc:
@@ -289,12 +291,10 @@ class PromptSetRunner:
         reply = self._stream(judge.column, [{"role": "user", "content": prompt}], settings)
         if reply.status == "stopped":
             return  # scored on resume
-        self._record(scored(self._cells[(r, c)], reply))
+        self._record(scored(cell, reply))
 
     def _record(self, cell: CellResult) -> None:
+        self._results.record(cell)
         with self._cond:
-            self._cells[(cell.row, cell.col)] = cell
             self._version += 1
             self._cond.notify_all()
-        if self._writer is not None:
-            self._writer.put(cell)

@@ -2,7 +2,7 @@
 
 ``RunStore`` shares the ``WorkspaceStore``'s engine (its tables come from
 migration step 4 in ``playground.store.schema``). A run's spec is written when
-it starts; each cell as its answer (and later its score) arrives, through a
+it starts; each answer (and later its score) as it arrives, through a
 ``CellWriter`` thread so a request never waits for the database. A crash loses
 at most the cells of the batch being written; resuming asks for those again.
 """
@@ -12,9 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import queue
-import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,8 +20,8 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlalchemy.engine import Connection, Engine
 
-from playground.errors import StoreError
-from playground.promptsets.records import CellResult, RunSpec, RunStatus
+from playground.promptsets.cell_writer import CellWriter
+from playground.promptsets.records import CellKey, CellResult, RunSpec, RunStatus
 from playground.report import facts
 from playground.store.engine import reading, writing
 from playground.store.records import (
@@ -37,7 +35,15 @@ from playground.store.records import (
 from playground.store.schema import promptset_cells as cells_t
 from playground.store.schema import promptset_runs as runs_t
 
+__all__ = ["CellWriter", "RunStore", "RunSummary", "StoredRun"]
 log = logging.getLogger(__name__)
+RUN_STRIDE = 1024  # the stored ``col`` of a cell: col + run × RUN_STRIDE (run 0: col)
+
+
+def _slot(cell: CellResult) -> int:
+    """Where a cell's answer is kept: Runs per prompt keep each answer in its own row of
+    the cells table without a migration; a run saved before (run 0) reads as it was."""
+    return cell.col + cell.run * RUN_STRIDE
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,7 @@ class StoredRun:
     id: str
     spec: RunSpec
     status: RunStatus
-    cells: dict[tuple[int, int], CellResult]
+    cells: dict[CellKey, CellResult]
     workspace_id: str | None
     owner: str | None
     created_at: dt.datetime
@@ -103,7 +109,7 @@ class RunStore:
         transaction."""
         cells = list(cells)
         batch = [
-            {"run_id": run_id, "row": c.row, "col": c.col, "data": c.model_dump_json()}
+            {"run_id": run_id, "row": c.row, "col": _slot(c), "data": c.model_dump_json()}
             for c in cells
         ]
         if not batch:
@@ -123,8 +129,11 @@ class RunStore:
                 runs_t.update().where(runs_t.c.id == run_id).values(updated_at=now_naive_utc())
             )
 
-    def load(self, run_id: str, *, owner: OwnerFilter = ANY_OWNER) -> StoredRun | None:
-        """The run with every saved cell; None if unknown, unreadable or someone else's."""
+    def load(
+        self, run_id: str, *, owner: OwnerFilter = ANY_OWNER, cells: bool = True
+    ) -> StoredRun | None:
+        """The run with every saved cell (none, with ``cells`` false: ``cells()`` streams
+        them); None if unknown, unreadable or someone else's."""
         if not is_workspace_id(run_id):
             return None
         with self._read() as conn:
@@ -133,16 +142,7 @@ class RunStore:
                 owner is not ANY_OWNER and row.owner is not None and row.owner != owner
             ):
                 return None
-            data = conn.execute(
-                sa.select(cells_t.c.data).where(cells_t.c.run_id == run_id)
-            ).scalars()
-            cells = {}
-            for text in data:
-                try:
-                    cell = CellResult.model_validate_json(text)
-                except ValidationError:
-                    continue  # written by a newer app: asked for again on resume
-                cells[(cell.row, cell.col)] = cell
+            saved = {cell.key: cell for cell in _parsed(conn, run_id)} if cells else {}
         try:
             spec = RunSpec.model_validate_json(row.spec)
         except ValidationError:
@@ -151,12 +151,33 @@ class RunStore:
             row.id,
             spec,
             row.status,
-            cells,
+            saved,
             row.workspace_id,
             row.owner,
             as_utc(row.created_at),
             as_utc(row.updated_at),
         )
+
+    def cells(self, run_id: str, rows: range | None = None) -> Iterator[CellResult]:
+        """The run's saved answers one at a time (of ``rows`` only, when given), read in
+        batches, so a caller that keeps only what it needs stays small."""
+        with self._read() as conn:
+            yield from _parsed(conn, run_id, rows)
+
+    def cell(self, run_id: str, at: CellKey) -> CellResult | None:
+        r, c, k = at
+        with self._read() as conn:
+            text = conn.execute(
+                sa.select(cells_t.c.data).where(
+                    cells_t.c.run_id == run_id,
+                    cells_t.c.row == r,
+                    cells_t.c.col == c + k * RUN_STRIDE,
+                )
+            ).scalar_one_or_none()
+        try:
+            return None if text is None else CellResult.model_validate_json(text)
+        except ValidationError:
+            return None
 
     def list(
         self, *, owner: OwnerFilter = ANY_OWNER, workspace_id: str | None = None, limit: int = 50
@@ -210,73 +231,19 @@ class RunStore:
         return writing(self._engine)
 
 
+def _parsed(conn: Connection, run_id: str, rows: range | None = None) -> Iterator[CellResult]:
+    stmt = sa.select(cells_t.c.data).where(cells_t.c.run_id == run_id)
+    if rows is not None:
+        stmt = stmt.where(cells_t.c.row >= rows.start, cells_t.c.row < rows.stop)
+    result = conn.execution_options(yield_per=500).execute(stmt)
+    for text in result.scalars():
+        try:
+            yield CellResult.model_validate_json(text)
+        except ValidationError:
+            continue  # written by a newer app: asked for again on resume
+
+
 def _owned_by(stmt: Any, owner: OwnerFilter) -> Any:
     if owner is ANY_OWNER:
         return stmt
     return stmt.where(runs_t.c.owner.is_(None) if owner is None else runs_t.c.owner == owner)
-
-
-_CLOSE = object()
-
-
-class CellWriter:
-    """Writes a run's cells from its own thread, as many as have arrived per transaction.
-
-    ``put`` never blocks on the database. A ``StoreError`` is kept in
-    ``last_error`` and the batch is tried again with the next one.
-    """
-
-    def __init__(self, store: RunStore, run_id: str) -> None:
-        self._store = store
-        self._run_id = run_id
-        self._queue: queue.Queue[object] = queue.Queue()
-        self.last_error: StoreError | None = None
-        self.written = 0
-        self._thread = threading.Thread(target=self._loop, name="promptset-writer", daemon=True)
-        self._thread.start()
-
-    def put(self, cell: CellResult) -> None:
-        self._queue.put(cell)
-
-    def close(self, status: RunStatus | None = None, timeout: float = 30) -> None:
-        """Write what is queued, then the run's status; wait for it."""
-        self._queue.put((_CLOSE, status))
-        self._thread.join(timeout)
-
-    def _loop(self) -> None:
-        pending: dict[tuple[int, int], CellResult] = {}
-        closing: tuple[object, RunStatus | None] | None = None
-        while closing is None:
-            item = self._queue.get()
-            while True:
-                if isinstance(item, tuple):
-                    closing = item
-                elif isinstance(item, CellResult):
-                    pending[(item.row, item.col)] = item  # a later write of a cell wins
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-            self._flush(pending)
-        for _ in range(3):
-            if not pending:
-                break
-            self._flush(pending)
-        if closing[1] is not None:
-            try:
-                self._store.set_status(self._run_id, closing[1])
-            except StoreError as exc:
-                self.last_error = exc
-
-    def _flush(self, pending: dict[tuple[int, int], CellResult]) -> None:
-        if not pending:
-            return
-        try:
-            self._store.write_cells(self._run_id, pending.values())
-        except StoreError as exc:
-            self.last_error = exc
-            log.warning("prompt-set cells not saved: %s", type(exc).__name__)
-            return
-        self.written += len(pending)
-        self.last_error = None
-        pending.clear()

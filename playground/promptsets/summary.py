@@ -1,5 +1,10 @@
 """The results grid's rows and the summary per card, from a run's spec and cells.
 
+With Runs per prompt above 1 a grid cell stands for its (row, card)'s answers: it shows
+their pass rate ("4/5") and the first answer; the summary gives each card's pass rate
+with its 95 % Wilson interval and first token, tok/s, length (output tokens) and cost
+per answer as median with p10–p90 (``promptsets.stats``).
+
 The summary counts each card's tool calls, the calls whose arguments fit their tool's
 ``parameters`` and the answers that fit the card's response format, as the card was
 when the run started (``playground.tools.fit``: in the bounded evaluator, remembered
@@ -14,12 +19,20 @@ from dataclasses import dataclass
 
 from playground.bounded import Evaluator
 from playground.pricing import Cost
-from playground.promptsets.records import CellResult, RunSpec
+from playground.promptsets.records import CellKey, CellResult, RunSpec
+from playground.promptsets.stats import median_p10_p90, wilson
 from playground.tools.fit import Fit, answer_fit, argument_fit
 from playground.tools.settings import ResponseFormat
 from playground.workspace import Metrics, SamplingSettings
 
 CELL_CHARS = 120  # of an answer shown in the grid
+
+
+Spread = tuple[float, float, float]  # (p50, p10, p90)
+
+
+def spread(values: list[float]) -> Spread | None:
+    return median_p10_p90(values)
 
 
 @dataclass(frozen=True)
@@ -40,10 +53,24 @@ class ColumnSummary:
     schema_valid: int = 0  # finished answers that fit the card's JSON response format
     schema_checked: int = 0  # finished answers with text, on a card with a JSON format
     reasoning_tokens: int = 0  # of total_tokens, those the servers said were spent reasoning
+    pass_interval: tuple[float, float] | None = None  # 95 % Wilson, of checks_passed/total
+    ttft: Spread | None = None  # seconds to the first token, per finished answer
+    tokens_per_s: Spread | None = None
+    length: Spread | None = None  # output tokens per finished answer
+    answer_cost: Spread | None = None  # dollars per priced answer
 
     @property
     def checks(self) -> str:
         return _ratio(self.checks_passed, self.checks_total)
+
+    @property
+    def pass_rate(self) -> str:
+        """ "80 % (38–96 %)": the share of answers whose checks all passed, 95 % Wilson."""
+        if not self.checks_total or self.pass_interval is None:
+            return "–"
+        low, high = self.pass_interval
+        share = self.checks_passed / self.checks_total
+        return f"{share:.0%} ({low * 100:.0f}–{high * 100:.0f} %)"
 
     @property
     def arguments(self) -> str:
@@ -98,30 +125,36 @@ def _median(values: list[float]) -> float | None:
 
 def summarize(
     spec: RunSpec,
-    cells: dict[tuple[int, int], CellResult],
+    cells: dict[CellKey, CellResult],
     *,
     evaluator: Evaluator | None = None,
 ) -> list[ColumnSummary]:
     out = []
     for c, column in enumerate(spec.columns):
-        mine = [cell for (_, col), cell in cells.items() if col == c and cell.status != "stopped"]
+        mine = [x for (_, col, _), x in cells.items() if col == c and x.status != "stopped"]
         with_checks = [cell for cell in mine if cell.checks]
         scores = [cell.score for cell in mine if cell.score is not None]
         done = [cell for cell in mine if cell.status == "done"]
         metrics = [cell.metrics for cell in done if cell.metrics]
         tokens = sum(m.output_tokens or 0 for m in metrics)
+        passed = sum(1 for cell in with_checks if cell.passed)
+        ttfts = [m.ttft_s for m in metrics if m.ttft_s is not None]
+        speeds = [t for m in metrics if (t := m.tokens_per_second) is not None]
         out.append(
             ColumnSummary(
                 label=column.label,
                 answers=len(done),
                 errors=sum(1 for cell in mine if cell.status == "error"),
-                checks_passed=sum(1 for cell in with_checks if cell.passed),
+                checks_passed=passed,
                 checks_total=len(with_checks),
+                pass_interval=wilson(passed, len(with_checks)) if with_checks else None,
+                ttft=spread(ttfts),
+                tokens_per_s=spread(speeds),
+                length=spread([m.output_tokens for m in metrics if m.output_tokens is not None]),
+                answer_cost=spread([m.cost_usd for m in metrics if m.cost_usd is not None]),
                 judge_mean=statistics.fmean(scores) if scores else None,
-                median_ttft_s=_median([m.ttft_s for m in metrics if m.ttft_s is not None]),
-                median_tokens_per_s=_median(
-                    [t for m in metrics if (t := m.tokens_per_second) is not None]
-                ),
+                median_ttft_s=_median(ttfts),
+                median_tokens_per_s=_median(speeds),
                 total_tokens=tokens,
                 reasoning_tokens=sum(m.reasoning_tokens or 0 for m in metrics),
                 cost=_cost(cell.metrics for cell in mine if cell.metrics),
@@ -185,6 +218,27 @@ def row_differs(cells: list[CellResult | None]) -> bool:
     return len(answers) > 1
 
 
+def cell_answers(
+    cells: dict[CellKey, CellResult], r: int, c: int, runs: int
+) -> list[CellResult | None]:
+    """A grid cell's answers, by run (None: not there yet)."""
+    return [cells.get((r, c, k)) for k in range(runs)]
+
+
+def answers_text(answers: list[CellResult | None], fit: Fit | None = None) -> str:
+    """A grid cell of several answers: "4/5 ✓" (or how many are in), then the first."""
+    if len(answers) == 1:
+        return cell_text(answers[0], fit)
+    there = [a for a in answers if a is not None and a.status != "stopped"]
+    checked = [a for a in there if a.passed is not None]
+    if checked:
+        head = f"{sum(1 for a in checked if a.passed)}/{len(checked)} ✓"
+    else:
+        head = f"{len(there)}/{len(answers)} answers"
+    first = next((a for a in answers if a is not None), None)
+    return head if first is None else f"{head} · {cell_text(first, fit)}"
+
+
 @dataclass(frozen=True)
 class GridRow:
     index: int  # into spec.rows
@@ -195,23 +249,28 @@ class GridRow:
 
 def grid(
     spec: RunSpec,
-    cells: dict[tuple[int, int], CellResult],
+    cells: dict[CellKey, CellResult],
     *,
     failed_only: bool = False,
     differing_only: bool = False,
     evaluator: Evaluator | None = None,
+    rows: range | None = None,
 ) -> list[GridRow]:
+    """The grid's rows (of ``rows`` only, when given: a page), filtered."""
     out = []
     formats = [column.config.settings.response_format for column in spec.columns]
-    width = len(spec.columns)
-    for r, row in enumerate(spec.rows):
-        mine = [cells.get((r, c)) for c in range(width)]
-        if failed_only and not row_failed(mine):
+    width, runs = len(spec.columns), spec.runs
+    for r in rows if rows is not None else range(len(spec.rows)):
+        row = spec.rows[r]
+        mine = [cell_answers(cells, r, c, runs) for c in range(width)]
+        every = [a for answers in mine for a in answers]
+        if failed_only and not row_failed(every):
             continue
-        if differing_only and not row_differs(mine):
+        if differing_only and not row_differs(every):
             continue
         texts = [
-            cell_text(cell, cell_fit(cell, formats[c], evaluator)) for c, cell in enumerate(mine)
+            answers_text(answers, cell_fit(answers[0], formats[c], evaluator))
+            for c, answers in enumerate(mine)
         ]
         out.append(GridRow(r, row.number, _short(row.prompt, 80), texts))
     return out

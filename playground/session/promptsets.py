@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from playground.errors import PlaygroundError, PromptSetProblem
+from playground.limits import MAX_RUNS_PER_PROMPT
 from playground.promptsets.prepare import (  # prepare: re-exported with the commands
     JudgeChoice,
     Preparation,
@@ -18,7 +19,7 @@ from playground.promptsets.prepare import (  # prepare: re-exported with the com
     card_label,  # noqa: F401
     prepare,  # noqa: F401
 )
-from playground.promptsets.records import CellResult, JudgeSpec, RunColumn, RunSpec
+from playground.promptsets.records import CellKey, CellResult, JudgeSpec, RunColumn, RunSpec
 from playground.promptsets.registry import RunRegistry
 from playground.promptsets.runner import PromptSetRunner
 from playground.promptsets.store import CellWriter, RunStore, RunSummary, StoredRun
@@ -73,7 +74,7 @@ def _start(
     run_id: str,
     spec: RunSpec,
     *,
-    cells: dict[tuple[int, int], CellResult] | None = None,
+    cells: dict[CellKey, CellResult] | None = None,
     writer: CellWriter | None = None,
     retry_errors: bool = False,
     owner: str | None = None,
@@ -116,16 +117,20 @@ def start_run(
     user: str | None = None,
     mock_results: bool = False,
     sweeps: Sequence[Sweep] = (),
+    runs: int = 1,
 ) -> PromptSetRunner:
     """ "Run on all cards": every row on every card of the workspace, saved as it goes;
     with ``mock_results``, each cell runs its tool rounds to a final answer; with
-    ``sweeps``, on every card once per combination of the swept values (``run_columns``).
+    ``sweeps``, on every card once per combination of the swept values (``run_columns``);
+    ``runs``: answers asked of each (row, column) (Runs per prompt).
 
     Raises ``PromptSetProblem`` when the set is not ready (nothing is sent).
     Without a store the run still runs (``save_error`` says it is not saved).
     """
     if not prep.ready:
         raise PromptSetProblem(prep.problems[0] if prep.problems else "There is nothing to run.")
+    if not 1 <= runs <= MAX_RUNS_PER_PROMPT:
+        raise PromptSetProblem(f"Runs per prompt must be between 1 and {MAX_RUNS_PER_PROMPT}.")
     columns = run_columns(session, sweeps, judge.card_id if judge else None)
     judge_spec = None
     if judge is not None:
@@ -142,6 +147,7 @@ def start_run(
         judge=judge_spec,
         mock_results=mock_results,
         sweeps=list(sweeps),
+        runs=runs,
     )
     store = run_store(services)
     writer = None
@@ -190,7 +196,7 @@ def resume_run(
     store = run_store(services)
     if isinstance(store, StoreError):
         return None
-    stored = store.load(run_id, owner=owner)
+    stored = store.load(run_id, owner=owner, cells=False)  # streamed below, not held
     if stored is None:
         return None
     store.set_status(run_id, "running")
@@ -201,7 +207,7 @@ def resume_run(
         registry,
         run_id,
         stored.spec,
-        cells=stored.cells,
+        cells=store.cells(run_id),
         writer=writer,
         retry_errors=retry_errors,
         owner=stored.owner,
@@ -251,7 +257,7 @@ class RunView:
 
     run_id: str
     spec: RunSpec
-    cells: dict[tuple[int, int], CellResult]
+    cells: dict[CellKey, CellResult]
     status: str  # running, stopped, done, interrupted (saved as running, no runner here)
     runner: PromptSetRunner | None
     save_error: str | None = None
@@ -260,9 +266,8 @@ class RunView:
     def missing(self) -> int:
         return sum(
             1
-            for r in range(len(self.spec.rows))
-            for c in range(len(self.spec.columns))
-            if (cell := self.cells.get((r, c))) is None or cell.status == "stopped"
+            for at in self.spec.answer_keys()
+            if (cell := self.cells.get(at)) is None or cell.status == "stopped"
         )
 
     @property

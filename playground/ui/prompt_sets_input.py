@@ -11,6 +11,7 @@ from playground.session import Session
 from playground.session.promptsets import JudgeChoice, card_label, prepare, start_run
 from playground.ui import persistence
 from playground.ui import text as safe_text
+from playground.ui.prompt_sets_runs import chosen_runs, run_problem, runs_and_size
 from playground.ui.prompt_sets_state import RUN_PARAM, run_registry
 from playground.ui.prompt_sets_sweep import chosen_sweeps, sweep_inputs
 from playground.ui.resources import SERVICES
@@ -106,6 +107,9 @@ def _run(state: Session) -> None:
     template = st.session_state.get("ps-template", "")
     prep = prepare(data, name=name, template=template, judge=judge)
     mocks = bool(st.session_state.get(MOCKS, state.mock_answers))
+    if problem := run_problem(state, prep):
+        st.session_state["ps-start-problem"] = problem
+        return
     try:
         runner = start_run(
             state,
@@ -116,6 +120,7 @@ def _run(state: Session) -> None:
             user=persistence.current_user(),
             mock_results=mocks,
             sweeps=chosen_sweeps(),  # a bad value: PromptSetProblem, nothing started
+            runs=chosen_runs(),
         )
     except PromptSetProblem as exc:
         st.session_state["ps-start-problem"] = exc.message
@@ -170,6 +175,7 @@ def new_run(state: Session, running: bool) -> None:
         f"{MAX_TOOL_ROUNDS} rounds; the checks then read the final answer, and the tool "
         "checks every call made on the way.",
     )
+    may_run = runs_and_size(state, prep)
     if problem := st.session_state.pop("ps-start-problem", None):
         safe_text.error(problem, icon=":material/error:")
     st.button(
@@ -177,7 +183,7 @@ def new_run(state: Session, running: bool) -> None:
         key="ps-run",
         type="primary",
         icon=":material/play_arrow:",
-        disabled=running or not prep.ready,
+        disabled=running or not prep.ready or not may_run,
         on_click=_run,
         args=(state,),
         help="Another run is still going: stop it first." if running else None,
