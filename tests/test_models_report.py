@@ -258,3 +258,14 @@ def test_a_merged_save_counts_the_answers_of_both_writers(store: WorkspaceStore)
     with reading(store.engine) as conn:
         got = figures(conn, ReportFilter())[ModelKey("e", "m", "")]
     assert (got.answers, got.ttft_p95) == (3, 0.3)
+
+
+def test_each_answer_of_a_cell_asked_several_times_is_counted(store: WorkspaceStore) -> None:
+    runs = RunStore(store.engine)
+    run_id = runs.create(SPEC.model_copy(update={"runs": 3}), workspace_id=None, owner=None)
+    three = [cell(0, 0, True).model_copy(update={"run": n}) for n in range(3)]
+    three[2] = cell(0, 0, False).model_copy(update={"run": 2})
+    runs.write_cells(run_id, three)
+    rows = {r.key: r for r in load(store, ReportFilter())}
+    assert rows[ModelKey("e", "m", "")].figures.answers == 3
+    assert rows[ModelKey("e", "m", "")].checks == {"contains": (2, 3)}

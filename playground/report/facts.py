@@ -124,6 +124,13 @@ def write_columns(conn: Connection, run_id: str, spec: RunSpec) -> None:
         conn.execute(run_columns.insert(), rows)
 
 
+def cell_key(cell: CellResult) -> str:
+    """A prompt-set answer's key among its run's facts: "row:col", and ":run" for the
+    second and later answers of a cell (Runs per prompt)."""
+    key = f"{cell.row}:{cell.col}"
+    return f"{key}:{cell.run}" if cell.run else key
+
+
 def write_cells(
     conn: Connection, run_id: str, cells: Iterable[CellResult], *, at: dt.datetime | None = None
 ) -> None:
@@ -135,7 +142,7 @@ def write_cells(
         r.col: r for r in conn.execute(sa.select(run_columns).where(run_columns.c.run_id == run_id))
     }
     at = at or _now()
-    keys = [f"{c.row}:{c.col}" for c in cells]
+    keys = [cell_key(c) for c in cells]
     a, c = answer_facts.c, check_facts.c
     conn.execute(
         answer_facts.delete().where(

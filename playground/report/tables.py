@@ -25,7 +25,7 @@ answer_facts = sa.Table(
     metadata,
     sa.Column("source", sa.String(16), primary_key=True),
     sa.Column("source_id", sa.String(64), primary_key=True),  # workspace or run id
-    sa.Column("answer_key", sa.String(64), primary_key=True),  # message id, "row:col"
+    sa.Column("answer_key", sa.String(64), primary_key=True),  # message id, "row:col[:run]"
     sa.Column("endpoint", sa.Text, nullable=False),
     sa.Column("model", sa.Text, nullable=False),
     sa.Column("settings", sa.Text, nullable=False),  # playground.report.settings_label
@@ -75,7 +75,7 @@ sa.Index("ix_playground_check_facts_model", check_facts.c.endpoint, check_facts.
 
 
 def v7_answer_facts(conn: Connection) -> None:
-    """Version 6: the facts tables, backfilled from the workspaces' and cells' JSON.
+    """Version 7: the facts tables, backfilled from the workspaces' and cells' JSON.
 
     The step's tables are written out here as they are at version 7 (a later change
     appends a step; this one is never edited)."""
