@@ -82,7 +82,7 @@ def test_a_resumed_swept_run_keeps_its_columns_and_asks_only_for_the_missing(
         time.sleep(0.02)
     stop_run(registry, runner.run_id)
     runner.join(10)
-    kept = {k for k, c in runner.cells().items() if c.status == "done"}
+    kept = {(row, col) for (row, col, _), c in runner.cells().items() if c.status == "done"}
     assert 3 <= len(kept) < 18
     session.workspace.cards[0].config.settings.max_tokens = 999  # the card changed since
     before = len(server.chat_requests(scenario_name(url)))
@@ -108,7 +108,7 @@ def test_continue_as_chat_from_a_swept_column_keeps_its_settings(scenario: Scena
     sweeps = parse_sweeps([("temperature", "0.3, 0.9"), ("system_prompt", "One\n---\nTwo")])
     runner = start_run(session, svc, RunRegistry(), prepare("hello"), sweeps=sweeps)
     runner.join(20)
-    card = continue_as_chat(session, svc, runner.spec, runner.cells()[(0, 3)])
+    card = continue_as_chat(session, svc, runner.spec, runner.cells()[(0, 3, 0)])
     assert not isinstance(card, str)
     assert card.config.settings.temperature == 0.9
     assert card.config.settings.system_prompt == "Two"
@@ -135,6 +135,6 @@ def test_a_judge_card_judges_every_swept_column_with_its_own_settings(
     ]
     assert spec.judge is not None and spec.judge.column == 2
     cells = runner.cells()
-    assert [cells[(0, c)].score for c in range(3)] == [7, 7, None]
+    assert [cells[(0, c, 0)].score for c in range(3)] == [7, 7, None]
     bodies = [r.body or {} for r in server.chat_requests(scenario_name(url))]
     assert all("temperature" not in b for b in bodies if b["model"] == "fake-large")
