@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from playground.promptsets.records import CellResult, RunColumn, RunRow, RunSpec
+from playground.promptsets.records import CellResult, CheckResult, RunColumn, RunRow, RunSpec
 from playground.share import freeze_run, freeze_workspace, snapshot_html
 from playground.tools.calls import ToolCall
 from playground.workspace import CUSTOM, CardConfig, CustomConfig, Message, Workspace
@@ -96,3 +96,25 @@ def test_a_run_snapshot_shows_its_summary_and_grid_inert() -> None:
     page = snapshot_html(freeze_run(spec, cells, []))
     assert_inert(page)
     assert "&lt;script&gt;p()&lt;/script&gt;" in page and "1 · m1" in page
+
+
+def test_a_cell_asked_three_times_shows_each_answer_and_how_many_passed() -> None:
+    spec = RunSpec(
+        title="t",
+        columns=[RunColumn(card_id="a", label="1 · m", config=CardConfig(endpoint="E", model="m"))],
+        rows=[RunRow(number=1, prompt="2+2?")],
+        runs=3,
+    )
+    cells = [
+        CellResult(row=0, col=0, run=n, status="done", text=f"answer {n}", checks=[passed])
+        for n, passed in enumerate(
+            CheckResult(check="contains:4", passed=ok) for ok in (True, False, True)
+        )
+    ]
+    snapshot = freeze_run(spec, reversed(cells), [])
+    assert [c.run for c in snapshot.cells] == [0, 1, 2]
+    assert [len(a) for a in snapshot.answers_at().values()] == [3]
+    page = snapshot_html(snapshot)
+    assert_inert(page)
+    assert "3 answers · 2/3 passed" in page
+    assert all(f"answer {n}" in page for n in range(3))

@@ -106,7 +106,7 @@ def test_a_run_snapshot_round_trips_with_its_summary(workspace_store: WorkspaceS
     store = SnapshotStore(workspace_store.engine)
     spec, cells = run_parts()
     snapshot = freeze_run(
-        spec, reversed(cells), summarize(spec, {(c.row, c.col): c for c in cells})
+        spec, reversed(cells), summarize(spec, {(c.row, c.col, c.run): c for c in cells})
     )
     loaded = store.load(store.create(snapshot, owner=None))
     assert loaded is not None and isinstance(loaded.snapshot, RunSnapshot)

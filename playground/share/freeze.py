@@ -92,7 +92,8 @@ def freeze_run(
     spec = spec.model_copy(deep=True)
     for column in spec.columns:
         column.config = _clean(column.config)
-    ordered = sorted((cell.model_copy(deep=True) for cell in cells), key=lambda c: (c.row, c.col))
+    copies = (cell.model_copy(deep=True) for cell in cells)
+    ordered = sorted(copies, key=lambda c: (c.row, c.col, c.run))
     return RunSnapshot(
         title=(title or spec.title or "Prompt-set run")[:TITLE_MAX],
         spec=spec,
@@ -120,7 +121,7 @@ def thaw(snapshot: ChatSnapshot | RunSnapshot, max_cards: int) -> Workspace:
     if isinstance(snapshot, ChatSnapshot):
         cards = [shown.card.model_copy(deep=True) for shown in snapshot.cards[:max_cards]]
         return Workspace(cards=cards, cards_per_row=snapshot.cards_per_row).settle()
-    by_cell = {(cell.row, cell.col): cell for cell in snapshot.cells}
+    by_cell = {place: answers[0] for place, answers in snapshot.answers_at().items()}
     cards = []
     for col, column in enumerate(snapshot.spec.columns[:max_cards]):
         card = Card(config=column.config.model_copy(deep=True))

@@ -57,8 +57,15 @@ class RunSnapshot(BaseModel):
     kind: Literal["promptset_run"] = "promptset_run"
     title: str = Field(default="", max_length=TITLE_MAX)
     spec: RunSpec
-    cells: list[CellResult]
+    cells: list[CellResult]  # in (row, col, run) order
     summary: list[SummaryRow]
+
+    def answers_at(self) -> dict[tuple[int, int], list[CellResult]]:
+        """Each grid cell's answers, by (row, col), in run order (Runs per prompt)."""
+        found: dict[tuple[int, int], list[CellResult]] = {}
+        for cell in self.cells:
+            found.setdefault((cell.row, cell.col), []).append(cell)
+        return found
 
 
 Snapshot = Annotated[ChatSnapshot | RunSnapshot, Field(discriminator="kind")]

@@ -24,6 +24,19 @@ def _cell(cell: CellResult | None) -> str:
     return f"<td>{marks}{body}</td>"
 
 
+def _answers(cells: list[CellResult]) -> str:
+    """A grid cell's answers: one, or each of its runs under its number, in one cell."""
+    if len(cells) <= 1:
+        return _cell(cells[0] if cells else None)
+    passed = sum(1 for cell in cells if cell.passed)
+    inner = "".join(
+        f"<div><b>run {cell.run + 1}</b>{_cell(cell).removeprefix('<td>').removesuffix('</td>')}"
+        "</div>"
+        for cell in cells
+    )
+    return f"<td><div>{len(cells)} answers · {passed}/{len(cells)} passed</div>{inner}</td>"
+
+
 def run_body(snapshot: RunSnapshot) -> str:
     spec = snapshot.spec
     names = list(snapshot.summary[0].figures) if snapshot.summary else []
@@ -35,11 +48,11 @@ def run_body(snapshot: RunSnapshot) -> str:
         for row in snapshot.summary
     )
     summary = f"<h2>Summary</h2><table><tr><th>card</th>{head}</tr>{rows}</table>"
-    by_cell = {(cell.row, cell.col): cell for cell in snapshot.cells}
+    by_cell = snapshot.answers_at()
     columns = "".join(f"<th>{escape(column.label)}</th>" for column in spec.columns)
     grid_rows = "".join(
         f"<tr><th>{row.number}</th><td><pre>{escape(row.prompt)}</pre></td>"
-        + "".join(_cell(by_cell.get((r, c))) for c in range(len(spec.columns)))
+        + "".join(_answers(by_cell.get((r, c), [])) for c in range(len(spec.columns)))
         + "</tr>"
         for r, row in enumerate(spec.rows)
     )

@@ -83,6 +83,18 @@ def _cell(cell: CellResult | None) -> None:
         st.text("\n".join(lines))
 
 
+def _answers(cells: list[CellResult]) -> None:
+    """A grid cell's answers: one, or each of its runs under its number."""
+    if len(cells) <= 1:
+        _cell(cells[0] if cells else None)
+        return
+    passed = sum(1 for cell in cells if cell.passed)
+    st.caption(f"{len(cells)} answers · {passed}/{len(cells)} passed")
+    for cell in cells:
+        st.caption(f"Run {cell.run + 1}")
+        _cell(cell)
+
+
 def _run(snapshot: RunSnapshot) -> None:
     if snapshot.summary:
         names = list(snapshot.summary[0].figures)
@@ -91,7 +103,7 @@ def _run(snapshot: RunSnapshot) -> None:
         with st.container(key="snapshot-summary"):
             st.dataframe(table, hide_index=True)
     spec = snapshot.spec
-    by_cell = {(cell.row, cell.col): cell for cell in snapshot.cells}
+    by_cell = snapshot.answers_at()
     for r, row in enumerate(spec.rows[:GRID_ROWS]):
         with st.container(border=True, key=f"snapshot-row-{r}"):
             st.text(f"Row {row.number}: {row.prompt}")
@@ -99,7 +111,7 @@ def _run(snapshot: RunSnapshot) -> None:
             for c, (column, spec_column) in enumerate(zip(columns, spec.columns, strict=True)):
                 with column:
                     st.caption(label(spec_column.label))
-                    _cell(by_cell.get((r, c)))
+                    _answers(by_cell.get((r, c), []))
     if len(spec.rows) > GRID_ROWS:
         st.caption(f"The first {GRID_ROWS} of {len(spec.rows)} rows; Export HTML holds them all.")
 
