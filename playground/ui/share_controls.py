@@ -10,8 +10,14 @@ from streamlit.delta_generator import DeltaGenerator
 from playground.promptsets.summary import summarize
 from playground.session import Session
 from playground.session.promptsets import RunView
-from playground.session.shares import Shared, share_run, share_workspace
-from playground.share import ChatSnapshot, RunSnapshot, freeze_run, freeze_workspace, snapshot_html
+from playground.session.shares import Shared, share_report, share_run, share_workspace
+from playground.share import (
+    AnySnapshot,
+    freeze_report,
+    freeze_run,
+    freeze_workspace,
+    snapshot_html,
+)
 from playground.ui import persistence
 from playground.ui.resources import SERVICES
 from playground.ui.text import warning
@@ -37,9 +43,7 @@ def _share(place: str, make: Callable[[str | None], Shared]) -> None:
         st.session_state.setdefault(_SHARED_HERE, set()).add(result.snapshot_id)
 
 
-def html_button(
-    freeze: Callable[[], ChatSnapshot | RunSnapshot], key: str, *, where: object = st
-) -> None:
+def html_button(freeze: Callable[[], AnySnapshot], key: str, *, where: object = st) -> None:
     """Export HTML: the snapshot as one self-contained file, built only when clicked."""
     where.download_button(  # type: ignore[attr-defined]
         "Export HTML",
@@ -103,3 +107,16 @@ def share_run_controls(view: RunView, bar: DeltaGenerator) -> None:
         where=bar,
     )
     share_result(place)
+
+
+def share_report_controls(
+    state: Session, rows: list[dict[str, int | float | str | None]], filters: dict[str, str]
+) -> None:
+    """The Models report's Share and Export HTML (its filters and rows as shown), and the
+    link Share gave. The page is hidden while a blind round has no vote, and so are they."""
+    bar = st.container(horizontal=True, gap="small")
+    share_button(
+        "models", lambda user: share_report(state, SERVICES, rows, filters, user), where=bar
+    )
+    html_button(lambda: freeze_report(rows, filters), "models-share-html", where=bar)
+    share_result("models")
