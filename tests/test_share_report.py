@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ from playground.report.report import build
 from playground.report.shown import shown_filters, shown_rows
 from playground.share import ReportSnapshot, SnapshotStore, freeze_report, snapshot_html
 from playground.store import WorkspaceStore
+from playground.ui.share_controls import MODELS_PAGE, PROMPT_SETS_PAGE, snapshot_link
 from tests.postgres import database_url, postgres_server, postgres_url  # noqa: F401
 from tests.test_share_html import HOSTILE, assert_inert
 
@@ -94,3 +96,20 @@ def test_an_empty_report_says_so_in_its_html() -> None:
     page = snapshot_html(freeze_report([], shown_filters(ReportFilter())))
     assert_inert(page)
     assert "Nothing saved matched these filters." in page
+
+
+def test_a_link_shared_from_another_page_opens_the_app_root() -> None:
+    """``st.context.url`` holds the page's path; snapshots open on the default page."""
+    sid = "A" * 22
+    assert snapshot_link("https://h.example/app/models", sid, MODELS_PAGE) == (
+        f"https://h.example/app/?snapshot={sid}"
+    )
+    assert snapshot_link("https://h.example/prompt_sets/", sid, PROMPT_SETS_PAGE) == (
+        f"https://h.example/?snapshot={sid}"
+    )
+    assert snapshot_link("http://127.0.0.1:8501", sid) == f"http://127.0.0.1:8501/?snapshot={sid}"
+    assert snapshot_link("", sid, MODELS_PAGE) == f"/?snapshot={sid}"
+    app = Path(__file__).parents[1] / "streamlit_app.py"
+    pages = app.read_text(encoding="utf-8")
+    for path in (MODELS_PAGE, PROMPT_SETS_PAGE):  # Streamlit's url path is the file's stem
+        assert f'st.Page("pages/{path}.py"' in pages

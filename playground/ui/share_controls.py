@@ -31,9 +31,22 @@ def shared_here(snapshot_id: str) -> bool:
     return snapshot_id in st.session_state.get(_SHARED_HERE, set())
 
 
-def snapshot_url(snapshot_id: str) -> str:
-    base = (st.context.url or "").split("?", 1)[0].rstrip("/")
+MODELS_PAGE = "models"  # the url path Streamlit gives pages/models.py
+PROMPT_SETS_PAGE = "prompt_sets"  # and pages/prompt_sets.py
+
+
+def snapshot_link(page_url: str, snapshot_id: str, page_path: str = "") -> str:
+    """The link that opens a snapshot: the app's root address (the Playground, its
+    default page, draws snapshots). ``st.context.url`` holds the current page's path
+    (``…/models``): ``page_path`` names it, to be taken off."""
+    base = page_url.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    if page_path:
+        base = base.removesuffix(f"/{page_path}")
     return f"{base}/?{SNAPSHOT_PARAM}={snapshot_id}"
+
+
+def snapshot_url(snapshot_id: str, page_path: str = "") -> str:
+    return snapshot_link(st.context.url or "", snapshot_id, page_path)
 
 
 def _share(place: str, make: Callable[[str | None], Shared]) -> None:
@@ -72,15 +85,16 @@ def share_button(
     )
 
 
-def share_result(place: str) -> None:
-    """The link the last Share gave (or why it gave none)."""
+def share_result(place: str, page_path: str = "") -> None:
+    """The link the last Share gave (or why it gave none); ``page_path``: the url path
+    of the page it is shown on ("" the Playground)."""
     result: Shared | None = st.session_state.get(_LAST, {}).get(place)
     if result is None:
         return
     if result.problem is not None or result.snapshot_id is None:
         warning(result.problem or "Nothing was shared.", icon=":material/share:")
         return
-    st.code(snapshot_url(result.snapshot_id), language=None, wrap_lines=True)
+    st.code(snapshot_url(result.snapshot_id, page_path), language=None, wrap_lines=True)
     scope = (
         "Signed-in people of this playground can open it."
         if persistence.current_user() is not None
@@ -106,7 +120,7 @@ def share_run_controls(view: RunView, bar: DeltaGenerator) -> None:
         "ps-share-html",
         where=bar,
     )
-    share_result(place)
+    share_result(place, PROMPT_SETS_PAGE)
 
 
 def share_report_controls(
@@ -119,4 +133,4 @@ def share_report_controls(
         "models", lambda user: share_report(state, SERVICES, rows, filters, user), where=bar
     )
     html_button(lambda: freeze_report(rows, filters), "models-share-html", where=bar)
-    share_result("models")
+    share_result("models", MODELS_PAGE)
