@@ -134,8 +134,8 @@ def open_as_workspace(session: Session, services: Services, stored: StoredSnapsh
     """A new workspace holding the snapshot's cards and histories (the current one stays
     saved); tokens are not in a snapshot: a Custom card asks for its token again.
     Nothing for a snapshot that does not ``continue``."""
-    if isinstance(stored.snapshot, ReportSnapshot):
-        return
+    if not continues(stored) or isinstance(stored.snapshot, ReportSnapshot):
+        return  # (the isinstance narrows the type for thaw)
     limit = services.config().limits.max_cards
     new_workspace(session, services, thaw(stored.snapshot, limit))
 
