@@ -7,15 +7,18 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground.arena.vote_store import VoteStore
 from playground.promptsets.store import RunStore
+from playground.session.shares import share_report
 from playground.store import StoreConfig, WorkspaceStore
+from playground.ui.resources import SERVICES
 from tests.arena_votes import record
-from tests.helpers import APP, endpoints_toml
+from tests.helpers import APP, endpoints_toml, open_with, shown
 from tests.test_arena_app import names_in, setup, tree_text
 from tests.test_arena_leaks import blind_round
 from tests.test_models_report import SPEC, cell, chat
@@ -114,3 +117,57 @@ def test_the_page_names_no_model_while_a_blind_round_has_no_vote(
     at.switch_page("pages/models.py").run()
     assert not at.exception
     assert {"north-7b", "south-13b"} <= set(names_in(tree_text(at)))
+
+
+def saved(data_dir: Path) -> None:
+    store = WorkspaceStore.from_config(StoreConfig(data_dir=str(data_dir)))
+    store.create(chat("e", "m", [0.1, 0.2, 0.3]))
+    store.create(chat("f", "n", [0.4], temperature=0.2))
+    runs = RunStore(store.engine)
+    runs.write_cells(runs.create(SPEC, workspace_id=None, owner=None), [cell(0, 0, True, False)])
+    votes = VoteStore(store)
+    for i, vote in enumerate([record(["x", "y"], "a", tag="coding")] * 3):
+        votes.add(vote.model_copy(update={"id": f"sh{i}"}))
+    store.close()
+
+
+def test_share_freezes_the_report_and_its_link_shows_it_read_only(data_dir: Path) -> None:
+    saved(data_dir)
+    at = models_page()
+    at.multiselect(key="mr_tags").set_value(["coding"]).run()
+    page_rows = at.dataframe[0].value
+    at.button(key="share-models").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    result = at.session_state["share_last"]["models"]
+    assert result.problem is None and result.snapshot_id is not None
+    assert any(f"?snapshot={result.snapshot_id}" in c.value for c in at.code)
+
+    fresh = open_with(snapshot=result.snapshot_id)
+    assert len(fresh.chat_input) == 0 and len(fresh.text_input) == 0
+    assert len(fresh.multiselect) == 0 and len(fresh.date_input) == 0
+    assert [b.key for b in fresh.button] == []  # no Open as a new workspace, no Delete
+    frozen = fresh.dataframe[0].value
+    pd.testing.assert_frame_equal(frozen, page_rows, check_dtype=False)
+    assert {"m", "n", "x", "y"} == set(frozen["Model"])
+    assert any("Tags: coding" in shown(c.value) for c in fresh.caption)
+    titles = [json.loads(c.proto.spec)["title"] for c in fresh.get("vega_lite_chart")]
+    assert titles == ["Quality against cost", "Quality against first token"]
+
+
+def test_share_is_not_offered_while_a_blind_round_has_no_vote(
+    write_config: Config, scenario: MakeScenario, tmp_path: Path
+) -> None:
+    at = setup(write_config, scenario, tmp_path)
+    blind_round(at)
+    hiding = at.session_state["playground"]
+    assert share_report(hiding, SERVICES, [{"Model": "m"}], {}, None).snapshot_id is None
+    at.switch_page("pages/models.py").run()
+    assert not at.exception
+    assert "share-models" not in [b.key for b in at.button]
+    assert len(at.get("download_button")) == 0  # no Export HTML either
+    at.switch_page("pages/playground.py").run()
+    at.button(key="arena-vote-tie").click().run()
+    at.switch_page("pages/models.py").run()
+    assert not at.exception
+    assert "share-models" in [b.key for b in at.button]  # the vote made a row: offered now
+    assert len(at.get("download_button")) == 1

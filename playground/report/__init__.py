@@ -8,6 +8,8 @@
     queries.py    the figures per model, aggregated in SQL (SQLite and PostgreSQL)
     stats.py      the Wilson score interval of a pass rate
     report.py     figures + Bradley–Terry ratings + pass rates, quality, the Pareto front
+    shown.py      the rows and filters as the page shows them (and a shared snapshot freezes)
+    chart.py      the Altair charts drawn from those rows (loads pandas: imported on use)
 
 The page is ``playground.ui.models_page``.
 """

@@ -21,10 +21,11 @@ from playground.session.services import Services
 from playground.session.session import Session
 from playground.session.workspaces import new_workspace
 from playground.share import (
-    ChatSnapshot,
-    RunSnapshot,
+    AnySnapshot,
+    ReportSnapshot,
     SnapshotStore,
     StoredSnapshot,
+    freeze_report,
     freeze_run,
     freeze_workspace,
     thaw,
@@ -58,7 +59,7 @@ def snapshot_store(services: Services) -> SnapshotStore | StoreError:
     return store if isinstance(store, StoreError) else SnapshotStore(store.engine)
 
 
-def _share(services: Services, snapshot: ChatSnapshot | RunSnapshot, user: str | None) -> Shared:
+def _share(services: Services, snapshot: AnySnapshot, user: str | None) -> Shared:
     store = snapshot_store(services)
     if isinstance(store, StoreError):
         return Shared(None, f"Sharing needs the workspace store: {store.message}")
@@ -79,6 +80,20 @@ def share_run(services: Services, view: RunView, user: str | None) -> Shared:
     """Freeze a prompt-set run: its spec, the cells it has and the summary per card."""
     summaries = summarize(view.spec, view.cells)
     return _share(services, freeze_run(view.spec, view.cells.values(), summaries), user)
+
+
+def share_report(
+    session: Session,
+    services: Services,
+    rows: list[dict[str, int | float | str | None]],
+    filters: dict[str, str],
+    user: str | None,
+) -> Shared:
+    """Freeze the Models report as shown (``playground.report.shown``): filters and rows.
+    Never while a blind round has no vote: the report names the models."""
+    if session.arena.hiding:
+        return Shared(None, "A blind round hides its models: vote first, then share.")
+    return _share(services, freeze_report(rows, filters), user)
 
 
 def may_view(owner: str | None, user: str | None) -> bool:
@@ -109,9 +124,18 @@ def open_snapshot(services: Services, snapshot_id: str, user: str | None) -> Ope
     return Opened(stored)
 
 
+def continues(stored: StoredSnapshot) -> bool:
+    """Whether a snapshot opens as a new workspace: the Models report does not (it holds
+    figures per model, no card or conversation to go on from)."""
+    return not isinstance(stored.snapshot, ReportSnapshot)
+
+
 def open_as_workspace(session: Session, services: Services, stored: StoredSnapshot) -> None:
     """A new workspace holding the snapshot's cards and histories (the current one stays
-    saved); tokens are not in a snapshot: a Custom card asks for its token again."""
+    saved); tokens are not in a snapshot: a Custom card asks for its token again.
+    Nothing for a snapshot that does not ``continue``."""
+    if not continues(stored) or isinstance(stored.snapshot, ReportSnapshot):
+        return  # (the isinstance narrows the type for thaw)
     limit = services.config().limits.max_cards
     new_workspace(session, services, thaw(stored.snapshot, limit))
 

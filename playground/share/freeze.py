@@ -15,6 +15,7 @@ from playground.promptsets.summary import ColumnSummary
 from playground.share.records import (
     TITLE_MAX,
     ChatSnapshot,
+    ReportSnapshot,
     RunSnapshot,
     SnapshotCard,
     SummaryRow,
@@ -102,6 +103,20 @@ def freeze_run(
     )
 
 
+def freeze_report(
+    rows: list[dict[str, int | float | str | None]], filters: dict[str, str], title: str = ""
+) -> ReportSnapshot:
+    """The Models report as shown (``playground.report.shown``): its filters and rows.
+    A row names endpoint, model and settings label; none holds a URL or a token."""
+    columns = list(rows[0]) if rows else []
+    return ReportSnapshot(
+        title=(title or "Models report")[:TITLE_MAX],
+        filters=dict(filters),
+        columns=columns,
+        rows=[dict(row) for row in rows],
+    )
+
+
 def _answer(cell: CellResult) -> Message:
     status = "done" if cell.status == "done" else "error" if cell.error else "stopped"
     return Message(
@@ -117,7 +132,8 @@ def _answer(cell: CellResult) -> Message:
 
 def thaw(snapshot: ChatSnapshot | RunSnapshot, max_cards: int) -> Workspace:
     """A new workspace to go on from: the cards and their histories (a run: one card per
-    column, its config, and the first ``THAW_ROWS`` rows' prompts and answers)."""
+    column, its config, and the first ``THAW_ROWS`` rows' prompts and answers). The
+    Models report has none: it holds no conversation or card to go on from."""
     if isinstance(snapshot, ChatSnapshot):
         cards = [shown.card.model_copy(deep=True) for shown in snapshot.cards[:max_cards]]
         return Workspace(cards=cards, cards_per_row=snapshot.cards_per_row).settle()

@@ -18,7 +18,8 @@ from html import escape
 from markdown_it import MarkdownIt
 
 from playground.safe_markdown import neutralise
-from playground.share.records import ChatSnapshot, RunSnapshot
+from playground.share.records import AnySnapshot, ChatSnapshot, RunSnapshot
+from playground.share.report_html import report_body
 from playground.share.run_html import run_body
 from playground.tools.calls import ToolCall, pretty_arguments
 from playground.workspace import Message
@@ -125,10 +126,18 @@ def _chat_body(snapshot: ChatSnapshot) -> str:
     return f'<div class="cards" style="{style}">{"".join(cards)}</div>'
 
 
-def snapshot_html(snapshot: ChatSnapshot | RunSnapshot, shared_at: str = "") -> str:
+def _body(snapshot: AnySnapshot) -> str:
+    if isinstance(snapshot, ChatSnapshot):
+        return _chat_body(snapshot)
+    if isinstance(snapshot, RunSnapshot):
+        return run_body(snapshot)
+    return report_body(snapshot)
+
+
+def snapshot_html(snapshot: AnySnapshot, shared_at: str = "") -> str:
     """The whole file (UTF-8 text)."""
     title = escape(snapshot.title or "LLM Playground")
-    body = _chat_body(snapshot) if isinstance(snapshot, ChatSnapshot) else run_body(snapshot)
+    body = _body(snapshot)
     when = f" · shared {escape(shared_at)}" if shared_at else ""
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

@@ -68,13 +68,27 @@ class RunSnapshot(BaseModel):
         return found
 
 
-Snapshot = Annotated[ChatSnapshot | RunSnapshot, Field(discriminator="kind")]
+class ReportSnapshot(BaseModel):
+    """The Models report: its filters as chosen and its table rows as shown (the ★ marks
+    of the Pareto fronts in the "Front" column); its charts are drawn again from the rows."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["models_report"] = "models_report"
+    title: str = Field(default="", max_length=TITLE_MAX)
+    filters: dict[str, str]  # input name -> chosen value ("": all)
+    columns: list[str]
+    rows: list[dict[str, int | float | str | None]]  # column -> shown value
+
+
+AnySnapshot = ChatSnapshot | RunSnapshot | ReportSnapshot
+Snapshot = Annotated[AnySnapshot, Field(discriminator="kind")]
 SNAPSHOT = TypeAdapter(Snapshot)
 
 
 @dataclass(frozen=True)
 class StoredSnapshot:
     id: str
-    snapshot: ChatSnapshot | RunSnapshot
+    snapshot: AnySnapshot
     owner: str | None  # the signed-in person who shared it; None: shared without sign-in
     created_at: dt.datetime  # UTC

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Connection, Engine
 
 from playground.errors import StoreError
-from playground.share.records import SNAPSHOT, ChatSnapshot, RunSnapshot, StoredSnapshot
+from playground.share.records import SNAPSHOT, AnySnapshot, StoredSnapshot
 from playground.store.engine import reading, writing
 from playground.store.records import as_utc, is_workspace_id, new_workspace_id, now_naive_utc
 from playground.store.schema import snapshots as t
@@ -42,7 +42,7 @@ class SnapshotStore:
         self._engine = engine
         self.max_bytes = max_bytes
 
-    def create(self, snapshot: ChatSnapshot | RunSnapshot, owner: str | None) -> str:
+    def create(self, snapshot: AnySnapshot, owner: str | None) -> str:
         """Store a snapshot; its new id (``secrets.token_urlsafe(16)``: 128 random bits)."""
         data = snapshot.model_dump_json()
         size = len(data.encode("utf-8"))

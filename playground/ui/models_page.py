@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from playground.arena.vote_store import VoteStore
 from playground.report import report
+from playground.report.chart import COST, TTFT, chart
 from playground.report.queries import ReportFilter, choices
-from playground.report.report import ModelRow
+from playground.report.shown import shown_filters, shown_rows
+from playground.session import Session
 from playground.store import StoreError, WorkspaceStore
 from playground.store.engine import reading
 from playground.ui import persistence
 from playground.ui.arena import hidden_page
+from playground.ui.share_controls import share_report_controls
 from playground.ui.state import session
 
 METHOD = """\
@@ -47,63 +49,6 @@ def _filters(votes: VoteStore, endpoints: list[str], sets: list[str]) -> ReportF
     )
 
 
-def _pct(value: float | None) -> float | None:
-    return None if value is None else round(100 * value, 1)
-
-
-def _front(row: ModelRow) -> str:
-    marks = [("★ cost", row.front_cost), ("★ first token", row.front_ttft)]
-    return " ".join(mark for mark, on in marks if on)
-
-
-def table(rows: list[ModelRow]) -> pd.DataFrame:
-    kinds = sorted({k for r in rows for k in r.checks})
-    out = []
-    for r in rows:
-        f, s, interval = r.figures, r.standing, r.pass_interval
-        row: dict[str, object] = {
-            "Model": r.key.model,
-            "Endpoint": r.key.endpoint,
-            "Settings": r.key.settings or "defaults",
-            "Front": _front(r),
-            "Quality %": _pct(r.quality),
-            "Rating": None if s is None else round(s.rating),
-            "Rating 95%": "" if s is None else f"{s.low:.0f} – {s.high:.0f}",
-            "Votes": None if s is None else s.votes,
-            "Pass rate %": _pct(r.pass_rate),
-            "Pass 95%": "" if interval is None else f"{_pct(interval[0])} – {_pct(interval[1])}",
-        }
-        for kind in kinds:
-            passed, of = r.checks.get(kind, (0, 0))
-            row[f"Pass · {kind} %"] = _pct(passed / of) if of else None
-        row |= {
-            "First token p50 (s)": f.ttft_p50,
-            "First token p95 (s)": f.ttft_p95,
-            "tok/s p50": None if f.tok_s_p50 is None else round(f.tok_s_p50, 1),
-            "Cost / 1,000 answers ($)": f.cost_per_1000,
-            "Answers": f.answers,
-        }
-        out.append(row)
-    return pd.DataFrame(out)
-
-
-def chart(data: pd.DataFrame, x: str, front: str, title: str) -> alt.Chart:
-    points = data.dropna(subset=["Quality %", x]).assign(
-        **{"On the front": data["Front"].str.contains(front)}
-    )
-    return (
-        alt.Chart(points, title=title)
-        .mark_point(filled=True, size=90)
-        .encode(
-            x=alt.X(f"{x}:Q"),
-            y=alt.Y("Quality %:Q", scale=alt.Scale(domain=[0, 100])),
-            shape=alt.Shape("On the front:N"),
-            color=alt.Color("On the front:N", scale=alt.Scale(range=["#9aa0a6", "#d93025"])),
-            tooltip=["Model", "Endpoint", "Settings", "Quality %", x, "Answers"],
-        )
-    )
-
-
 def render() -> None:
     state = session()
     st.markdown("### Models")
@@ -117,12 +62,12 @@ def render() -> None:
         )
         return
     try:
-        _report(store)
+        _report(state, store)
     except StoreError as exc:
         st.error(exc.message, icon=":material/cloud_off:")
 
 
-def _report(store: WorkspaceStore) -> None:
+def _report(state: Session, store: WorkspaceStore) -> None:
     votes = VoteStore(store)
     with reading(store.engine) as conn:
         endpoints, sets = choices(conn)
@@ -135,12 +80,12 @@ def _report(store: WorkspaceStore) -> None:
         )
         st.markdown(METHOD)
         return
-    data = table(rows)
+    shown = shown_rows(rows)
+    share_report_controls(state, shown, shown_filters(where))
+    data = pd.DataFrame(shown)
     st.caption(f"{len(rows)} models · {int(data['Answers'].sum())} answers counted.")
     st.dataframe(data, hide_index=True, key="mr_table")
-    cost = chart(data, "Cost / 1,000 answers ($)", "cost", "Quality against cost")
-    ttft = chart(data, "First token p50 (s)", "first token", "Quality against first token")
     left, right = st.columns(2)
-    left.altair_chart(cost, key="mr_cost_chart")
-    right.altair_chart(ttft, key="mr_ttft_chart")
+    left.altair_chart(chart(shown, *COST), key="mr_cost_chart")
+    right.altair_chart(chart(shown, *TTFT), key="mr_ttft_chart")
     st.markdown(METHOD)

@@ -10,8 +10,14 @@ from streamlit.delta_generator import DeltaGenerator
 from playground.promptsets.summary import summarize
 from playground.session import Session
 from playground.session.promptsets import RunView
-from playground.session.shares import Shared, share_run, share_workspace
-from playground.share import ChatSnapshot, RunSnapshot, freeze_run, freeze_workspace, snapshot_html
+from playground.session.shares import Shared, share_report, share_run, share_workspace
+from playground.share import (
+    AnySnapshot,
+    freeze_report,
+    freeze_run,
+    freeze_workspace,
+    snapshot_html,
+)
 from playground.ui import persistence
 from playground.ui.resources import SERVICES
 from playground.ui.text import warning
@@ -25,9 +31,22 @@ def shared_here(snapshot_id: str) -> bool:
     return snapshot_id in st.session_state.get(_SHARED_HERE, set())
 
 
-def snapshot_url(snapshot_id: str) -> str:
-    base = (st.context.url or "").split("?", 1)[0].rstrip("/")
+MODELS_PAGE = "models"  # the url path Streamlit gives pages/models.py
+PROMPT_SETS_PAGE = "prompt_sets"  # and pages/prompt_sets.py
+
+
+def snapshot_link(page_url: str, snapshot_id: str, page_path: str = "") -> str:
+    """The link that opens a snapshot: the app's root address (the Playground, its
+    default page, draws snapshots). ``st.context.url`` holds the current page's path
+    (``…/models``): ``page_path`` names it, to be taken off."""
+    base = page_url.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    if page_path:
+        base = base.removesuffix(f"/{page_path}")
     return f"{base}/?{SNAPSHOT_PARAM}={snapshot_id}"
+
+
+def snapshot_url(snapshot_id: str, page_path: str = "") -> str:
+    return snapshot_link(st.context.url or "", snapshot_id, page_path)
 
 
 def _share(place: str, make: Callable[[str | None], Shared]) -> None:
@@ -37,9 +56,7 @@ def _share(place: str, make: Callable[[str | None], Shared]) -> None:
         st.session_state.setdefault(_SHARED_HERE, set()).add(result.snapshot_id)
 
 
-def html_button(
-    freeze: Callable[[], ChatSnapshot | RunSnapshot], key: str, *, where: object = st
-) -> None:
+def html_button(freeze: Callable[[], AnySnapshot], key: str, *, where: object = st) -> None:
     """Export HTML: the snapshot as one self-contained file, built only when clicked."""
     where.download_button(  # type: ignore[attr-defined]
         "Export HTML",
@@ -68,15 +85,16 @@ def share_button(
     )
 
 
-def share_result(place: str) -> None:
-    """The link the last Share gave (or why it gave none)."""
+def share_result(place: str, page_path: str = "") -> None:
+    """The link the last Share gave (or why it gave none); ``page_path``: the url path
+    of the page it is shown on ("" the Playground)."""
     result: Shared | None = st.session_state.get(_LAST, {}).get(place)
     if result is None:
         return
     if result.problem is not None or result.snapshot_id is None:
         warning(result.problem or "Nothing was shared.", icon=":material/share:")
         return
-    st.code(snapshot_url(result.snapshot_id), language=None, wrap_lines=True)
+    st.code(snapshot_url(result.snapshot_id, page_path), language=None, wrap_lines=True)
     scope = (
         "Signed-in people of this playground can open it."
         if persistence.current_user() is not None
@@ -102,4 +120,17 @@ def share_run_controls(view: RunView, bar: DeltaGenerator) -> None:
         "ps-share-html",
         where=bar,
     )
-    share_result(place)
+    share_result(place, PROMPT_SETS_PAGE)
+
+
+def share_report_controls(
+    state: Session, rows: list[dict[str, int | float | str | None]], filters: dict[str, str]
+) -> None:
+    """The Models report's Share and Export HTML (its filters and rows as shown), and the
+    link Share gave. The page is hidden while a blind round has no vote, and so are they."""
+    bar = st.container(horizontal=True, gap="small")
+    share_button(
+        "models", lambda user: share_report(state, SERVICES, rows, filters, user), where=bar
+    )
+    html_button(lambda: freeze_report(rows, filters), "models-share-html", where=bar)
+    share_result("models", MODELS_PAGE)

@@ -1,8 +1,9 @@
 """A snapshot opened from its link (``?snapshot=<id>``): read-only, nothing that sends.
 
 The Playground page draws this instead of the cards when its address names a
-snapshot. What it offers: Open as a new workspace, Export HTML, and Delete (its
-owner only). An unknown or deleted id says so.
+snapshot. What it offers: Open as a new workspace (not for the Models report: it
+holds no card to go on from), Export HTML, and Delete (its owner only). An unknown
+or deleted id says so.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from playground.promptsets.records import CellResult
 from playground.safe_markdown import neutralise
 from playground.session import Session
 from playground.session.shares import (
+    continues,
     delete_snapshot,
     may_delete,
     open_as_workspace,
     open_snapshot,
 )
-from playground.share import ChatSnapshot, RunSnapshot, StoredSnapshot
+from playground.share import ChatSnapshot, ReportSnapshot, RunSnapshot, StoredSnapshot
 from playground.ui import persistence
 from playground.ui.messages import history
 from playground.ui.resources import SERVICES
@@ -116,6 +118,26 @@ def _run(snapshot: RunSnapshot) -> None:
         st.caption(f"The first {GRID_ROWS} of {len(spec.rows)} rows; Export HTML holds them all.")
 
 
+def _report(snapshot: ReportSnapshot) -> None:
+    """The Models report's filters, table and charts, drawn again from its rows."""
+    from playground.report.chart import COST, TTFT, chart  # loads pandas: on use only
+
+    chosen = [f"{name}: {value or 'all'}" for name, value in snapshot.filters.items()]
+    caption(" · ".join(chosen), icon=":material/filter_alt:")
+    if not snapshot.rows:
+        st.caption("Nothing saved matched these filters.")
+        return
+    with st.container(key="snapshot-report"):
+        st.dataframe(snapshot.rows, hide_index=True, column_order=snapshot.columns)
+    left, right = st.columns(2)
+    left.altair_chart(chart(snapshot.rows, *COST), key="snapshot-cost-chart")
+    right.altair_chart(chart(snapshot.rows, *TTFT), key="snapshot-ttft-chart")
+    st.caption(
+        "★ cost / ★ first token: no other model has both higher quality and lower cost "
+        "(or first token)."
+    )
+
+
 def render(state: Session, snapshot_id: str) -> None:
     """The whole page for a snapshot link."""
     opened = open_snapshot(SERVICES, snapshot_id, persistence.current_user())
@@ -131,16 +153,17 @@ def render(state: Session, snapshot_id: str) -> None:
         f":material/visibility: Read-only snapshot, shared {stored.created_at:%Y-%m-%d %H:%M} UTC"
     )
     bar = st.container(horizontal=True, vertical_alignment="center", key="snapshot-bar")
-    bar.button(
-        "Open as a new workspace",
-        key="snapshot-open",
-        type="primary",
-        icon=":material/edit_note:",
-        on_click=_open_as_workspace,
-        args=(state, stored),
-        help="Go on from here: a new workspace with these cards and their histories "
-        "(your current one stays saved). Custom cards ask for their token again.",
-    )
+    if continues(stored):  # the Models report holds no card or conversation
+        bar.button(
+            "Open as a new workspace",
+            key="snapshot-open",
+            type="primary",
+            icon=":material/edit_note:",
+            on_click=_open_as_workspace,
+            args=(state, stored),
+            help="Go on from here: a new workspace with these cards and their histories "
+            "(your current one stays saved). Custom cards ask for their token again.",
+        )
     html_button(lambda: snapshot, "snapshot-html", where=bar)
     if may_delete(stored.owner, persistence.current_user(), shared_here(stored.id)):
         bar.button(
@@ -155,5 +178,7 @@ def render(state: Session, snapshot_id: str) -> None:
         warning("The snapshot was not deleted (only the person who shared it may).")
     if isinstance(snapshot, ChatSnapshot):
         _chat(snapshot)
-    else:
+    elif isinstance(snapshot, RunSnapshot):
         _run(snapshot)
+    else:
+        _report(snapshot)
