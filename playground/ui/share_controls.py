@@ -25,8 +25,16 @@ def shared_here(snapshot_id: str) -> bool:
     return snapshot_id in st.session_state.get(_SHARED_HERE, set())
 
 
-def snapshot_url(snapshot_id: str) -> str:
+# The Prompt sets page's address (st.Page's url_path: its file's name, pages/prompt_sets.py).
+RUN_PAGE_PATH = "prompt_sets"
+
+
+def snapshot_url(snapshot_id: str, page_path: str = "") -> str:
+    """The snapshot's link: the Playground page (the app's root, where snapshots are drawn)
+    with ``?snapshot=``; ``page_path`` is the address of the page sharing, taken off."""
     base = (st.context.url or "").split("?", 1)[0].rstrip("/")
+    if page_path and base.endswith(f"/{page_path}"):
+        base = base.removesuffix(f"/{page_path}")
     return f"{base}/?{SNAPSHOT_PARAM}={snapshot_id}"
 
 
@@ -68,15 +76,15 @@ def share_button(
     )
 
 
-def share_result(place: str) -> None:
-    """The link the last Share gave (or why it gave none)."""
+def share_result(place: str, page_path: str = "") -> None:
+    """The link the last Share gave (or why it gave none) on the page at ``page_path``."""
     result: Shared | None = st.session_state.get(_LAST, {}).get(place)
     if result is None:
         return
     if result.problem is not None or result.snapshot_id is None:
         warning(result.problem or "Nothing was shared.", icon=":material/share:")
         return
-    st.code(snapshot_url(result.snapshot_id), language=None, wrap_lines=True)
+    st.code(snapshot_url(result.snapshot_id, page_path), language=None, wrap_lines=True)
     scope = (
         "Signed-in people of this playground can open it."
         if persistence.current_user() is not None
@@ -102,4 +110,4 @@ def share_run_controls(view: RunView, bar: DeltaGenerator) -> None:
         "ps-share-html",
         where=bar,
     )
-    share_result(place)
+    share_result(place, RUN_PAGE_PATH)
