@@ -152,6 +152,7 @@ def test_three_runs_per_prompt_models_report_share_and_snapshot(
         expect(link_box).to_be_visible(timeout=15_000)
         link = re.search(r"http\S+\?snapshot=[A-Za-z0-9_-]{22,}", link_box.inner_text())
         assert link is not None
+        assert link.group(0).startswith(f"{app.url}/?snapshot="), link.group(0)  # the root
         no_error_boxes(page)
         shot(page, "6-shared")
 
