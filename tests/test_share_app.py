@@ -10,6 +10,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
+from playground.promptsets.stats import wilson
 from playground.share import SnapshotStore, snapshot_html
 from playground.store import StoreConfig, WorkspaceStore
 from playground.store.schema import snapshots
@@ -160,6 +161,9 @@ def test_a_prompt_set_run_is_shared_with_its_grid_and_summary(
     summary = fresh.dataframe[0].value
     assert list(summary["Card"]) == ["1 · fake-small", "2 · fake-small"]
     assert list(summary["checks passed"]) == ["1/2", "1/2"]
+    low, high = wilson(1, 2)
+    rate = f"50% ({low * 100:.0f}–{high * 100:.0f} %)"  # as the run's own summary words it
+    assert list(summary["pass rate (95 % interval)"]) == [rate, rate]
     texts = " ".join(t.value for t in fresh.text)
     assert "Row 1: hello" in texts and "✓ contains:hello" in texts
     fresh.button(key="snapshot-open").click().run()

@@ -74,6 +74,7 @@ def summary_row(summary: ColumnSummary) -> SummaryRow:
             "answers": str(summary.answers),
             "errors": str(summary.errors),
             "checks passed": summary.checks,
+            "pass rate (95 % interval)": summary.pass_rate,
             "judge mean": _figure(summary.judge_mean, ".1f"),
             "first token (median, s)": _figure(summary.median_ttft_s, ".2f"),
             "tok/s (median)": _figure(summary.median_tokens_per_s, ".1f"),
