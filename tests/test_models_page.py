@@ -89,7 +89,7 @@ def test_saved_answers_checks_and_votes_make_rows_and_a_chart(data_dir: Path) ->
             for dataset in chart.proto.datasets
             for row in pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()
         ]
-        assert points == [("m", True)]
+        assert points == [("m", "★ no other beats it")]
     assert any("Wilson" in md.value for md in at.markdown)
     at.multiselect(key="mr_tags").set_value(["writing"]).run()  # tags filter votes only
     assert {r["Model"] for r in table(at)} == {"m", "n", "x", "z"}
@@ -171,3 +171,17 @@ def test_share_is_not_offered_while_a_blind_round_has_no_vote(
     assert not at.exception
     assert "share-models" in [b.key for b in at.button]  # the vote made a row: offered now
     assert len(at.get("download_button")) == 1
+
+
+def test_a_chart_with_nothing_to_plot_says_why() -> None:
+    from playground.report.chart import COST, TTFT, unplotted
+
+    rows: list[dict[str, object]] = [
+        {"Quality %": 66.7, COST[0]: None, TTFT[0]: 0.35},
+        {"Quality %": None, COST[0]: None, TTFT[0]: 0.2},
+    ]
+    assert unplotted(rows, TTFT[0]) is None  # one point to draw
+    why = unplotted(rows, COST[0])
+    assert why is not None and "price" in why
+    rows[0]["Quality %"] = None
+    assert "quality" in (unplotted(rows, TTFT[0]) or "")

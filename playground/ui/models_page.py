@@ -11,7 +11,7 @@ import streamlit as st
 
 from playground.arena.vote_store import VoteStore
 from playground.report import report
-from playground.report.chart import COST, TTFT, chart
+from playground.report.chart import COST, TTFT, chart, unplotted
 from playground.report.queries import ReportFilter, choices
 from playground.report.shown import shown_filters, shown_rows
 from playground.session import Session
@@ -86,6 +86,8 @@ def _report(state: Session, store: WorkspaceStore) -> None:
     st.caption(f"{len(rows)} models · {int(data['Answers'].sum())} answers counted.")
     st.dataframe(data, hide_index=True, key="mr_table")
     left, right = st.columns(2)
-    left.altair_chart(chart(shown, *COST), key="mr_cost_chart")
-    right.altair_chart(chart(shown, *TTFT), key="mr_ttft_chart")
+    for where, axis, key in ((left, COST, "mr_cost_chart"), (right, TTFT, "mr_ttft_chart")):
+        where.altair_chart(chart(shown, *axis), key=key)
+        if (why := unplotted(shown, axis[0])) is not None:
+            where.caption(why)
     st.markdown(METHOD)
