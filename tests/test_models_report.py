@@ -14,11 +14,11 @@ import sqlalchemy as sa
 from playground.arena.ratings import Standing
 from playground.arena.round import Contestant
 from playground.promptsets.records import CellResult, CheckResult, RunColumn, RunRow, RunSpec
+from playground.promptsets.stats import wilson
 from playground.promptsets.store import RunStore
 from playground.report.queries import Figures, ModelKey, ReportFilter, figures
 from playground.report.report import ModelRow, build, front, load
 from playground.report.settings import settings_label
-from playground.report.stats import wilson
 from playground.store import WorkspaceStore
 from playground.store.engine import reading, writing
 from playground.workspace import Card, CardConfig, Message, Metrics, SamplingSettings, Workspace

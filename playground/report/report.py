@@ -23,8 +23,8 @@ from playground.arena.ratings import Standing
 from playground.arena.round import Contestant
 from playground.arena.tally import Tally
 from playground.arena.vote_store import VoteFilter, VoteStore
+from playground.promptsets.stats import wilson
 from playground.report.queries import Figures, ModelKey, ReportFilter, check_rates, figures
-from playground.report.stats import wilson
 from playground.store import WorkspaceStore
 from playground.store.engine import reading
 
