@@ -26,7 +26,7 @@ from playground.limits import (
     MIB,
 )
 from playground.markdown_writer import fence_lines
-from playground.workspace import Attachment
+from playground.stored_files import Attachment
 
 log = logging.getLogger(__name__)
 TEXT_SUFFIXES = [

@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from playground.apis import Api
+from playground.attachments import content_parts
 from playground.limits import MAX_RUNS_PER_PROMPT, MAX_SYSTEM_PROMPT_CHARS
 from playground.metrics import Metrics
 from playground.stored_files import Attachment, pack_files, unpack_files
@@ -186,8 +187,6 @@ class Card(BaseModel):
         msgs = self.messages[:-1] if streams else self.messages
         system = self.config.settings.system_prompt.strip()
         head = [{"role": "system", "content": system}] if system else []
-        from playground.attachments import content_parts  # it builds on these types
-
         for m in msgs:
             head += api_messages(m.role, content_parts(m.content, m.attachments), m.tool_calls)
         return head

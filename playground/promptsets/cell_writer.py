@@ -5,14 +5,20 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import Protocol
 
 from playground.errors import StoreError
 from playground.promptsets.records import CellKey, CellResult, RunStatus
 
-if TYPE_CHECKING:
-    from playground.promptsets.store import RunStore
+
+class CellSink(Protocol):
+    """What the writer needs of ``playground.promptsets.store.RunStore``."""
+
+    def write_cells(self, run_id: str, cells: Iterable[CellResult]) -> None: ...
+
+    def set_status(self, run_id: str, status: RunStatus) -> None: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +33,7 @@ class CellWriter:
     ``last_error`` and the batch is tried again with the next one.
     """
 
-    def __init__(self, store: RunStore, run_id: str) -> None:
+    def __init__(self, store: CellSink, run_id: str) -> None:
         self._store = store
         self._run_id = run_id
         self.store, self.run_id = store, run_id

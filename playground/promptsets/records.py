@@ -22,21 +22,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from playground.limits import MAX_RUNS_PER_PROMPT
-from playground.promptsets.sweeps import Sweep
+from playground.promptsets.sweeps import RunColumn, Sweep
 from playground.tools.calls import ToolCall
-from playground.workspace import CardConfig, Metrics
+from playground.workspace import Metrics
 
 CellStatus = Literal["done", "error", "stopped"]
 RunStatus = Literal["running", "stopped", "done"]
 CellKey = tuple[int, int, int]  # (row, col, run)
-
-
-class RunColumn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    card_id: str
-    label: str  # "1 · model", swept: "1 · model · T 0.2 · system 2"
-    config: CardConfig  # as the card was when the run started (holds no token), sweeps applied
 
 
 class JudgeSpec(BaseModel):

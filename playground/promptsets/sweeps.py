@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Collection, Sequence
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -38,9 +38,6 @@ from pydantic_core import PydanticCustomError
 from playground.errors import PromptSetProblem
 from playground.limits import MAX_SWEEP_COLUMNS, MAX_SWEEP_VALUES, MAX_SWEEPS
 from playground.workspace import CardConfig, SamplingSettings
-
-if TYPE_CHECKING:
-    from playground.promptsets.records import RunColumn
 
 SweepSetting = Literal["temperature", "top_p", "max_tokens", "reasoning_effort", "system_prompt"]
 SETTINGS: tuple[SweepSetting, ...] = get_args(SweepSetting)
@@ -73,6 +70,16 @@ def _checked(setting: SweepSetting, value: object) -> SweepValue:
         why = exc.errors()[0]["msg"]
         raise ValueError(f"{_shown(str(value))}: {why[:1].lower()}{why[1:]}.") from None
     return held  # NaN and inf fail the bounds too
+
+
+class RunColumn(BaseModel):
+    """One column of a run: a card as it was when the run started, sweeps applied."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    card_id: str
+    label: str  # "1 · model", swept: "1 · model · T 0.2 · system 2"
+    config: CardConfig  # as the card was when the run started (holds no token), sweeps applied
 
 
 class Sweep(BaseModel):

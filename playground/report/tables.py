@@ -6,16 +6,12 @@ can count with SQL, each saved answer also gets one row of plain columns in
 prompt-set answer whether every check passed), and each check of a prompt-set answer one
 row in ``playground_check_facts``. ``playground_run_columns`` names the model of each
 column of a run, written when the run starts, so a batch of cells is written without
-reading its run's spec. Stores made before step 6 are backfilled from their JSON.
+reading its run's spec. Stores made before step 6 are backfilled from their JSON (``backfill.py``).
 """
 
 from __future__ import annotations
 
-import json
-
 import sqlalchemy as sa
-from pydantic import ValidationError
-from sqlalchemy.engine import Connection
 
 metadata = sa.MetaData()
 
@@ -72,43 +68,3 @@ sa.Index("ix_playground_answer_facts_created", answer_facts.c.created_at)
 sa.Index("ix_playground_answer_facts_ttft", *_KEY, answer_facts.c.ttft_s)
 sa.Index("ix_playground_answer_facts_tok_s", *_KEY, answer_facts.c.tok_s)
 sa.Index("ix_playground_check_facts_model", check_facts.c.endpoint, check_facts.c.model)
-
-
-def v7_answer_facts(conn: Connection) -> None:
-    """Version 7: the facts tables, backfilled from the workspaces' and cells' JSON.
-
-    The step's tables are written out here as they are at version 7 (a later change
-    appends a step; this one is never edited)."""
-    from playground.promptsets.records import CellResult, RunSpec
-    from playground.report import facts
-    from playground.workspace import Workspace
-
-    metadata.create_all(conn)
-    ws = sa.table(
-        "playground_workspaces",
-        sa.column("id"),
-        sa.column("data"),
-        sa.column("updated_at", sa.DateTime),
-    )
-    for ws_id, data, at in conn.execute(sa.select(ws.c.id, ws.c.data, ws.c.updated_at)).all():
-        try:
-            workspace = Workspace.model_validate_json(data)
-        except ValidationError:
-            continue
-        facts.write_workspace(conn, ws_id, workspace, at=at)
-    runs = sa.table("playground_promptset_runs", sa.column("id"), sa.column("spec"))
-    cells = sa.table("playground_promptset_cells", sa.column("run_id"), sa.column("data"))
-    for run_id, spec_text in conn.execute(sa.select(runs.c.id, runs.c.spec)).all():
-        try:
-            spec = RunSpec.model_validate_json(spec_text)
-        except ValidationError:
-            continue
-        facts.write_columns(conn, run_id, spec)
-        stmt = sa.select(cells.c.data).where(cells.c.run_id == run_id)
-        batch = []
-        for text in conn.execute(stmt).scalars():
-            try:
-                batch.append(CellResult.model_validate_json(text))
-            except (ValidationError, json.JSONDecodeError):
-                continue
-        facts.write_cells(conn, run_id, batch, at=at)

@@ -7,18 +7,11 @@ so it stays comparable; Sync Input says how many are hidden).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # session.py holds a CardView
+if TYPE_CHECKING:
     from playground.session.session import Session
     from playground.workspace import Card
-
-
-@dataclass
-class CardView:
-    focused: str | None = None  # the card drawn alone at the full width
-    hidden: set[str] = field(default_factory=set)
 
 
 def focus(session: Session, card_id: str | None, from_card: bool = False) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from html import escape
 
 from playground.promptsets.records import CellResult
+from playground.share.answer_html import answer_html
 from playground.share.records import RunSnapshot
 
 
 def _cell(cell: CellResult | None) -> str:
-    from playground.share.html import answer_html  # it draws answers the same way
-
     if cell is None:
         return '<td class="placeholder">not run</td>'
     marks = "".join(

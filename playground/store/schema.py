@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from playground.errors import SchemaTooNew
-from playground.report.tables import v7_answer_facts
+from playground.report.backfill import v7_answer_facts
 from playground.store.history_facts import history_facts
 from playground.store.snapshot_table import snapshots as snapshots  # one place for tables
 from playground.store.snapshot_table import v6_snapshots

@@ -27,9 +27,9 @@ from playground.ui.card_selectors import custom_fields, endpoint_selector, model
 from playground.ui.card_settings import settings_menu
 from playground.ui.context_view import context_caption
 from playground.ui.live_answer import follow
+from playground.ui.live_runs import follow_runs
 from playground.ui.messages import history, models_named
 from playground.ui.resources import SERVICES
-from playground.ui.runs_view import follow_runs
 from playground.ui.state import CARD_HEIGHT, DEFAULT_CARD_HEIGHT, session, widget_key
 from playground.ui.text import label
 from playground.workspace import CUSTOM, Card

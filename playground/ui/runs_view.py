@@ -8,24 +8,19 @@ does not change.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from playground.arena.round import OPEN, CardShows
 from playground.limits import MAX_RUNS_PER_PROMPT
 from playground.runs import ordered, spreads_summary
 from playground.session import Session, ask_n
-from playground.streaming import StreamJob
 from playground.ui.resources import SERVICES
-from playground.ui.run_stops import pause
 from playground.ui.state import session
-from playground.workspace import Card, Message, SamplingSettings
+from playground.workspace import Message
 
 SYNC_RUNS_KEY = "sync_runs"  # the N for every card (Sync Input)
-REDRAW_S = 0.25  # live tabs: each tab's text at most 4 times a second
 
 
 def runs_input(state: Session, key: str, card_ids: list[str]) -> int:
@@ -116,55 +111,3 @@ def answer_tabs(
                     args=(card_id, answer.run),
                     help="The next prompt's history holds this answer instead.",
                 )
-
-
-def follow_runs(
-    state: Session,
-    card: Card,
-    slot: DeltaGenerator,
-    images: bool,
-    shows: CardShows,
-    settings: SamplingSettings,
-) -> None:
-    """The card's last answer and those asked with it, as live tabs until every one has
-    ended; then the final tabs in their place."""
-    from playground.ui.live_answer import LiveText  # they draw the tabs' insides
-    from playground.ui.messages import message_body
-
-    message = card.messages[-1]
-    runtime = state.runtime(card.id)
-    jobs: dict[str, StreamJob] = {
-        j.message.id: j for j in [runtime.job, *runtime.run_jobs] if j is not None
-    }
-    answers = ordered(message)
-    for answer in answers:  # no stream behind it any more (a reset session): stopped
-        if answer.status == "streaming" and answer.id not in jobs:
-            answer.status = "stopped"
-    with slot.chat_message("assistant"):
-        st.caption(f"Asking {len(answers)} times…")
-        tabs = st.tabs([str(m.run) for m in answers])
-        # Each tab's text as finished blocks drawn once and a short tail (live_answer):
-        # the bytes sent grow linearly with the answers, however many tabs.
-        texts = [LiveText(tab.empty(), shows, images) for tab in tabs]
-    seen: dict[str, int] = {}
-    while True:
-        running = 0
-        for answer, text in zip(answers, texts, strict=True):
-            job = jobs.get(answer.id)
-            if job is None:
-                continue
-            snap = job.snapshot()  # also tells the job a page follows it
-            running += not snap.done
-            if seen.get(answer.id) != snap.version:
-                seen[answer.id] = snap.version
-                text.show(snap.text, snap.thinking)
-        if not running:
-            break
-        started = time.monotonic()
-        pause(REDRAW_S - (time.monotonic() - started))
-
-    def body(answer: Message) -> None:
-        message_body(answer, images, card.id, shows, settings)
-
-    with slot.chat_message("assistant"):
-        answer_tabs(message, body, card.id, shows, last=True)
