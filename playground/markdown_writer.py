@@ -43,10 +43,12 @@ def escape(text: str) -> str:
 
 
 def _edge_spaces(line: str) -> str:
-    """``line`` with the spaces at its start and end as references (kept, not trimmed)."""
-    core = line.strip(" ")
-    lead = len(line) - len(line.lstrip(" ")) if core else len(line)
-    return "&#32;" * lead + core + "&#32;" * (len(line) - len(line.rstrip(" ")) if core else 0)
+    """``line`` with the white space at its start and end as references (kept, not
+    trimmed: CommonMark trims spaces and tabs, markdown-it any Unicode white space)."""
+    core = line.strip()
+    lead = line[: len(line) - len(line.lstrip())] if core else line
+    trail = line[len(line.rstrip()) :] if core else ""
+    return "".join(f"&#{ord(c)};" for c in lead) + core + "".join(f"&#{ord(c)};" for c in trail)
 
 
 def _longest_run(text: str, char: str) -> int:
@@ -194,10 +196,23 @@ class Writer:
         lines = "".join(parts).split("\n") if parts and "".join(parts) else []
         return [_edge_spaces(line) for line in lines]
 
-    def _inlines(self, nodes: list[SyntaxTreeNode], in_table: bool, in_link: bool) -> str:
-        return "".join(self._inline(node, in_table, in_link) for node in nodes)
+    def _inlines(
+        self, nodes: list[SyntaxTreeNode], in_table: bool, in_link: bool, word: bool = False
+    ) -> str:
+        """``word``: the enclosing emphasis's marks touch a letter or digit; so do the marks
+        of emphasis at its edge (one run of marks, which only ``*`` may make in a word)."""
+        # markdown-it leaves an empty text node where a delimiter run was used up.
+        filled = [node for node in nodes if node.type != "text" or node.content]
+        parts = []
+        for index, node in enumerate(filled):
+            before = filled[index - 1] if index else None
+            after = filled[index + 1] if index + 1 < len(filled) else None
+            touches = _letter(before, -1) or _letter(after, 0)
+            touches = touches or (word and (before is None or after is None))
+            parts.append(self._inline(node, in_table, in_link, touches))
+        return "".join(parts)
 
-    def _inline(self, node: SyntaxTreeNode, in_table: bool, in_link: bool) -> str:
+    def _inline(self, node: SyntaxTreeNode, in_table: bool, in_link: bool, word: bool) -> str:
         kind = node.type
         if kind == "text":
             return escape(node.content)
@@ -209,10 +224,10 @@ class Writer:
             # In a table cell \\| is a pipe that does not end the cell, code spans included.
             return code_span(node.content.replace("|", "\\|") if in_table else node.content)
         if kind in ("em", "strong", "s"):
-            inner = self._inlines(node.children, in_table, in_link)
+            inner = self._inlines(node.children, in_table, in_link, word)
             mark = {"em": "*", "strong": "**", "s": "~~"}[kind]
             # `*` beside `*` would merge (*_a_*, not **a**); `_` cannot open inside a word.
-            if kind != "s" and "*" in inner[:1] + inner[-1:] and not _intraword(node):
+            if kind != "s" and "*" in inner[:1] + inner[-1:] and not word:
                 mark = mark.replace("*", "_")
             return mark + inner + mark
         if kind == "link":
@@ -249,32 +264,9 @@ class Writer:
         return f"🖼 [{shown}](<{src}>)"
 
 
-def _intraword(node: SyntaxTreeNode) -> bool:
-    """A letter or digit touches the node's marks (through those of emphasis it begins or
-    ends: one run of marks, which only ``*`` may make inside a word)."""
-    while True:
-        before, after = _neighbour(node, -1), _neighbour(node, 1)
-        if any(
-            side is not None and side.type == "text" and char(side.content).isalnum()
-            for side, char in ((before, lambda t: t[-1:]), (after, lambda t: t[:1]))
-        ):
-            return True
-        parent = node.parent
-        if parent is None or parent.type not in ("em", "strong") or (before and after):
-            return False
-        node = parent
-
-
-def _neighbour(node: SyntaxTreeNode, step: int) -> SyntaxTreeNode | None:
-    """The nearest sibling before (-1) or after (1), skipping empty text (markdown-it
-    leaves an empty text node where a delimiter run was used up)."""
-    siblings = node.siblings
-    index = siblings.index(node) + step
-    while 0 <= index < len(siblings):
-        if not (siblings[index].type == "text" and not siblings[index].content):
-            return siblings[index]
-        index += step
-    return None
+def _letter(node: SyntaxTreeNode | None, edge: int) -> bool:
+    """``node`` is text whose first (``edge`` 0) or last (-1) character is a letter or digit."""
+    return node is not None and node.type == "text" and node.content[edge].isalnum()
 
 
 def _needs_blank_line(node: SyntaxTreeNode) -> bool:
