@@ -16,11 +16,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from markdown_it.common.utils import unescapeAll
 from markdown_it.tree import SyntaxTreeNode
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-_LANGUAGE = re.compile(r"[A-Za-z0-9_+#.-]{1,30}")
 _TIGHT_BREAK = {"paragraph", "table", "math_block", "html_block"}
+# Blocks that end on a line of their own: in a tight list item, any block may follow them
+# on the next line (a blank line there would make the list loose).
+_CLOSED = {"heading", "hr", "fence", "code_block", "html_block"}
+# Characters text cannot hold as themselves: a line break would end the line, a tab
+# (or a space at the edge of a line) would be read as indentation or trimmed.
+_CONTROL = {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
 
 
 class Unwritable(Exception):
@@ -28,8 +34,21 @@ class Unwritable(Exception):
 
 
 def escape(text: str) -> str:
-    """Text that any CommonMark parser reads back as exactly ``text`` (one line)."""
-    return _PUNCTUATION.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
+    """Text that any CommonMark parser reads back as exactly ``text`` (one line).
+
+    Punctuation is backslash-escaped; line breaks and tabs become character references.
+    """
+    escaped = _PUNCTUATION.sub(r"\\\1", text)
+    return re.sub("[\n\r\t]", lambda m: _CONTROL[m.group(0)], escaped)
+
+
+def _edge_spaces(line: str) -> str:
+    """``line`` with the white space at its start and end as references (kept, not
+    trimmed: CommonMark trims spaces and tabs, markdown-it any Unicode white space)."""
+    core = line.strip()
+    lead = line[: len(line) - len(line.lstrip())] if core else line
+    trail = line[len(line.rstrip()) :] if core else ""
+    return "".join(f"&#{ord(c)};" for c in lead) + core + "".join(f"&#{ord(c)};" for c in trail)
 
 
 def _longest_run(text: str, char: str) -> int:
@@ -39,14 +58,21 @@ def _longest_run(text: str, char: str) -> int:
 
 def code_span(content: str) -> str:
     fence = "`" * (_longest_run(content, "`") + 1)
-    return f"{fence} {content.replace(chr(10), ' ')} {fence}"
+    content = content.replace("\n", " ")
+    if not content.strip(" "):
+        return f"{fence}{content}{fence}"  # only spaces: a parser strips none of them
+    return f"{fence} {content} {fence}"  # the parser strips one space from each side
 
 
 def fence_lines(content: str, info: str = "") -> list[str]:
     """A fenced code block that no backtick or tilde run inside it can close."""
     fence = "`" * max(3, _longest_run(content, "`") + 1)
-    match = _LANGUAGE.match(info.strip().split(" ")[0]) if info.strip() else None
-    language = match.group(0) if match and match.group(0) == info.strip().split(" ")[0] else ""
+    words = info.split()
+    # The language is the info string's first word (all a renderer reads), escaped; a
+    # backtick, which a backtick fence's info string may not hold, as a reference.
+    language = escape(words[0]).replace("\\`", "&#96;") if words else ""
+    if not content:
+        return [fence + language, fence]
     body = content[:-1] if content.endswith("\n") else content
     return [fence + language, *body.split("\n"), fence]
 
@@ -61,8 +87,11 @@ class Policy:
 
 
 class Writer:
+    """Writes one tree; ``changed`` then names what the policy made inert (empty: nothing)."""
+
     def __init__(self, policy: Policy) -> None:
         self._policy = policy
+        self.changed: list[str] = []
 
     def document(self, root: SyntaxTreeNode) -> str:
         return "\n".join(self._blocks(root.children, tight=False)).strip("\n") + "\n"
@@ -76,7 +105,9 @@ class Writer:
             block = self._block(node, tight)
             # In a tight list item, only what could not interrupt a paragraph (or would
             # be read as its continuation) needs the blank line.
-            if previous is not None and (not tight or _needs_blank_line(node)):
+            if previous is not None and (
+                not tight or (previous.type not in _CLOSED and _needs_blank_line(node))
+            ):
                 lines.append("")
             lines.extend(block)
             previous = node
@@ -88,15 +119,18 @@ class Writer:
             return self._inline_lines(node)
         if kind == "heading":
             text = self._inline_lines(node)
+            if len(text) > 1 and node.tag in ("h1", "h2"):  # lines kept: a setext heading
+                return [*text, "===" if node.tag == "h1" else "---"]
             return [(node.tag and "#" * int(node.tag[1:])) + (" " + " ".join(text) if text else "")]
         if kind == "blockquote":
             inner = self._blocks(node.children, tight=False)
-            return [f"> {line}" if line else ">" for line in inner]
+            return [f"> {line}" if line else ">" for line in inner] or [">"]
         if kind in ("bullet_list", "ordered_list"):
             return self._list(node)
         if kind in ("fence", "code_block"):
-            return fence_lines(node.content, node.info if kind == "fence" else "")
+            return fence_lines(node.content, unescapeAll(node.info) if kind == "fence" else "")
         if kind == "html_block":
+            self.changed.append("html")
             return fence_lines(node.content, "html")  # shown as written, never as HTML
         if kind == "hr":
             return ["***"]
@@ -150,6 +184,7 @@ class Writer:
         body = content.strip("\n")
         if self._policy.math_ok(body) and "$$" not in body and body.strip():
             return ["$$", *body.split("\n"), "$$"]
+        self.changed.append("math")
         return fence_lines(body + "\n", "latex")
 
     # Inline content.
@@ -158,12 +193,26 @@ class Writer:
         parts: list[str] = []
         for child in node.children:
             parts.append(self._inlines(child.children, in_table, in_link=False))
-        return "".join(parts).split("\n") if parts and "".join(parts) else []
+        lines = "".join(parts).split("\n") if parts and "".join(parts) else []
+        return [_edge_spaces(line) for line in lines]
 
-    def _inlines(self, nodes: list[SyntaxTreeNode], in_table: bool, in_link: bool) -> str:
-        return "".join(self._inline(node, in_table, in_link) for node in nodes)
+    def _inlines(
+        self, nodes: list[SyntaxTreeNode], in_table: bool, in_link: bool, word: bool = False
+    ) -> str:
+        """``word``: the enclosing emphasis's marks touch a letter or digit; so do the marks
+        of emphasis at its edge (one run of marks, which only ``*`` may make in a word)."""
+        # markdown-it leaves an empty text node where a delimiter run was used up.
+        filled = [node for node in nodes if node.type != "text" or node.content]
+        parts = []
+        for index, node in enumerate(filled):
+            before = filled[index - 1] if index else None
+            after = filled[index + 1] if index + 1 < len(filled) else None
+            touches = _letter(before, -1) or _letter(after, 0)
+            touches = touches or (word and (before is None or after is None))
+            parts.append(self._inline(node, in_table, in_link, touches))
+        return "".join(parts)
 
-    def _inline(self, node: SyntaxTreeNode, in_table: bool, in_link: bool) -> str:
+    def _inline(self, node: SyntaxTreeNode, in_table: bool, in_link: bool, word: bool) -> str:
         kind = node.type
         if kind == "text":
             return escape(node.content)
@@ -172,21 +221,26 @@ class Writer:
         if kind == "hardbreak":
             return " " if in_table else "\\\n"
         if kind == "code_inline":
-            if in_table and "|" in node.content:
-                return escape(node.content)
-            return code_span(node.content)
+            # In a table cell \\| is a pipe that does not end the cell, code spans included.
+            return code_span(node.content.replace("|", "\\|") if in_table else node.content)
         if kind in ("em", "strong", "s"):
+            inner = self._inlines(node.children, in_table, in_link, word)
             mark = {"em": "*", "strong": "**", "s": "~~"}[kind]
-            return mark + self._inlines(node.children, in_table, in_link) + mark
+            # `*` beside `*` would merge (*_a_*, not **a**); `_` cannot open inside a word.
+            if kind != "s" and "*" in inner[:1] + inner[-1:] and not word:
+                mark = mark.replace("*", "_")
+            return mark + inner + mark
         if kind == "link":
             text = self._inlines(node.children, in_table, in_link=True)
             href = str(node.attrs.get("href", ""))
             if in_link or not self._policy.link_ok(href) or not text:
+                self.changed.append("link")
                 return text
             return f"[{text}](<{href}>)"
         if kind == "image":
             return self._image(node, in_link)
         if kind == "html_inline":
+            self.changed.append("html")
             return escape(node.content)
         if kind in ("math_inline", "math_inline_double"):
             content = node.content
@@ -194,6 +248,7 @@ class Writer:
                 fence = "$" * (2 if kind == "math_inline_double" else 1)
                 if "$" not in content and content.strip() == content and content:
                     return f"{fence}{content}{fence}"
+            self.changed.append("math")
             return escape(content) if in_table else code_span(content)
         raise Unwritable(kind)
 
@@ -202,10 +257,16 @@ class Writer:
         src = str(node.attrs.get("src", ""))
         if self._policy.image_ok(src) and not in_link:
             return f"![{alt}](<{src}>)"
+        self.changed.append("image")
         shown = f"{alt} \\(image not loaded\\)"
         if in_link or not self._policy.link_ok(src):
             return f"🖼 {shown}"
         return f"🖼 [{shown}](<{src}>)"
+
+
+def _letter(node: SyntaxTreeNode | None, edge: int) -> bool:
+    """``node`` is text whose first (``edge`` 0) or last (-1) character is a letter or digit."""
+    return node is not None and node.type == "text" and node.content[edge].isalnum()
 
 
 def _needs_blank_line(node: SyntaxTreeNode) -> bool:

@@ -41,7 +41,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from playground.markdown_writer import Policy, Unwritable, Writer, escape, fence_lines
 
-__all__ = ["as_code", "escape", "neutralise", "parser", "plain"]
+__all__ = ["as_code", "changes", "escape", "neutralise", "parser", "plain"]
 
 MAX_NESTING = 40  # deeper text is shown as code (markdown-it stops following it)
 _LIVE_SCHEMES = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
@@ -74,8 +74,13 @@ def _never(_: str) -> bool:
 
 @cache
 def parser() -> MarkdownIt:
-    """The parser the neutraliser reads with (built once; markdown-it is reentrant)."""
+    """The parser the neutraliser reads with (built once; markdown-it is reentrant).
+
+    It reads every link as a link (markdown-it would leave ``javascript:`` and a few other
+    schemes as text): the policy decides about each, and ``changes`` reports it.
+    """
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING, "linkify": True})
+    md.validateLink = lambda url: True
     md.enable(["table", "strikethrough", "linkify"])
     return md.use(dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True)
 
@@ -127,12 +132,23 @@ def _safe(tokens: list[Token], images: bool) -> bool:
     return True
 
 
-@lru_cache(maxsize=256)  # a pure function of its arguments; reruns redraw the same answers
 def neutralise(text: str, images: bool = False) -> str:
     """Markdown for Streamlit that shows ``text`` and loads, links or runs nothing unsafe.
 
     With ``images`` (a person allowed them for this card), ``http(s)`` images stay.
     """
+    return _neutralised(text, images)[0]
+
+
+def changes(text: str, images: bool = False) -> tuple[str, ...]:
+    """What the policy changed in ``text`` (``image``, ``link``, ``html``, ``math``; ``code``
+    when all of it is shown as code, ``nesting`` when it was written in parts): the
+    policy's own record, empty when ``neutralise`` changed only the spelling."""
+    return _neutralised(text, images)[1]
+
+
+@lru_cache(maxsize=256)  # a pure function of its arguments; reruns redraw the same answers
+def _neutralised(text: str, images: bool) -> tuple[str, tuple[str, ...]]:
     md = parser()
     try:
         tokens = md.parse(text)
@@ -140,16 +156,18 @@ def neutralise(text: str, images: bool = False) -> str:
             # The parser stopped following this nesting: the parts between blank
             # lines are written one by one, and only the too-deep ones as code.
             parts = [part for part in text.split("\n\n") if part.strip()]
-            joined = "\n".join(neutralise(part, images) for part in parts)
+            done = [_neutralised(part, images) for part in parts]
+            joined = "\n".join(written for written, _ in done)
             if len(parts) > 1 and _safe(md.parse(joined), images):
-                return joined
-            return as_code(text)
-        written = Writer(_policy(images)).document(SyntaxTreeNode(tokens))
+                return joined, ("nesting", *(c for _, changed in done for c in changed))
+            return as_code(text), ("code",)
+        writer = Writer(_policy(images))
+        written = writer.document(SyntaxTreeNode(tokens))
         if _safe(md.parse(written), images):
-            return written
+            return written, tuple(dict.fromkeys(writer.changed))
     except (Unwritable, RecursionError):
         pass
-    return as_code(text)
+    return as_code(text), ("code",)
 
 
 def block_images(text: str) -> str:
