@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,13 +36,19 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 
 @pytest.fixture
-def shot(page: Page, request: pytest.FixtureRequest) -> Callable[[str], Path]:
-    """Save a full-page screenshot as a test artifact."""
+def shot(page: Page, request: pytest.FixtureRequest) -> Callable[..., Path]:
+    """Save a full-page screenshot as a test artifact; ``docs="name"`` also writes it to
+    ``$PLAYGROUND_SCREENSHOTS/name.png`` when that is set (``scripts/screenshots.py``)."""
     ARTIFACTS.mkdir(exist_ok=True)
 
-    def take(name: str) -> Path:
+    def take(name: str, docs: str | None = None) -> Path:
         path = ARTIFACTS / f"{request.node.name}-{name}.png"
+        folder = os.environ.get("PLAYGROUND_SCREENSHOTS")
+        if docs and folder:
+            page.wait_for_timeout(1500)  # charts and fonts settle before a picture for docs/
         page.screenshot(path=str(path), full_page=True)
+        if docs and folder:
+            shutil.copyfile(path, Path(folder) / f"{docs}.png")
         return path
 
     return take
