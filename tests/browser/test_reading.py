@@ -54,7 +54,7 @@ def test_compare_answers_shows_a_word_diff_of_two_cards(
 
     page.get_by_text("Compare answers").click()
     panel = page.locator('[data-testid="stExpander"]').filter(has_text="Reference card")
-    expect(panel).to_contain_text("2 · fake-large against 1 · fake-small")
+    expect(panel).to_contain_text("2 · fake-large against 1 · fake-small", timeout=30_000)
     expect(panel).to_contain_text("First differs at line 1, word 1")
     struck = panel.locator("del, s").filter(has_text=re.compile(r"^fake-small$"))
     expect(struck).to_have_count(1)
