@@ -1,4 +1,5 @@
-"""The README and the guide in ``docs/``: every relative link and ``#anchor`` resolves.
+"""The README, the guide in ``docs/`` and ``benchmarks/README.md``: every relative link
+and ``#anchor`` resolves.
 
 Links and headings are found with markdown-it-py (CommonMark + GFM tables), not
 regexes. An anchor must be a heading's slug in the target file, made by GitHub's
@@ -124,10 +125,12 @@ def broken_links(path: Path) -> list[str]:
     return problems
 
 
-MARKDOWN_FILES = [README, *sorted(DOCS.glob("*.md"))]
+MARKDOWN_FILES = [README, *sorted(DOCS.glob("*.md")), ROOT / "benchmarks" / "README.md"]
 
 
-@pytest.mark.parametrize("path", MARKDOWN_FILES, ids=[p.name for p in MARKDOWN_FILES])
+@pytest.mark.parametrize(
+    "path", MARKDOWN_FILES, ids=[str(p.relative_to(ROOT)) for p in MARKDOWN_FILES]
+)
 def test_every_relative_link_and_anchor_resolves(path: Path) -> None:
     assert read_markdown(path).headings, "a page without a heading"
     assert broken_links(path) == []
