@@ -138,7 +138,7 @@ http {{
 }}
 """
 
-# The part of the config the README shows (docs: "Deploy several processes").
+# The part of the config docs/deployments.md shows ("Deploy several app processes").
 STICKY = """\
     # Sticky sessions by a cookie: a browser's first request gets a random route,
     # kept in the pg_route cookie, so its websocket (and the files the app serves,

@@ -93,12 +93,21 @@ def _cells(tally: Tally, both_bad: str) -> pd.DataFrame:
     )
 
 
+def heat_map_height(data: pd.DataFrame) -> int:
+    """The heat map's plot height: 48 px a model, at least 120."""
+    return max(120, 48 * len(set(data["row"]) | set(data["column"])))
+
+
+# Room for the x axis's slanted labels and title under the plot: st.altair_chart's
+# default height ("content") collapses a layered chart of nominal rows to a line.
+HEAT_MAP_AXES = 110
+
+
 def heat_map(data: pd.DataFrame) -> alt.Chart | None:
     """The win-rate matrix as a heat map; None when no pair was compared."""
     if data.empty:
         return None
-    side = len(set(data["row"]) | set(data["column"]))
-    base = alt.Chart(data, height=max(120, 48 * side)).encode(
+    base = alt.Chart(data, height=heat_map_height(data)).encode(
         x=alt.X("column:N", title="against", axis=alt.Axis(labelAngle=-20, labelLimit=220)),
         y=alt.Y("row:N", title="model", axis=alt.Axis(labelLimit=220)),
         tooltip=["row", "column", alt.Tooltip("rate:Q", format=".0%"), "games"],
@@ -151,7 +160,8 @@ def render() -> None:
         chart = heat_map(board.cells)
         if chart is not None:
             st.markdown("#### Pairwise win rate")
-            st.altair_chart(chart, key="lb_heat")
+            height = heat_map_height(board.cells) + HEAT_MAP_AXES
+            st.altair_chart(chart, key="lb_heat", height=height)
     st.markdown(METHOD)
     if scope.detail:
         _export_and_own_votes(votes, where, scope.voter)

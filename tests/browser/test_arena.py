@@ -43,7 +43,7 @@ def named(page: Page) -> list[str]:
 
 
 def test_three_blind_rounds_then_the_leaderboard(
-    page: Page, app: RunningApp, shot: Callable[[str], Path]
+    page: Page, app: RunningApp, shot: Callable[..., Path]
 ) -> None:
     pg = PlaygroundPage(page, app.url).open()
     first, second = pg.card_ids()
@@ -91,7 +91,12 @@ def test_three_blind_rounds_then_the_leaderboard(
     expect(page.get_by_text("3 blind votes match.")).to_be_visible(timeout=30_000)
     grid = page.locator('[data-testid="stDataFrame"]')
     expect(grid).to_be_visible()
-    expect(page.locator('[data-testid="stVegaLiteChart"]')).to_be_visible()
+    heat = page.locator('[data-testid="stVegaLiteChart"]')
+    expect(heat).to_be_visible()
+    # Two models: two rows of 48 px at least (a layered chart once collapsed to a line).
+    expect(heat.locator("canvas, svg").first).to_be_visible()
+    box = heat.locator("canvas, svg").first.bounding_box()
+    assert box is not None and box["height"] >= 2 * 48 + 60, box
     # The grid is drawn on a canvas; its accessibility table holds the cells' text.
     for name in ("north-7b", "south-13b", "Northwind", "Southwind", "Rating", "95% interval"):
         expect(grid.locator('table[role="grid"]')).to_contain_text(name, timeout=15_000)
@@ -116,5 +121,5 @@ def test_three_blind_rounds_then_the_leaderboard(
     ]
     top = max(rows.values(), key=lambda r: int(r[3]))
     assert north_wins == 1 or top[1] == ("north-7b" if north_wins == 2 else "south-13b")
-    shot("4-leaderboard")
+    shot("4-leaderboard", docs="screenshot-leaderboard")
     no_error_boxes(page)

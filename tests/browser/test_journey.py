@@ -45,7 +45,7 @@ def watch_all_streaming(pg: PlaygroundPage, ids: list[str], seconds: float) -> b
 
 
 def test_journey_against_test_server(
-    page: Page, fake_app: tuple[RunningApp, str], shot: Callable[[str], Path]
+    page: Page, fake_app: tuple[RunningApp, str], shot: Callable[..., Path]
 ) -> None:
     app, fast_url = fake_app
     pg = PlaygroundPage(page, app.url).open()
@@ -65,7 +65,7 @@ def test_journey_against_test_server(
     pg.set_sync(True)
     pg.send_synced("tell me a story")
     assert watch_all_streaming(pg, [first, second], 20), pg.texts([first, second])
-    shot("2-streaming-together")
+    shot("2-streaming-together", docs="screenshot-streaming")
 
     # 3. Stop one answer midway: its partial text stays; the other card goes on.
     pg.widget(first, "stop").locator("button:visible").click()
@@ -156,7 +156,7 @@ def recorded(page: Page) -> list[tuple[str, str]]:
 
 @pytest.mark.local_model
 def test_journey_against_the_embedded_models(
-    page: Page, local_app: RunningApp, shot: Callable[[str], Path]
+    page: Page, local_app: RunningApp, shot: Callable[..., Path]
 ) -> None:
     pg = PlaygroundPage(page, local_app.url).open()
     first, second = pg.card_ids()
@@ -193,7 +193,7 @@ def test_journey_against_the_embedded_models(
         expect(pg.history(cid).locator('[data-testid="stCaptionContainer"]')).to_contain_text(
             "tok/s", timeout=120_000
         )
-    shot("2-embedded-answers")
+    shot("2-embedded-answers", docs="screenshot-first-run")
     events = recorded(page)
     assert events.index(("first", first)) < events.index(("end", second)), events
     assert events.index(("first", second)) < events.index(("end", first)), events

@@ -36,7 +36,7 @@ def app(server: FakeOpenAIServer, tmp_path: Path) -> Iterator[RunningApp]:
 
 
 def test_a_csv_on_three_cards_and_a_cell_continued_as_chat(
-    page: Page, app: RunningApp, tmp_path: Path, shot: Callable[[str], Path]
+    page: Page, app: RunningApp, tmp_path: Path, shot: Callable[..., Path]
 ) -> None:
     pg = PlaygroundPage(page, app.url).open()
     pg.add_card()
@@ -59,7 +59,7 @@ def test_a_csv_on_three_cards_and_a_cell_continued_as_chat(
     page.locator(".st-key-ps-run button:visible").click()
     expect(page.get_by_text("Done · 15 / 15 answers")).to_be_visible(timeout=60_000)
     no_error_boxes(page)
-    shot("2-results")
+    shot("2-results", docs="screenshot-prompt-sets")
     expect(page.locator(".st-key-ps-summary")).to_be_visible()
     expect(page.locator(".st-key-ps-stop")).to_have_count(0)
 

@@ -41,7 +41,7 @@ def app(server: FakeOpenAIServer, tmp_path_factory: pytest.TempPathFactory) -> I
 
 
 def test_compare_answers_shows_a_word_diff_of_two_cards(
-    page: Page, app: RunningApp, shot: Callable[[str], Path]
+    page: Page, app: RunningApp, shot: Callable[..., Path]
 ) -> None:
     pg = PlaygroundPage(page, app.url).open()
     first, second = pg.card_ids()
@@ -54,7 +54,7 @@ def test_compare_answers_shows_a_word_diff_of_two_cards(
 
     page.get_by_text("Compare answers").click()
     panel = page.locator('[data-testid="stExpander"]').filter(has_text="Reference card")
-    expect(panel).to_contain_text("2 · fake-large against 1 · fake-small")
+    expect(panel).to_contain_text("2 · fake-large against 1 · fake-small", timeout=30_000)
     expect(panel).to_contain_text("First differs at line 1, word 1")
     struck = panel.locator("del, s").filter(has_text=re.compile(r"^fake-small$"))
     expect(struck).to_have_count(1)
@@ -62,7 +62,7 @@ def test_compare_answers_shows_a_word_diff_of_two_cards(
     expect(inserted).to_have_count(1)
     expect(panel).to_contain_text("turn 1: what is 2+2?")
     no_error_boxes(page)
-    shot("diff")
+    shot("diff", docs="screenshot-compare")
     panel.screenshot(path=str(shot("page").with_name("reading-diff-panel.png")))
 
     panel.get_by_text("Text markers").click()

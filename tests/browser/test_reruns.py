@@ -39,7 +39,7 @@ def test_model_choice_and_more_menu_rerun_only_the_card(page: Page, app: Running
 
     pg.choose(first, "model", "model-b")
     expect(page.locator('[class*="st-key-pgcard-"]').first).to_contain_text("model-b")
-    pg.send_to_card(first, "hello")  # a card's own input: a page run (see README)
+    pg.send_to_card(first, "hello")  # a card's own input: a page run (docs/development.md)
     expect(pg.history(first)).to_contain_text("[model-b] turn 1: hello")
     for _ in range(200):  # the send's page run follows the answer to its end: wait for it
         if watcher.full_runs() > before_full:
