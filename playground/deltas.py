@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import openai
-from pydantic import BaseModel
 
 from playground.answer_shapes import (
     Delta,
@@ -73,11 +72,11 @@ class DeltaStream(AnswerStream):
         finished = chunks = False
         for chunk in stream:
             chunks = True
-            if not isinstance(chunk, BaseModel):
+            if not isinstance(chunk, dict):
                 raise TypeError("a chunk that is not an object")
-            if (counts := usage_delta(getattr(chunk, "usage", None))) is not None:
+            if (counts := usage_delta(chunk.get("usage"))) is not None:
                 yield counts
-            choices = getattr(chunk, "choices", None) or ()
+            choices = chunk.get("choices") or ()
             if not isinstance(choices, list | tuple):
                 raise TypeError("choices that are not a list")
             for choice in choices:
