@@ -2,7 +2,8 @@
 
 ``DeltaStream`` asks the server for a streamed answer and yields ``Delta``s
 (answer text, reasoning text, pieces of tool calls, the finish reason, the
-server's token count). Everything that can go
+server's token count). The chunks come as plain JSON values from the SDK's raw
+response (``raw_events``), never as SDK models. Everything that can go
 wrong comes out of the iteration as the project's ``EndpointError``: a web page
 where an API was expected, a malformed chunk, a stream that ends without saying
 it is finished, a connection that breaks midway. It keeps no timing and
