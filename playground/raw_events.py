@@ -16,8 +16,9 @@ failure maps through ``endpoint_errors.translate_errors`` as before:
 - ``data:`` lines are joined with a newline; ``event:``, ``id:``, ``retry:``, unknown fields
   and comments (``: ping`` keepalives) are ignored; a blank line ends an event;
 - ``data: [DONE]`` ends the stream; an event not ended by a blank line is dropped;
-- an object with a truthy ``"error"`` (vLLM, LiteLLM and llama.cpp send one mid-stream)
-  raises ``openai.APIError`` with its message, as the SDK does;
+- an object with a truthy ``"error"`` raises ``openai.APIError`` with its message, as the
+  SDK does (LiteLLM's proxy sends ``data: {"error": {"message", "type", "param", "code"}}``
+  when a stream fails: litellm 1.106.12 ``proxy/proxy_server.py`` ``async_data_generator``);
 - data that is not JSON raises ``ValueError`` (mapped to a clear "malformed" message);
 - httpx2's timeouts and request errors are raised as ``APITimeoutError`` and
   ``APIConnectionError``, as the SDK raises them.

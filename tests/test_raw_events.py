@@ -101,9 +101,16 @@ def test_json_that_orjson_refuses_and_json_accepts_still_parses(
     ("error", "said"),
     [
         pytest.param(
-            {"error": {"message": "engine died sk-secret-1", "code": 500}},
+            {
+                "error": {
+                    "message": "engine died sk-secret-1",
+                    "type": "x",
+                    "param": None,
+                    "code": "500",
+                }
+            },
             "engine died ***",
-            id="vllm-litellm-object",
+            id="litellm-proxy-error",
         ),
         pytest.param(
             {"error": "overloaded"}, "An error occurred during streaming", id="error-as-text"
@@ -114,7 +121,8 @@ def test_an_error_object_mid_stream_keeps_what_came_and_says_the_servers_words(
     scenario: Callable[..., str], error: dict[str, object], said: str
 ) -> None:
     # As openai-python v3.63.0 src/openai/_streaming.py Stream.__stream__: an object with a
-    # truthy "error" is an APIError with its message (or a generic one).
+    # truthy "error" is an APIError with its message (or a generic one). The first shape is
+    # LiteLLM's proxy's (litellm 1.106.12 proxy/proxy_server.py async_data_generator).
     body = [b"data: " + HELLO + b"\n\n", b"data: " + json.dumps(error).encode() + b"\n\n"]
     url = scenario(chat_raw=RawAnswer(body=body, headers=SSE))
     answer = DeltaStream(make_client(url, "sk-secret-1", TIMEOUTS, max_retries=0), REQUEST)
