@@ -25,7 +25,7 @@ failure maps through ``endpoint_errors.translate_errors`` as before:
 
 One deviation, the spec's (WHATWG HTML "event stream interpretation"): an event with
 no ``data:`` line (``event: ping`` alone) is skipped, where the SDK parses its empty data
-and fails. And one limit: a single line over ``MAX_COMPLETION_BYTES`` ends the stream.
+and fails. And one limit: a line or an event over ``MAX_COMPLETION_BYTES`` ends the stream.
 """
 
 from __future__ import annotations
@@ -94,14 +94,17 @@ def lines(chunks: Iterable[bytes], limit: int = MAX_COMPLETION_BYTES) -> Iterato
         yield b"".join(pending)
 
 
-def event_data(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """The data of each event in an SSE byte stream, until ``data: [DONE]``."""
+def event_data(chunks: Iterable[bytes], limit: int = MAX_COMPLETION_BYTES) -> Iterator[bytes]:
+    """The data of each event in an SSE byte stream, until ``data: [DONE]``; an event
+    whose data lines hold more than ``limit`` bytes raises ``StreamBroken``."""
     data: list[bytes] = []
-    for line in lines(chunks):
+    size = 0
+    for line in lines(chunks, limit):
         if not line:
             if data:
                 payload = data[0] if len(data) == 1 else b"\n".join(data)
                 data.clear()
+                size = 0
                 if payload.startswith(b"[DONE]"):
                     return
                 yield payload
@@ -109,9 +112,12 @@ def event_data(chunks: Iterable[bytes]) -> Iterator[bytes]:
             value = line[4:]
             if value[:1] == b":":
                 value = value[2:] if value[1:2] == b" " else value[1:]
-                data.append(value)
-            elif not value:  # "data" alone: a field with an empty value
-                data.append(b"")
+            elif value:  # another field whose name starts with "data"
+                continue
+            data.append(value)  # "data" alone is the field with an empty value
+            size += len(value)
+            if size > limit:
+                raise StreamBroken(f"The server sent an event over {limit // 1_000_000} MB.")
         # comments (":"), event:, id:, retry: and other fields say nothing we use
 
 

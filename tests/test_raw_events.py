@@ -164,6 +164,11 @@ def test_a_line_longer_than_the_limit_ends_the_stream() -> None:
         list(lines([b"data: " + b"x" * 600_000] * 3, limit=1_000_000))
 
 
+def test_an_event_of_many_lines_over_the_limit_ends_the_stream() -> None:
+    with pytest.raises(EndpointError, match="an event over"):
+        list(event_data([b"data: " + b"x" * 400_000 + b"\n"] * 3, limit=1_000_000))
+
+
 def test_lines_are_the_same_whatever_the_chunking() -> None:
     body = b"a\r\nb\rc\n\r\nd\n\ne"
     whole = list(lines([body]))
