@@ -8,8 +8,9 @@ chunk: each event's data is parsed by orjson into dicts and lists, which
 ``answer_shapes`` and ``responses_events`` read into ``Delta``s.
 
 What it keeps of the SDK's own ``Stream`` (openai-python v3.63.0 ``src/openai/_streaming.py``
-``Stream.__stream__``, ``SSEDecoder``, ``_SSELineDecoder``; the same in tag v3.3.1), so every
-failure maps through ``endpoint_errors.translate_errors`` as before:
+``Stream.__stream__``, ``SSEDecoder``, ``_SSELineDecoder``; tag v3.3.1 splits lines with
+``bytes.splitlines`` to the same effect), so every failure maps through
+``endpoint_errors.translate_errors`` as before:
 
 - lines end at CR, LF or CRLF only (not at U+2028 or U+0085, which a JSON string may hold
   raw: ``str.splitlines`` and so httpx2's ``iter_lines`` would split there);
