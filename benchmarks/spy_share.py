@@ -27,9 +27,12 @@ PARTS = {  # a frame's file (or function and file) -> the part it belongs to
     "HTTP reads (httpx2, httpcore2, socket)": ("httpx2/", "httpcore2/", "(socket.py", "(ssl.py"),
     "SSE decoding (openai/_streaming.py)": ("openai/_streaming.py",),
     "SSE decoding (playground/raw_events.py)": ("playground/raw_events.py",),
-    "chunks to Deltas (playground/answer_shapes.py)": ("playground/answer_shapes.py",),
+    "chunks to Deltas (answer_shapes.py, responses_events.py)": (
+        "playground/answer_shapes.py",
+        "playground/responses_events.py",
+    ),
 }
-OTHER = "other (loops, deltas.py, answer_stream.py)"
+OTHER = "other (the loops, Delta construction)"
 
 
 def shares(path: Path) -> tuple[int, dict[str, float]]:
