@@ -1,7 +1,7 @@
 """The shapes a chat answer arrives in, read one by one (used by ``deltas.DeltaStream``).
 
-An event stream's chunks and choices (type-checked: a malformed one raises
-``TypeError``, which the SDK mapping turns into a clear message), a whole JSON
+An event stream's chunks and choices, as parsed JSON (``raw_events``), type-checked: a
+malformed one raises ``TypeError``, which the SDK mapping turns into a clear message; a whole JSON
 completion sent where a stream was asked for, and the error for a stream that
 ends without a finish reason (llama.cpp's empty stream, or one it cut short).
 """
@@ -13,12 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
-
 from playground.endpoint_errors import not_json_message, server_error_message
 from playground.errors import EmptyStream, ServerError, StreamBroken
 from playground.limits import MAX_COMPLETION_BYTES
-from playground.reasoning import delta_reasoning
+from playground.reasoning import DELTA_FIELDS, delta_reasoning
 from playground.server_answers import TOO_LONG_ADVICE
 from playground.tools.calls import ToolCallPiece, finish_reason_of
 
@@ -124,25 +122,34 @@ class _Fields:
 
 
 def choice_parts(choice: Any) -> tuple[str, str, bool]:
-    """(text, reasoning, finished) of one streamed choice; raises ``TypeError`` if malformed.
+    """(text, reasoning, finished) of one streamed choice, a JSON object (openai-python
+    v3.63.0 chat_completion_chunk.py ``Choice``); raises ``TypeError`` if malformed.
 
     Its tool calls and finish reason are read apart (``choice_calls``), only when sent."""
-    if not isinstance(choice, BaseModel):
+    if not isinstance(choice, dict):
         raise TypeError("a choice that is not an object")
-    delta = getattr(choice, "delta", None)
-    if delta is not None and not isinstance(delta, BaseModel):
+    delta = choice.get("delta")
+    if delta is None:
+        return "", "", choice.get("finish_reason") is not None
+    if not isinstance(delta, dict):
         raise TypeError("a delta that is not an object")
-    text = getattr(delta, "content", None) if delta is not None else None
+    text = delta.get("content")
     if text is not None and not isinstance(text, str):
         raise TypeError("content that is not text")
-    thought = delta_reasoning(delta) if delta is not None else None
-    return text or "", thought or "", getattr(choice, "finish_reason", None) is not None
+    thought = ""
+    for name in DELTA_FIELDS:  # as ``reasoning.delta_reasoning``
+        value = delta.get(name)
+        if isinstance(value, str) and value:
+            thought = value
+            break
+    return text or "", thought, choice.get("finish_reason") is not None
 
 
-def choice_calls(choice: Any) -> tuple[ToolCallPiece, ...]:
+def choice_calls(choice: dict[str, Any]) -> tuple[ToolCallPiece, ...]:
     """The tool-call pieces of one streamed choice (``ChoiceDeltaToolCall``s in
     openai-python's chat_completion_chunk.py); ``TypeError`` if they are malformed."""
-    raw = getattr(getattr(choice, "delta", None), "tool_calls", None)
+    delta = choice.get("delta")
+    raw = delta.get("tool_calls") if isinstance(delta, dict) else None
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -163,8 +170,8 @@ def _piece(item: Any) -> ToolCallPiece:
     return ToolCallPiece(index, *fields)
 
 
-def choice_finish(choice: Any) -> str | None:
-    return finish_reason_of(getattr(choice, "finish_reason", None))
+def choice_finish(choice: dict[str, Any]) -> str | None:
+    return finish_reason_of(choice.get("finish_reason"))
 
 
 INTERRUPT_HINT = (

@@ -8,7 +8,8 @@ client also knows which secret to keep out of the messages it lets through.
 
 Every connection goes through the ``egress`` policy (resolved once, every
 address checked, connected to what was checked), and no redirect is followed.
-Chat and Responses streams go out with the SDK's own retries off:
+Chat and Responses streams are read from the SDK's raw response (``raw_events``) and go
+out with the SDK's own retries off:
 ``answer_stream.AnswerStream`` retries them itself, so that a 429 or 503
 reaches the endpoint's concurrency gate (see ``playground.retries``). Other
 calls keep the SDK's retries.
@@ -23,6 +24,7 @@ import openai
 from playground.apis import Api as Api  # which API answers stream through (re-exported)
 from playground.config import Timeouts
 from playground.egress import EgressPolicy, PinnedTransport
+from playground.raw_events import RawEvents
 
 _NO_TOKEN = "no-token"  # never put on the wire (see the module docstring)
 
@@ -36,16 +38,17 @@ class EndpointClient:
         self._headers: dict[str, Any] = {} if token else {"Authorization": openai.Omit()}
         self.secrets: tuple[str, ...] = (token,) if token else ()  # redacted from messages
 
-    def create_chat_stream(self, **request: Any) -> Any:
-        """``chat.completions.create(stream=True, ...)`` with the endpoint's headers."""
-        return self._chat_sdk.chat.completions.create(
-            stream=True, extra_headers=self._headers, **request
-        )
+    def create_chat_stream(self, **request: Any) -> RawEvents:
+        """``chat.completions.create(stream=True, ...)`` with the endpoint's headers, its
+        events read raw (``raw_events``: no SDK model per chunk)."""
+        completions = self._chat_sdk.chat.completions.with_streaming_response
+        return RawEvents(completions.create(stream=True, extra_headers=self._headers, **request))
 
-    def create_response_stream(self, **request: Any) -> Any:
-        """``responses.create(stream=True, ...)`` with the endpoint's headers and, like a
-        chat stream, without the SDK's retries (``AnswerStream`` retries)."""
-        return self._chat_sdk.responses.create(stream=True, extra_headers=self._headers, **request)
+    def create_response_stream(self, **request: Any) -> RawEvents:
+        """``responses.create(stream=True, ...)`` with the endpoint's headers, read raw as a
+        chat stream is and, like one, without the SDK's retries (``AnswerStream`` retries)."""
+        responses = self._chat_sdk.responses.with_streaming_response
+        return RawEvents(responses.create(stream=True, extra_headers=self._headers, **request))
 
     def stream_models(self) -> Any:
         """``GET /models`` as a context manager over the raw answer (status already checked),

@@ -2,7 +2,8 @@
 
 ``DeltaStream`` asks the server for a streamed answer and yields ``Delta``s
 (answer text, reasoning text, pieces of tool calls, the finish reason, the
-server's token count). Everything that can go
+server's token count). The chunks come as plain JSON values from the SDK's raw
+response (``raw_events``), never as SDK models. Everything that can go
 wrong comes out of the iteration as the project's ``EndpointError``: a web page
 where an API was expected, a malformed chunk, a stream that ends without saying
 it is finished, a connection that breaks midway. It keeps no timing and
@@ -23,7 +24,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import openai
-from pydantic import BaseModel
 
 from playground.answer_shapes import (
     Delta,
@@ -73,11 +73,11 @@ class DeltaStream(AnswerStream):
         finished = chunks = False
         for chunk in stream:
             chunks = True
-            if not isinstance(chunk, BaseModel):
+            if not isinstance(chunk, dict):
                 raise TypeError("a chunk that is not an object")
-            if (counts := usage_delta(getattr(chunk, "usage", None))) is not None:
+            if (counts := usage_delta(chunk.get("usage"))) is not None:
                 yield counts
-            choices = getattr(chunk, "choices", None) or ()
+            choices = chunk.get("choices") or ()
             if not isinstance(choices, list | tuple):
                 raise TypeError("choices that are not a list")
             for choice in choices:

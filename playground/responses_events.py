@@ -43,7 +43,8 @@ _REASONING = ("response.reasoning_summary_text.delta", "response.reasoning_text.
 
 
 def field_of(value: Any, name: str) -> Any:
-    """A field of an SDK object or of a dict (an event the SDK does not know stays one)."""
+    """A field of an event's JSON object (``raw_events`` parses them into dicts), or of an
+    SDK object."""
     return value.get(name) if isinstance(value, dict) else getattr(value, name, None)
 
 
