@@ -123,11 +123,14 @@ def opening_cards(
     return [(e, e.static_models[0] if e.static_models else None) for e in chosen]
 
 
-def opening_workspace(catalog: EndpointCatalog, *, remote: bool = False) -> Workspace:
-    """A new workspace: its cards on ``opening_cards``, each with its endpoint's settings."""
-    placed = opening_cards(catalog, DEFAULT_CARDS, remote=remote)
+def opening_workspace(
+    catalog: EndpointCatalog, *, remote: bool = False, count: int = DEFAULT_CARDS
+) -> Workspace:
+    """A new workspace of ``count`` cards on ``opening_cards``, each with its endpoint's
+    settings (the default cards when ``opening_cards`` places none)."""
+    placed = opening_cards(catalog, count, remote=remote)
     if not placed:
-        return Workspace()
+        return Workspace(cards=[Card() for _ in range(count)])
     return Workspace(
         cards=[
             Card(

@@ -60,6 +60,14 @@ def send_to_card(at: AppTest, card: Card, prompt: str) -> None:
     at.chat_input(key=key(card, "input")).set_value(prompt).run()
 
 
+def sync_off(at: AppTest) -> AppTest:
+    """Turn Sync Input off: the first page opens synced with two cards, so a test that
+    types into one card's own input says so in its setup."""
+    at.toggle(key="sync_input_toggle").set_value(False).run()
+    assert not state(at).workspace.sync_input
+    return at
+
+
 def send_synced(at: AppTest, prompt: str) -> None:
     if not state(at).workspace.sync_input:
         at.toggle(key="sync_input_toggle").set_value(True).run()

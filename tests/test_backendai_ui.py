@@ -27,6 +27,7 @@ from tests.helpers import (
     scenario_name,
     send_to_card,
     shown,
+    sync_off,
 )
 
 _fake_manager_server = fixtures._fake_manager_server
@@ -59,6 +60,7 @@ def test_search_beyond_the_first_page_then_chat_with_its_token(
     server.scenarios[scenario_name(url)].token = newest
     write_config(backendai_toml(fake_manager.base_url))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     box = endpoint_box(at)
     assert len(box.options) == 20 and "zz-llama-target" not in " ".join(box.options)
     assert any("Showing 20 of 121" in c.value for c in at.caption)
@@ -95,6 +97,7 @@ def test_generate_token_then_chat(
     target = fake_manager.add_endpoint("svc", url=url.removesuffix("/v1"))
     write_config(backendai_toml(fake_manager.base_url))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     first = cards(at)[0]
     assert any("no valid token yet" in c.value for c in at.caption)
     at.selectbox(key=key(first, "bai_life")).set_value("7 days").run()
@@ -134,6 +137,7 @@ def test_public_endpoint_needs_no_token_and_sick_ones_are_not_preselected(
     )
     write_config(backendai_toml(fake_manager.base_url))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     box = endpoint_box(at)
     assert box.value == f"backendai:{public.endpoint_id}" and box.options[1].startswith("b-public")
     assert "Backend.AI · unhealthy" in box.options[0]
@@ -164,6 +168,7 @@ def test_manager_failures_leave_configured_endpoints_usable(
         monkeypatch.setenv(SECRET_ENV, "not-the-secret")
     write_config(endpoints_toml(Alpha=scenario()) + "\n" + backendai_toml(manager_url))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     messages = [shown(c.value) for c in at.caption if "Backend.AI:" in shown(c.value)]
     assert messages and expected in messages[0].lower(), messages
     assert SECRET_KEY not in " ".join(messages) and "not-the-secret" not in " ".join(messages)

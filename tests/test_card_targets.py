@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playground.workspace import CUSTOM
 from tests.fake_openai import FakeOpenAIServer
-from tests.helpers import cards, endpoints_toml, key, new_app, scenario_name, send_to_card
+from tests.helpers import cards, endpoints_toml, key, new_app, scenario_name, send_to_card, sync_off
 
 
 def test_switching_between_two_fallen_back_endpoints_follows_the_selector(
@@ -19,6 +19,7 @@ def test_switching_between_two_fallen_back_endpoints_follows_the_selector(
     second_url = scenario(models_status=503)
     write_config(endpoints_toml(First=first_url, Second=second_url))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     card = cards(at)[0]
     assert at.selectbox(key=key(card, "model")).value == CUSTOM  # the list failed
     assert at.text_input(key=key(card, "base_url")).value == first_url
@@ -43,6 +44,7 @@ def test_switching_back_and_forth_keeps_each_shown_url(
     second_url = scenario(models_status=503)
     write_config(endpoints_toml(First=first_url, Second=second_url))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     card = cards(at)[0]
     at.text_input(key=key(card, "model_id")).set_value("m").run()
     at.selectbox(key=key(card, "endpoint")).set_value("Second").run()

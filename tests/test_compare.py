@@ -17,6 +17,7 @@ from tests.helpers import (
     send_synced,
     send_to_card,
     shown,
+    sync_off,
 )
 
 Config = Callable[..., Path]
@@ -47,6 +48,7 @@ def test_clone_card_copies_endpoint_model_and_settings(
 ) -> None:
     write_config(endpoints_toml(Alpha=scenario(models=["m1", "m2", "m3"])))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     first = cards(at)[0]
     at.selectbox(key=key(first, "model")).set_value("m2").run()
     at.number_input(key=key(first, "temperature")).set_value(0.2).run()
@@ -96,6 +98,7 @@ def test_regenerate_replaces_the_answer_and_keeps_the_earlier_one(
     url = scenario()
     write_config(endpoints_toml(Alpha=url))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     first = cards(at)[0]
     send_to_card(at, first, "tell me")
     old = first.messages[-1]
@@ -122,6 +125,7 @@ def test_edit_last_prompt_and_resend_in_one_card(
 ) -> None:
     write_config(endpoints_toml(Alpha=scenario()))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     first, second = cards(at)
     send_to_card(at, first, "first question")
     send_to_card(at, second, "untouched")
@@ -167,6 +171,7 @@ def test_copy_answer_offers_the_exact_markdown(
     reply = "Use **bold** and `code`:\n\n```python\nprint('hi')\n```"
     write_config(endpoints_toml(Alpha=scenario(reply=reply)))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     send_to_card(at, cards(at)[0], "show me")
     assert [c.value for c in at.code if c.language == "markdown"] == [reply]
 
@@ -176,6 +181,7 @@ def test_synced_edit_leaves_a_card_that_was_asked_something_else(
 ) -> None:
     write_config(endpoints_toml(Alpha=scenario()))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     first, second = cards(at)
     send_to_card(at, first, "only for the first")
     send_to_card(at, second, "only for the second")

@@ -14,6 +14,7 @@ from playground.session.decisions import (
     land_endpoint,
     land_model,
     model_options,
+    opening_sync,
     other_model,
 )
 from playground.workspace import CUSTOM, Card, CardConfig
@@ -132,3 +133,18 @@ def test_custom_base_url_starts_from_the_card_then_its_endpoint() -> None:
     assert custom_base_url("http://127.0.0.1:1/v1", VLLM) == "http://127.0.0.1:1/v1"
     assert custom_base_url("", VLLM) == VLLM.base_url
     assert custom_base_url("", None) == ""
+
+
+@pytest.mark.parametrize(
+    ("cards", "link_sync", "expected"),
+    [
+        pytest.param(2, None, True, id="new-two-cards-synced"),
+        pytest.param(5, None, True, id="new-more-cards-synced"),
+        pytest.param(1, None, False, id="new-one-card-not-synced"),
+        pytest.param(2, False, False, id="link-without-sync-wins"),
+        pytest.param(1, True, True, id="link-sync-1-wins"),
+        pytest.param(3, True, True, id="link-sync-1-many-cards"),
+    ],
+)
+def test_opening_sync(cards: int, link_sync: bool | None, expected: bool) -> None:
+    assert opening_sync(cards, link_sync) is expected

@@ -22,6 +22,7 @@ from tests.helpers import (
     send_to_card,
     shown,
     state,
+    sync_off,
 )
 
 Config = Callable[..., Path]
@@ -101,11 +102,13 @@ def test_new_workspace_keeps_the_old_one(
 ) -> None:
     write_config(endpoints_toml(Alpha=scenario()) + STORE)
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     send_to_card(at, cards(at)[0], "first workspace")
     old = saved_id(at)
     at.button(key="new_workspace").click().run()
     assert state(at).saver is None and "ws" not in at.query_params
     assert len(cards(at)) == 2 and all(not c.messages for c in cards(at))
+    sync_off(at)  # the new workspace opens synced too; this test types into one card
     send_to_card(at, cards(at)[0], "second workspace")
     assert saved_id(at) != old
     restored = open_with(ws=old)
@@ -119,6 +122,7 @@ def test_history_lists_searches_renames_and_deletes(
     ids = []
     for prompt in ("How do rust lifetimes work?", "A poem about tea"):
         at = new_app()
+        sync_off(at)  # the first page opens synced; this test types into one card
         send_to_card(at, cards(at)[0], prompt)
         ids.append(saved_id(at))
         wait_saved(state(at))
@@ -147,6 +151,7 @@ def test_history_is_off_in_a_shared_deployment(
 ) -> None:
     write_config(endpoints_toml(Alpha=scenario()) + "\n[store]\nshared = true\n")
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     send_to_card(at, cards(at)[0], "private")
     workspace_id = saved_id(at)
     history = page("history")
@@ -161,6 +166,7 @@ def test_typed_tokens_never_reach_the_store(
     url = scenario(token=CANARY)
     write_config(endpoints_toml(Alpha=scenario()) + STORE)
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     first = cards(at)[0]
     at.selectbox(key=key(first, "model")).set_value("Custom").run()
     at.text_input(key=key(first, "base_url")).set_value(url).run()
@@ -203,6 +209,7 @@ def test_with_sign_in_workspaces_belong_to_their_owner(
 ) -> None:
     write_config(endpoints_toml(Alpha=scenario()) + "\n[store]\nshared = true\n")
     alice = signed_in("alice@example.com")
+    sync_off(alice)  # the first page opens synced; this test types into one card
     send_to_card(alice, cards(alice)[0], "alice's secret plan")
     workspace_id = saved_id(alice)
     wait_saved(state(alice))
@@ -224,6 +231,7 @@ def test_history_open_switches_to_that_workspace(
 ) -> None:
     write_config(endpoints_toml(Alpha=scenario()) + STORE)
     first = new_app()
+    sync_off(first)  # the first page opens synced; this test types into one card
     send_to_card(first, cards(first)[0], "open me later")
     workspace_id = saved_id(first)
     wait_saved(state(first))
@@ -242,6 +250,7 @@ def test_a_workspace_too_large_to_save_gets_a_warning_and_loses_nothing(
         + "\n[store]\nmax_workspace_bytes = 65536\nautosave_interval = 0.1\n"
     )
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     send_to_card(at, cards(at)[0], "small")
     saved_id(at)
     big = "x" * 70_000
@@ -261,9 +270,11 @@ def test_visitors_without_sign_in_never_see_a_signed_in_persons_workspaces(
 ) -> None:
     write_config(endpoints_toml(Alpha=scenario()) + STORE)  # single-user mode
     alice = signed_in("alice@example.com")
+    sync_off(alice)  # the first page opens synced; this test types into one card
     send_to_card(alice, cards(alice)[0], "alice's notes")
     wait_saved(state(alice))
     anonymous = new_app()
+    sync_off(anonymous)  # the first page opens synced; this test types into one card
     send_to_card(anonymous, cards(anonymous)[0], "anonymous notes")
     wait_saved(state(anonymous))
     history = page("history")
@@ -276,6 +287,7 @@ def test_a_key_typed_into_the_base_url_is_never_saved(
 ) -> None:
     write_config(endpoints_toml(Alpha=scenario()) + STORE)
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     first = cards(at)[0]
     at.selectbox(key=key(first, "model")).set_value("Custom").run()
     at.text_input(key=key(first, "base_url")).set_value(
@@ -297,9 +309,11 @@ def test_an_import_becomes_a_new_workspace_and_keeps_the_old_one(
 
     write_config(endpoints_toml(Alpha=scenario()) + STORE)
     other = new_app()
+    sync_off(other)  # the first page opens synced; this test types into one card
     send_to_card(other, cards(other)[0], "imported conversation")
     data = export_json(state(other).workspace)
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     send_to_card(at, cards(at)[0], "original conversation")
     original = saved_id(at)
     wait_saved(state(at))
@@ -317,6 +331,7 @@ def test_a_workspace_deleted_elsewhere_is_saved_again_under_a_new_link(
 ) -> None:
     write_config(endpoints_toml(Alpha=scenario()) + STORE)
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     send_to_card(at, cards(at)[0], "keep me")
     old = saved_id(at)
     wait_saved(state(at))
@@ -340,13 +355,16 @@ def test_new_workspace_shows_its_own_sync_input(
 ) -> None:
     write_config(endpoints_toml(Alpha=scenario()) + STORE)
     at = new_app()
-    send_synced(at, "synced")
-    assert at.toggle(key="sync_input_toggle").value is True
-    at.button(key="new_workspace").click().run()
+    sync_off(at)  # this workspace's own choice: off
+    send_to_card(at, cards(at)[0], "only the first")
     assert at.toggle(key="sync_input_toggle").value is False
-    assert state(at).workspace.sync_input is False
-    send_to_card(at, cards(at)[0], "only the first")  # its own input is back
-    assert cards(at)[1].messages == []
+    at.button(key="new_workspace").click().run()
+    # A new workspace of two cards opens synced (decisions.opening_sync), whatever the
+    # old one had: the toggle shows the new workspace's own value.
+    assert at.toggle(key="sync_input_toggle").value is True
+    assert state(at).workspace.sync_input is True
+    send_synced(at, "synced")  # the one input sends to every card
+    assert all(c.messages for c in cards(at))
 
 
 def test_a_store_that_could_not_open_is_tried_again(
@@ -356,6 +374,7 @@ def test_a_store_that_could_not_open_is_tried_again(
     blocker.write_text("a file where the data folder should be")
     write_config(endpoints_toml(Alpha=scenario()) + f'\n[store]\ndata_dir = "{blocker}"\n')
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     send_to_card(at, cards(at)[0], "before the disk is ready")
     assert state(at).saver is None  # nothing could be saved; the page keeps everything
     blocker.unlink()  # the data folder can be made now (a volume mounted late, say)

@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 from playground.reasoning import Split, split_think
 from playground.workspace import Card
 from tests.fake_openai import FakeOpenAIServer
-from tests.helpers import cards, endpoints_toml, new_app, scenario_name, send_to_card, shown
+from tests.helpers import (
+    cards,
+    endpoints_toml,
+    new_app,
+    scenario_name,
+    send_to_card,
+    shown,
+    sync_off,
+)
 from tests.helpers import start_stream as start
 
 
@@ -75,6 +83,7 @@ def test_card_shows_reasoning_in_a_collapsed_expander(
     url = scenario(reply="Four.", reasoning="Two plus two is four.")
     write_config(endpoints_toml(Alpha=url))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     first = cards(at)[0]
     send_to_card(at, first, "2+2?")
     send_to_card(at, first, "and 3+3?")

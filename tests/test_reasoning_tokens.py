@@ -18,7 +18,7 @@ from playground.promptsets.registry import RunRegistry
 from playground.promptsets.summary import summarize
 from playground.session import commands
 from playground.session.promptsets import prepare, start_run
-from tests.helpers import cards, endpoints_toml, new_app, send_to_card
+from tests.helpers import cards, endpoints_toml, new_app, send_to_card, sync_off
 from tests.helpers import start_stream as start
 from tests.test_commands import finish, on
 from tests.test_pricing import priced_services
@@ -111,6 +111,7 @@ def test_the_card_shows_the_reasoning_tokens(
     price = "price = { input_per_mtok = 1, output_per_mtok = 2 }\n"
     write_config(endpoints_toml(Alpha=url) + price)
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     send_to_card(at, cards(at)[0], "figures")
     captions = [c.value for m in at.chat_message if m.name == "assistant" for c in m.caption]
     figures = [c for c in captions if "first token" in c]

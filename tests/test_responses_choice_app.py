@@ -19,6 +19,7 @@ from tests.helpers import (
     scenario_name,
     send_to_card,
     state,
+    sync_off,
 )
 from tests.test_persistence import STORE, saved_id, wait_saved
 
@@ -36,6 +37,7 @@ def test_custom_offers_the_api_choice_and_keeps_it_through_a_reload(
     url = scenario()
     write_config(endpoints_toml(Alpha=url) + STORE)
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     first, second = cards(at)
     at.selectbox(key=key(first, "model")).set_value(CUSTOM).run()
     choice = at.radio(key=key(first, "api"))
@@ -82,6 +84,7 @@ def test_a_responses_card_answers_with_reasoning_figures_and_errors_in_the_card(
         f'[[endpoints]]\nname = "Cut"\nbase_url = "{broken}"\napi = "responses"\n'
     )
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     second = cards(at)[1]
     at.selectbox(key=key(second, "endpoint")).set_value("Cut").run()
     send_to_card(at, cards(at)[0], "weather?")

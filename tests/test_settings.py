@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from playground.workspace import Card, Message, SamplingSettings
 from tests.fake_openai import FakeOpenAIServer
-from tests.helpers import cards, endpoints_toml, key, new_app, scenario_name, send_to_card
+from tests.helpers import cards, endpoints_toml, key, new_app, scenario_name, send_to_card, sync_off
 
 
 def test_request_params_and_summary() -> None:
@@ -56,6 +56,7 @@ def test_settings_are_sent_and_applied_to_all(
     url = scenario()
     write_config(endpoints_toml(Alpha=url))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     first, second = cards(at)
     at.text_area(key=key(first, "system")).set_value("Answer in French.")
     at.number_input(key=key(first, "temperature")).set_value(0.3)

@@ -15,6 +15,7 @@ from tests.helpers import (
     scenario_name,
     send_to_card,
     state,
+    sync_off,
 )
 
 # The timer alone would save a minute later: only a save at the answer's end helps.
@@ -26,6 +27,7 @@ def test_a_new_session_opened_at_once_sees_the_whole_answer(
 ) -> None:
     write_config(endpoints_toml(Alpha=scenario(tokens=40, tokens_per_second=100)) + SLOW_TIMER)
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     send_to_card(at, cards(at)[0], "the whole thing")  # the run ends when the answer does
     answer = cards(at)[0].messages[-1]
     assert answer.status == "done" and answer.content.endswith("w39")
@@ -45,6 +47,7 @@ def test_an_empty_stream_offers_to_shorten_the_history_instead_of_retry(
     url = scenario()
     write_config(endpoints_toml(Alpha=url))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     card = cards(at)[0]
     send_to_card(at, card, "one")
     send_to_card(at, card, "two")
@@ -71,6 +74,7 @@ def test_the_last_prompt_alone_too_long_says_to_edit_it(
 ) -> None:
     write_config(endpoints_toml(Alpha=scenario(reply="", no_done=True)))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     card = cards(at)[0]
     send_to_card(at, card, "a very long prompt")
     assert [c for c in at.caption if "last prompt alone may be too long" in c.value]

@@ -24,7 +24,7 @@ from playground.errors import OverContextWindow
 from playground.tokenizers import PIECE_CHARS, _encoder, count_text, counter_for, pieces
 from playground.tokens import count_tokens
 from playground.ui.state import widget_key
-from tests.helpers import assert_cards_drawn, cards, key, new_app
+from tests.helpers import assert_cards_drawn, cards, key, new_app, sync_off
 from tests.test_tokenizers import reference
 
 # 100,000 characters of CJK Unified Ideographs Extension B (U+20000..): 4 UTF-8 bytes
@@ -161,6 +161,7 @@ def custom_gpt_4o(write_config: Callable[..., object], url: str) -> tuple[AppTes
     """The app with one card on Custom, model id gpt-4o (no endpoint configured)."""
     write_config("")
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     card = cards(at)[0]
     at.text_input(key=key(card, "base_url")).set_value(url).run()
     at.text_input(key=key(card, "model_id")).set_value("gpt-4o").run()

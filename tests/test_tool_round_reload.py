@@ -29,6 +29,7 @@ from tests.helpers import (
     send_to_card,
     shown,
     state,
+    sync_off,
 )
 from tests.test_commands import finish, on, services
 from tests.test_persistence import STORE, saved_id, wait_saved
@@ -58,6 +59,7 @@ def test_a_reload_after_the_calls_keeps_them_and_send_result_still_works(
     url = scenario(tool_calls=[SEOUL, PARIS], text_after_results=True, reply_fn=_says_results)
     write_config(endpoints_toml(Alpha=url) + STORE)
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     send_to_card(at, cards(at)[0], "Weather?")
     calls = cards(at)[0].messages[-1].tool_calls
     assert [c.name for c in calls] == ["get_weather", "get_weather"]
@@ -151,6 +153,7 @@ def test_a_hostile_call_name_arguments_and_result_are_shown_as_text_in_the_card(
     url = scenario(tool_calls=[hostile], text_after_results=True, reply_fn=_says_results)
     write_config(endpoints_toml(Alpha=url))
     at = new_app()
+    sync_off(at)  # the first page opens synced; this test types into one card
     send_to_card(at, cards(at)[0], "Weather?")
     card = cards(at)[0]
     at.text_area(key=result_key(card, 0)).set_value(HOSTILE_RESULT)

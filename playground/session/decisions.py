@@ -2,7 +2,8 @@
 
 Which endpoint a new card lands on, which models its selector offers and why
 it falls back to Custom, which model it lands on (and when it goes back from
-Custom once the list loads), and which model "Compare with other models" picks.
+Custom once the list loads), which model "Compare with other models" picks, and
+whether a workspace opens with Sync Input on.
 """
 
 from __future__ import annotations
@@ -122,3 +123,17 @@ def other_model(card: Card, listed: Sequence[str], cards: Sequence[Card]) -> str
 def custom_base_url(card_base_url: str, endpoint: Endpoint | None) -> str:
     """What Custom's baseURL field starts with: the card's own, else its endpoint's URL."""
     return card_base_url or (endpoint.base_url if endpoint else "")
+
+
+def opening_sync(cards: int, link_sync: bool | None = None) -> bool:
+    """Whether a workspace made now opens with Sync Input on.
+
+    A link states it (``sync=1``; no ``sync``: off, as ``link_query`` writes a
+    link of an unsynced workspace) and wins. Otherwise a new workspace (the first
+    page, New workspace) with two or more cards opens synced: its first prompt is
+    already a comparison. Saved and imported workspaces never come here: they open
+    as they were saved, and a person who turns Sync Input off keeps it off.
+    """
+    if link_sync is not None:
+        return link_sync
+    return cards >= 2

@@ -20,6 +20,7 @@ from playground.deeplinks import (
 )
 from playground.endpoints import Endpoint
 from playground.session import backendai
+from playground.session.decisions import opening_sync
 from playground.session.services import Services
 from playground.session.session import Session
 from playground.session.workspaces import opening_workspace
@@ -57,7 +58,7 @@ def apply_link(
             f"{max_cards}, so the first {max_cards} were opened and the rest ignored."
         )
     workspace = Workspace(cards=cards) if cards else opening_workspace(services)
-    workspace.sync_input = is_true(sync)
+    workspace.sync_input = opening_sync(len(workspace.cards), link_sync=is_true(sync))
     session.replace_workspace(workspace)
     return dropped
 

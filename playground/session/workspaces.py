@@ -15,17 +15,23 @@ from __future__ import annotations
 from playground import endpoints
 from playground.arena.round import resume
 from playground.session import streams
+from playground.session.decisions import opening_sync
 from playground.session.services import Services
 from playground.session.session import Session
 from playground.store import AutoSaver, StoreError, WorkspaceNotFound, is_workspace_id
-from playground.workspace import Workspace
+from playground.workspace import DEFAULT_CARDS, Workspace
 
 
 def opening_workspace(services: Services) -> Workspace:
     """A new workspace's cards: on two different embedded models when that is all there is
-    (``endpoints.opening_cards``), else the default cards."""
-    remote = services.config().backendai is not None
-    return endpoints.opening_workspace(services.catalog(), remote=remote)
+    (``endpoints.opening_cards``), else the default cards; never more than ``[limits]
+    max_cards``. With two or more it opens with Sync Input on (``opening_sync``)."""
+    config = services.config()
+    count = min(DEFAULT_CARDS, config.limits.max_cards)
+    remote = config.backendai is not None
+    workspace = endpoints.opening_workspace(services.catalog(), remote=remote, count=count)
+    workspace.sync_input = opening_sync(len(workspace.cards))
+    return workspace
 
 
 def _saver(

@@ -45,7 +45,7 @@ def context_caption(state: Session, card: Card, shows: CardShows) -> None:
         return
     window = None if shows.blind else card_window(SERVICES, card)
     use = context_use(card.history_for_request(), window, _model(card, shows))
-    if not use.tokens:
+    if not use.tokens and window is None:  # nothing to count, and no window to count against
         return
     text = f"Next request {use.summary().replace(' · ', ' + your prompt · ', 1)}"
     if " + your prompt" not in text:

@@ -96,6 +96,7 @@ def test_regenerate_then_edit_and_resend(
     page: Page, app: RunningApp, server: FakeOpenAIServer, shot: Callable[[str], Path]
 ) -> None:
     pg = PlaygroundPage(page, app.url).open()
+    pg.set_sync(False)  # the first page opens synced; this test types into one card
     first, second = pg.card_ids()
     pg.send_to_card(first, "hello")
     expect(pg.history(first)).to_contain_text(echo("fake-small", 1, "hello"))
@@ -157,6 +158,7 @@ def test_a_finished_answer_is_drawn_once(
     page: Page, app: RunningApp, shot: Callable[[str], Path]
 ) -> None:
     pg = PlaygroundPage(page, app.url).open()
+    pg.set_sync(False)  # the first page opens synced; this test types into one card
     first, _ = pg.card_ids()
     pg.send_to_card(first, "just once")
     answer = echo("fake-small", 1, "just once")
@@ -173,6 +175,7 @@ def test_export_json_and_markdown_then_import_in_a_new_session(
     page: Page, app: RunningApp, tmp_path: Path, shot: Callable[[str], Path]
 ) -> None:
     pg = PlaygroundPage(page, app.url).open()
+    pg.set_sync(False)  # the first page opens synced; this test types into one card
     first, second = pg.card_ids()
     pg.choose(second, "model", "fake-large")
     pg.send_to_card(first, "alpha question")

@@ -28,6 +28,7 @@ def test_too_large_and_hostile_uploads_get_a_message_and_keep_the_cards(
     app = start_app(_config(server), tmp_path)
     try:
         pg = PlaygroundPage(page, app.url).open()
+        pg.set_sync(False)  # the first page opens synced; this test types into one card
         first = pg.card_ids()[0]
         pg.send_to_card(first, "keep me")
         expect(pg.history(first)).to_contain_text("first token", timeout=30_000)  # answered
@@ -65,6 +66,7 @@ def test_a_paste_past_the_prompt_limit_is_refused_and_the_limit_shown(
     app = start_app(_config(server), tmp_path)
     try:
         pg = PlaygroundPage(page, app.url).open()
+        pg.set_sync(False)  # the first page opens synced; this test types into one card
         box = pg.widget(pg.card_ids()[0], "input").locator("textarea")
         box.fill("x" * (MAX_PROMPT_CHARS - 10))
         box.press("End")

@@ -40,6 +40,7 @@ def test_reload_mid_conversation_brings_everything_back(
     app = start_app(config(url, tmp_path / "data"), tmp_path)
     try:
         pg = PlaygroundPage(page, app.url).open()
+        pg.set_sync(False)  # the first page opens synced; this test types into one card
         first, second = pg.card_ids()
         pg.send_to_card(first, "first question")
         expect(pg.history(first)).to_contain_text("w39", timeout=20_000)
@@ -71,6 +72,7 @@ def test_a_killed_server_keeps_all_but_the_last_moments(
     text = config(url, tmp_path / "data") + f'[[endpoints]]\nname = "Fast"\nbase_url = "{fast}"\n'
     app = start_app(text, tmp_path)
     pg = PlaygroundPage(page, app.url).open()
+    pg.set_sync(False)  # the first page opens synced; this test types into one card
     first, _ = pg.card_ids()
     pg.choose(first, "endpoint", "Fast")
     expect(pg.model_box(first)).to_have_value("fake-small")  # as a person would, see it first
@@ -116,6 +118,7 @@ def test_settings_survive_a_reload_and_an_endpoint_change(
     app = start_app(text, tmp_path)
     try:
         pg = PlaygroundPage(page, app.url).open()
+        pg.set_sync(False)  # the first page opens synced; this test types into one card
         first, _ = pg.card_ids()
         # A fresh page: change the endpoint before Settings was ever opened.
         pg.choose(first, "endpoint", "Other")

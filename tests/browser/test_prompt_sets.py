@@ -39,6 +39,7 @@ def test_a_csv_on_three_cards_and_a_cell_continued_as_chat(
     page: Page, app: RunningApp, tmp_path: Path, shot: Callable[..., Path]
 ) -> None:
     pg = PlaygroundPage(page, app.url).open()
+    pg.set_sync(False)  # the first page opens synced; this test types into one card
     pg.add_card()
     expect(pg.cards()).to_have_count(3)
     third = pg.card_ids()[2]

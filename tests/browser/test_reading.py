@@ -100,6 +100,7 @@ def test_each_card_shows_its_next_request_and_refuses_one_over_the_window(
     page: Page, app: RunningApp, shot: Callable[[str], Path]
 ) -> None:
     pg = PlaygroundPage(page, app.url).open()
+    pg.set_sync(False)  # the first page opens synced; this test types into one card
     first, _ = pg.card_ids()
     pg.send_to_card(first, "hello")
     expect(pg.bubbles(first)).to_have_count(2, timeout=20_000)
@@ -133,6 +134,7 @@ def test_a_card_is_a_reading_surface(
 ) -> None:
     page.set_viewport_size({"width": 1600, "height": 1000})
     pg = PlaygroundPage(page, app.url).open()
+    pg.set_sync(False)  # the first page opens synced; this test types into one card
     pg.add_card()
     expect(pg.cards()).to_have_count(3)
     pg.add_card()
@@ -190,6 +192,7 @@ def test_a_long_answer_scrolls_in_its_card_follows_and_lets_go_when_scrolled_up(
 ) -> None:
     page.set_viewport_size({"width": 1600, "height": 1000})
     pg = PlaygroundPage(page, app.url).open()
+    pg.set_sync(False)  # the first page opens synced; this test types into one card
     first, second = pg.card_ids()
     pg.choose(first, "endpoint", "Long")
     expect(pg.model_box(first)).to_have_value("fake-small")
@@ -234,6 +237,7 @@ def test_a_card_expands_to_full_width_and_cards_hide_and_come_back(
     page: Page, app: RunningApp, shot: Callable[[str], Path]
 ) -> None:
     pg = PlaygroundPage(page, app.url).open()
+    pg.set_sync(False)  # the first page opens synced; this test types into one card
     first, second = pg.card_ids()
     pg.send_to_card(first, "hi")
     expect(pg.bubbles(first)).to_have_count(2, timeout=20_000)

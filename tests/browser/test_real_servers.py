@@ -39,6 +39,7 @@ def test_delete_chat_history_takes_retry_and_edit_with_it(
     page: Page, app: RunningApp, shot: Callable[[str], Path]
 ) -> None:
     pg = PlaygroundPage(page, app.url).open()
+    pg.set_sync(False)  # the first page opens synced; this test types into one card
     first, _ = pg.card_ids()
     pg.send_to_card(first, "forget me")
     expect(pg.history(first)).to_contain_text("w79", timeout=30_000)
@@ -77,6 +78,7 @@ def test_a_reload_while_an_answer_streams_follows_it_live(
     page: Page, app: RunningApp, shot: Callable[[str], Path]
 ) -> None:
     pg = PlaygroundPage(page, app.url).open()
+    pg.set_sync(False)  # the first page opens synced; this test types into one card
     first, _ = pg.card_ids()
     pg.choose(first, "endpoint", "Long")
     pg.send_to_card(first, "keep going")  # 400 tokens at 20 a second: 20 s
@@ -97,6 +99,7 @@ def test_an_empty_stream_says_the_conversation_may_be_too_long(
     page: Page, app: RunningApp, shot: Callable[[str], Path]
 ) -> None:
     pg = PlaygroundPage(page, app.url).open()
+    pg.set_sync(False)  # the first page opens synced; this test types into one card
     first, _ = pg.card_ids()
     pg.send_to_card(first, "one")
     expect(pg.history(first)).to_contain_text("w79", timeout=30_000)

@@ -54,6 +54,7 @@ def test_a_card_draws_two_tool_calls(page: Page, server: FakeOpenAIServer, tmp_p
     app = _app_on(server, "tools", scenario, tmp_path, responses=False)
     try:
         pg = PlaygroundPage(page, app.url).open()
+        pg.set_sync(False)  # the first page opens synced; this test types into one card
         first, _ = pg.card_ids()
         _apply_tools(pg, first)
         expect(pg.cards().first).to_contain_text("2 tools", timeout=15_000)
