@@ -186,4 +186,10 @@ def test_the_corpus_streamed_slowly_fetches_nothing_at_any_moment(
     page.wait_for_timeout(SETTLE_MS)
     assert leak.paths == ["/control"], leak.paths
     assert requests == [f"{leak.url}/control"], requests
-    assert any("url IMG src" in p for p in _sample(page, leak, card_ids)[0])
+    page.evaluate(
+        "() => { const a = document.createElement('a'); a.href = 'javascript:void 0';"
+        " a.textContent = 'x'; document.body.append(a); }"
+    )
+    caught = _sample(page, leak, card_ids)[0]
+    assert any("url IMG src" in p for p in caught), caught
+    assert any("link javascript:" in p for p in caught), caught
