@@ -107,7 +107,7 @@ _BARE = {"link http://", "link https://"}
 _SAMPLE = f"""([port, ids]) => ({{
   problems: ({_DOM_PROBLEMS})(port).concat(({_RAW_HTML})(port)),
   shown: ids.map(id => {{
-    const h = document.querySelector(".st-key-pghistory-" + id);
+    const h = document.querySelector(".st-key-pgcard-" + id);
     return h ? h.textContent.length : 0;
   }}),
 }})"""
@@ -115,7 +115,8 @@ _SAMPLE = f"""([port, ids]) => ({{
 
 def _sample(page: Page, leak: Leak, card_ids: list[str]) -> tuple[list[str], list[int]]:
     """What every frame of the page holds that could fetch, link to a script, or ran; and
-    how many characters each card shows (from the main frame)."""
+    how many characters each card shows, wherever in it the live answer is drawn (main
+    frame: components.v2 draws inline)."""
     problems: list[str] = []
     shown: list[int] = []
     for frame in page.frames:
