@@ -111,7 +111,12 @@ class TokenCount:
 
 def pieces(text: str, size: int = PIECE_CHARS) -> Iterator[tuple[str, bool]]:
     """``text`` in pieces of at most ``size`` characters, each with whether it ends at a
-    cut that keeps the count exact (the last piece: True)."""
+    cut that keeps the count exact (the last piece: True).
+
+    ``size`` must be 2 at least: a surrogate pair is never split, so a piece of one
+    character could not hold one, and the cut would not move (an endless loop)."""
+    if size < 2:
+        raise ValueError(f"pieces need a size of 2 characters at least, not {size}")
     start = 0
     while len(text) - start > size:
         window = text[start : start + size + 1]
