@@ -74,6 +74,7 @@ class StreamlitSession:
         self.on_delta: Callable[[Path], None] | None = None
         self.bad_paths: list[Path] = []  # deltas the browser would reject
         self.channels: dict[str, list[str]] = {}  # card id -> live-answer channel paths drawn
+        self.stops: dict[str, str] = {}  # card id -> its Stop button's widget id, once drawn
         self.runs = 0  # script runs (page or fragment) that finished
         self._ws: websockets.ClientConnection | None = None
 
@@ -109,6 +110,12 @@ class StreamlitSession:
         """Type ``text`` into the card's own chat input and press Enter."""
         widget = WidgetState(id=self.inputs[card_id])
         widget.chat_input_value.data = text
+        await self.rerun(widgets=[widget])
+
+    async def press(self, widget_id: str) -> None:
+        """Click a button."""
+        widget = WidgetState(id=widget_id)
+        widget.trigger_value = True
         await self.rerun(widgets=[widget])
 
     async def receive(self) -> None:
@@ -207,6 +214,10 @@ class StreamlitSession:
                 live = json.loads(element.bidi_component.bytes)["path"]
                 self.channels.setdefault(view.card_id, []).append(live)
             return
+        if etype == "button" and element.button.id.endswith("-stop"):
+            card_id = element.button.id.rsplit("-card-", 1)[1].removesuffix("-stop")
+            self.stops[card_id] = element.button.id
+            return
         if etype == "chat_input":
             widget_id = element.chat_input.id
             if widget_id.endswith("-input") and "-card-" in widget_id:
@@ -274,11 +285,14 @@ async def watch_one_card(
 
 
 async def follow_channel(
-    base: str, path: str, origin: str | None = "same"
+    base: str,
+    path: str,
+    origin: str | None = "same",
+    on_message: Callable[[dict[str, object]], None] | None = None,
 ) -> tuple[str, list[dict[str, object]]]:
     """Read a live-answer channel as the component does: the answer's text when the
     route closes it, and the messages. ``base``: the app's http URL; ``origin``: the
-    handshake's Origin ("same": ``base``; None: none). Raises
+    handshake's Origin ("same": ``base``; None: none); ``on_message`` sees each. Raises
     ``websockets.InvalidStatus`` when the route refuses the handshake."""
     headers = {"Origin": base if origin == "same" else origin} if origin else None
     messages: list[dict[str, object]] = []
@@ -289,6 +303,8 @@ async def follow_channel(
             async for raw in ws:
                 message = json.loads(raw)
                 messages.append(message)
+                if on_message is not None:
+                    on_message(message)
                 if "text" in message:
                     at, piece = message["text"]
                     text = text[:at] + piece

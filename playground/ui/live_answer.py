@@ -13,6 +13,7 @@ import time
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from playground.arena.round import OPEN, CardShows
 from playground.markdown_blocks import BlockSplitter
@@ -21,7 +22,7 @@ from playground.tools.calls import ToolCall, part_order
 from playground.ui.live_channel import channel_for, live_answer
 from playground.ui.messages import _safe, message_body, model_caption
 from playground.ui.resources import redraw_budget
-from playground.ui.run_stops import pause, wait_for_change
+from playground.ui.run_stops import pause, replaced, wait_for_change
 from playground.ui.text import SHOWN_LIMIT
 from playground.ui.tool_calls_view import draw_call
 from playground.workspace import SamplingSettings
@@ -74,6 +75,8 @@ def _wait_for_end(job: StreamJob) -> None:
     """Wait, drawing nothing, until the answer ends (a stop request ends the wait)."""
     seen = -1
     while not (snap := wait_for_change(job, seen, 0.5)).done:
+        if replaced():  # no redraw here to be the yield point: look at the stop flag
+            raise StopException()
         seen = snap.version
 
 
