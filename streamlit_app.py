@@ -10,13 +10,18 @@ page run, or by AppTest) it draws the page.
 import streamlit as st
 
 if __name__ != "__main__":  # imported by the server: the app and its routes
+    import os
+
     from playground.channel_route import channel_lifespan, channel_routes
     from playground.ui.live_channel import CHANNELS
 
+    # PLAYGROUND_LIVE_CHANNEL=off: no route (as a host without this entry): cards redraw.
+    served = os.environ.get("PLAYGROUND_LIVE_CHANNEL", "on") != "off"
+    base = str(st.get_option("server.baseUrlPath") or "")
     app = st.App(
         "streamlit_app.py",
-        routes=channel_routes(CHANNELS, str(st.get_option("server.baseUrlPath") or "")),
-        lifespan=channel_lifespan(CHANNELS),
+        routes=channel_routes(CHANNELS, base) if served else None,
+        lifespan=channel_lifespan(CHANNELS) if served else None,
     )
 else:  # a page run
     from playground.ui import streamlit_races

@@ -153,3 +153,30 @@ def test_without_the_route_a_card_streams_through_fragment_redraws(
     assert any(shown(m.value).startswith(answer.content) for m in at.markdown)  # by the page
     components = [e.proto.component_name for e in at.get("bidi_component")]
     assert components and "pg_live_answer" not in components  # no live-answer component
+
+
+def test_served_without_the_route_a_card_redraws_as_it_streams(
+    scenario: Callable[..., str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLAYGROUND_LIVE_CHANNEL", "off")  # as a host without the st.App entry
+    url = scenario(tokens=60, tokens_per_second=50)
+    running = start_app(f'[[endpoints]]\nname = "E"\nbase_url = "{url}"\n', tmp_path)
+
+    async def journey() -> tuple[dict[str, list[str]], list[str]]:
+        session, receiving = await _open(running, "card=E:fake-small")
+        (card_id,) = session.inputs
+        before = len(session.cards[card_id].drawn)
+        await session.send_prompt(card_id, "redrawn")
+        await asyncio.wait_for(session.finished.wait(), 60)
+        drawn = [shown(d.text) for d in session.cards[card_id].drawn[before:]]
+        await session.close()
+        receiving.cancel()
+        return session.channels, drawn
+
+    try:
+        channels, drawn = _run(journey)
+    finally:
+        stop_app(running)
+    assert channels == {}  # no live-answer component
+    growing = [d for d in drawn if d.startswith("[fake-small] turn 1: redrawn w")]
+    assert len(growing) > 5  # the card redrew the answer as it grew
