@@ -33,7 +33,8 @@ CHANNELS = Channels()
 NAME = "pg_live_answer"
 
 _HTML = """<div class="pglive"><div class="pglive-reasoning"></div>\
-<div class="pglive-text"></div><div class="pglive-calls"></div></div>"""
+<div><span class="pglive-text"></span><span class="pglive-cursor"> ▌</span></div>\
+<div class="pglive-calls"></div></div>"""
 
 _CSS = """
 .pglive { font-family: var(--st-font, inherit); line-height: 1.6; overflow-wrap: anywhere; }
@@ -42,7 +43,7 @@ _CSS = """
 .pglive-reasoning:empty, .pglive-calls:empty { display: none; }
 .pglive-calls { font-family: var(--st-code-font, monospace); font-size: 0.85em; }
 .pglive-text:empty::before { content: "…"; }
-.pglive:not(.done) .pglive-text:not(:empty)::after { content: " ▌"; }
+.pglive.done .pglive-cursor, .pglive-text:empty + .pglive-cursor { display: none; }
 """
 
 # Text only: every string from the route goes through textContent.
@@ -106,7 +107,9 @@ def channel_for(job: StreamJob) -> str | None:
 
 def live_answer(channel: str, key: str) -> None:
     """Draw the component that shows ``channel``'s answer as it streams."""
-    mount = st.components.v2.component(NAME, html=_HTML, css=_CSS, js=_JS)
+    # In the page's DOM, not a shadow root: the card's text (what a person selects,
+    # copies, finds) includes it; its classes are all "pglive-".
+    mount = st.components.v2.component(NAME, html=_HTML, css=_CSS, js=_JS, isolate_styles=False)
     path = channel_path(str(st.get_option("server.baseUrlPath") or "")) + channel
     # Bytes: passed on as they are (a dict's values would be searched for dataframes,
     # importing pandas).
