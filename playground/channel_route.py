@@ -47,12 +47,22 @@ def channel_path(base_url_path: str = "") -> str:
 
 
 def same_origin(headers: Any) -> bool:
-    """Whether the handshake's ``Origin`` names the host it was sent to."""
+    """Whether the handshake's ``Origin`` names the host it was sent to.
+
+    A ``Host`` without a port (nginx's ``proxy_set_header Host $host``, as the README's
+    setup has it, drops the port it listens on) is compared with the origin's host name.
+    """
     origin, host = headers.get("origin"), headers.get("host")
     if not origin or not host:
         return False
     parts = urlsplit(origin)
-    return parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower()
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return False
+    host = host.lower()
+    if parts.netloc.lower() == host:
+        return True
+    has_port = ":" in host.rsplit("]", 1)[-1]
+    return not has_port and parts.hostname == host.strip("[]")
 
 
 def _spliced(old: str, new: str) -> list[int | str] | None:

@@ -53,6 +53,7 @@ class Channels:
     def job(self, channel: str) -> StreamJob | None:
         """The streaming answer ``channel`` names; None if unknown or ended."""
         with self._lock:
+            self._prune()
             job = self._jobs.get(channel)
         return job if job is not None and not job.done else None
 
