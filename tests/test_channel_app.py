@@ -114,6 +114,33 @@ def test_a_reload_mid_answer_follows_it_through_a_new_id(app: tuple[RunningApp, 
     assert text.startswith("[fake-small] turn 1: reloaded") and text.endswith(" w149")
 
 
+def test_many_tabs_of_one_workspace_each_follow_the_answer(
+    app: tuple[RunningApp, str],
+) -> None:
+    running, _ = app
+
+    async def journey() -> tuple[list[str], list[str], str]:
+        first, receiving = await _open(running, "card=E:fake-small")
+        (card_id,) = first.inputs
+        await first.send_prompt(card_id, "many tabs")
+        paths = [await _channel(first, card_id)]
+        await asyncio.sleep(0.5)
+        tabs = [await _open(running, first.query, wait=False) for _ in range(2)]
+        paths += [await _channel(tab, card_id) for tab, _ in tabs]
+        read = await asyncio.gather(*(follow_channel(running.url, p) for p in paths))
+        await asyncio.wait_for(first.finished.wait(), 30)
+        final = [shown(d.text) for d in first.cards[card_id].drawn]
+        for tab, task in [(first, receiving), *tabs]:
+            await tab.close()
+            task.cancel()
+        return paths, [text for text, _ in read], final[-4:]
+
+    paths, texts, final = _run(journey)
+    assert len(set(paths)) == 3  # each tab its own id
+    assert texts[0].endswith(" w149") and texts == [texts[0]] * 3  # each the whole answer
+    assert any(d.startswith(texts[0]) for d in final)
+
+
 def test_stop_ends_the_channels_stream_at_once(app: tuple[RunningApp, str]) -> None:
     running, _ = app
 
@@ -180,3 +207,50 @@ def test_served_without_the_route_a_card_redraws_as_it_streams(
     assert channels == {}  # no live-answer component
     growing = [d for d in drawn if d.startswith("[fake-small] turn 1: redrawn w")]
     assert len(growing) > 5  # the card redrew the answer as it grew
+
+
+def test_a_card_following_through_the_channel_imports_no_dataframe_library(
+    scenario: Callable[..., str], tmp_path: Path
+) -> None:
+    """The live-answer component's data goes as bytes: a dict's values would be searched
+    for dataframes, importing pandas (see test_layering). AppTest with the route marked
+    served takes the channel path: the component is mounted, the run waits for the end."""
+    import os
+    import subprocess
+    import sys
+
+    config = tmp_path / "playground.toml"
+    config.write_text(
+        f'[[endpoints]]\nname = "E"\nbase_url = "{scenario(tokens=20, tokens_per_second=40)}"\n'
+        f'[local_model]\nenabled = false\n[store]\ndata_dir = "{tmp_path / "data"}"\n',
+        encoding="utf-8",
+    )
+    code = (
+        "import sys\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        "from playground.ui import live_answer, live_channel\n"
+        "live_channel.CHANNELS.mounted.set()\n"
+        "mounted = []\n"
+        "def counted(channel, key, mount=live_answer.live_answer):\n"
+        "    mounted.append(channel)\n"
+        "    mount(channel, key)\n"
+        "live_answer.live_answer = counted\n"
+        "at = AppTest.from_file('streamlit_app.py', default_timeout=120)\n"
+        "at.run()\n"
+        "card = at.session_state['playground'].workspace.cards[0]\n"
+        "at.chat_input(key=f'card-{card.id}-input').set_value('hi').run()\n"
+        "assert not at.exception, [e.value for e in at.exception]\n"
+        "assert len(mounted) == 1 and len(mounted[0]) >= 32, mounted\n"
+        "print(card.messages[-1].content[-4:])\n"
+        "print(sorted(m for m in ('pandas', 'numpy', 'pyarrow') if m in sys.modules))"
+    )
+    printed = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "PLAYGROUND_CONFIG": str(config)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    ).stdout.splitlines()
+    assert printed[-2:] == [" w19", "[]"]
