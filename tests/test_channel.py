@@ -183,3 +183,50 @@ def test_the_route_is_marked_served_only_while_the_app_runs() -> None:
 )
 def test_same_origin(origin: str, host: str, same: bool) -> None:
     assert same_origin({"origin": origin, "host": host}) is same
+
+
+def _joined(messages: list[dict], name: str) -> str:
+    held = ""
+    for message in messages:
+        if name in message:
+            at, piece = message[name]
+            held = held[:at] + piece
+    return held
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        pytest.param("field", id="reasoning-field"),
+        pytest.param("template", id="reasoning-found-late"),  # text re-split at </think>
+    ],
+)
+def test_the_reasoning_and_the_text_end_as_the_answer_has_them(
+    route: tuple[Channels, str], scenario: Callable[..., str], style: str
+) -> None:
+    channels, base = route
+    knobs = {"reasoning": "first I think", "reasoning_style": style}
+    url = scenario(tokens=20, tokens_per_second=60, **knobs)
+    card, job = start_stream(url)
+    channel = channels.issue(job, "session-a")
+    assert channel is not None
+    text, messages = _read(base, channel)
+    answer = card.messages[-1]
+    assert answer.reasoning and "first I think" in answer.reasoning
+    assert (text, _joined(messages, "reasoning")) == (answer.content, answer.reasoning)
+
+
+def test_tool_calls_come_as_plain_text(
+    route: tuple[Channels, str], scenario: Callable[..., str]
+) -> None:
+    from tests.fake_tool_calls import FakeCall
+
+    channels, base = route
+    call = FakeCall("get_weather", '{"city": "<img src=x onerror=alert(1)>"}')
+    card, job = start_stream(scenario(tool_calls=[call], tokens_per_second=60))
+    channel = channels.issue(job, "session-a")
+    assert channel is not None
+    _, messages = _read(base, channel)
+    calls = [m["calls"] for m in messages if "calls" in m]
+    assert calls[-1] == 'get_weather({"city": "<img src=x onerror=alert(1)>"})'  # as text
+    assert card.messages[-1].tool_calls[0].name == "get_weather"
