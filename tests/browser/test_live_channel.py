@@ -90,3 +90,34 @@ def test_a_synced_answer_grows_in_the_live_component_then_is_drawn_final(
         assert final in (pg.bubbles(card_id).last.text_content() or "")
     shot("final")
     no_error_boxes(page)
+
+
+HOSTILE = (
+    '<img src="http://127.0.0.1:9/live.png"> ![x](http://127.0.0.1:9/md.png) '
+    "[click](javascript:alert(1)) <script>window.__ran = 1</script>"
+)
+
+
+def test_the_live_component_shows_hostile_text_as_text_and_fetches_nothing(
+    page: Page, server: FakeOpenAIServer, tmp_path: Path, shot: Callable[[str], Path]
+) -> None:
+    url = server.add("hostile-live", Scenario(reply=HOSTILE, tokens=60, tokens_per_second=20))
+    app = start_app(f'[[endpoints]]\nname = "H"\nbase_url = "{url}"\n', tmp_path)
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if ":9/" in r.url else None)
+    try:
+        pg = PlaygroundPage(page, app.url).open()
+        first = pg.card_ids()[0]
+        pg.send_to_card(first, "be hostile")
+        live = pg.history(first).locator(".pglive")
+        expect(live.locator(".pglive-text")).to_contain_text("<script>window.__ran = 1</script>")
+        expect(live.locator(".pglive-text")).to_contain_text(" w", timeout=30_000)
+        shot("hostile-streaming")
+        assert live.locator("img, a, script").count() == 0  # nothing of it is markup
+        assert page.evaluate("window.__ran") is None
+        expect(live).to_have_count(0, timeout=30_000)  # then the final answer, safe
+        shot("hostile-final")
+        assert fetched == []
+        no_error_boxes(page)
+    finally:
+        stop_app(app)
