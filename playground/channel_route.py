@@ -98,7 +98,7 @@ class _Sent:
             message["reasoning"], self.reasoning = splice, reasoning
         if calls != self.calls:
             message["calls"] = self.calls = calls
-        if snap.thinking != self.thinking or (message and snap.thinking):
+        if snap.thinking != self.thinking:
             message["thinking"] = self.thinking = snap.thinking
         if snap.done:
             message["done"] = True
