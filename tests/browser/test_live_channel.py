@@ -121,3 +121,31 @@ def test_the_live_component_shows_hostile_text_as_text_and_fetches_nothing(
         no_error_boxes(page)
     finally:
         stop_app(app)
+
+
+def test_asked_n_times_each_tab_streams_over_its_own_channel(
+    page: Page, server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    url = server.add("live-runs", Scenario(tokens=80, tokens_per_second=25))
+    app = start_app(f'[[endpoints]]\nname = "R"\nbase_url = "{url}"\n', tmp_path)
+    sockets = _Sockets(page)
+    try:
+        pg = PlaygroundPage(page, app.url).open()
+        first = pg.card_ids()[0]
+        runs = pg.widget(first, "runs").locator("input")
+        runs.fill("3")
+        runs.press("Enter")
+        expect(page.get_by_text("Each prompt: 3 answers")).to_be_visible(timeout=20_000)
+        pg.send_to_card(first, "thrice")
+        live = pg.history(first).locator(".pglive-text")
+        expect(live).to_have_count(3, timeout=30_000)
+        expect(live.first).to_contain_text("thrice w0 w1", timeout=30_000)
+        assert len(sockets.channels) == 3  # one channel a tab
+        tabs = pg.history(first).get_by_role("tab")
+        expect(tabs).to_have_text(["1 ✓", "2", "3"], timeout=30_000)  # then the final tabs
+        expect(live).to_have_count(0)
+        expect(pg.history(first)).to_contain_text("thrice w0 w1 w2")
+        expect(pg.history(first)).to_contain_text("w78 w79")
+        no_error_boxes(page)
+    finally:
+        stop_app(app)
