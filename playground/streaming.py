@@ -131,6 +131,11 @@ class StreamJob:
     def message(self) -> Message:
         return self._target
 
+    @property
+    def version(self) -> int:
+        """Bumped at each publish: a reader compares it before taking a ``snapshot``."""
+        return self._version
+
     def snapshot(self) -> Snapshot:
         with self._cond:
             self.followed_at = self._clock()

@@ -26,6 +26,7 @@ see at every step.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -72,6 +73,9 @@ class StreamlitSession:
         self.tree: dict[Path, tuple[str, str]] = {}  # path -> (kind, markdown text or "")
         self.on_delta: Callable[[Path], None] | None = None
         self.bad_paths: list[Path] = []  # deltas the browser would reject
+        self.channels: dict[str, list[str]] = {}  # card id -> live-answer channel paths drawn
+        self.stops: dict[str, str] = {}  # card id -> its Stop button's widget id, once drawn
+        self.runs = 0  # script runs (page or fragment) that finished
         self._ws: websockets.ClientConnection | None = None
 
     async def connect(self) -> None:
@@ -108,6 +112,12 @@ class StreamlitSession:
         widget.chat_input_value.data = text
         await self.rerun(widgets=[widget])
 
+    async def press(self, widget_id: str) -> None:
+        """Click a button."""
+        widget = WidgetState(id=widget_id)
+        widget.trigger_value = True
+        await self.rerun(widgets=[widget])
+
     async def receive(self) -> None:
         """Apply every message until the connection closes."""
         assert self._ws is not None
@@ -131,6 +141,7 @@ class StreamlitSession:
         elif kind == "navigation" and msg.navigation.page_script_hash:
             self.page = msg.navigation.page_script_hash
         elif kind == "script_finished":
+            self.runs += 1
             if msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
                 self.finished.set()
         elif kind == "delta":
@@ -197,6 +208,16 @@ class StreamlitSession:
         else:  # a code block keeps its text
             placed = (str(etype), element.code.code_text if etype == "code" else "")
         self._place(path, *placed)
+        if etype == "bidi_component" and element.bidi_component.component_name == "pg_live_answer":
+            view = self._card_at(path)
+            if view is not None:  # the live-answer component: its channel's path
+                live = json.loads(element.bidi_component.bytes)["path"]
+                self.channels.setdefault(view.card_id, []).append(live)
+            return
+        if etype == "button" and element.button.id.endswith("-stop"):
+            card_id = element.button.id.rsplit("-card-", 1)[1].removesuffix("-stop")
+            self.stops[card_id] = element.button.id
+            return
         if etype == "chat_input":
             widget_id = element.chat_input.id
             if widget_id.endswith("-input") and "-card-" in widget_id:
@@ -261,3 +282,32 @@ async def watch_one_card(
     finally:
         await session.close()
         receiving.cancel()
+
+
+async def follow_channel(
+    base: str,
+    path: str,
+    origin: str | None = "same",
+    on_message: Callable[[dict[str, object]], None] | None = None,
+) -> tuple[str, list[dict[str, object]]]:
+    """Read a live-answer channel as the component does: the answer's text when the
+    route closes it, and the messages. ``base``: the app's http URL; ``origin``: the
+    handshake's Origin ("same": ``base``; None: none); ``on_message`` sees each. Raises
+    ``websockets.InvalidStatus`` when the route refuses the handshake."""
+    headers = {"Origin": base if origin == "same" else origin} if origin else None
+    messages: list[dict[str, object]] = []
+    text = ""
+    url = base.replace("http", "ws", 1) + path
+    async with websockets.connect(url, additional_headers=headers, open_timeout=30) as ws:
+        try:
+            async for raw in ws:
+                message = json.loads(raw)
+                messages.append(message)
+                if on_message is not None:
+                    on_message(message)
+                if "text" in message:
+                    at, piece = message["text"]
+                    text = text[:at] + piece
+        except websockets.ConnectionClosed:
+            pass
+    return text, messages

@@ -45,8 +45,14 @@ async def _watch_one_answer(url: str, steps: list[list[str]]) -> list[tuple[int,
     ],
 )
 def test_an_answer_never_blanks_or_doubles_on_its_way_to_its_final_form(
-    scenario: Callable[..., str], tmp_path: Path, knobs: dict[str, str]
+    scenario: Callable[..., str],
+    tmp_path: Path,
+    knobs: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # The card's own redraws: the app served without its token channel (as a host that
+    # runs the script without the st.App entry); the channel is tests/test_channel_app.py's.
+    monkeypatch.setenv("PLAYGROUND_LIVE_CHANNEL", "off")
     url = scenario(tokens=30, tokens_per_second=60, **knobs)
     app = start_app(f'[[endpoints]]\nname = "E"\nbase_url = "{url}"\n', tmp_path)
     steps: list[list[str]] = []

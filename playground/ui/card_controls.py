@@ -13,6 +13,7 @@ import time
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check
 
 from playground.limits import MAX_PROMPT_CHARS
 from playground.session import Session, ask_n, commands
@@ -161,9 +162,10 @@ def while_streaming(
     """Offer "Stop all" while cards stream; give each card its input back as it ends.
 
     Runs on the page's own thread while the card fragments follow their streams
-    in parallel. Each status redraw is a point where a click elsewhere can
-    interrupt the run. ``stopping`` are the cards drawn with a Stop button; each
-    gets its controls back when its answer ends, even one that ended already; one
+    in parallel. Each turn of its loop is a point where a click elsewhere can
+    interrupt the run (Streamlit's run yield check, which a redraw also runs).
+    ``stopping`` are the cards drawn with a Stop button; each gets its controls
+    back when its answer ends, even one that ended already; one
     whose answer called tools while mock answers are on starts a new page run instead,
     which answers it (``tool_rounds.answer_open_with_mocks``, on the page's thread).
     """
@@ -181,7 +183,8 @@ def while_streaming(
             help="Stop every answer that is streaming; partial text is kept.",
         )
         note = st.empty()
-    last_beat = 0.0
+    shown = 0
+    yield_check = get_run_yield_check() or (lambda: None)
     while pending:
         for card_id, job in list(pending.items()):
             if job is None or (job.done and state.runtime(card_id).all_done):
@@ -193,9 +196,9 @@ def while_streaming(
                 if state.mock_answers and open_calls(cards[card_id]):
                     st.rerun()  # the next run answers it with mocks (render's start)
                 card_controls(state, cards[card_id], controls[card_id])
-        now = time.monotonic()
-        if pending and now - last_beat >= 0.25:
-            last_beat = now
-            note.caption(f"{len(pending)} answering…")  # also a point where clicks interrupt
+        if pending and len(pending) != shown:  # drawn when it changes: not per token
+            shown = len(pending)
+            note.caption(f"{shown} answering…")
+        yield_check()  # where a click elsewhere interrupts the run (no delta needed)
         time.sleep(0.02)
     status.empty()

@@ -1,7 +1,10 @@
-"""Following a streaming answer: live redraws, then the final message in its place.
+"""Following a streaming answer: live, then the final message in its place.
 
-A card's fragment calls ``follow`` for the answer its job streams. The redraw
-timing is shared by every streaming card of the process (``playground.redraws``).
+A card's fragment calls ``follow`` for the answer its job streams. Where the app's
+token route is served, the text streams to the live-answer component over it
+(``live_channel``) and the fragment only waits for the end; elsewhere (AppTest, a
+host without the ``st.App`` entry) the fragment redraws the answer as it grows, on a
+timing shared by every streaming card of the process (``playground.redraws``).
 """
 
 from __future__ import annotations
@@ -10,14 +13,16 @@ import time
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from playground.arena.round import OPEN, CardShows
 from playground.markdown_blocks import BlockSplitter
 from playground.streaming import Snapshot, StreamJob
 from playground.tools.calls import ToolCall, part_order
+from playground.ui.live_channel import channel_for, live_answer
 from playground.ui.messages import _safe, message_body, model_caption
 from playground.ui.resources import redraw_budget
-from playground.ui.run_stops import pause, wait_for_change
+from playground.ui.run_stops import pause, replaced, wait_for_change
 from playground.ui.text import SHOWN_LIMIT
 from playground.ui.tool_calls_view import draw_call
 from playground.workspace import SamplingSettings
@@ -52,12 +57,27 @@ def follow(
     bubble = slot.chat_message("assistant")
     with bubble:
         model_caption(job.message, named)
-    live = _Live(bubble, shows)
-    with redraw_budget().follow():
-        _follow_live(job, live, images)
+    channel = channel_for(job)
+    if channel is not None:  # the text streams over the app's route: wait for the end
+        with bubble:
+            live_answer(channel, key or "answer")
+        _wait_for_end(job)
+    else:
+        live = _Live(bubble, shows)
+        with redraw_budget().follow():
+            _follow_live(job, live, images)
     with slot.chat_message("assistant"):
         model_caption(job.message, named)
         message_body(job.message, images, key, shows, settings)
+
+
+def _wait_for_end(job: StreamJob) -> None:
+    """Wait, drawing nothing, until the answer ends (a stop request ends the wait)."""
+    seen = -1
+    while not (snap := wait_for_change(job, seen, 0.5)).done:
+        if replaced():  # no redraw here to be the yield point: look at the stop flag
+            raise StopException()
+        seen = snap.version
 
 
 def _follow_live(job: StreamJob, live: _Live, images: bool) -> None:

@@ -16,6 +16,7 @@ from playground.runs import ordered
 from playground.session import Session
 from playground.streaming import StreamJob
 from playground.ui.live_answer import LiveText
+from playground.ui.live_channel import channel_for, live_answer
 from playground.ui.messages import message_body
 from playground.ui.run_stops import pause
 from playground.ui.runs_view import answer_tabs
@@ -48,7 +49,17 @@ def follow_runs(
         tabs = st.tabs([str(m.run) for m in answers])
         # Each tab's text as finished blocks drawn once and a short tail (live_answer):
         # the bytes sent grow linearly with the answers, however many tabs.
-        texts = [LiveText(tab.empty(), shows, images) for tab in tabs]
+        # Or, where the app's token route is served, a live-answer component each.
+        texts: list[LiveText | None] = []
+        for tab, answer in zip(tabs, answers, strict=True):
+            job = jobs.get(answer.id)
+            channel = channel_for(job) if job is not None else None
+            if channel is None:
+                texts.append(LiveText(tab.empty(), shows, images))
+                continue
+            with tab:
+                live_answer(channel, f"{card.id}-{answer.run}")
+            texts.append(None)
     seen: dict[str, int] = {}
     while True:
         running = 0
@@ -58,7 +69,7 @@ def follow_runs(
                 continue
             snap = job.snapshot()  # also tells the job a page follows it
             running += not snap.done
-            if seen.get(answer.id) != snap.version:
+            if text is not None and seen.get(answer.id) != snap.version:
                 seen[answer.id] = snap.version
                 text.show(snap.text, snap.thinking)
         if not running:

@@ -1,0 +1,168 @@
+"""The app's own route that streams an answer's text to the browser, outside page runs.
+
+``GET {base}/api/live/{channel}`` upgraded to a websocket: the answer the channel
+id names (``channels.Channels``) is sent as it grows, one JSON message per
+publish (at most every 50 ms, as ``StreamJob`` publishes), then the socket
+closes when the answer ends. A websocket rather than server-sent events: a
+browser always sends ``Origin`` on a websocket handshake (RFC 6455 §4.1; on a
+same-origin ``EventSource`` GET it does not), so the same-origin check below
+holds for every browser request, and Streamlit's uvicorn already serves
+websockets. The handshake is refused (HTTP 403, as uvicorn answers a close
+before accept) alike for a foreign or missing ``Origin``, an unknown id and an
+answer that has ended: nothing tells which, and nothing lists ids.
+
+Each message: ``{"text": [at, piece], "reasoning": [at, piece], "calls": str,
+"thinking": bool, "done": bool}`` (each key only when it changed): the reader's
+text becomes ``text[:at] + piece`` (a ``</think>`` found late re-splits the text,
+so ``at`` is not always its end). ``calls`` is the tool calls so far as plain text.
+What is sent is text only: the live-answer component shows it with
+``textContent``, never as HTML (``playground/ui/live_channel.py``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+import anyio
+from starlette.routing import BaseRoute, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from playground.answer_buffer import Snapshot
+from playground.channels import Channels
+from playground.streaming import StreamJob
+
+POLL = 0.05  # seconds between looks at the answer (it publishes at most every 50 ms)
+LIVE_LIMIT = 50_000  # characters streamed live, as the final view renders (ui.text.SHOWN_LIMIT)
+REFUSED = 1008  # policy violation: before accept, uvicorn answers the handshake with 403
+
+
+def channel_path(base_url_path: str = "") -> str:
+    """The route's path under Streamlit's ``server.baseUrlPath`` (no channel id)."""
+    base = base_url_path.strip("/")
+    return f"/{base}/api/live/" if base else "/api/live/"
+
+
+def same_origin(headers: Any) -> bool:
+    """Whether the handshake's ``Origin`` names the host it was sent to.
+
+    A ``Host`` without a port (nginx's ``proxy_set_header Host $host``, as the README's
+    setup has it, drops the port it listens on) is compared with the origin's host name.
+    """
+    origin, host = headers.get("origin"), headers.get("host")
+    if not origin or not host:
+        return False
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return False
+    host = host.lower()
+    if parts.netloc.lower() == host:
+        return True
+    has_port = ":" in host.rsplit("]", 1)[-1]
+    return not has_port and parts.hostname == host.strip("[]")
+
+
+def _spliced(old: str, new: str) -> list[int | str] | None:
+    """``[at, piece]`` that turns ``old`` into ``new``; None if they are equal."""
+    if new == old:
+        return None
+    if new.startswith(old):
+        return [len(old), new[len(old) :]]
+    at = 0
+    for a, b in zip(old, new, strict=False):
+        if a != b:
+            break
+        at += 1
+    return [at, new[at:]]
+
+
+class _Sent:
+    """What the reader has been sent so far, and the message that brings it up to date."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.reasoning = ""
+        self.calls = ""
+        self.thinking = False
+
+    def update(self, snap: Snapshot) -> dict[str, Any]:
+        message: dict[str, Any] = {}
+        text, reasoning = snap.text[:LIVE_LIMIT], snap.reasoning[:LIVE_LIMIT]
+        calls = "\n".join(f"{c.name}({c.arguments[:2000]})" for c in snap.calls)
+        if (splice := _spliced(self.text, text)) is not None:
+            message["text"], self.text = splice, text
+        if (splice := _spliced(self.reasoning, reasoning)) is not None:
+            message["reasoning"], self.reasoning = splice, reasoning
+        if calls != self.calls:
+            message["calls"] = self.calls = calls
+        if snap.thinking != self.thinking:
+            message["thinking"] = self.thinking = snap.thinking
+        if snap.done:
+            message["done"] = True
+        return message
+
+
+async def _stream(websocket: WebSocket, job: StreamJob) -> None:
+    sent, seen = _Sent(), -1
+    while True:
+        if job.version != seen or job.done:
+            snap = job.snapshot()  # also counts as following: the job does not stop itself
+            seen = snap.version
+            message = sent.update(snap)
+            if message:
+                await websocket.send_text(json.dumps(message, ensure_ascii=False))
+            if snap.done:
+                return
+        await anyio.sleep(POLL)
+
+
+def _follow(channels: Channels) -> Callable[[WebSocket], Any]:
+    async def follow(websocket: WebSocket) -> None:
+        job = channels.job(websocket.path_params["channel"])
+        if job is None or not same_origin(websocket.headers):
+            await websocket.close(REFUSED)
+            return
+        await websocket.accept()
+        async with anyio.create_task_group() as tasks:
+
+            async def until_gone() -> None:
+                try:
+                    while (await websocket.receive())["type"] != "websocket.disconnect":
+                        pass
+                finally:
+                    tasks.cancel_scope.cancel()
+
+            tasks.start_soon(until_gone)
+            try:
+                await _stream(websocket, job)
+                await websocket.close(1000)
+            except (WebSocketDisconnect, RuntimeError, OSError):
+                pass  # the reader went away: the answer streams on, the page follows it
+            tasks.cancel_scope.cancel()
+
+    return follow
+
+
+def channel_routes(channels: Channels, base_url_path: str = "") -> list[BaseRoute]:
+    """The route, to hand to ``st.App(routes=...)``."""
+    path = channel_path(base_url_path) + "{channel}"
+    return [WebSocketRoute(path, _follow(channels))]
+
+
+def channel_lifespan(
+    channels: Channels,
+) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """An ``st.App`` lifespan that marks the route served while the app runs."""
+
+    @asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        channels.mounted.set()
+        try:
+            yield None
+        finally:
+            channels.mounted.clear()
+
+    return lifespan
