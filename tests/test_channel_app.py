@@ -16,7 +16,7 @@ import pytest
 
 from playground.ui.live_channel import CHANNELS
 from tests.browser.helpers import RunningApp, start_app, stop_app
-from tests.helpers import cards, new_app, send_to_card, shown, state
+from tests.helpers import cards, new_app, send_to_card, shown, state, sync_off
 from tests.streamlit_client import StreamlitSession, follow_channel
 
 T = TypeVar("T")
@@ -172,7 +172,7 @@ def test_without_the_route_a_card_streams_through_fragment_redraws(
 ) -> None:
     write_config(f'[[endpoints]]\nname = "E"\nbase_url = "{scenario(tokens=30)}"\n')
     assert not CHANNELS.mounted.is_set()  # AppTest runs the script without the st.App
-    at = new_app()
+    at = sync_off(new_app())
     card = cards(at)[0]
     send_to_card(at, card, "no route")
     answer = state(at).workspace.cards[0].messages[-1]
@@ -237,6 +237,7 @@ def test_a_card_following_through_the_channel_imports_no_dataframe_library(
         "live_answer.live_answer = counted\n"
         "at = AppTest.from_file('streamlit_app.py', default_timeout=120)\n"
         "at.run()\n"
+        "at.toggle(key='sync_input_toggle').set_value(False).run()  # one card's own input\n"
         "card = at.session_state['playground'].workspace.cards[0]\n"
         "at.chat_input(key=f'card-{card.id}-input').set_value('hi').run()\n"
         "assert not at.exception, [e.value for e in at.exception]\n"
