@@ -1,7 +1,7 @@
 """Entry point: ``streamlit run streamlit_app.py``.
 
 ``streamlit run`` reads this file, finds the ``st.App`` below and serves it: the
-app's own route (``playground.channel_route``: streaming answers' text, outside
+app's own route (``playground.chat.channel_route``: streaming answers' text, outside
 page runs) beside Streamlit's. Imported as a module (by the server) this file only
 builds that ``st.App``; run as the script (``__main__``, by the server for every
 page run, or by AppTest) it draws the page.
@@ -12,7 +12,7 @@ import streamlit as st
 if __name__ != "__main__":  # imported by the server: the app and its routes
     import os
 
-    from playground.channel_route import channel_lifespan, channel_routes
+    from playground.chat.channel_route import channel_lifespan, channel_routes
     from playground.ui.live_channel import CHANNELS
 
     # PLAYGROUND_LIVE_CHANNEL=off: no route (as a host without this entry): cards redraw.

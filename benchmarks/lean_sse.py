@@ -20,9 +20,9 @@ from collections.abc import Callable
 import openai
 from common import fake_server_process, machine
 
+from playground.chat.deltas import ChatRequest, open_deltas
 from playground.clients import Api, make_client
 from playground.config import Timeouts
-from playground.deltas import ChatRequest, open_deltas
 
 TOKENS = 5000
 MESSAGES = [{"role": "user", "content": "go"}]

@@ -3,7 +3,7 @@
 Counts the samples taken inside ``lean_sse.timed`` (reading answers; not imports or
 start-up) and gives each to the innermost part its stack passes through: the SDK building
 a model per chunk (``openai/_models.py``, pydantic), the SDK's SSE decoder
-(``openai/_streaming.py``), the playground's raw reader (``playground/raw_events.py``),
+(``openai/_streaming.py``), the playground's raw reader (``playground/chat/raw_events.py``),
 the JSON parsers, the socket reads (httpx2/httpcore2), or else "other" (the loops
 themselves, the project's mapping of chunks to ``Delta``s).
 Usage: ``python benchmarks/spy_share.py PROFILE.txt``.
@@ -22,14 +22,14 @@ PARTS = {  # a frame's file (or function and file) -> the part it belongs to
     ),
     "JSON parsing (json; orjson in raw_events.loads)": (
         "json/",
-        "loads (playground/raw_events.py",
+        "loads (playground/chat/raw_events.py",
     ),
     "HTTP reads (httpx2, httpcore2, socket)": ("httpx2/", "httpcore2/", "(socket.py", "(ssl.py"),
     "SSE decoding (openai/_streaming.py)": ("openai/_streaming.py",),
-    "SSE decoding (playground/raw_events.py)": ("playground/raw_events.py",),
+    "SSE decoding (playground/chat/raw_events.py)": ("playground/chat/raw_events.py",),
     "chunks to Deltas (answer_shapes.py, responses_events.py)": (
-        "playground/answer_shapes.py",
-        "playground/responses_events.py",
+        "playground/chat/answer_shapes.py",
+        "playground/chat/responses/events.py",
     ),
 }
 OTHER = "other (the loops, Delta construction)"

@@ -21,11 +21,11 @@ from pathlib import Path
 
 from common import fake_server_process, machine
 
+from playground.chat.streaming import StreamJob
 from playground.clients import make_client
 from playground.config import Timeouts
 from playground.store import AutoSaver, StoreConfig, WorkspaceStore
 from playground.store.history_facts import history_facts
-from playground.streaming import StreamJob
 from playground.workspace import Card, Message, Metrics, Workspace
 
 SECONDS = 1.5  # each paced answer lasts about this long

@@ -21,10 +21,10 @@ from typing import Any
 
 import openai
 
-from playground.apis import Api as Api  # which API answers stream through (re-exported)
+from playground.chat.apis import Api as Api  # which API answers stream through (re-exported)
+from playground.chat.raw_events import RawEvents
 from playground.config import Timeouts
 from playground.egress import EgressPolicy, PinnedTransport
-from playground.raw_events import RawEvents
 
 _NO_TOKEN = "no-token"  # never put on the wire (see the module docstring)
 

@@ -23,8 +23,8 @@ from pydantic import (
     field_validator,
 )
 
-from playground.apis import Api
 from playground.backendai.config import BackendAIConfig
+from playground.chat.apis import Api
 from playground.config_sections import (
     LocalModel,
     SecurityConfig,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from pydantic import SecretStr
 
-from playground.apis import Api
+from playground.chat.apis import Api
 from playground.config import LoadedConfig, resolve_token
 from playground.pricing import Pricing
 from playground.workspace import DEFAULT_CARDS, Card, CardConfig, SamplingSettings, Workspace

@@ -17,7 +17,7 @@ objects are built from it, so a hostile input costs little more than its size.
   (``MAX_*_CHARS`` below; tools per card: ``MAX_TOOLS_PER_CARD``).
 - **Endpoint answers**: a model list and a non-streamed completion are read up to
   ``MAX_MODEL_LIST_BYTES`` / ``MAX_COMPLETION_BYTES``; at most ``MAX_LISTED_MODELS``
-  models are offered (``playground.discovery``, ``playground.deltas``).
+  models are offered (``playground.discovery``, ``playground.chat.deltas``).
 - **Prompt sets** (``playground.promptsets.parse``): the file or text is
   refused by size before it is decoded, and by rows, columns and value length
   as it is read (``MAX_PROMPT_SET_*``); the page's uploader takes at most
@@ -52,7 +52,7 @@ MAX_SEARCH_CHARS = 200  # Backend.AI endpoint search and History search text
 MAX_VOTE_TAG_CHARS = 40  # a blind vote's tag ("coding", or one a person types)
 MAX_VOTE_COMMENT_CHARS = 2_000  # a blind vote's comment
 
-# -- a card's tools and response format (playground.tools) ---------------------------
+# -- a card's tools and response format (playground.chat.tools) ---------------------------
 MAX_TOOLS_PER_CARD = 128  # OpenAI takes at most 128 functions (openai-python v2.23.0,
 # types/evals/create_eval_completions_run_data_source.py: "A max of 128 functions")
 MAX_TOOLS_CHARS = 100_000  # the tools' JSON text, all of them together

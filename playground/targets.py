@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from playground.apis import Api
+from playground.chat.apis import Api
 from playground.egress import EgressPolicy
 from playground.endpoints import Endpoint, EndpointCatalog
 from playground.errors import CustomNotAllowed, HostRefused, IncompleteCard, InvalidBaseURL

@@ -19,14 +19,14 @@ from pydantic import (
     model_validator,
 )
 
-from playground.apis import Api
 from playground.attachments import content_parts
+from playground.chat.apis import Api
+from playground.chat.metrics import Metrics
+from playground.chat.tools.calls import ToolCall, api_messages
+from playground.chat.tools.mocks import ToolMocks
+from playground.chat.tools.settings import ReasoningEffort, ResponseFormat, ToolSettings
 from playground.limits import MAX_RUNS_PER_PROMPT, MAX_SYSTEM_PROMPT_CHARS
-from playground.metrics import Metrics
 from playground.stored_files import Attachment, pack_files, unpack_files
-from playground.tools.calls import ToolCall, api_messages
-from playground.tools.mocks import ToolMocks
-from playground.tools.settings import ReasoningEffort, ResponseFormat, ToolSettings
 
 Role = Literal["user", "assistant"]
 Status = Literal["done", "streaming", "stopped", "error"]
@@ -54,7 +54,7 @@ class Message(BaseModel):
     order reasoning, text and calls first came in, ``finish_reason`` what the server said
     when it ended (None: it never said). ``earlier`` keeps the answers a Regenerate
     replaced, oldest first, so nothing received is lost. Asked N times, the kept answer
-    holds the others in ``runs`` (``run``: its tab number; ``playground.runs``).
+    holds the others in ``runs`` (``run``: its tab number; ``playground.chat.runs``).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -113,11 +113,11 @@ class SamplingSettings(BaseModel):
     presence_penalty: float | None = Field(default=None, ge=-2, le=2)
     seed: int | None = None
     stop: list[str] = Field(default_factory=list, max_length=4)
-    # Not sampling: sent whatever ``send_sampling`` says (``playground.tools.settings``).
+    # Not sampling: sent whatever ``send_sampling`` says (``playground.chat.tools.settings``).
     tools: ToolSettings = Field(default_factory=ToolSettings)
     response_format: ResponseFormat = Field(default_factory=ResponseFormat)
     reasoning_effort: ReasoningEffort | None = None
-    tool_mocks: ToolMocks = Field(default_factory=dict)  # never sent (playground.tools.mocks)
+    tool_mocks: ToolMocks = Field(default_factory=dict)  # never sent (playground.chat.tools.mocks)
 
     def request_params(self) -> dict[str, object]:
         """The parameters to send: sampling (none when ``send_sampling`` is off), then

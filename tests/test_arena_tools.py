@@ -14,8 +14,8 @@ from streamlit.testing.v1 import AppTest
 from playground.arena.round import HIDDEN, answered_prompt
 from playground.arena.vote_store import VoteStore
 from playground.arena.votes import VoteRecord
+from playground.chat.tools.calls import ToolCall
 from playground.store import StoreConfig, WorkspaceStore
-from playground.tools.calls import ToolCall
 from playground.ui.state import MOCK_TOGGLE
 from playground.workspace import Card, Message, Status
 from tests.fake_tool_calls import FakeCall

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from playground import runs
+from playground.chat import runs
 from playground.config import Limits
 from playground.export import export_json, export_markdown, import_json
 from playground.session import Session, ask_n, commands

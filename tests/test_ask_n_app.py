@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from playground.runs import ordered
+from playground.chat.runs import ordered
 from tests.fake_openai import FakeOpenAIServer
 from tests.helpers import (
     assert_cards_drawn,

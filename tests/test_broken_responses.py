@@ -15,8 +15,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from playground.chat.tools.calls import call_marks
 from playground.session import Session, commands
-from playground.tools.calls import call_marks
 from tests.fake_openai import FakeOpenAIServer, Scenario
 from tests.fake_tool_calls import FakeCall
 from tests.test_broken_servers import FUZZ

@@ -18,10 +18,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from playground.chat.tools.calls import call_marks
+from playground.chat.tools.fit import argument_fit
 from playground.session import Session, commands
 from playground.session.tools import apply_tools
-from playground.tools.calls import call_marks
-from playground.tools.fit import argument_fit
 from playground.workspace import Card, Message
 from tests.fake_openai import FakeOpenAIServer
 from tests.fake_tool_calls import FakeCall

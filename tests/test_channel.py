@@ -1,6 +1,6 @@
 """The token channel's access rules and what it delivers, over real HTTP on 127.0.0.1.
 
-The route (``playground.channel_route``) is served by uvicorn as the app serves it,
+The route (``playground.chat.channel_route``) is served by uvicorn as the app serves it,
 the answers stream from the fake OpenAI server, and the reader is the load client's
 ``follow_channel`` (what the live-answer component does in the browser).
 """
@@ -14,8 +14,13 @@ from collections.abc import Callable, Iterator
 import pytest
 import websockets
 
-from playground.channel_route import channel_lifespan, channel_path, channel_routes, same_origin
-from playground.channels import Channels
+from playground.chat.channel_route import (
+    channel_lifespan,
+    channel_path,
+    channel_routes,
+    same_origin,
+)
+from playground.chat.channels import Channels
 from tests.helpers import start_stream, wait_for_text
 from tests.local_server import LocalServer
 from tests.streamlit_client import follow_channel

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from playground.chat.deltas import ChatRequest, DeltaStream
 from playground.clients import make_client
 from playground.config import LoadedConfig, Timeouts, load_config
 from playground.config_sections import SecurityConfig
-from playground.deltas import ChatRequest, DeltaStream
 from playground.discovery import ModelList, list_models
 from playground.egress import EgressPolicy, parse_entry
 from playground.endpoints import Endpoint

@@ -24,11 +24,11 @@ from typing import Any
 
 import pytest
 
+from playground.chat.tools.calls import call_marks
 from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint, Timeouts
 from playground.session import PlainServices, Session, commands
 from playground.session.tool_rounds import send_results
 from playground.session.tools import apply_tools
-from playground.tools.calls import call_marks
 from tests.fake_openai import FakeOpenAIServer, Scenario
 from tests.fake_tool_calls import FakeCall
 from tests.litellm_proxy import LiteLLMProxy

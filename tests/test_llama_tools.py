@@ -25,11 +25,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from playground.chat.tools.calls import call_marks
 from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint, Timeouts
 from playground.local_models.models import smollm2_file
 from playground.session import PlainServices, Session, commands
 from playground.session.tools import apply_tools
-from playground.tools.calls import call_marks
 from playground.workspace import Message, SamplingSettings
 from tests.llama_server import llama_server
 

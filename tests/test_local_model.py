@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from playground.chat.streaming import StreamJob
 from playground.clients import make_client
 from playground.config import Timeouts
 from playground.discovery import list_models
@@ -29,7 +30,6 @@ from playground.local_models import (
     LocalModelSpec,
     installed,
 )
-from playground.streaming import StreamJob
 from playground.workspace import Card, SamplingSettings
 from tests.helpers import add_turn, wait_for_text
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
+from playground.chat.tools.calls import ToolCall
 from playground.promptsets.records import CellResult, ToolRound
-from playground.tools.calls import ToolCall
 from playground.ui.state import MOCK_TOGGLE
 from tests.fake_openai import FakeOpenAIServer
 from tests.fake_tool_calls import FakeCall

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from playground.chat.tools.calls import ToolCall
 from playground.config import LoadedConfig
 from playground.promptsets.records import CellResult, RunColumn, RunRow, RunSpec
 from playground.promptsets.store import CellWriter, RunStore
@@ -14,7 +15,6 @@ from playground.session import PlainServices
 from playground.session.history import HistoryScope
 from playground.session.promptsets import run_store, visible_runs
 from playground.store import StoreConfig, WorkspaceStore
-from playground.tools.calls import ToolCall
 from playground.workspace import CardConfig, Metrics
 from tests.postgres import database_url, postgres_server, postgres_url  # noqa: F401
 

@@ -1,4 +1,4 @@
-"""The event stream read raw (``playground.raw_events``): every way a server may frame its
+"""The event stream read raw (``playground.chat.raw_events``): every way a server may frame its
 events gives the same deltas, and every broken one a clear error, over real HTTP."""
 
 from __future__ import annotations
@@ -8,12 +8,12 @@ from collections.abc import Callable
 
 import pytest
 
-from playground.answer_shapes import Delta
+from playground.chat.answer_shapes import Delta
+from playground.chat.deltas import ChatRequest, DeltaStream
+from playground.chat.raw_events import event_data, lines
 from playground.clients import make_client
 from playground.config import Timeouts
-from playground.deltas import ChatRequest, DeltaStream
 from playground.errors import EndpointError, ServerError, StreamBroken
-from playground.raw_events import event_data, lines
 from tests.fake_openai import RawAnswer
 
 TIMEOUTS = Timeouts(connect=2, read=5, models=3)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from playground.reasoning import Split, split_think
+from playground.chat.reasoning import Split, split_think
 from playground.workspace import Card
 from tests.fake_openai import FakeOpenAIServer
 from tests.helpers import (

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from playground.answer_shapes import whole_completion
-from playground.metrics import Metrics
+from playground.chat.answer_shapes import whole_completion
+from playground.chat.metrics import Metrics
 from playground.money import dollars
 from playground.promptsets.export import export_csv
 from playground.promptsets.registry import RunRegistry

@@ -17,15 +17,15 @@ from openai.types.responses import (
     ResponseTextDeltaEvent,
 )
 
-from playground.answer_shapes import Delta
+from playground.chat.answer_shapes import Delta
+from playground.chat.deltas import ChatRequest, open_deltas
+from playground.chat.responses.events import EventReader
+from playground.chat.responses.request import responses_request
+from playground.chat.streaming import StreamJob
+from playground.chat.tools.calls import ToolCallPiece, call_marks
+from playground.chat.tools.settings import ResponseFormat
 from playground.clients import make_client
-from playground.deltas import ChatRequest, open_deltas
 from playground.errors import ServerError
-from playground.responses_events import EventReader
-from playground.responses_request import responses_request
-from playground.streaming import StreamJob
-from playground.tools.calls import ToolCallPiece, call_marks
-from playground.tools.settings import ResponseFormat
 from playground.workspace import Card, Message
 from tests.fake_openai import FakeOpenAIServer
 from tests.fake_tool_calls import FakeCall

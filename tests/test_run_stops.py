@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from streamlit.runtime.parallel_coordinator import ParallelFragmentCoordinator
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from playground.streaming import Snapshot
+from playground.chat.streaming import Snapshot
 from playground.ui import run_stops
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+from playground.chat.tools.calls import ToolCall
 from playground.promptsets.records import CellResult, CheckResult, RunColumn, RunRow, RunSpec
 from playground.share import freeze_run, freeze_workspace, snapshot_html
-from playground.tools.calls import ToolCall
 from playground.workspace import CUSTOM, CardConfig, CustomConfig, Message, Workspace
 
 CANARY = "sk-canary-html-91b2"

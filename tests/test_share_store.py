@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
+from playground.chat.tools.calls import ToolCall
 from playground.promptsets.records import CellResult, CheckResult, RunColumn, RunRow, RunSpec
 from playground.promptsets.summary import summarize
 from playground.session.shares import may_delete, may_view
@@ -23,7 +24,6 @@ from playground.share import (
 from playground.share.store import SnapshotTooLarge
 from playground.store import WorkspaceStore
 from playground.store.schema import MIGRATIONS, current_version, migrate, snapshots
-from playground.tools.calls import ToolCall
 from playground.workspace import CUSTOM, CardConfig, CustomConfig, Message, Metrics, Workspace
 from tests.postgres import database_url, postgres_server, postgres_url  # noqa: F401
 

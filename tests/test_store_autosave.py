@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from pydantic import ValidationError
 
+from playground.chat.streaming import StreamJob
 from playground.clients import make_client
 from playground.config import Timeouts
 from playground.store import (
@@ -20,7 +21,6 @@ from playground.store import (
     WorkspaceTooLarge,
 )
 from playground.store.schema import metadata
-from playground.streaming import StreamJob
 from playground.workspace import CUSTOM, CardConfig, CustomConfig, Message, Workspace
 from tests.helpers import add_turn
 from tests.postgres import database_url, postgres_server, postgres_url  # noqa: F401

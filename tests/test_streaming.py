@@ -5,12 +5,12 @@ from collections.abc import Callable
 import openai
 import pytest
 
-from playground.answer_shapes import whole_completion
+from playground.chat.answer_shapes import whole_completion
+from playground.chat.streaming import StreamJob
 from playground.clients import make_client
 from playground.config import Timeouts
 from playground.endpoint_errors import translate_errors
 from playground.errors import StreamBroken
-from playground.streaming import StreamJob
 from playground.workspace import Card
 from tests.fake_openai import FakeOpenAIServer, closed_port
 from tests.helpers import add_turn, scenario_name, wait_for_text

@@ -7,9 +7,9 @@ import openai
 import pytest
 from openai.types.chat.chat_completion_chunk import ChoiceDeltaToolCall
 
-from playground.answer_shapes import whole_completion
+from playground.chat.answer_shapes import whole_completion
+from playground.chat.tools.calls import ToolCall, ToolCallPiece, api_message, call_marks
 from playground.export import export_json, import_json
-from playground.tools.calls import ToolCall, ToolCallPiece, api_message, call_marks
 from playground.workspace import Card, Message, Workspace
 from tests.fake_openai import FakeOpenAIServer, RawAnswer
 from tests.fake_tool_calls import FakeCall

@@ -7,14 +7,14 @@ import time
 
 import pytest
 
+from playground.chat.tools.calls import ToolCall
+from playground.chat.tools.settings import ResponseFormat
 from playground.errors import PromptSetProblem
 from playground.promptsets.cells import answered_cell
 from playground.promptsets.checks import evaluate, parse_checks
 from playground.promptsets.records import CellResult
 from playground.promptsets.tool_checks import TOOL_KINDS
 from playground.session.promptsets import prepare
-from playground.tools.calls import ToolCall
-from playground.tools.settings import ResponseFormat
 from playground.workspace import Message
 from tests.test_hostile_checks import exponential_schema
 

@@ -1,4 +1,4 @@
-"""playground.tools.fit: a finished answer's calls against their tools' parameters and its
+"""playground.chat.tools.fit: a finished answer's calls against their tools' parameters and its
 text against the response format, through the bounded evaluator, each asked once."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import pytest
 
 from playground.bounded import Evaluator, Result
 from playground.bounded.schemas import check_text
-from playground.tools.calls import ToolCall
-from playground.tools.fit import Fit, answer_fit, argument_fit
-from playground.tools.settings import ResponseFormat, ToolSettings
+from playground.chat.tools.calls import ToolCall
+from playground.chat.tools.fit import Fit, answer_fit, argument_fit
+from playground.chat.tools.settings import ResponseFormat, ToolSettings
 from tests.test_hostile_checks import exponential_schema
 
 CITY = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}

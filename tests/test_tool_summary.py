@@ -9,11 +9,11 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from playground.chat.tools.calls import ToolCall
+from playground.chat.tools.settings import ResponseFormat, ToolSettings
 from playground.promptsets.export import export_csv, export_json
 from playground.promptsets.records import CellResult, RunColumn, RunRow, RunSpec
 from playground.promptsets.summary import grid, summarize
-from playground.tools.calls import ToolCall
-from playground.tools.settings import ResponseFormat, ToolSettings
 from playground.workspace import CardConfig, SamplingSettings
 from tests.fake_openai import FakeOpenAIServer
 from tests.fake_tool_calls import FakeCall

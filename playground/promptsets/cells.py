@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 import threading
 
+from playground.chat.tools.settings import ResponseFormat
 from playground.promptsets.checks import Check, evaluate
 from playground.promptsets.judge import read_verdict_bounded
 from playground.promptsets.records import CellKey, CellResult, CheckResult, ToolRound
-from playground.tools.settings import ResponseFormat
 from playground.workspace import Message
 
 log = logging.getLogger(__name__)

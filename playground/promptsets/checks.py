@@ -38,11 +38,11 @@ import regex
 
 from playground.bounded import Done, Evaluator, Failed, default_evaluator
 from playground.bounded.schemas import schema_problem, validation_error
+from playground.chat.tools.calls import ToolCall
+from playground.chat.tools.settings import ResponseFormat
 from playground.errors import PromptSetProblem
 from playground.promptsets.tool_checks import NO_ARG, TOOL_ARGS, TOOL_KINDS, parse_tool_check
 from playground.promptsets.tool_checks import run_tool_check as _tool_check
-from playground.tools.calls import ToolCall
-from playground.tools.settings import ResponseFormat
 from playground.workspace import Metrics
 
 SEPARATOR = " && "

@@ -21,9 +21,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from playground.chat.tools.calls import ToolCall
 from playground.limits import MAX_RUNS_PER_PROMPT
 from playground.promptsets.sweeps import RunColumn, Sweep
-from playground.tools.calls import ToolCall
 from playground.workspace import Metrics
 
 CellStatus = Literal["done", "error", "stopped"]

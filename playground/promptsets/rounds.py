@@ -18,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from playground.chat.metrics import Metrics
+from playground.chat.tools.calls import api_messages
+from playground.chat.tools.mocks import ToolMock, mock_results, rounds_exceeded
 from playground.limits import MAX_TOOL_ROUNDS
-from playground.metrics import Metrics
 from playground.promptsets.records import ToolRound
-from playground.tools.calls import api_messages
-from playground.tools.mocks import ToolMock, mock_results, rounds_exceeded
 from playground.workspace import Message
 
 # Streams one answer to a history (the runner's, holding the endpoint's gate; Stop ends it).

@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from playground.chat.streaming import StreamJob
 from playground.clients import EndpointClient
 from playground.errors import PromptSetProblem
 from playground.limits import PROMPT_SET_WORKERS_PER_ENDPOINT
@@ -31,7 +32,6 @@ from playground.promptsets.progress import Progress, RunServices
 from playground.promptsets.records import CellKey, CellResult, RunSpec, RunStatus
 from playground.promptsets.rounds import run_exchange
 from playground.promptsets.store import CellWriter
-from playground.streaming import StreamJob
 from playground.targets import Target
 from playground.workspace import Message, SamplingSettings
 

@@ -7,7 +7,7 @@ per answer as median with p10–p90 (``promptsets.stats``).
 
 The summary counts each card's tool calls, the calls whose arguments fit their tool's
 ``parameters`` and the answers that fit the card's response format, as the card was
-when the run started (``playground.tools.fit``: in the bounded evaluator, remembered
+when the run started (``playground.chat.tools.fit``: in the bounded evaluator, remembered
 there by the texts checked, so a page run does not check again).
 """
 
@@ -18,11 +18,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from playground.bounded import Evaluator
+from playground.chat.tools.fit import Fit, answer_fit, argument_fit
+from playground.chat.tools.settings import ResponseFormat
 from playground.pricing import Cost
 from playground.promptsets.records import CellKey, CellResult, RunSpec
 from playground.promptsets.stats import median_p10_p90, wilson
-from playground.tools.fit import Fit, answer_fit, argument_fit
-from playground.tools.settings import ResponseFormat
 from playground.workspace import Metrics, SamplingSettings
 
 CELL_CHARS = 120  # of an answer shown in the grid

@@ -24,10 +24,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from playground.bounded.schemas import text_fit
+from playground.chat.tools.calls import ToolCall
+from playground.chat.tools.fit import answer_fit
+from playground.chat.tools.settings import ResponseFormat
 from playground.errors import PromptSetProblem
-from playground.tools.calls import ToolCall
-from playground.tools.fit import answer_fit
-from playground.tools.settings import ResponseFormat
 
 TOOL_KINDS = ("tool-call", "no-tool-call", "tool-args", "schema-valid")
 NO_ARG = frozenset({"no-tool-call", "schema-valid"})

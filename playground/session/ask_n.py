@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from playground.bounded import Done, Evaluator, default_evaluator
+from playground.chat.metrics import Metrics
+from playground.chat.runs import agreement, kept_as, mean_similarity, ordered
 from playground.errors import PlaygroundError
 from playground.limits import EVAL_DIFF_SECONDS, MAX_RUNS_PER_PROMPT
-from playground.metrics import Metrics
-from playground.runs import agreement, kept_as, mean_similarity, ordered
 from playground.session import commands
 from playground.session.services import Services
 from playground.session.session import PendingAsk, Session

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 
-from playground.apis import Api
+from playground.chat.apis import Api
 from playground.endpoints import settings_for_endpoint
 from playground.session.services import Services
 from playground.session.session import Session

@@ -21,13 +21,13 @@ from playground.backendai import (
     ManagerError,
     ModelService,
 )
+from playground.chat.running import ModelListCache, RunningJobs
 from playground.clients import EndpointClient, make_client
 from playground.concurrency import AdaptiveGate, EndpointGates
 from playground.config import LoadedConfig, Timeouts
 from playground.discovery import ModelList, list_models
 from playground.egress import EgressPolicy
 from playground.endpoints import Endpoint, EndpointCatalog, build_catalog
-from playground.running import ModelListCache, RunningJobs
 from playground.store import StoreError, WorkspaceStore
 
 

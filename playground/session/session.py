@@ -16,9 +16,9 @@ from pydantic import SecretStr
 
 from playground.arena.round import BlindRound
 from playground.backendai import ModelService
+from playground.chat.streaming import StreamJob
 from playground.session.page_view import CardView
 from playground.store import AutoSaver
-from playground.streaming import StreamJob
 from playground.workspace import Card, Workspace, new_id
 
 

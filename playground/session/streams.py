@@ -17,9 +17,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from playground.chat.streaming import StreamJob
 from playground.session.services import Services
 from playground.session.session import Session
-from playground.streaming import StreamJob
 from playground.targets import Target
 from playground.workspace import Card, Message, Metrics, Workspace
 

@@ -6,7 +6,7 @@
   answer's ``tool_calls`` and one ``tool`` message per answered call
   (``Card.history_for_request``).
 - ``keep_draft``: a result typed but not sent yet, kept on its call (``ToolCall.draft``).
-- ``set_mock``: one tool's mock result (``playground.tools.mocks``) on a card.
+- ``set_mock``: one tool's mock result (``playground.chat.tools.mocks``) on a card.
 - ``answer_with_mocks``: every call of the last answer gets its mock result, then as
   ``send_results``; at most ``MAX_TOOL_ROUNDS`` rounds per prompt, after which the card
   says the model was stopped (an error answer: Regenerate asks again from the prompt).
@@ -22,12 +22,12 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
+from playground.chat.tools.calls import ToolCall, answered
+from playground.chat.tools.mocks import ToolMock, mock_results, rounds_exceeded
 from playground.limits import MAX_TOOL_RESULT_CHARS, MAX_TOOL_ROUNDS
 from playground.session.commands import start_answer
 from playground.session.services import Services
 from playground.session.session import Session
-from playground.tools.calls import ToolCall, answered
-from playground.tools.mocks import ToolMock, mock_results, rounds_exceeded
 from playground.workspace import Card, Message
 
 _NO_CARD = "That card is gone."

@@ -1,7 +1,7 @@
 """Settings → Tools, Response format and Reasoning effort: apply to a card, or to all.
 
 Each ``apply_*`` checks everything before it changes anything: the JSON and its
-shape (``playground.tools.settings``), then each tool's ``parameters`` and the
+shape (``playground.chat.tools.settings``), then each tool's ``parameters`` and the
 response format's schema as JSON Schemas in the bounded evaluator
 (``playground.bounded.schemas``: nothing fetched, bounded time and memory), all of
 them within ``EVAL_SET_SECONDS``. It returns None when applied, or a message for a
@@ -17,8 +17,8 @@ from pydantic import ValidationError
 
 from playground.bounded import Evaluator, default_evaluator
 from playground.bounded.schemas import check_schema
+from playground.chat.tools.settings import ReasoningEffort, ResponseFormat, ToolSettings
 from playground.session.session import Session
-from playground.tools.settings import ReasoningEffort, ResponseFormat, ToolSettings
 from playground.workspace import Card, SamplingSettings
 
 _NO_CARD = "That card is gone."

@@ -13,8 +13,8 @@ from html import escape
 
 from markdown_it import MarkdownIt
 
+from playground.chat.tools.calls import ToolCall, pretty_arguments
 from playground.safe_markdown import neutralise
-from playground.tools.calls import ToolCall, pretty_arguments
 
 
 @cache

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import TypeVar
 
-from playground.runs import kept_as
+from playground.chat.runs import kept_as
 from playground.workspace import Card, Message, Workspace, new_id
 
 T = TypeVar("T")
@@ -135,7 +135,7 @@ def _merge_cards(stored: Card, mine: Card) -> Card:
 
 def _kept_as_mine(stored: list[Message], mine: list[Message]) -> list[Message]:
     """Ask N times: where this side keeps another answer of a group than the stored side
-    (``playground.runs``), the stored side is read with this side's choice, so the group
+    (``playground.chat.runs``), the stored side is read with this side's choice, so the group
     stays one message (matched by its kept answer's id) and this side's keep wins."""
     choice = {r.id: m.run for m in mine if m.runs for r in [m, *m.runs]}
     out = []

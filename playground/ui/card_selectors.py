@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from playground.apis import API_NAMES
+from playground.chat.apis import API_NAMES
 from playground.endpoints import EndpointCatalog
 from playground.errors import HostRefused, InvalidBaseURL
 from playground.limits import MAX_BASE_URL_CHARS, MAX_MODEL_ID_CHARS, MAX_TOKEN_CHARS

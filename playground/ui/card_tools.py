@@ -16,6 +16,7 @@ from typing import Any
 
 import streamlit as st
 
+from playground.chat.tools.settings import CHOICES, parse_tools
 from playground.limits import MAX_RESPONSE_SCHEMA_CHARS, MAX_TOOLS_CHARS
 from playground.session import Session
 from playground.session.tools import (
@@ -24,7 +25,6 @@ from playground.session.tools import (
     apply_tools_to_all,
     set_reasoning_effort,
 )
-from playground.tools.settings import CHOICES, parse_tools
 from playground.ui import text as safe_text
 from playground.workspace import Card
 

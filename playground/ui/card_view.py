@@ -14,8 +14,8 @@ import logging
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from playground.apis import API_NAMES, Api
 from playground.arena.round import CardShows
+from playground.chat.apis import API_NAMES, Api
 from playground.naming import fit_title, short_model_id
 from playground.session import Session
 from playground.session.commands import show_all_messages

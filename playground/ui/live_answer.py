@@ -4,7 +4,7 @@ A card's fragment calls ``follow`` for the answer its job streams. Where the app
 token route is served, the text streams to the live-answer component over it
 (``live_channel``) and the fragment only waits for the end; elsewhere (AppTest, a
 host without the ``st.App`` entry) the fragment redraws the answer as it grows, on a
-timing shared by every streaming card of the process (``playground.redraws``).
+timing shared by every streaming card of the process (``playground.chat.redraws``).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from playground.arena.round import OPEN, CardShows
+from playground.chat.streaming import Snapshot, StreamJob
+from playground.chat.tools.calls import ToolCall, part_order
 from playground.markdown_blocks import BlockSplitter
-from playground.streaming import Snapshot, StreamJob
-from playground.tools.calls import ToolCall, part_order
 from playground.ui.live_channel import channel_for, live_answer
 from playground.ui.messages import _safe, message_body, model_caption
 from playground.ui.resources import redraw_budget

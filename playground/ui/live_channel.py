@@ -4,7 +4,7 @@ While an answer streams and the route is served (``Channels.mounted``: the
 ``st.App`` in ``streamlit_app.py`` is running), a card draws this component
 once, with the channel id issued to this session (``channel_for``), and its
 page or fragment run then only waits for the answer to end: the text comes to
-the browser over ``playground.channel_route``, not as page deltas. The final
+the browser over ``playground.chat.channel_route``, not as page deltas. The final
 answer is drawn by Streamlit as before, through ``ui.text``'s safe policy.
 
 What streams is shown as plain text (``textContent``, never ``innerHTML``):
@@ -25,9 +25,9 @@ import json
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from playground.channel_route import channel_path
-from playground.channels import Channels
-from playground.streaming import StreamJob
+from playground.chat.channel_route import channel_path
+from playground.chat.channels import Channels
+from playground.chat.streaming import StreamJob
 
 CHANNELS = Channels()
 NAME = "pg_live_answer"

@@ -12,9 +12,9 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from playground.arena.round import CardShows
-from playground.runs import ordered
+from playground.chat.runs import ordered
+from playground.chat.streaming import StreamJob
 from playground.session import Session
-from playground.streaming import StreamJob
 from playground.ui.live_answer import LiveText
 from playground.ui.live_channel import channel_for, live_answer
 from playground.ui.messages import message_body

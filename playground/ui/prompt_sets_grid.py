@@ -7,6 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from playground.chat.tools.calls import ToolCall, call_marks
+from playground.chat.tools.fit import argument_fit
 from playground.money import dollars
 from playground.promptsets.records import CellResult
 from playground.promptsets.summary import (
@@ -21,8 +23,6 @@ from playground.promptsets.summary import (
 from playground.safe_markdown import block_images
 from playground.session import Session
 from playground.session.promptsets import RunView, continue_as_chat
-from playground.tools.calls import ToolCall, call_marks
-from playground.tools.fit import argument_fit
 from playground.ui import persistence
 from playground.ui import text as safe_text
 from playground.ui.resources import SERVICES

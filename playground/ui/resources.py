@@ -21,6 +21,8 @@ from playground.backendai import (
     ModelService,
     resolve_secret_key,
 )
+from playground.chat.redraws import RedrawBudget
+from playground.chat.running import ModelListCache, RunningJobs
 from playground.clients import EndpointClient, make_client
 from playground.concurrency import AdaptiveGate, EndpointGates
 from playground.config import (
@@ -41,8 +43,6 @@ from playground.local_models import (
     installed,
     spec_named,
 )
-from playground.redraws import RedrawBudget
-from playground.running import ModelListCache, RunningJobs
 from playground.session.services import ask_manager, cached_models, listed_models
 from playground.store import StoreConfig, StoreError, WorkspaceStore
 

@@ -17,7 +17,7 @@ import time
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from playground.streaming import Snapshot, StreamJob
+from playground.chat.streaming import Snapshot, StreamJob
 
 SLICE = 0.05  # seconds: how soon a waiting follower notices its run is being stopped
 

@@ -1,7 +1,7 @@
 """Ask N times on the page: the N input, the run's size, its confirm, and the answers
 as tabs (live while they stream, then with agreement, spread and "Keep this answer").
 
-The kept answer is the one in the card's history (``playground.runs``); its tab says
+The kept answer is the one in the card's history (``playground.chat.runs``); its tab says
 "kept". Tabs are numbered by the order the answers were asked, which keeping another
 does not change.
 """
@@ -13,8 +13,8 @@ from collections.abc import Callable
 import streamlit as st
 
 from playground.arena.round import OPEN, CardShows
+from playground.chat.runs import ordered, spreads_summary
 from playground.limits import MAX_RUNS_PER_PROMPT
-from playground.runs import ordered, spreads_summary
 from playground.session import Session, ask_n
 from playground.ui.resources import SERVICES
 from playground.ui.state import session

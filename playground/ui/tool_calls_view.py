@@ -4,7 +4,7 @@ Everything a call holds came from a server, so it is drawn only through
 ``playground.ui.text``: the name as a plain label, the arguments in a code block
 (indented when they are JSON, else as received), the marks as captions. Whether the
 arguments fit the tool's ``parameters``, and the answer its response format, is asked
-of ``playground.tools.fit`` once the answer has finished (remembered there by the
+of ``playground.chat.tools.fit`` once the answer has finished (remembered there by the
 texts checked, so a page run does not check again).
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.arena.round import OPEN, CardShows
-from playground.tools.calls import ToolCall, call_marks, part_order, pretty_arguments
-from playground.tools.fit import Fit, answer_fit, argument_fit
+from playground.chat.tools.calls import ToolCall, call_marks, part_order, pretty_arguments
+from playground.chat.tools.fit import Fit, answer_fit, argument_fit
 from playground.ui import text as safe_text
 from playground.workspace import Message, SamplingSettings
 

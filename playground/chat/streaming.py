@@ -24,13 +24,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from playground.answer_buffer import AnswerBuffer, Snapshot
+from playground.chat.answer_buffer import AnswerBuffer, Snapshot
+from playground.chat.deltas import ChatRequest, open_deltas
+from playground.chat.metrics import Metrics, StreamCounts, answer_metrics, priced
 from playground.clients import Api, EndpointClient
 from playground.concurrency import AdaptiveGate, Slot
-from playground.deltas import ChatRequest, open_deltas
 from playground.endpoint_errors import log_failure
 from playground.errors import EndpointError
-from playground.metrics import Metrics, StreamCounts, answer_metrics, priced
 from playground.workspace import Message, Status
 
 log = logging.getLogger(__name__)

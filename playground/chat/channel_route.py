@@ -31,9 +31,9 @@ import anyio
 from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from playground.answer_buffer import Snapshot
-from playground.channels import Channels
-from playground.streaming import StreamJob
+from playground.chat.answer_buffer import Snapshot
+from playground.chat.channels import Channels
+from playground.chat.streaming import StreamJob
 
 POLL = 0.05  # seconds between looks at the answer (it publishes at most every 50 ms)
 LIVE_LIMIT = 50_000  # characters streamed live, as the final view renders (ui.text.SHOWN_LIMIT)

@@ -23,8 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from playground.chat.streaming import StreamJob
 from playground.discovery import ModelList
-from playground.streaming import StreamJob
 
 
 class Saver(Protocol):

@@ -34,10 +34,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from playground.answer_shapes import Delta, count
+from playground.chat.answer_shapes import Delta, count
+from playground.chat.tools.calls import ToolCallPiece, finish_reason_of
 from playground.endpoint_errors import printable
 from playground.errors import ServerError, excerpt
-from playground.tools.calls import ToolCallPiece, finish_reason_of
 
 _REASONING = ("response.reasoning_summary_text.delta", "response.reasoning_text.delta")
 

@@ -20,7 +20,7 @@ from typing import Any
 import openai
 
 from playground import retries
-from playground.answer_shapes import Delta, content_type
+from playground.chat.answer_shapes import Delta, content_type
 from playground.clients import Api, EndpointClient
 from playground.endpoint_errors import translate_errors, web_page_error
 from playground.errors import StreamBroken, Unreachable

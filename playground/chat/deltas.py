@@ -25,7 +25,7 @@ from typing import Any
 
 import openai
 
-from playground.answer_shapes import (
+from playground.chat.answer_shapes import (
     Delta,
     choice_calls,
     choice_finish,
@@ -36,10 +36,10 @@ from playground.answer_shapes import (
     usage_delta,
     whole_completion,
 )
-from playground.answer_stream import AnswerStream, ChatRequest, PushBack
+from playground.chat.answer_stream import AnswerStream, ChatRequest, PushBack
+from playground.chat.responses.stream import ResponseStream
 from playground.clients import EndpointClient
 from playground.errors import StreamBroken
-from playground.responses_stream import ResponseStream
 
 __all__ = ["ChatRequest", "DeltaStream", "PushBack", "open_deltas"]
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from playground.bounded import Evaluator
 from playground.bounded.schemas import check_text
-from playground.tools.calls import ToolCall
-from playground.tools.settings import ResponseFormat, ToolSettings
+from playground.chat.tools.calls import ToolCall
+from playground.chat.tools.settings import ResponseFormat, ToolSettings
 
 
 @dataclass(frozen=True)

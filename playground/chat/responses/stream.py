@@ -19,12 +19,12 @@ from typing import Any
 
 import openai
 
-from playground.answer_shapes import Delta, ended_early, server_name
-from playground.answer_stream import AnswerStream
+from playground.chat.answer_shapes import Delta, ended_early, server_name
+from playground.chat.answer_stream import AnswerStream
+from playground.chat.responses.events import EventReader
+from playground.chat.responses.request import responses_request
 from playground.endpoint_errors import server_detail
 from playground.errors import NotFound, StreamBroken
-from playground.responses_events import EventReader
-from playground.responses_request import responses_request
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import secrets
 import threading
 
-from playground.streaming import StreamJob
+from playground.chat.streaming import StreamJob
 
 ID_BYTES = 24  # 192 random bits: token_urlsafe gives 32 characters
 

@@ -14,7 +14,7 @@ from playground.money import dollars
 from playground.tokens import estimate_tokens
 
 if TYPE_CHECKING:
-    from playground.answer_shapes import Delta
+    from playground.chat.answer_shapes import Delta
 
 log = logging.getLogger(__name__)
 

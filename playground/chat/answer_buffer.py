@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from playground.answer_shapes import Delta
-from playground.reasoning import split_answer
-from playground.tools.calls import AnswerParts, ToolCall
+from playground.chat.answer_shapes import Delta
+from playground.chat.reasoning import split_answer
+from playground.chat.tools.calls import AnswerParts, ToolCall
 from playground.workspace import Message
 
 

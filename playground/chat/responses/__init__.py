@@ -1,0 +1,1 @@
+"""The Responses API: the request, its events and the stream of deltas."""
