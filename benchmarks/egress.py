@@ -13,8 +13,8 @@ import time
 import openai
 from common import fake_server_process, machine
 
-from playground.clients import make_client
 from playground.config import Timeouts
+from playground.endpoints.clients import make_client
 
 ROUNDS = 9
 MESSAGES = [{"role": "user", "content": "go"}]

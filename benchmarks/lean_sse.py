@@ -21,8 +21,8 @@ import openai
 from common import fake_server_process, machine
 
 from playground.chat.deltas import ChatRequest, open_deltas
-from playground.clients import Api, make_client
 from playground.config import Timeouts
+from playground.endpoints.clients import Api, make_client
 
 TOKENS = 5000
 MESSAGES = [{"role": "user", "content": "go"}]

@@ -22,7 +22,7 @@ import openai
 from common import headless_app, machine, use_endpoints
 
 from playground.config_sections import LocalModel
-from playground.local_models import LOCAL_MODELS, LocalModelServer, LocalModelSpec
+from playground.endpoints.local_models import LOCAL_MODELS, LocalModelServer, LocalModelSpec
 from playground.session import Session
 from playground.ui.resources import local_server
 from playground.workspace import Card

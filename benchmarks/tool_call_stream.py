@@ -19,8 +19,8 @@ import openai
 from common import machine
 
 from playground.chat.streaming import StreamJob
-from playground.clients import Api, make_client
 from playground.config import Timeouts
+from playground.endpoints.clients import Api, make_client
 from playground.workspace import Message
 from tests.fake_openai import FakeOpenAIServer, Scenario
 from tests.fake_tool_calls import FakeCall

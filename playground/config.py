@@ -23,16 +23,16 @@ from pydantic import (
     field_validator,
 )
 
-from playground.backendai.config import BackendAIConfig
 from playground.chat.apis import Api
 from playground.config_sections import (
     LocalModel,
     SecurityConfig,
 )
+from playground.endpoints.backendai.config import BackendAIConfig
+from playground.endpoints.urls import normalize_base_url
 from playground.errors import InvalidBaseURL
 from playground.pricing import MAX_PRICE, Price
 from playground.store.config import StoreConfig
-from playground.urls import normalize_base_url
 
 DEFAULT_CONFIG_FILE = "playground.toml"
 CONFIG_ENV_VAR = "PLAYGROUND_CONFIG"
@@ -85,7 +85,7 @@ class Timeouts(BaseModel):
 
 class Limits(BaseModel):
     """``[limits]``: how many cards a workspace holds; an optional hard cap on concurrent
-    requests per endpoint (none by default: ``playground.concurrency`` adapts to the server)."""
+    requests per endpoint (none by default: ``playground.endpoints.concurrency`` adapts to the server)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

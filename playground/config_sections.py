@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from playground.egress import EgressPolicy, parse_entry
+from playground.endpoints.egress import EgressPolicy, parse_entry
 
 
 class LocalModelOptions(BaseModel):

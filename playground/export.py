@@ -21,12 +21,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from playground.chat.tools.calls import ToolCall, call_marks, part_order, pretty_arguments
+from playground.endpoints.urls import without_secrets
 from playground.errors import ImportProblem
 from playground.export_scan import Refused, scan
 from playground.limits import ImportLimits
 from playground.markdown_writer import code_span, escape, fence_lines
 from playground.store.config import StoreConfig
-from playground.urls import without_secrets
 from playground.workspace import CUSTOM, Card, Message, Workspace
 
 FORMAT = "llm-playground/workspace"

@@ -17,7 +17,7 @@ objects are built from it, so a hostile input costs little more than its size.
   (``MAX_*_CHARS`` below; tools per card: ``MAX_TOOLS_PER_CARD``).
 - **Endpoint answers**: a model list and a non-streamed completion are read up to
   ``MAX_MODEL_LIST_BYTES`` / ``MAX_COMPLETION_BYTES``; at most ``MAX_LISTED_MODELS``
-  models are offered (``playground.discovery``, ``playground.chat.deltas``).
+  models are offered (``playground.endpoints.discovery``, ``playground.chat.deltas``).
 - **Prompt sets** (``playground.promptsets.parse``): the file or text is
   refused by size before it is decoded, and by rows, columns and value length
   as it is read (``MAX_PROMPT_SET_*``); the page's uploader takes at most

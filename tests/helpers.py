@@ -12,8 +12,8 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from playground.chat.streaming import StreamJob
-from playground.clients import make_client
 from playground.config import Timeouts
+from playground.endpoints.clients import make_client
 from playground.safe_markdown import ZERO_WIDTH_SPACE
 from playground.session import Session
 from playground.ui.state import widget_key

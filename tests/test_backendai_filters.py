@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from playground.backendai.query import LIVE_ENDPOINTS, clean_search_text, endpoint_filter
+from playground.endpoints.backendai.query import LIVE_ENDPOINTS, clean_search_text, endpoint_filter
 from tests.fake_manager import GEN_2409, GEN_2513, GEN_2604, GENERATIONS, compile_filter
 from tests.fake_manager.filters import FilterError
 from tests.fake_manager.generations import Generation

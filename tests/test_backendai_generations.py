@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from playground.backendai import BackendAIConfig, BadResponse, ManagerClient
-from playground.backendai.parse import timestamp
-from playground.backendai.versions import choose_api_version, manager_info
 from playground.config import load_config
+from playground.endpoints.backendai import BackendAIConfig, BadResponse, ManagerClient
+from playground.endpoints.backendai.parse import timestamp
+from playground.endpoints.backendai.versions import choose_api_version, manager_info
 from tests.fake_manager import (
     ACCESS_KEY,
     GEN_2403,

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from playground.backendai import (
+from playground.config import Timeouts, load_config
+from playground.endpoints.backendai import (
     BackendAIConfig,
     BadKeypair,
     BadResponse,
@@ -26,10 +27,9 @@ from playground.backendai import (
     resolve_secret_key,
     token_label,
 )
-from playground.backendai.health import Route, derive_health
-from playground.backendai.query import LIVE_ENDPOINTS, endpoint_filter, like_escape, quote
-from playground.config import Timeouts, load_config
-from playground.discovery import list_models
+from playground.endpoints.backendai.health import Route, derive_health
+from playground.endpoints.backendai.query import LIVE_ENDPOINTS, endpoint_filter, like_escape, quote
+from playground.endpoints.discovery import list_models
 from tests.fake_manager import GEN_2409, SECRET_KEY, FakeManager, compile_filter, fixtures
 
 # The stand-in manager's fixtures (tests/fake_manager/fixtures.py).

@@ -1,6 +1,6 @@
 r"""Request signing for the Backend.AI manager, against a worked example.
 
-How the worked example was derived (independently of ``playground.backendai.signing``):
+How the worked example was derived (independently of ``playground.endpoints.backendai.signing``):
 the steps are those of lablup/backend.ai ``docs/manager/common-api/auth.rst`` as the
 manager's ``api/auth.py`` applies them (raw ``Date`` value in the string to sign, the day
 of that date and the ``Host`` in the signing key, the SHA-256 of an empty body since API
@@ -32,7 +32,12 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from playground.backendai.signing import format_date, sign_request, signing_key, string_to_sign
+from playground.endpoints.backendai.signing import (
+    format_date,
+    sign_request,
+    signing_key,
+    string_to_sign,
+)
 
 ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"  # the doc's example keypair
 SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"

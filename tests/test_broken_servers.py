@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from playground.config import Timeouts
-from playground.discovery import ModelList, list_models, usable_id
-from playground.endpoints import Endpoint
+from playground.endpoints.catalog import Endpoint
+from playground.endpoints.discovery import ModelList, list_models, usable_id
 from playground.limits import MAX_LISTED_MODELS
 from playground.session import Session, commands
 from playground.session.decisions import model_options

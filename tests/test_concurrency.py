@@ -6,8 +6,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from playground.concurrency import AdaptiveGate
-from playground.retries import retry_after
+from playground.endpoints.concurrency import AdaptiveGate
+from playground.endpoints.retries import retry_after
 from playground.session import commands
 from tests.fake_openai import FakeOpenAIServer
 from tests.helpers import cards, endpoints_toml, error_texts, new_app, scenario_name, send_synced

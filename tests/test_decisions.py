@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from playground.backendai import ModelService
-from playground.backendai.health import Route
-from playground.discovery import ModelList
-from playground.endpoints import Endpoint, EndpointCatalog
+from playground.endpoints.backendai import ModelService
+from playground.endpoints.backendai.health import Route
+from playground.endpoints.catalog import Endpoint, EndpointCatalog
+from playground.endpoints.discovery import ModelList
 from playground.session.decisions import (
     custom_base_url,
     default_endpoint,

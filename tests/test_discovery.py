@@ -1,7 +1,7 @@
 from collections.abc import Callable
 
 from playground.config import Timeouts
-from playground.discovery import list_models, parse_model_list
+from playground.endpoints.discovery import list_models, parse_model_list
 from tests.fake_openai import FakeOpenAIServer, closed_port
 from tests.helpers import scenario_name
 

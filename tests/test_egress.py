@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 
 from playground.chat.deltas import ChatRequest, DeltaStream
-from playground.clients import make_client
 from playground.config import LoadedConfig, Timeouts, load_config
 from playground.config_sections import SecurityConfig
-from playground.discovery import ModelList, list_models
-from playground.egress import EgressPolicy, parse_entry
-from playground.endpoints import Endpoint
+from playground.endpoints.catalog import Endpoint
+from playground.endpoints.clients import make_client
+from playground.endpoints.discovery import ModelList, list_models
+from playground.endpoints.egress import EgressPolicy, parse_entry
+from playground.endpoints.targets import CUSTOM_REFUSED
 from playground.errors import HostRefused
 from playground.export import export_json
 from playground.session import PlainServices, Session, commands
@@ -31,7 +32,6 @@ from playground.session.imports import check_import, confirm_import
 from playground.session.links import apply_link
 from playground.session.workspaces import open_workspace, save_soon
 from playground.store import StoreConfig
-from playground.targets import CUSTOM_REFUSED
 from playground.workspace import CUSTOM, Card, CardConfig, Workspace
 from tests.fake_openai import FakeOpenAIServer, RawAnswer
 from tests.helpers import endpoints_toml, scenario_name
@@ -289,7 +289,7 @@ def test_a_custom_card_on_the_metadata_address_says_why_and_keeps_the_prompt(
 
 
 def test_a_backendai_reported_url_is_checked_too(socket_guard: list[object]) -> None:
-    from playground.backendai import ModelService
+    from playground.endpoints.backendai import ModelService
 
     item = ModelService(endpoint_id="e1", name="llm", url="http://169.254.169.254")
     endpoint = as_endpoint(item)

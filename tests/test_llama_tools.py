@@ -27,7 +27,7 @@ import pytest
 
 from playground.chat.tools.calls import call_marks
 from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint, Timeouts
-from playground.local_models.models import smollm2_file
+from playground.endpoints.local_models.models import smollm2_file
 from playground.session import PlainServices, Session, commands
 from playground.session.tools import apply_tools
 from playground.workspace import Message, SamplingSettings

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 from playground.chat.streaming import StreamJob
-from playground.clients import make_client
 from playground.config import Timeouts
-from playground.discovery import list_models
-from playground.local_models import (
+from playground.endpoints.clients import make_client
+from playground.endpoints.discovery import list_models
+from playground.endpoints.local_models import (
     GEMMA3,
     LOCAL_MODELS,
     SMOLLM2,
@@ -250,7 +250,7 @@ def test_no_orphan_when_the_app_process_is_killed(tmp_path: Path) -> None:
     script = textwrap.dedent(
         """
         import sys, time
-        from playground.local_models import SMOLLM2, LocalModelServer
+        from playground.endpoints.local_models import SMOLLM2, LocalModelServer
         server = LocalModelServer(SMOLLM2, n_ctx=512)
         server.ensure_started()
         status = server.status

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from playground.local_models import GEMMA3, SMOLLM2
+from playground.endpoints.local_models import GEMMA3, SMOLLM2
 from tests.helpers import cards, new_app, send_synced
 
 pytestmark = pytest.mark.local_model

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from playground.config import load_config
 from playground.config_sections import LocalModel
-from playground.endpoints import (
+from playground.endpoints.catalog import (
     Endpoint,
     EndpointCatalog,
     build_catalog,
@@ -18,7 +18,7 @@ from playground.endpoints import (
     opening_workspace,
     settings_for_endpoint,
 )
-from playground.local_models import GEMMA3, LOCAL_MODELS, SMOLLM2, embedded_endpoint
+from playground.endpoints.local_models import GEMMA3, LOCAL_MODELS, SMOLLM2, embedded_endpoint
 from playground.workspace import SamplingSettings
 
 SMOLLM2_PROMPT = "You are a helpful AI assistant named SmolLM, trained by Hugging Face"

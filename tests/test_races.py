@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from playground.clients import EndpointClient
-from playground.concurrency import AdaptiveGate
 from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint, Timeouts
+from playground.endpoints.clients import EndpointClient
+from playground.endpoints.concurrency import AdaptiveGate
 from playground.session import PlainServices, Session, commands
 from tests.test_commands import finish
 

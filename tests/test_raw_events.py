@@ -11,8 +11,8 @@ import pytest
 from playground.chat.answer_shapes import Delta
 from playground.chat.deltas import ChatRequest, DeltaStream
 from playground.chat.raw_events import event_data, lines
-from playground.clients import make_client
 from playground.config import Timeouts
+from playground.endpoints.clients import make_client
 from playground.errors import EndpointError, ServerError, StreamBroken
 from tests.fake_openai import RawAnswer
 

@@ -7,10 +7,10 @@ from collections.abc import Callable
 import pytest
 from pydantic import SecretStr
 
-from playground.endpoints import Endpoint
+from playground.endpoints.catalog import Endpoint
+from playground.endpoints.targets import uses_config_token
 from playground.naming import fit_title, short_model_id
 from playground.session import commands
-from playground.targets import uses_config_token
 from playground.workspace import Metrics
 from tests.test_commands import finish, on, services
 

@@ -24,7 +24,7 @@ from playground.chat.responses.request import responses_request
 from playground.chat.streaming import StreamJob
 from playground.chat.tools.calls import ToolCallPiece, call_marks
 from playground.chat.tools.settings import ResponseFormat
-from playground.clients import make_client
+from playground.endpoints.clients import make_client
 from playground.errors import ServerError
 from playground.workspace import Card, Message
 from tests.fake_openai import FakeOpenAIServer

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 
 from playground.chat.streaming import StreamJob
-from playground.clients import make_client
 from playground.config import Timeouts
+from playground.endpoints.clients import make_client
 from playground.store import (
     AutoSaver,
     SaveResult,

@@ -7,9 +7,9 @@ import pytest
 
 from playground.chat.answer_shapes import whole_completion
 from playground.chat.streaming import StreamJob
-from playground.clients import make_client
 from playground.config import Timeouts
-from playground.endpoint_errors import translate_errors
+from playground.endpoints.clients import make_client
+from playground.endpoints.errors import translate_errors
 from playground.errors import StreamBroken
 from playground.workspace import Card
 from tests.fake_openai import FakeOpenAIServer, closed_port

@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from playground.endpoints.urls import normalize_base_url
 from playground.errors import InvalidBaseURL
-from playground.urls import normalize_base_url
 
 
 @pytest.mark.parametrize(

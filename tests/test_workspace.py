@@ -1,9 +1,9 @@
 import pytest
 
 from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint
-from playground.endpoints import build_catalog
+from playground.endpoints.catalog import build_catalog
+from playground.endpoints.targets import resolve_target
 from playground.errors import IncompleteCard, InvalidBaseURL
-from playground.targets import resolve_target
 from playground.workspace import CUSTOM, Card, CardConfig, CustomConfig, Message, Workspace
 from tests.helpers import add_turn
 

@@ -2,7 +2,7 @@
 
 ``AnswerStream`` is the base of ``deltas.DeltaStream`` (Chat Completions) and
 ``responses_stream.ResponseStream`` (Responses): it opens the stream, asking again
-after push-back or a transient failure (``playground.retries`` says when and how
+after push-back or a transient failure (``playground.endpoints.retries`` says when and how
 often; a 429 or 503 is first reported through ``on_push_back``, which waits for the
 endpoint's gate), maps every failure to the project's ``EndpointError`` while it is
 iterated, and lets ``close()`` stop it from another thread. A subclass says how to
@@ -19,10 +19,10 @@ from typing import Any
 
 import openai
 
-from playground import retries
 from playground.chat.answer_shapes import Delta, content_type
-from playground.clients import Api, EndpointClient
-from playground.endpoint_errors import translate_errors, web_page_error
+from playground.endpoints import retries
+from playground.endpoints.clients import Api, EndpointClient
+from playground.endpoints.errors import translate_errors, web_page_error
 from playground.errors import StreamBroken, Unreachable
 
 # Told that the server pushed back (its Retry-After, if any); waits for a new turn on

@@ -38,7 +38,7 @@ from playground.chat.answer_shapes import (
 )
 from playground.chat.answer_stream import AnswerStream, ChatRequest, PushBack
 from playground.chat.responses.stream import ResponseStream
-from playground.clients import EndpointClient
+from playground.endpoints.clients import EndpointClient
 from playground.errors import StreamBroken
 
 __all__ = ["ChatRequest", "DeltaStream", "PushBack", "open_deltas"]

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from playground.chat.streaming import StreamJob
-from playground.discovery import ModelList
+from playground.endpoints.discovery import ModelList
 
 
 class Saver(Protocol):

@@ -27,9 +27,9 @@ from typing import Any
 from playground.chat.answer_buffer import AnswerBuffer, Snapshot
 from playground.chat.deltas import ChatRequest, open_deltas
 from playground.chat.metrics import Metrics, StreamCounts, answer_metrics, priced
-from playground.clients import Api, EndpointClient
-from playground.concurrency import AdaptiveGate, Slot
-from playground.endpoint_errors import log_failure
+from playground.endpoints.clients import Api, EndpointClient
+from playground.endpoints.concurrency import AdaptiveGate, Slot
+from playground.endpoints.errors import log_failure
 from playground.errors import EndpointError
 from playground.workspace import Message, Status
 

@@ -6,8 +6,8 @@ import threading
 from dataclasses import dataclass
 from typing import Protocol
 
-from playground.clients import EndpointClient
 from playground.config import LoadedConfig, Timeouts
+from playground.endpoints.clients import EndpointClient
 
 
 class RunServices(Protocol):

@@ -21,7 +21,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from playground.chat.streaming import StreamJob
-from playground.clients import EndpointClient
+from playground.endpoints.clients import EndpointClient
+from playground.endpoints.targets import Target
 from playground.errors import PromptSetProblem
 from playground.limits import PROMPT_SET_WORKERS_PER_ENDPOINT
 from playground.promptsets.cells import answered_cell, failed_cell, scored
@@ -32,7 +33,6 @@ from playground.promptsets.progress import Progress, RunServices
 from playground.promptsets.records import CellKey, CellResult, RunSpec, RunStatus
 from playground.promptsets.rounds import run_exchange
 from playground.promptsets.store import CellWriter
-from playground.targets import Target
 from playground.workspace import Message, SamplingSettings
 
 log = logging.getLogger(__name__)

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from playground.endpoints.targets import Target
 from playground.pricing import listed_cost
 from playground.promptsets.records import RunRow
-from playground.targets import Target
 from playground.tokens import estimate_tokens
 from playground.workspace import CardConfig
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from playground.backendai import EndpointPage, ManagerError, ModelService
-from playground.endpoints import Endpoint
+from playground.endpoints.backendai import EndpointPage, ManagerError, ModelService
+from playground.endpoints.catalog import Endpoint
 from playground.session.services import Services
 from playground.session.session import Session
 from playground.workspace import BACKENDAI_PREFIX, Card

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pydantic import SecretStr
 
 from playground.chat.apis import Api
-from playground.endpoints import settings_for_endpoint
+from playground.endpoints.catalog import settings_for_endpoint
+from playground.endpoints.urls import without_secrets
 from playground.session.services import Services
 from playground.session.session import Session
-from playground.urls import without_secrets
 from playground.workspace import SamplingSettings
 
 

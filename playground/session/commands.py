@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from playground.attachments import prepare
 from playground.context import check_fits
+from playground.endpoints.targets import resolve_target
 from playground.errors import PlaygroundError
 from playground.session import backendai, room, streams
 from playground.session.card_fields import (
@@ -33,7 +34,6 @@ from playground.session.context import card_window
 from playground.session.decisions import other_model
 from playground.session.services import Services
 from playground.session.session import Session
-from playground.targets import resolve_target
 from playground.workspace import CUSTOM, Card, Message
 
 log = logging.getLogger(__name__)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from playground.backendai import ModelService
-from playground.discovery import ModelList
-from playground.endpoints import Endpoint, EndpointCatalog
+from playground.endpoints.backendai import ModelService
+from playground.endpoints.catalog import Endpoint, EndpointCatalog
+from playground.endpoints.discovery import ModelList
 from playground.workspace import BACKENDAI_PREFIX, CUSTOM, Card
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from playground.backendai import EndpointPage, ModelService
 from playground.deeplinks import (
     CardLink,
     backendai_card,
@@ -18,7 +17,8 @@ from playground.deeplinks import (
     parse_card,
     secret_keys,
 )
-from playground.endpoints import Endpoint
+from playground.endpoints.backendai import EndpointPage, ModelService
+from playground.endpoints.catalog import Endpoint
 from playground.session import backendai
 from playground.session.decisions import opening_sync
 from playground.session.services import Services

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from playground.endpoints.targets import Target, resolve_target
 from playground.errors import PlaygroundError, PromptSetProblem
 from playground.limits import MAX_RUNS_PER_PROMPT
 from playground.promptsets.prepare import (  # prepare: re-exported with the commands
@@ -31,7 +32,6 @@ from playground.session.session import Session
 from playground.session.workspaces import ensure_saved
 from playground.store import StoreError
 from playground.store.records import ANY_OWNER, OwnerFilter, new_workspace_id
-from playground.targets import Target, resolve_target
 from playground.workspace import Card, Message
 
 

@@ -14,20 +14,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from playground.backendai import (
+from playground.chat.running import ModelListCache, RunningJobs
+from playground.config import LoadedConfig, Timeouts
+from playground.endpoints.backendai import (
     EndpointPage,
     EndpointToken,
     ManagerClient,
     ManagerError,
     ModelService,
 )
-from playground.chat.running import ModelListCache, RunningJobs
-from playground.clients import EndpointClient, make_client
-from playground.concurrency import AdaptiveGate, EndpointGates
-from playground.config import LoadedConfig, Timeouts
-from playground.discovery import ModelList, list_models
-from playground.egress import EgressPolicy
-from playground.endpoints import Endpoint, EndpointCatalog, build_catalog
+from playground.endpoints.catalog import Endpoint, EndpointCatalog, build_catalog
+from playground.endpoints.clients import EndpointClient, make_client
+from playground.endpoints.concurrency import AdaptiveGate, EndpointGates
+from playground.endpoints.discovery import ModelList, list_models
+from playground.endpoints.egress import EgressPolicy
 from playground.store import StoreError, WorkspaceStore
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pydantic import SecretStr
 
 from playground.arena.round import BlindRound
-from playground.backendai import ModelService
 from playground.chat.streaming import StreamJob
+from playground.endpoints.backendai import ModelService
 from playground.session.page_view import CardView
 from playground.store import AutoSaver
 from playground.workspace import Card, Workspace, new_id

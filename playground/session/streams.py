@@ -18,9 +18,9 @@ from collections.abc import Callable
 from typing import Any
 
 from playground.chat.streaming import StreamJob
+from playground.endpoints.targets import Target
 from playground.session.services import Services
 from playground.session.session import Session
-from playground.targets import Target
 from playground.workspace import Card, Message, Metrics, Workspace
 
 log = logging.getLogger(__name__)

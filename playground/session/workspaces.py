@@ -12,8 +12,8 @@ Who may open what: with sign-in, a workspace belongs to the person who saved it
 
 from __future__ import annotations
 
-from playground import endpoints
 from playground.arena.round import resume
+from playground.endpoints import catalog as endpoints
 from playground.session import streams
 from playground.session.decisions import opening_sync
 from playground.session.services import Services

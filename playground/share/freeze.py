@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from playground.endpoints.urls import without_secrets
 from playground.money import dollars
 from playground.promptsets.records import CellResult, RunSpec
 from playground.promptsets.summary import ColumnSummary
@@ -21,7 +22,6 @@ from playground.share.records import (
     SummaryRow,
 )
 from playground.store.history_facts import history_facts
-from playground.urls import without_secrets
 from playground.workspace import CUSTOM, Card, CardConfig, Message, Workspace
 
 THAW_ROWS = 20  # rows of a run a new workspace holds (each card: prompt and answer)

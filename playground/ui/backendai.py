@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.backendai import EndpointPage
+from playground.endpoints.backendai import EndpointPage
 from playground.limits import MAX_SEARCH_CHARS
 from playground.session import Session, backendai
 from playground.ui.resources import SERVICES

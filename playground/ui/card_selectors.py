@@ -7,7 +7,9 @@ import time
 import streamlit as st
 
 from playground.chat.apis import API_NAMES
-from playground.endpoints import EndpointCatalog
+from playground.endpoints.catalog import EndpointCatalog
+from playground.endpoints.targets import CUSTOM_REFUSED, check_host, uses_config_token
+from playground.endpoints.urls import normalize_base_url
 from playground.errors import HostRefused, InvalidBaseURL
 from playground.limits import MAX_BASE_URL_CHARS, MAX_MODEL_ID_CHARS, MAX_TOKEN_CHARS
 from playground.session import Session, backendai, commands
@@ -19,12 +21,10 @@ from playground.session.decisions import (
     land_model,
     model_options,
 )
-from playground.targets import CUSTOM_REFUSED, check_host, uses_config_token
 from playground.ui import backendai as backendai_ui
 from playground.ui.resources import SERVICES, embedded_server
 from playground.ui.state import widget_key
 from playground.ui.text import caption, error
-from playground.urls import normalize_base_url
 from playground.workspace import Card
 
 

@@ -16,10 +16,10 @@ from streamlit.delta_generator import DeltaGenerator
 
 from playground.arena.round import CardShows
 from playground.chat.apis import API_NAMES, Api
+from playground.endpoints.targets import card_api
 from playground.naming import fit_title, short_model_id
 from playground.session import Session
 from playground.session.commands import show_all_messages
-from playground.targets import card_api
 from playground.ui import arena as arena_ui
 from playground.ui import costs
 from playground.ui.card_menus import COMPACT_PER_ROW, more_menu, remove_control

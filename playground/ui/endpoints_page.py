@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.backendai import EndpointPage
-from playground.discovery import ModelList
+from playground.endpoints.backendai import EndpointPage
+from playground.endpoints.discovery import ModelList
 from playground.session import commands
 from playground.ui.arena import hidden_page
 from playground.ui.resources import SERVICES

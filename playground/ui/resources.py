@@ -13,18 +13,8 @@ from typing import Any
 
 import streamlit as st
 
-from playground.backendai import (
-    BackendAIConfig,
-    EndpointPage,
-    EndpointToken,
-    ManagerClient,
-    ModelService,
-    resolve_secret_key,
-)
 from playground.chat.redraws import RedrawBudget
 from playground.chat.running import ModelListCache, RunningJobs
-from playground.clients import EndpointClient, make_client
-from playground.concurrency import AdaptiveGate, EndpointGates
 from playground.config import (
     LoadedConfig,
     SecurityConfig,
@@ -33,9 +23,19 @@ from playground.config import (
     load_config,
     read_toml_file,
 )
-from playground.discovery import ModelList
-from playground.endpoints import Endpoint, EndpointCatalog, build_catalog
-from playground.local_models import (
+from playground.endpoints.backendai import (
+    BackendAIConfig,
+    EndpointPage,
+    EndpointToken,
+    ManagerClient,
+    ModelService,
+    resolve_secret_key,
+)
+from playground.endpoints.catalog import Endpoint, EndpointCatalog, build_catalog
+from playground.endpoints.clients import EndpointClient, make_client
+from playground.endpoints.concurrency import AdaptiveGate, EndpointGates
+from playground.endpoints.discovery import ModelList
+from playground.endpoints.local_models import (
     LOCAL_MODELS,
     LocalModelServer,
     LocalModelSpec,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from playground.local_models import GEMMA3, SMOLLM2
+from playground.endpoints.local_models import GEMMA3, SMOLLM2
 from tests.browser.helpers import RunningApp, no_error_boxes, start_app, stop_app
 from tests.browser.pg import PlaygroundPage
 from tests.fake_openai import FakeOpenAIServer, Scenario

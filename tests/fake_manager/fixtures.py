@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from playground.backendai import BackendAIConfig
+from playground.endpoints.backendai import BackendAIConfig
 from tests.fake_manager.generations import GENERATIONS, Generation
 from tests.fake_manager.server import ACCESS_KEY, SECRET_KEY, FakeManager
 

@@ -36,7 +36,7 @@ from typing import Any
 
 from playground.chat.answer_shapes import Delta, count
 from playground.chat.tools.calls import ToolCallPiece, finish_reason_of
-from playground.endpoint_errors import printable
+from playground.endpoints.errors import printable
 from playground.errors import ServerError, excerpt
 
 _REASONING = ("response.reasoning_summary_text.delta", "response.reasoning_text.delta")

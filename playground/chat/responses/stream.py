@@ -23,7 +23,7 @@ from playground.chat.answer_shapes import Delta, ended_early, server_name
 from playground.chat.answer_stream import AnswerStream
 from playground.chat.responses.events import EventReader
 from playground.chat.responses.request import responses_request
-from playground.endpoint_errors import server_detail
+from playground.endpoints.errors import server_detail
 from playground.errors import NotFound, StreamBroken
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
-from playground.backendai.health import Health, Route, derive_health
+from playground.endpoints.backendai.health import Health, Route, derive_health
 
 
 class ModelService(BaseModel):

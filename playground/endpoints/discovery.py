@@ -12,10 +12,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from playground.clients import make_client
 from playground.config import Timeouts
-from playground.egress import EgressPolicy
-from playground.endpoint_errors import (
+from playground.endpoints.clients import make_client
+from playground.endpoints.egress import EgressPolicy
+from playground.endpoints.errors import (
     looks_like_web_page,
     not_json_message,
     server_error_message,

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from playground.local_models.models import LocalModelSpec
+from playground.endpoints.local_models.models import LocalModelSpec
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from playground.config_sections import LocalModelSettings
-from playground.endpoints import Endpoint
+from playground.endpoints.catalog import Endpoint
 from playground.workspace import SamplingSettings
 
 

@@ -11,7 +11,7 @@ address checked, connected to what was checked), and no redirect is followed.
 Chat and Responses streams are read from the SDK's raw response (``raw_events``) and go
 out with the SDK's own retries off:
 ``answer_stream.AnswerStream`` retries them itself, so that a 429 or 503
-reaches the endpoint's concurrency gate (see ``playground.retries``). Other
+reaches the endpoint's concurrency gate (see ``playground.endpoints.retries``). Other
 calls keep the SDK's retries.
 """
 
@@ -24,7 +24,7 @@ import openai
 from playground.chat.apis import Api as Api  # which API answers stream through (re-exported)
 from playground.chat.raw_events import RawEvents
 from playground.config import Timeouts
-from playground.egress import EgressPolicy, PinnedTransport
+from playground.endpoints.egress import EgressPolicy, PinnedTransport
 
 _NO_TOKEN = "no-token"  # never put on the wire (see the module docstring)
 

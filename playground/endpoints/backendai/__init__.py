@@ -56,16 +56,16 @@ answers), ``manager/api/service.py`` (``/services/{id}/token``),
 lablup/backend.ai-webui ``react/src/components/EndpointSelect.tsx`` (the same filter).
 """
 
-from playground.backendai.answers import (
+from playground.endpoints.backendai.answers import (
     EndpointPage,
     EndpointToken,
     ModelService,
     token_label,
 )
-from playground.backendai.config import BackendAIConfig, resolve_secret_key
-from playground.backendai.health import Health, Route
-from playground.backendai.manager import ManagerClient
-from playground.backendai.versions import ManagerInfo
+from playground.endpoints.backendai.config import BackendAIConfig, resolve_secret_key
+from playground.endpoints.backendai.health import Health, Route
+from playground.endpoints.backendai.manager import ManagerClient
+from playground.endpoints.backendai.versions import ManagerInfo
 from playground.errors import (
     BadKeypair,
     BadResponse,

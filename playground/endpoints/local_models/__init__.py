@@ -4,7 +4,7 @@
 ``server`` runs one model's llama.cpp server on 127.0.0.1.
 """
 
-from playground.local_models.models import (
+from playground.endpoints.local_models.models import (
     GEMMA3,
     LOCAL_MODELS,
     SMOLLM2,
@@ -13,7 +13,7 @@ from playground.local_models.models import (
     installed,
     spec_named,
 )
-from playground.local_models.server import LocalModelServer, LocalStatus
+from playground.endpoints.local_models.server import LocalModelServer, LocalStatus
 
 __all__ = [
     "GEMMA3",

@@ -35,13 +35,13 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from playground.backendai import parse, query
-from playground.backendai.answers import EndpointPage, EndpointToken, ModelService
-from playground.backendai.config import BackendAIConfig, resolve_secret_key
-from playground.backendai.errors import error_for_response, manager_errors
-from playground.backendai.parse import shape
-from playground.backendai.signing import CONTENT_TYPE, Clock, KeypairAuth, utc_now
-from playground.backendai.versions import ManagerInfo, manager_info
+from playground.endpoints.backendai import parse, query
+from playground.endpoints.backendai.answers import EndpointPage, EndpointToken, ModelService
+from playground.endpoints.backendai.config import BackendAIConfig, resolve_secret_key
+from playground.endpoints.backendai.errors import error_for_response, manager_errors
+from playground.endpoints.backendai.parse import shape
+from playground.endpoints.backendai.signing import CONTENT_TYPE, Clock, KeypairAuth, utc_now
+from playground.endpoints.backendai.versions import ManagerInfo, manager_info
 from playground.errors import BadKeypair, BadResponse, PermissionDenied, redact
 
 WHAT = "The Backend.AI manager"

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 import httpx2
 import openai
 
+from playground.endpoints.server_answers import recognise
 from playground.errors import (
     BadRequest,
     EndpointError,
@@ -32,7 +33,6 @@ from playground.errors import (
     caused_by,
     excerpt,
 )
-from playground.server_answers import recognise
 
 log = logging.getLogger(__name__)
 

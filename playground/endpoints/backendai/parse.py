@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from playground.backendai.answers import EndpointToken, ModelService, token_expiry
-from playground.backendai.health import Route
+from playground.endpoints.backendai.answers import EndpointToken, ModelService, token_expiry
+from playground.endpoints.backendai.health import Route
 from playground.errors import BadResponse, ManagerError
 
 WHAT = "The Backend.AI manager"
