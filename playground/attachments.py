@@ -25,7 +25,7 @@ from playground.limits import (
     MAX_REQUEST_ATTACHMENT_BYTES,
     MIB,
 )
-from playground.markdown_writer import fence_lines
+from playground.rendering.markdown_writer import fence_lines
 from playground.stored_files import Attachment
 
 log = logging.getLogger(__name__)

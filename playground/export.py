@@ -25,7 +25,7 @@ from playground.endpoints.urls import without_secrets
 from playground.errors import ImportProblem
 from playground.export_scan import Refused, scan
 from playground.limits import ImportLimits
-from playground.markdown_writer import code_span, escape, fence_lines
+from playground.rendering.markdown_writer import code_span, escape, fence_lines
 from playground.store.config import StoreConfig
 from playground.workspace import CUSTOM, Card, Message, Workspace
 

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from playground.chat.streaming import StreamJob
 from playground.config import Timeouts
 from playground.endpoints.clients import make_client
-from playground.safe_markdown import ZERO_WIDTH_SPACE
+from playground.rendering.safe_markdown import ZERO_WIDTH_SPACE
 from playground.session import Session
 from playground.ui.state import widget_key
 from playground.workspace import Card, Message
@@ -126,7 +126,7 @@ def start_stream(
 
 
 def shown(markdown: str) -> str:
-    """The text a person sees for escaped Markdown (``playground.safe_markdown.plain``):
+    """The text a person sees for escaped Markdown (``playground.rendering.safe_markdown.plain``):
     escapes read, and the zero-width spaces that keep addresses from linking unseen."""
     text = markdown.replace("\\\n", "\n").replace(ZERO_WIDTH_SPACE, "")
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from playground.diffing import CallLine, comparable_text
+from playground.rendering.diffing import CallLine, comparable_text
 from playground.session import commands
 from playground.session.compare import compare_answers, last_answer
 from tests.fake_tool_calls import FakeCall

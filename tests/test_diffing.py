@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from playground.diffing import Divergence, Op, tokens, word_diff
+from playground.rendering.diffing import Divergence, Op, tokens, word_diff
 from playground.session import commands
 from playground.session.compare import bounded_diff, compare_answers, last_answer
 from tests.test_commands import finish, on, services

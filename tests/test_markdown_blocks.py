@@ -1,6 +1,6 @@
 import pytest
 
-from playground.markdown_blocks import BlockSplitter
+from playground.rendering.markdown_blocks import BlockSplitter
 
 
 def stream(text: str, step: int, max_tail: int = 1500) -> tuple[list[str], BlockSplitter]:

@@ -25,7 +25,7 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from playground.safe_markdown import changes, neutralise, parser
+from playground.rendering.safe_markdown import changes, neutralise, parser
 from tests.spec_examples import Example, all_examples
 
 EXAMPLES = all_examples()

@@ -13,7 +13,7 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from playground.safe_markdown import ZERO_WIDTH_SPACE, as_code, neutralise, parser, plain
+from playground.rendering.safe_markdown import ZERO_WIDTH_SPACE, as_code, neutralise, parser, plain
 from tests.hostile_corpus import corpus
 
 URL = "http://127.0.0.1:9/leak"

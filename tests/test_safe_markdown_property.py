@@ -10,7 +10,7 @@ import re
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from playground.safe_markdown import neutralise, parser, plain
+from playground.rendering.safe_markdown import neutralise, parser, plain
 from tests.hostile_corpus import corpus
 from tests.test_safe_markdown import assert_inert, cmark_html
 

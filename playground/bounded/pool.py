@@ -50,7 +50,7 @@ PRELOAD = (
     "playground.promptsets.checks",
     "playground.promptsets.template",
     "playground.images",
-    "playground.diffing",
+    "playground.rendering.diffing",
     "PIL.Image",
     "PIL.PngImagePlugin",
     "PIL.JpegImagePlugin",

@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from playground.bounded import Done, Evaluator, default_evaluator
-from playground.diffing import AnswerDiff, AnswerPart, CallLine, answer_diff
 from playground.limits import EVAL_DIFF_SECONDS
+from playground.rendering.diffing import AnswerDiff, AnswerPart, CallLine, answer_diff
 from playground.session.session import Session
 from playground.workspace import Card
 

@@ -14,7 +14,7 @@ from html import escape
 from markdown_it import MarkdownIt
 
 from playground.chat.tools.calls import ToolCall, pretty_arguments
-from playground.safe_markdown import neutralise
+from playground.rendering.safe_markdown import neutralise
 
 
 @cache

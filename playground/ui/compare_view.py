@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.diffing import AnswerDiff
 from playground.naming import card_model, short_model_id
+from playground.rendering.diffing import AnswerDiff
 from playground.session import Session
 from playground.session.compare import Comparison, compare_answers, last_answer
 from playground.ui import arena as arena_ui

@@ -18,7 +18,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 from playground.arena.round import OPEN, CardShows
 from playground.chat.streaming import Snapshot, StreamJob
 from playground.chat.tools.calls import ToolCall, part_order
-from playground.markdown_blocks import BlockSplitter
+from playground.rendering.markdown_blocks import BlockSplitter
 from playground.ui.live_channel import channel_for, live_answer
 from playground.ui.messages import _safe, message_body, model_caption
 from playground.ui.resources import redraw_budget

@@ -20,7 +20,7 @@ from playground.promptsets.summary import (
     grid,
     summarize,
 )
-from playground.safe_markdown import block_images
+from playground.rendering.safe_markdown import block_images
 from playground.session import Session
 from playground.session.promptsets import RunView, continue_as_chat
 from playground.ui import persistence

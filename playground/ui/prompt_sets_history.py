@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.promptsets.store import RunSummary
-from playground.safe_markdown import block_images
+from playground.rendering.safe_markdown import block_images
 from playground.session import Session
 from playground.session.history import ago
 from playground.session.promptsets import visible_runs

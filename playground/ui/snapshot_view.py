@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.promptsets.records import CellResult
-from playground.safe_markdown import neutralise
+from playground.rendering.safe_markdown import neutralise
 from playground.session import Session
 from playground.session.shares import (
     continues,

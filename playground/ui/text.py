@@ -5,7 +5,7 @@ imported files, the store and config files all write strings this page shows.
 Every such string goes through one of these functions:
 
 - :func:`answer` draws an answer or reasoning as Markdown made safe by
-  :func:`playground.safe_markdown.neutralise` (images only where a person
+  :func:`playground.rendering.safe_markdown.neutralise` (images only where a person
   allowed them for the card); past :data:`SHOWN_LIMIT` characters it shows the
   start and offers the whole text as a download, so a huge answer cannot
   freeze the page.
@@ -26,8 +26,8 @@ from collections.abc import Callable, Iterable
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from playground.diffing import Op
-from playground.safe_markdown import escape, neutralise, plain
+from playground.rendering.diffing import Op
+from playground.rendering.safe_markdown import escape, neutralise, plain
 
 SHOWN_LIMIT = 50_000  # characters of one answer rendered; the rest is a download
 

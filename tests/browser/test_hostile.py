@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from playground.export import export_json
-from playground.safe_markdown import neutralise, parser
+from playground.rendering.safe_markdown import neutralise, parser
 from playground.workspace import (
     CUSTOM,
     Card,

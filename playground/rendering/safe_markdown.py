@@ -11,7 +11,7 @@ So the text is *parsed*, with ``markdown-it-py`` (the maintained Python port
 of the reference JavaScript markdown-it; CommonMark plus GFM tables and
 strikethrough, ``$``-math from ``mdit-py-plugins`` as remark-math reads it,
 bare-URL links by ``linkify-it-py`` as remark-gfm makes them), and the syntax
-tree is written back out by :mod:`playground.markdown_writer` in a canonical,
+tree is written back out by :mod:`playground.rendering.markdown_writer` in a canonical,
 fully escaped form: images become inert text (with a link to the picture, not
 fetched), raw HTML becomes visible text or code, only ``http``, ``https`` and
 ``mailto`` links stay live, and formulas that use KaTeX's ``\\href``, ``\\url``,
@@ -39,7 +39,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-from playground.markdown_writer import Policy, Unwritable, Writer, escape, fence_lines
+from playground.rendering.markdown_writer import Policy, Unwritable, Writer, escape, fence_lines
 
 __all__ = ["as_code", "changes", "escape", "neutralise", "parser", "plain"]
 
