@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:
 from PIL import Image  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from playground.attachments import make_attachment  # noqa: E402
+from playground.workspace.attachments import make_attachment  # noqa: E402
 
 CARDS, IMAGES, WIDTH, HEIGHT = 4, 8, 8192, 4882
 
@@ -53,7 +53,7 @@ def before(files: list[str]) -> None:
 def after(files: list[str], thumbnails: list[str]) -> None:
     """The previews now: ``attach_view.previews`` draws the kept thumbnails."""
     from playground.ui.attach_view import previews
-    from playground.workspace import Attachment, Message
+    from playground.workspace.types import Attachment, Message
 
     attachments = [
         Attachment(name=f"photo{n}.png", mime="image/png", data=data, thumbnail=thumbnail)

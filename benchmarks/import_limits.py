@@ -16,9 +16,9 @@ from pathlib import Path
 
 from common import machine
 
-from playground.export import export_json
 from playground.store.config import StoreConfig
-from playground.workspace import Card, Message, Workspace
+from playground.workspace.export import export_json
+from playground.workspace.types import Card, Message, Workspace
 from tests.hostile_imports import HOSTILE, Cost, Hostile, measure
 
 MEMORY_MB = 100

@@ -25,7 +25,7 @@ from playground.config_sections import LocalModel
 from playground.endpoints.local_models import LOCAL_MODELS, LocalModelServer, LocalModelSpec
 from playground.session import Session
 from playground.ui.resources import local_server
-from playground.workspace import Card
+from playground.workspace.types import Card
 
 PROMPT = "Write a short story about a lighthouse keeper."
 MAX_TOKENS = 160

@@ -31,7 +31,14 @@ from playground.promptsets.store import RunStore
 from playground.report.queries import ReportFilter, check_rates, figures
 from playground.store import WorkspaceStore
 from playground.store.engine import reading
-from playground.workspace import Card, CardConfig, Message, Metrics, SamplingSettings, Workspace
+from playground.workspace.types import (
+    Card,
+    CardConfig,
+    Message,
+    Metrics,
+    SamplingSettings,
+    Workspace,
+)
 from tests.arena_votes import random_votes
 
 MODELS = [("E", f"model-{i:02d}") if i % 2 == 0 else ("F", f"model-{i:02d}") for i in range(8)]

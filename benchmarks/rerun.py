@@ -12,7 +12,7 @@ import time
 from common import fake_server_process, headless_app, machine, use_endpoints
 
 from playground.session import Session
-from playground.workspace import Message
+from playground.workspace.types import Message
 
 ANSWER = (
     "Here is a fairly typical answer with **markdown**, a list:\n\n- one\n- two\n\n"

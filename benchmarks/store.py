@@ -26,7 +26,7 @@ from playground.config import Timeouts
 from playground.endpoints.clients import make_client
 from playground.store import AutoSaver, StoreConfig, WorkspaceStore
 from playground.store.history_facts import history_facts
-from playground.workspace import Card, Message, Metrics, Workspace
+from playground.workspace.types import Card, Message, Metrics, Workspace
 
 SECONDS = 1.5  # each paced answer lasts about this long
 ROUNDS = 7

@@ -21,7 +21,7 @@ from common import machine
 from playground.chat.streaming import StreamJob
 from playground.config import Timeouts
 from playground.endpoints.clients import Api, make_client
-from playground.workspace import Message
+from playground.workspace.types import Message
 from tests.fake_openai import FakeOpenAIServer, Scenario
 from tests.fake_tool_calls import FakeCall
 

@@ -4,10 +4,10 @@ On a shared dashboard anyone who can open the page can send the server files,
 links and text. Each input is refused (or cut) by size and count *before*
 objects are built from it, so a hostile input costs little more than its size.
 
-- **Import JSON** (``playground.export``): the file may be as large as an
+- **Import JSON** (``playground.workspace.export``): the file may be as large as an
   export of the largest workspace the store keeps (``[store]
   max_workspace_bytes``), see ``max_export_bytes``; it is read by a streaming
-  scan (``playground.export_scan``) that stops at the first limit in
+  scan (``playground.workspace.export_scan``) that stops at the first limit in
   ``ImportLimits``. ``.streamlit/config.toml``'s ``server.maxUploadSize`` is
   ``upload_mb`` of the default (a test checks it); raise both together.
 - **Links** (``playground.ui.links``): at most ``[limits] max_cards`` ``card``
@@ -26,7 +26,7 @@ objects are built from it, so a hostile input costs little more than its size.
 - **What a library interprets** (a regex, a JSON Schema, a template, a judge's
   reply): only in the bounded evaluator's workers (``playground.bounded``), with
   the time and memory limits ``EVAL_*`` below.
-- **Attachments** (``playground.attachments``, ``playground.images``): a file by
+- **Attachments** (``playground.workspace.attachments``, ``playground.workspace.images``): a file by
   its size, a prompt by its count and total, a name cut to ``MAX_FILE_NAME_CHARS``;
   an image by its stated size before any pixel is decoded, then decoded whole
   (its first frame) once, when accepted, into a thumbnail of ``THUMBNAIL_SIDE_PX``.

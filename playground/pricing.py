@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from playground.workspace import Card, Message, Metrics
+from playground.workspace.types import Card, Message, Metrics
 
 log = logging.getLogger(__name__)
 MAX_PRICE = 100_000.0  # dollars per million tokens or per GPU hour: a typo guard

@@ -17,7 +17,7 @@ from playground.endpoints.clients import make_client
 from playground.rendering.safe_markdown import ZERO_WIDTH_SPACE
 from playground.session import Session
 from playground.ui.state import widget_key
-from playground.workspace import Card, Message
+from playground.workspace.types import Card, Message
 
 NO_LOCAL_MODEL = "\n[local_model]\nenabled = false\n"
 STREAM_TIMEOUTS = Timeouts(connect=2, read=3)

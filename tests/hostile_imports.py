@@ -42,8 +42,8 @@ def _nest(depth: int) -> bytes:
 
 
 def _truncated() -> bytes:
-    from playground.export import export_json
-    from playground.workspace import Card, Message, Workspace
+    from playground.workspace.export import export_json
+    from playground.workspace.types import Card, Message, Workspace
 
     card = Card(messages=[Message(role="user", content="x" * 100) for _ in range(100)])
     data = export_json(Workspace(cards=[card]))
@@ -188,7 +188,7 @@ def _peak_kib() -> int:
 
 
 def _child(path: str) -> None:
-    from playground.export import ImportProblem, import_json
+    from playground.workspace.export import ImportProblem, import_json
 
     import_json(
         b'{"format": "llm-playground/workspace", "version": 1, "workspace": {}}',

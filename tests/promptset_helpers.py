@@ -9,7 +9,7 @@ from pydantic import SecretStr
 from playground.config import EndpointConfig, Limits, LoadedConfig, SourcedEndpoint
 from playground.session import PlainServices, Session
 from playground.store import StoreConfig
-from playground.workspace import Card, CardConfig, Workspace
+from playground.workspace.types import Card, CardConfig, Workspace
 
 
 def services(

@@ -21,7 +21,7 @@ from playground.arena.round import (
     what_card_shows,
 )
 from playground.arena.votes import Outcome, comparisons, preferences
-from playground.workspace import Card
+from playground.workspace.types import Card
 from tests.arena_votes import record
 
 X, Y, Z = (Contestant("E", m) for m in ("x", "y", "z"))

@@ -17,7 +17,7 @@ from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint
 from playground.session import PlainServices, Session, arena, commands
 from playground.session.workspaces import save_soon
 from playground.store import StoreConfig, WorkspaceStore
-from playground.workspace import Message
+from playground.workspace.types import Message
 from tests.arena_votes import record
 from tests.postgres import database_url, postgres_server, postgres_url  # noqa: F401
 

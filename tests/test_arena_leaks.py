@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from playground.session import Session
 from playground.store import StoreConfig, WorkspaceStore
 from playground.store.history_facts import HIDDEN_MODELS, history_facts
-from playground.workspace import Card, CardConfig, Message, Workspace
+from playground.workspace.types import Card, CardConfig, Message, Workspace
 from tests.helpers import APP, cards, endpoints_toml, key, new_app, open_with, state
 from tests.helpers import send_synced as send_to_all  # turns Sync Input on first
 from tests.test_arena_app import names_in, send_synced, setup, tree_text

@@ -17,7 +17,7 @@ from playground.arena.votes import VoteRecord
 from playground.chat.tools.calls import ToolCall
 from playground.store import StoreConfig, WorkspaceStore
 from playground.ui.state import MOCK_TOGGLE
-from playground.workspace import Card, Message, Status
+from playground.workspace.types import Card, Message, Status
 from tests.fake_tool_calls import FakeCall
 from tests.helpers import cards, endpoints_toml, key, new_app, shown, state
 from tests.test_arena_app import names_in, send_synced, tree_text

@@ -13,12 +13,12 @@ import pytest
 
 from playground.chat import runs
 from playground.config import Limits
-from playground.export import export_json, export_markdown, import_json
 from playground.session import Session, ask_n, commands
 from playground.session.workspaces import open_workspace, save_soon
 from playground.store.history_facts import history_facts
 from playground.store.merge import merge_workspaces
-from playground.workspace import Card, Message, Workspace
+from playground.workspace.export import export_json, export_markdown, import_json
+from playground.workspace.types import Card, Message, Workspace
 from tests.fake_openai import FakeOpenAIServer
 from tests.helpers import scenario_name
 from tests.test_commands import on, services

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from playground.attachments import make_attachment
 from playground.errors import AttachmentRefused
-from playground.export import export_json, import_json
 from playground.store import StoreConfig, WorkspaceStore
 from playground.ui.text import label
-from playground.workspace import Attachment, Message, Workspace
+from playground.workspace.attachments import make_attachment
+from playground.workspace.export import export_json, import_json
+from playground.workspace.types import Attachment, Message, Workspace
 from tests.test_commands import finish, on, services
 
 Scenario = Callable[..., str]
@@ -222,7 +222,7 @@ def test_a_damaged_image_saved_before_draws_as_a_note_not_an_error() -> None:
 
     def page(data: str) -> None:
         from playground.ui.attach_view import previews
-        from playground.workspace import Attachment, Message
+        from playground.workspace.types import Attachment, Message
 
         attachment = Attachment(name="cut.png", mime="image/png", data=data)
         previews(Message(role="user", content="hi", attachments=[attachment]))
@@ -241,7 +241,7 @@ def test_previews_come_from_the_thumbnail_not_the_file() -> None:
 
     def page(thumbnail: str) -> None:
         from playground.ui.attach_view import previews
-        from playground.workspace import Attachment, Message
+        from playground.workspace.types import Attachment, Message
 
         # The file's bytes are not an image at all: only the thumbnail can be drawn.
         attachment = Attachment(name="big.png", mime="image/png", data="AAAA", thumbnail=thumbnail)
@@ -273,7 +273,7 @@ def test_an_attachment_refers_to_its_file_by_sha256() -> None:
     ],
 )
 def test_safe_file_name(given: str, kept: str) -> None:
-    from playground.file_names import safe_file_name
+    from playground.workspace.file_names import safe_file_name
 
     assert safe_file_name(given) == kept
 
@@ -281,7 +281,7 @@ def test_safe_file_name(given: str, kept: str) -> None:
 _DECODE_IN_A_FRESH_PROCESS = """
 import sys
 from pathlib import Path
-from playground.attachments import make_attachment
+from playground.workspace.attachments import make_attachment
 
 def hwm():
     with open("/proc/self/status", encoding="ascii") as status:

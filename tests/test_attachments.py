@@ -10,11 +10,11 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image
 
-from playground.attachments import content_parts, make_attachment, prepare
 from playground.errors import AttachmentRefused
-from playground.export import export_json
 from playground.limits import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_REQUEST
 from playground.session import commands
+from playground.workspace.attachments import content_parts, make_attachment, prepare
+from playground.workspace.export import export_json
 from tests.fake_openai import FakeOpenAIServer
 from tests.test_commands import finish, on, services
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from playground.deeplinks import CardLink, backendai_card
+from playground.workspace.deeplinks import CardLink, backendai_card
 from tests.fake_manager import SECRET_KEY, FakeManager, fixtures
 from tests.fake_manager.fixtures import backendai_toml
 from tests.helpers import cards, key, open_with

@@ -28,7 +28,7 @@ from playground.endpoints.discovery import ModelList, list_models, usable_id
 from playground.limits import MAX_LISTED_MODELS
 from playground.session import Session, commands
 from playground.session.decisions import model_options
-from playground.workspace import CUSTOM
+from playground.workspace.types import CUSTOM
 from tests.fake_openai import FakeOpenAIServer, RawAnswer, Scenario
 from tests.helpers import (
     assert_cards_drawn,

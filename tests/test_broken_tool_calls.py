@@ -22,7 +22,7 @@ from playground.chat.tools.calls import call_marks
 from playground.chat.tools.fit import argument_fit
 from playground.session import Session, commands
 from playground.session.tools import apply_tools
-from playground.workspace import Card, Message
+from playground.workspace.types import Card, Message
 from tests.fake_openai import FakeOpenAIServer
 from tests.fake_tool_calls import FakeCall
 from tests.helpers import scenario_name

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from playground.workspace import CUSTOM
+from playground.workspace.types import CUSTOM
 from tests.fake_openai import FakeOpenAIServer
 from tests.helpers import cards, endpoints_toml, key, new_app, scenario_name, send_to_card, sync_off
 

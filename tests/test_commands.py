@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint
-from playground.export import export_json
 from playground.session import PlainServices, Session, commands
 from playground.session.imports import cancel_import, check_import, confirm_import
 from playground.session.links import apply_link, share_query
 from playground.session.workspaces import new_workspace, open_workspace, save_soon
 from playground.store import StoreConfig
-from playground.workspace import CUSTOM, SamplingSettings, Workspace
+from playground.workspace.export import export_json
+from playground.workspace.types import CUSTOM, SamplingSettings, Workspace
 from tests.fake_openai import FakeOpenAIServer
 
 Scenario = Callable[..., str]

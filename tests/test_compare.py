@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from playground.workspace import Card, Message
+from playground.workspace.types import Card, Message
 from tests.fake_openai import FakeOpenAIServer
 from tests.helpers import (
     assert_cards_drawn,

@@ -17,7 +17,7 @@ from playground.session.decisions import (
     opening_sync,
     other_model,
 )
-from playground.workspace import CUSTOM, Card, CardConfig
+from playground.workspace.types import CUSTOM, Card, CardConfig
 
 VLLM = Endpoint(name="vLLM", base_url="http://127.0.0.1:9/v1")
 LOCAL = Endpoint(name="Local", base_url="", embedded=True)

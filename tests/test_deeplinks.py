@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from playground.deeplinks import CardLink, link_query, parse_card, secret_keys
-from playground.workspace import Card, CardConfig
+from playground.workspace.deeplinks import CardLink, link_query, parse_card, secret_keys
+from playground.workspace.types import Card, CardConfig
 from tests.helpers import cards, endpoints_toml, open_with, shown, state
 
 

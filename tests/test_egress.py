@@ -24,7 +24,6 @@ from playground.endpoints.discovery import ModelList, list_models
 from playground.endpoints.egress import EgressPolicy, parse_entry
 from playground.endpoints.targets import CUSTOM_REFUSED
 from playground.errors import HostRefused
-from playground.export import export_json
 from playground.session import PlainServices, Session, commands
 from playground.session.backendai import as_endpoint
 from playground.session.decisions import model_options
@@ -32,7 +31,8 @@ from playground.session.imports import check_import, confirm_import
 from playground.session.links import apply_link
 from playground.session.workspaces import open_workspace, save_soon
 from playground.store import StoreConfig
-from playground.workspace import CUSTOM, Card, CardConfig, Workspace
+from playground.workspace.export import export_json
+from playground.workspace.types import CUSTOM, Card, CardConfig, Workspace
 from tests.fake_openai import FakeOpenAIServer, RawAnswer
 from tests.helpers import endpoints_toml, scenario_name
 from tests.test_commands import finish, services

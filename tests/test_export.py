@@ -11,10 +11,10 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import FileUploader
 
 from playground.errors import ImportProblem
-from playground.export import export_json, export_markdown, import_json
 from playground.limits import max_export_bytes
 from playground.store.config import StoreConfig
-from playground.workspace import (
+from playground.workspace.export import export_json, export_markdown, import_json
+from playground.workspace.types import (
     Card,
     CardConfig,
     CustomConfig,

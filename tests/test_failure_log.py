@@ -10,7 +10,7 @@ import pytest
 
 from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint
 from playground.session import PlainServices, Session, commands
-from playground.workspace import CUSTOM
+from playground.workspace.types import CUSTOM
 
 TOKEN = "sk-canary-log-7f3a"
 PROMPT = "my-secret-prompt-canary-91c2"

@@ -22,7 +22,7 @@ from playground.promptsets.checks import evaluate, parse_checks
 from playground.promptsets.judge import read_verdict, read_verdict_bounded
 from playground.promptsets.template import compile_template
 from playground.session.promptsets import prepare
-from playground.workspace import Message
+from playground.workspace.types import Message
 
 MB = 1_000_000
 

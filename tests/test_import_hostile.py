@@ -1,6 +1,6 @@
 """Import JSON with the two prompt-set inputs of issue 27: a message, never an exception.
 
-The streaming scan (``playground.export_scan``) already refuses them; these cases pin
+The streaming scan (``playground.workspace.export_scan``) already refuses them; these cases pin
 that down where the values sit: the top level, the envelope, deep in a workspace.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from playground.export import ImportProblem, import_json
+from playground.workspace.export import ImportProblem, import_json
 
 HEAD = b'{"format": "llm-playground/workspace", "version": 1, '
 DIGITS = b"9" * 5_000

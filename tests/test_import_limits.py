@@ -15,8 +15,6 @@ from pathlib import Path
 import ijson
 import pytest
 
-from playground.export import ImportProblem, export_json, import_json
-from playground.export_scan import Refused, scan
 from playground.limits import (
     INDENT_GROWTH,
     MIB,
@@ -25,7 +23,9 @@ from playground.limits import (
     upload_mb,
 )
 from playground.store.config import StoreConfig
-from playground.workspace import Card, Message, Workspace
+from playground.workspace.export import ImportProblem, export_json, import_json
+from playground.workspace.export_scan import Refused, scan
+from playground.workspace.types import Card, Message, Workspace
 from tests.hostile_imports import HEAD, HOSTILE, Hostile, measure
 
 ROOT = Path(__file__).resolve().parent.parent

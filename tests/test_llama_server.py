@@ -19,7 +19,7 @@ from playground.chat.streaming import StreamJob
 from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint, Timeouts
 from playground.endpoints.local_models.models import gemma3_file as assemble_model_file
 from playground.session import PlainServices, Session, commands, shorten
-from playground.workspace import Message, SamplingSettings
+from playground.workspace.types import Message, SamplingSettings
 from tests.llama_server import llama_server
 
 pytestmark = pytest.mark.local_model

@@ -30,7 +30,7 @@ from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint, Tim
 from playground.endpoints.local_models.models import smollm2_file
 from playground.session import PlainServices, Session, commands
 from playground.session.tools import apply_tools
-from playground.workspace import Message, SamplingSettings
+from playground.workspace.types import Message, SamplingSettings
 from tests.llama_server import llama_server
 
 pytestmark = pytest.mark.local_model

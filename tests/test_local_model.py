@@ -30,7 +30,7 @@ from playground.endpoints.local_models import (
     LocalModelSpec,
     installed,
 )
-from playground.workspace import Card, SamplingSettings
+from playground.workspace.types import Card, SamplingSettings
 from tests.helpers import add_turn, wait_for_text
 
 TIMEOUTS = Timeouts(connect=5, read=120, models=10)

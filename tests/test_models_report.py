@@ -21,7 +21,14 @@ from playground.report.report import ModelRow, build, front, load
 from playground.report.settings import settings_label
 from playground.store import WorkspaceStore
 from playground.store.engine import reading, writing
-from playground.workspace import Card, CardConfig, Message, Metrics, SamplingSettings, Workspace
+from playground.workspace.types import (
+    Card,
+    CardConfig,
+    Message,
+    Metrics,
+    SamplingSettings,
+    Workspace,
+)
 from tests.postgres import database_url, postgres_server, postgres_url  # noqa: F401
 
 TTFTS = [0.05 * i for i in range(20, 0, -1)]  # 1.0 … 0.05, stored in no order

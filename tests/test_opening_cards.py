@@ -19,7 +19,7 @@ from playground.endpoints.catalog import (
     settings_for_endpoint,
 )
 from playground.endpoints.local_models import GEMMA3, LOCAL_MODELS, SMOLLM2, embedded_endpoint
-from playground.workspace import SamplingSettings
+from playground.workspace.types import SamplingSettings
 
 SMOLLM2_PROMPT = "You are a helpful AI assistant named SmolLM, trained by Hugging Face"
 

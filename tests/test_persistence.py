@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground.session import Session
 from playground.store import StoreConfig, WorkspaceStore
-from playground.workspace import Workspace
+from playground.workspace.types import Workspace
 from tests.helpers import (
     APP,
     cards,
@@ -184,7 +184,7 @@ def test_typed_tokens_never_reach_the_store(
 
 
 def test_an_answer_saved_mid_stream_comes_back_stopped() -> None:
-    from playground.workspace import Card, Message
+    from playground.workspace.types import Card, Message
 
     answer = Message(role="assistant", content="par", status="streaming")
     ws = Workspace(cards=[Card(messages=[answer])])
@@ -305,7 +305,7 @@ def test_a_key_typed_into_the_base_url_is_never_saved(
 def test_an_import_becomes_a_new_workspace_and_keeps_the_old_one(
     write_config: Config, scenario: Callable[..., str]
 ) -> None:
-    from playground.export import export_json
+    from playground.workspace.export import export_json
 
     write_config(endpoints_toml(Alpha=scenario()) + STORE)
     other = new_app()

@@ -15,7 +15,6 @@ from playground.arena import ratings
 from playground.arena.tally import tally_of
 from playground.arena.votes import Outcome, VoteRecord
 from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint
-from playground.export import export_json, export_markdown
 from playground.money import dollars
 from playground.pricing import Pricing, card_cost, listed_cost, workspace_cost
 from playground.promptsets.export import export_csv
@@ -24,6 +23,7 @@ from playground.promptsets.summary import summarize
 from playground.session import PlainServices, Session, arena, commands
 from playground.session.promptsets import prepare, start_run
 from playground.store import StoreConfig
+from playground.workspace.export import export_json, export_markdown
 from tests.test_commands import finish, on
 
 Scenario = Callable[..., str]

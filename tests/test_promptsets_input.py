@@ -14,7 +14,7 @@ from playground.promptsets.parse import read_prompt_set
 from playground.promptsets.template import compile_template
 from playground.promptsets.tool_checks import TOOL_KINDS
 from playground.session.promptsets import prepare
-from playground.workspace import Metrics
+from playground.workspace.types import Metrics
 
 
 def test_a_csv_with_a_header_names_its_prompt_and_variables() -> None:

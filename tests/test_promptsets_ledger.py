@@ -14,7 +14,7 @@ from playground.promptsets.ledger import DONE, ERROR, MISSING, STOPPED, Ledger, 
 from playground.promptsets.records import CellResult, RunColumn, RunRow, RunSpec
 from playground.promptsets.store import CellWriter, RunStore
 from playground.store import WorkspaceStore
-from playground.workspace import CardConfig
+from playground.workspace.types import CardConfig
 
 SPEC = RunSpec(
     title="t",

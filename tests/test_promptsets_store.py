@@ -15,7 +15,7 @@ from playground.session import PlainServices
 from playground.session.history import HistoryScope
 from playground.session.promptsets import run_store, visible_runs
 from playground.store import StoreConfig, WorkspaceStore
-from playground.workspace import CardConfig, Metrics
+from playground.workspace.types import CardConfig, Metrics
 from tests.postgres import database_url, postgres_server, postgres_url  # noqa: F401
 
 

@@ -9,7 +9,7 @@ from playground.limits import MAX_SWEEP_COLUMNS, MAX_SWEEP_VALUES
 from playground.promptsets.prepare import card_columns
 from playground.promptsets.records import RunSpec
 from playground.promptsets.sweeps import Sweep, expand, legend, parse_sweep, parse_sweeps
-from playground.workspace import Card, CardConfig
+from playground.workspace.types import Card, CardConfig
 
 
 def cards(*models: str) -> list[Card]:

@@ -9,9 +9,9 @@ from pydantic import SecretStr
 
 from playground.endpoints.catalog import Endpoint
 from playground.endpoints.targets import uses_config_token
-from playground.naming import fit_title, short_model_id
 from playground.session import commands
-from playground.workspace import Metrics
+from playground.workspace.naming import fit_title, short_model_id
+from playground.workspace.types import Metrics
 from tests.test_commands import finish, on, services
 
 Scenario = Callable[..., str]

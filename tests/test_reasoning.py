@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from playground.chat.reasoning import Split, split_think
-from playground.workspace import Card
+from playground.workspace.types import Card
 from tests.fake_openai import FakeOpenAIServer
 from tests.helpers import (
     cards,

@@ -18,13 +18,13 @@ from playground.arena.round import Contestant
 from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint, load_config
 from playground.endpoints.catalog import build_catalog
 from playground.endpoints.targets import card_api, resolve_target
-from playground.export import export_json, import_json
 from playground.promptsets.registry import RunRegistry
 from playground.session import PlainServices, Session, arena, commands
 from playground.session.commands import CardFields
 from playground.session.imports import check_import, confirm_import
 from playground.session.promptsets import prepare, start_run
-from playground.workspace import CUSTOM, Card, CardConfig, CustomConfig, Workspace
+from playground.workspace.export import export_json, import_json
+from playground.workspace.types import CUSTOM, Card, CardConfig, CustomConfig, Workspace
 from tests.fake_openai import FakeOpenAIServer
 from tests.helpers import scenario_name
 from tests.test_commands import finish

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from playground.workspace import CUSTOM
+from playground.workspace.types import CUSTOM
 from tests.fake_openai import FakeOpenAIServer
 from tests.helpers import (
     cards,

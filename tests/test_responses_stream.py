@@ -26,7 +26,7 @@ from playground.chat.tools.calls import ToolCallPiece, call_marks
 from playground.chat.tools.settings import ResponseFormat
 from playground.endpoints.clients import make_client
 from playground.errors import ServerError
-from playground.workspace import Card, Message
+from playground.workspace.types import Card, Message
 from tests.fake_openai import FakeOpenAIServer
 from tests.fake_tool_calls import FakeCall
 from tests.helpers import STREAM_TIMEOUTS, add_turn, scenario_name

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from playground.workspace import Card, Message, SamplingSettings
+from playground.workspace.types import Card, Message, SamplingSettings
 from tests.fake_openai import FakeOpenAIServer
 from tests.helpers import cards, endpoints_toml, key, new_app, scenario_name, send_to_card, sync_off
 

@@ -24,7 +24,7 @@ from playground.share import (
 from playground.share.store import SnapshotTooLarge
 from playground.store import WorkspaceStore
 from playground.store.schema import MIGRATIONS, current_version, migrate, snapshots
-from playground.workspace import CUSTOM, CardConfig, CustomConfig, Message, Metrics, Workspace
+from playground.workspace.types import CUSTOM, CardConfig, CustomConfig, Message, Metrics, Workspace
 from tests.postgres import database_url, postgres_server, postgres_url  # noqa: F401
 
 CANARY = "sk-canary-share-7f3a"

@@ -26,7 +26,7 @@ from playground.store import (
     new_workspace_id,
 )
 from playground.store.schema import MIGRATIONS, migrate, schema_version, workspaces
-from playground.workspace import CUSTOM, Card, CardConfig, CustomConfig, Message, Workspace
+from playground.workspace.types import CUSTOM, Card, CardConfig, CustomConfig, Message, Workspace
 from tests.fake_openai import closed_port
 from tests.postgres import database_url, postgres_server, postgres_url  # noqa: F401
 

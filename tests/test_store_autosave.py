@@ -21,7 +21,7 @@ from playground.store import (
     WorkspaceTooLarge,
 )
 from playground.store.schema import metadata
-from playground.workspace import CUSTOM, CardConfig, CustomConfig, Message, Workspace
+from playground.workspace.types import CUSTOM, CardConfig, CustomConfig, Message, Workspace
 from tests.helpers import add_turn
 from tests.postgres import database_url, postgres_server, postgres_url  # noqa: F401
 

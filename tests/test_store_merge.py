@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playground.store import adopt_merged, merge_workspaces
-from playground.workspace import Card, CardConfig, Message, Workspace
+from playground.workspace.types import Card, CardConfig, Message, Workspace
 
 
 def user(text: str) -> Message:
@@ -307,7 +307,7 @@ def test_arbitrary_message_lists_keep_every_id(
 
 def test_an_edited_prompt_is_not_undone_by_a_stale_tab() -> None:
     from playground.store import merge_workspaces
-    from playground.workspace import Card, Message, Workspace
+    from playground.workspace.types import Card, Message, Workspace
 
     prompt = Message(role="user", content="Explain quicksort in detail please")
     answer = Message(role="assistant", content="Quicksort is ...")

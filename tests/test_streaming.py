@@ -11,7 +11,7 @@ from playground.config import Timeouts
 from playground.endpoints.clients import make_client
 from playground.endpoints.errors import translate_errors
 from playground.errors import StreamBroken
-from playground.workspace import Card
+from playground.workspace.types import Card
 from tests.fake_openai import FakeOpenAIServer, closed_port
 from tests.helpers import add_turn, scenario_name, wait_for_text
 from tests.helpers import start_stream as start

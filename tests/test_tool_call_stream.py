@@ -9,8 +9,8 @@ from openai.types.chat.chat_completion_chunk import ChoiceDeltaToolCall
 
 from playground.chat.answer_shapes import whole_completion
 from playground.chat.tools.calls import ToolCall, ToolCallPiece, api_message, call_marks
-from playground.export import export_json, import_json
-from playground.workspace import Card, Message, Workspace
+from playground.workspace.export import export_json, import_json
+from playground.workspace.types import Card, Message, Workspace
 from tests.fake_openai import FakeOpenAIServer, RawAnswer
 from tests.fake_tool_calls import FakeCall
 from tests.helpers import scenario_name

@@ -15,7 +15,7 @@ from playground.promptsets.checks import evaluate, parse_checks
 from playground.promptsets.records import CellResult
 from playground.promptsets.tool_checks import TOOL_KINDS
 from playground.session.promptsets import prepare
-from playground.workspace import Message
+from playground.workspace.types import Message
 from tests.test_hostile_checks import exponential_schema
 
 CITY = json.dumps({"type": "object", "properties": {"city": {"type": "string"}}})

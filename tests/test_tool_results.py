@@ -11,11 +11,11 @@ import pytest
 
 from playground.chat.tools.calls import ToolCall
 from playground.chat.tools.mocks import ToolMock, mock_result
-from playground.export import export_json, import_json
 from playground.session import PlainServices, Session, commands
 from playground.session.tool_rounds import answer_with_mocks, send_results, set_mock
 from playground.session.tools import apply_tools, apply_tools_to_all
-from playground.workspace import Card, Message, Workspace
+from playground.workspace.export import export_json, import_json
+from playground.workspace.types import Card, Message, Workspace
 from tests.fake_openai import FakeOpenAIServer
 from tests.fake_tool_calls import FakeCall
 from tests.helpers import scenario_name

@@ -11,11 +11,11 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from playground.chat.tools.calls import ToolCall, call_marks
-from playground.export import export_markdown
 from playground.limits import MAX_TOOL_RESULT_CHARS
 from playground.session import commands
 from playground.session.tool_rounds import keep_draft, open_calls, send_results
-from playground.workspace import Message, Workspace
+from playground.workspace.export import export_markdown
+from playground.workspace.types import Message, Workspace
 from tests.fake_openai import FakeOpenAIServer
 from tests.fake_tool_calls import FakeCall
 from tests.test_commands import finish, on, services

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from playground.limits import MAX_TOOL_ROUNDS
 from playground.ui.state import MOCK_TOGGLE
 from playground.ui.tool_results_view import result_key
-from playground.workspace import Card
+from playground.workspace.types import Card
 from tests.fake_openai import FakeOpenAIServer
 from tests.fake_tool_calls import FakeCall
 from tests.helpers import (

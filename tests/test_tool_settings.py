@@ -9,7 +9,6 @@ from collections.abc import Callable
 import pytest
 
 from playground.errors import ImportProblem
-from playground.export import export_json, import_json
 from playground.session import Session, commands
 from playground.session.tools import (
     apply_response_format,
@@ -18,7 +17,8 @@ from playground.session.tools import (
     set_reasoning_effort,
     tools_summary,
 )
-from playground.workspace import SamplingSettings, Workspace
+from playground.workspace.export import export_json, import_json
+from playground.workspace.types import SamplingSettings, Workspace
 from tests.fake_openai import FakeOpenAIServer
 from tests.test_commands import finish, on, services
 

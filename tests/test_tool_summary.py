@@ -14,7 +14,7 @@ from playground.chat.tools.settings import ResponseFormat, ToolSettings
 from playground.promptsets.export import export_csv, export_json
 from playground.promptsets.records import CellResult, RunColumn, RunRow, RunSpec
 from playground.promptsets.summary import grid, summarize
-from playground.workspace import CardConfig, SamplingSettings
+from playground.workspace.types import CardConfig, SamplingSettings
 from tests.fake_openai import FakeOpenAIServer
 from tests.fake_tool_calls import FakeCall
 from tests.helpers import cards, endpoints_toml, new_app, scenario_name

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from playground.workspace import Card
+from playground.workspace.types import Card
 from tests.fake_openai import FakeOpenAIServer
 from tests.fake_tool_calls import FakeCall
 from tests.helpers import (

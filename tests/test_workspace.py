@@ -4,7 +4,7 @@ from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint
 from playground.endpoints.catalog import build_catalog
 from playground.endpoints.targets import resolve_target
 from playground.errors import IncompleteCard, InvalidBaseURL
-from playground.workspace import CUSTOM, Card, CardConfig, CustomConfig, Message, Workspace
+from playground.workspace.types import CUSTOM, Card, CardConfig, CustomConfig, Message, Workspace
 from tests.helpers import add_turn
 
 

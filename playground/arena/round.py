@@ -13,7 +13,7 @@ import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from playground.workspace import CUSTOM, Card, Workspace, new_id
+from playground.workspace.types import CUSTOM, Card, Workspace, new_id
 
 HIDDEN = "[hidden]"  # what replaces a contestant's name in anything a blind card draws
 MIN_CARDS = 2

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from playground.arena.round import Contestant
 from playground.limits import MAX_VOTE_COMMENT_CHARS, MAX_VOTE_TAG_CHARS
-from playground.workspace import SamplingSettings
+from playground.workspace.types import SamplingSettings
 
 Kind = Literal["a", "b", "tie", "bothbad", "best"]
 TWO_CARD_KINDS: dict[str, str] = {

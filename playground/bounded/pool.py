@@ -49,7 +49,7 @@ PRELOAD = (
     "playground.bounded.schemas",
     "playground.promptsets.checks",
     "playground.promptsets.template",
-    "playground.images",
+    "playground.workspace.images",
     "playground.rendering.diffing",
     "PIL.Image",
     "PIL.PngImagePlugin",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from playground.chat.answer_shapes import Delta
 from playground.chat.reasoning import split_answer
 from playground.chat.tools.calls import AnswerParts, ToolCall
-from playground.workspace import Message
+from playground.workspace.types import Message
 
 
 @dataclass(frozen=True)

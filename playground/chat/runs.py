@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from playground.workspace import Message, Metrics
+from playground.workspace.types import Message, Metrics
 
 
 def normalise(text: str) -> str:

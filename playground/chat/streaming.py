@@ -31,7 +31,7 @@ from playground.endpoints.clients import Api, EndpointClient
 from playground.endpoints.concurrency import AdaptiveGate, Slot
 from playground.endpoints.errors import log_failure
 from playground.errors import EndpointError
-from playground.workspace import Message, Status
+from playground.workspace.types import Message, Status
 
 log = logging.getLogger(__name__)
 

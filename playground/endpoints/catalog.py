@@ -11,7 +11,7 @@ from pydantic import SecretStr
 from playground.chat.apis import Api
 from playground.config import LoadedConfig, resolve_token
 from playground.pricing import Pricing
-from playground.workspace import DEFAULT_CARDS, Card, CardConfig, SamplingSettings, Workspace
+from playground.workspace.types import DEFAULT_CARDS, Card, CardConfig, SamplingSettings, Workspace
 
 
 @dataclass(frozen=True)

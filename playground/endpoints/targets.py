@@ -11,7 +11,7 @@ from playground.endpoints.egress import EgressPolicy
 from playground.endpoints.urls import normalize_base_url
 from playground.errors import CustomNotAllowed, HostRefused, IncompleteCard, InvalidBaseURL
 from playground.pricing import Pricing, answer_cost
-from playground.workspace import CUSTOM, CardConfig, Metrics
+from playground.workspace.types import CUSTOM, CardConfig, Metrics
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from playground.chat.tools.settings import ResponseFormat
 from playground.promptsets.checks import Check, evaluate
 from playground.promptsets.judge import read_verdict_bounded
 from playground.promptsets.records import CellKey, CellResult, CheckResult, ToolRound
-from playground.workspace import Message
+from playground.workspace.types import Message
 
 log = logging.getLogger(__name__)
 

@@ -43,7 +43,7 @@ from playground.chat.tools.settings import ResponseFormat
 from playground.errors import PromptSetProblem
 from playground.promptsets.tool_checks import NO_ARG, TOOL_ARGS, TOOL_KINDS, parse_tool_check
 from playground.promptsets.tool_checks import run_tool_check as _tool_check
-from playground.workspace import Metrics
+from playground.workspace.types import Metrics
 
 SEPARATOR = " && "
 _LIBRARY_KINDS = frozenset({"regex", "json", "json-schema"})  # evaluated in a worker

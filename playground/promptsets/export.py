@@ -5,7 +5,7 @@ With Runs per prompt above 1, CSV has a line per (prompt, run) with its ``run`` 
 ``col`` are).
 
 Neither holds a token: a run's columns keep the card's config, which never has
-one (``playground.workspace``). CSV cells that a spreadsheet would run as a
+one (``playground.workspace.types``). CSV cells that a spreadsheet would run as a
 formula (starting with ``=``, ``+``, ``-``, ``@``) get a leading apostrophe.
 """
 

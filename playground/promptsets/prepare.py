@@ -12,7 +12,7 @@ from playground.promptsets.judge import judge_template
 from playground.promptsets.parse import read_prompt_set
 from playground.promptsets.records import RunColumn, RunRow
 from playground.promptsets.template import compile_template, render_rows
-from playground.workspace import CUSTOM, Card, CardConfig
+from playground.workspace.types import CUSTOM, Card, CardConfig
 
 MAX_PROBLEMS = 10  # problems listed before "and N more"
 

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from playground.chat.tools.calls import ToolCall
 from playground.limits import MAX_RUNS_PER_PROMPT
 from playground.promptsets.sweeps import RunColumn, Sweep
-from playground.workspace import Metrics
+from playground.workspace.types import Metrics
 
 CellStatus = Literal["done", "error", "stopped"]
 RunStatus = Literal["running", "stopped", "done"]

@@ -23,7 +23,7 @@ from playground.chat.tools.calls import api_messages
 from playground.chat.tools.mocks import ToolMock, mock_results, rounds_exceeded
 from playground.limits import MAX_TOOL_ROUNDS
 from playground.promptsets.records import ToolRound
-from playground.workspace import Message
+from playground.workspace.types import Message
 
 # Streams one answer to a history (the runner's, holding the endpoint's gate; Stop ends it).
 Stream = Callable[[list[dict[str, Any]]], Message]

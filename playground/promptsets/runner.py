@@ -33,7 +33,7 @@ from playground.promptsets.progress import Progress, RunServices
 from playground.promptsets.records import CellKey, CellResult, RunSpec, RunStatus
 from playground.promptsets.rounds import run_exchange
 from playground.promptsets.store import CellWriter
-from playground.workspace import Message, SamplingSettings
+from playground.workspace.types import Message, SamplingSettings
 
 log = logging.getLogger(__name__)
 Task = tuple[str, CellKey]  # ("answer" | "judge", (row, col, run))

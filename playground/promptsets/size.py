@@ -19,7 +19,7 @@ from playground.endpoints.targets import Target
 from playground.pricing import listed_cost
 from playground.promptsets.records import RunRow
 from playground.tokens import estimate_tokens
-from playground.workspace import CardConfig
+from playground.workspace.types import CardConfig
 
 TYPICAL_ANSWER_TOKENS = 300  # assumed per answer when a card sets no max tokens
 

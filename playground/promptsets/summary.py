@@ -23,7 +23,7 @@ from playground.chat.tools.settings import ResponseFormat
 from playground.pricing import Cost
 from playground.promptsets.records import CellKey, CellResult, RunSpec
 from playground.promptsets.stats import median_p10_p90, wilson
-from playground.workspace import Metrics, SamplingSettings
+from playground.workspace.types import Metrics, SamplingSettings
 
 CELL_CHARS = 120  # of an answer shown in the grid
 

@@ -37,7 +37,7 @@ from pydantic_core import PydanticCustomError
 
 from playground.errors import PromptSetProblem
 from playground.limits import MAX_SWEEP_COLUMNS, MAX_SWEEP_VALUES, MAX_SWEEPS
-from playground.workspace import CardConfig, SamplingSettings
+from playground.workspace.types import CardConfig, SamplingSettings
 
 SweepSetting = Literal["temperature", "top_p", "max_tokens", "reasoning_effort", "system_prompt"]
 SETTINGS: tuple[SweepSetting, ...] = get_args(SweepSetting)

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from playground.promptsets.records import CellResult, RunSpec
 from playground.report import facts
 from playground.report.tables import metadata
-from playground.workspace import Workspace
+from playground.workspace.types import Workspace
 
 
 def v7_answer_facts(conn: Connection) -> None:

@@ -20,7 +20,7 @@ from playground.arena.round import contestant_of
 from playground.promptsets.records import CellResult, RunSpec
 from playground.report.settings import settings_label
 from playground.report.tables import answer_facts, check_facts, run_columns
-from playground.workspace import Card, Message, Metrics, Workspace
+from playground.workspace.types import Card, Message, Metrics, Workspace
 
 CHAT = "chat"
 PROMPT_SET = "promptset"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from playground.workspace import SamplingSettings
+from playground.workspace.types import SamplingSettings
 
 _SHORT = {
     "temperature": "T",

@@ -34,7 +34,7 @@ from playground.session.services import Services
 from playground.session.session import Session
 from playground.session.workspaces import leave
 from playground.store import StoreError
-from playground.workspace import Card
+from playground.workspace.types import Card
 
 _SYSTEM_RANDOM = random.SystemRandom()  # no state a person could predict the shuffle from
 

@@ -28,7 +28,7 @@ from playground.session import commands
 from playground.session.services import Services
 from playground.session.session import PendingAsk, Session
 from playground.tokens import estimate_text, estimate_tokens
-from playground.workspace import Card, Message
+from playground.workspace.types import Card, Message
 
 # Tokens out per answer when the card sets no max tokens and has no answer to go by.
 DEFAULT_OUTPUT_TOKENS = 500

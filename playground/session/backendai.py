@@ -14,7 +14,7 @@ from playground.endpoints.backendai import EndpointPage, ManagerError, ModelServ
 from playground.endpoints.catalog import Endpoint
 from playground.session.services import Services
 from playground.session.session import Session
-from playground.workspace import BACKENDAI_PREFIX, Card
+from playground.workspace.types import BACKENDAI_PREFIX, Card
 
 PREFIX = BACKENDAI_PREFIX
 LIFETIMES: dict[str, str] = {"1 hour": "1h", "1 day": "1d", "7 days": "7d", "30 days": "30d"}

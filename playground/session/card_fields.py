@@ -16,7 +16,7 @@ from playground.endpoints.catalog import settings_for_endpoint
 from playground.endpoints.urls import without_secrets
 from playground.session.services import Services
 from playground.session.session import Session
-from playground.workspace import SamplingSettings
+from playground.workspace.types import SamplingSettings
 
 
 def set_settings(session: Session, card_id: str, settings: SamplingSettings) -> None:

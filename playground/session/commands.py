@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from playground.attachments import prepare
 from playground.context import check_fits
 from playground.endpoints.targets import resolve_target
 from playground.errors import PlaygroundError
@@ -34,7 +33,8 @@ from playground.session.context import card_window
 from playground.session.decisions import other_model
 from playground.session.services import Services
 from playground.session.session import Session
-from playground.workspace import CUSTOM, Card, Message
+from playground.workspace.attachments import prepare
+from playground.workspace.types import CUSTOM, Card, Message
 
 log = logging.getLogger(__name__)
 

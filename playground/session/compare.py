@@ -15,7 +15,7 @@ from playground.bounded import Done, Evaluator, default_evaluator
 from playground.limits import EVAL_DIFF_SECONDS
 from playground.rendering.diffing import AnswerDiff, AnswerPart, CallLine, answer_diff
 from playground.session.session import Session
-from playground.workspace import Card
+from playground.workspace.types import Card
 
 
 @dataclass(frozen=True)

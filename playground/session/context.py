@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from playground.session.services import Services
-from playground.workspace import CUSTOM, Card
+from playground.workspace.types import CUSTOM, Card
 
 
 def card_window(services: Services, card: Card) -> int | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from playground.endpoints.backendai import ModelService
 from playground.endpoints.catalog import Endpoint, EndpointCatalog
 from playground.endpoints.discovery import ModelList
-from playground.workspace import BACKENDAI_PREFIX, CUSTOM, Card
+from playground.workspace.types import BACKENDAI_PREFIX, CUSTOM, Card
 
 
 def default_endpoint(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from playground.session.session import Session
-    from playground.workspace import Card
+    from playground.workspace.types import Card
 
 
 def focus(session: Session, card_id: str | None, from_card: bool = False) -> None:

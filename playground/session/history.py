@@ -7,8 +7,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from playground.naming import short_model_id
 from playground.store.records import WorkspaceSummary
+from playground.workspace.naming import short_model_id
 
 
 @dataclass(frozen=True)

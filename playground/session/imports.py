@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from playground.errors import ImportProblem
-from playground.export import import_json
 from playground.limits import upload_mb
 from playground.session import backendai
 from playground.session.services import Services
 from playground.session.session import Session
 from playground.session.workspaces import new_workspace
+from playground.workspace.export import import_json
 
 
 def upload_limit_mb(services: Services, server_cap_mb: int) -> int:

@@ -9,14 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from playground.deeplinks import (
-    CardLink,
-    backendai_card,
-    is_true,
-    link_query,
-    parse_card,
-    secret_keys,
-)
 from playground.endpoints.backendai import EndpointPage, ModelService
 from playground.endpoints.catalog import Endpoint
 from playground.session import backendai
@@ -24,7 +16,15 @@ from playground.session.decisions import opening_sync
 from playground.session.services import Services
 from playground.session.session import Session
 from playground.session.workspaces import opening_workspace
-from playground.workspace import Card, CardConfig, Workspace
+from playground.workspace.deeplinks import (
+    CardLink,
+    backendai_card,
+    is_true,
+    link_query,
+    parse_card,
+    secret_keys,
+)
+from playground.workspace.types import Card, CardConfig, Workspace
 
 
 def apply_link(

@@ -32,7 +32,7 @@ from playground.session.session import Session
 from playground.session.workspaces import ensure_saved
 from playground.store import StoreError
 from playground.store.records import ANY_OWNER, OwnerFilter, new_workspace_id
-from playground.workspace import Card, Message
+from playground.workspace.types import Card, Message
 
 
 def _target(session: Session, services: Services, column: RunColumn) -> Target | str:

@@ -19,7 +19,7 @@ from playground.chat.streaming import StreamJob
 from playground.endpoints.backendai import ModelService
 from playground.session.page_view import CardView
 from playground.store import AutoSaver
-from playground.workspace import Card, Workspace, new_id
+from playground.workspace.types import Card, Workspace, new_id
 
 
 @dataclass

@@ -12,7 +12,7 @@ from playground.errors import ContextTooLong, EmptyStream
 from playground.session import commands
 from playground.session.services import Services
 from playground.session.session import Session
-from playground.workspace import Card
+from playground.workspace.types import Card
 
 
 def may_be_too_long(session: Session, card_id: str) -> bool:

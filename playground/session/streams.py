@@ -21,7 +21,7 @@ from playground.chat.streaming import StreamJob
 from playground.endpoints.targets import Target
 from playground.session.services import Services
 from playground.session.session import Session
-from playground.workspace import Card, Message, Metrics, Workspace
+from playground.workspace.types import Card, Message, Metrics, Workspace
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ from playground.limits import MAX_TOOL_RESULT_CHARS, MAX_TOOL_ROUNDS
 from playground.session.commands import start_answer
 from playground.session.services import Services
 from playground.session.session import Session
-from playground.workspace import Card, Message
+from playground.workspace.types import Card, Message
 
 _NO_CARD = "That card is gone."
 

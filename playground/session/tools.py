@@ -19,7 +19,7 @@ from playground.bounded import Evaluator, default_evaluator
 from playground.bounded.schemas import check_schema
 from playground.chat.tools.settings import ReasoningEffort, ResponseFormat, ToolSettings
 from playground.session.session import Session
-from playground.workspace import Card, SamplingSettings
+from playground.workspace.types import Card, SamplingSettings
 
 _NO_CARD = "That card is gone."
 

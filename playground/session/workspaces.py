@@ -19,7 +19,7 @@ from playground.session.decisions import opening_sync
 from playground.session.services import Services
 from playground.session.session import Session
 from playground.store import AutoSaver, StoreError, WorkspaceNotFound, is_workspace_id
-from playground.workspace import DEFAULT_CARDS, Workspace
+from playground.workspace.types import DEFAULT_CARDS, Workspace
 
 
 def opening_workspace(services: Services) -> Workspace:

@@ -22,7 +22,7 @@ from playground.share.records import (
     SummaryRow,
 )
 from playground.store.history_facts import history_facts
-from playground.workspace import CUSTOM, Card, CardConfig, Message, Workspace
+from playground.workspace.types import CUSTOM, Card, CardConfig, Message, Workspace
 
 THAW_ROWS = 20  # rows of a run a new workspace holds (each card: prompt and answer)
 

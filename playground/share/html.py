@@ -18,7 +18,7 @@ from playground.share.answer_html import answer_html, markdown
 from playground.share.records import AnySnapshot, ChatSnapshot, RunSnapshot
 from playground.share.report_html import report_body
 from playground.share.run_html import run_body
-from playground.workspace import Message
+from playground.workspace.types import Message
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-action 'none'"
 STYLE = """

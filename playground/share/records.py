@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from playground.promptsets.records import CellResult, RunSpec
-from playground.workspace import Card
+from playground.workspace.types import Card
 
 TITLE_MAX = 200
 

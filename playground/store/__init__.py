@@ -32,7 +32,7 @@ Plain Python (no Streamlit). The UI opens one ``WorkspaceStore`` per process
 
 Ids are ``secrets.token_urlsafe(16)`` (128 bits; a secret link):
 ``is_workspace_id()`` checks one without a query. Workspaces hold no tokens
-(``playground.workspace``), so none reaches the store.
+(``playground.workspace.types``), so none reaches the store.
 
 Errors: ``StoreError`` and its subclasses, in the project's one tree
 (``playground.errors``); ``message`` is safe to show. Database errors are mapped in

@@ -31,7 +31,7 @@ from playground.errors import StoreError
 from playground.store.merge import adopt_merged
 from playground.store.records import SaveResult
 from playground.store.store import WorkspaceStore
-from playground.workspace import Workspace
+from playground.workspace.types import Workspace
 
 log = logging.getLogger(__name__)
 

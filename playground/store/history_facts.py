@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from playground.workspace import CUSTOM, Workspace
+from playground.workspace.types import CUSTOM, Workspace
 
 TITLE_MAX = 80  # characters of a title derived from the first prompt
 # What History lists as the models of a workspace in an unvoted blind round (its cards'

@@ -32,7 +32,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import TypeVar
 
 from playground.chat.runs import kept_as
-from playground.workspace import Card, Message, Workspace, new_id
+from playground.workspace.types import Card, Message, Workspace, new_id
 
 T = TypeVar("T")
 _START = object()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Final, Literal
 
-from playground.workspace import Workspace
+from playground.workspace.types import Workspace
 
 _ID_RE = re.compile(r"[A-Za-z0-9_-]{22,64}")  # token_urlsafe(16) is 22 characters
 

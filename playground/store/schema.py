@@ -25,7 +25,7 @@ from playground.report.backfill import v7_answer_facts
 from playground.store.history_facts import history_facts
 from playground.store.snapshot_table import snapshots as snapshots  # one place for tables
 from playground.store.snapshot_table import v6_snapshots
-from playground.workspace import Workspace
+from playground.workspace.types import Workspace
 
 metadata = sa.MetaData()
 

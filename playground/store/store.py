@@ -34,7 +34,7 @@ from playground.store.records import (
     now_naive_utc,
 )
 from playground.store.schema import migrate, workspaces
-from playground.workspace import Workspace
+from playground.workspace.types import Workspace
 
 log = logging.getLogger(__name__)
 

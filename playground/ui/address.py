@@ -17,7 +17,7 @@ import json
 
 import streamlit as st
 
-from playground.deeplinks import secret_keys
+from playground.workspace.deeplinks import secret_keys
 
 _SCRIPT = """<script>
 (function () {

@@ -7,10 +7,10 @@ from typing import Any
 
 import streamlit as st
 
-from playground.attachments import ACCEPTED
 from playground.limits import MAX_ATTACHMENT_BYTES, MIB
 from playground.ui import text as safe_text
-from playground.workspace import Message
+from playground.workspace.attachments import ACCEPTED
+from playground.workspace.types import Message
 
 INPUT_FILES: dict[str, Any] = {
     "accept_file": "multiple",

@@ -14,7 +14,7 @@ from playground.session import Session, backendai
 from playground.ui.resources import SERVICES
 from playground.ui.state import widget_key
 from playground.ui.text import caption
-from playground.workspace import Card
+from playground.workspace.types import Card
 
 
 def _search(state: Session, card: Card) -> tuple[str, EndpointPage | str]:

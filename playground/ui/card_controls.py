@@ -24,7 +24,7 @@ from playground.ui.runs_view import asked_runs, runs_input
 from playground.ui.state import act, widget_key
 from playground.ui.too_long import too_long_actions
 from playground.ui.tool_results_view import tool_results_form
-from playground.workspace import Card, Message
+from playground.workspace.types import Card, Message
 
 
 def card_controls(state: Session, card: Card, slot: DeltaGenerator) -> bool:

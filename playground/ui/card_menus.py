@@ -10,7 +10,7 @@ from playground.session import Session, commands
 from playground.ui.focus_view import focus_items
 from playground.ui.resources import SERVICES
 from playground.ui.state import act, widget_key
-from playground.workspace import Card
+from playground.workspace.types import Card
 
 COMPACT_PER_ROW = 3  # cards per row from which the header's menus show icons only
 

@@ -19,7 +19,7 @@ from playground.limits import MAX_TOOL_RESULT_CHARS
 from playground.session import Session
 from playground.session.tool_rounds import set_mock
 from playground.ui import text as safe_text
-from playground.workspace import Card
+from playground.workspace.types import Card
 
 _ROWS_HELP = (
     'A JSON object from the key argument\'s value to the result: {"Seoul": "12 C, rain"}. '

@@ -25,7 +25,7 @@ from playground.ui import backendai as backendai_ui
 from playground.ui.resources import SERVICES, embedded_server
 from playground.ui.state import widget_key
 from playground.ui.text import caption, error
-from playground.workspace import Card
+from playground.workspace.types import Card
 
 
 def endpoint_selector(state: Session, card: Card, catalog: EndpointCatalog) -> None:

@@ -12,7 +12,7 @@ from playground.ui.card_menus import menu_kind, menu_label
 from playground.ui.card_mocks import mocks_section
 from playground.ui.card_tools import tools_sections
 from playground.ui.state import widget_key
-from playground.workspace import Card, SamplingSettings
+from playground.workspace.types import Card, SamplingSettings
 
 _NUMBERS: dict[str, tuple[str, float | None, float | None, float]] = {
     # setting: (label, min, max, step)

@@ -26,7 +26,7 @@ from playground.session.tools import (
     set_reasoning_effort,
 )
 from playground.ui import text as safe_text
-from playground.workspace import Card
+from playground.workspace.types import Card
 
 FORMATS = {"text": "Text", "json_object": "JSON object", "json_schema": "JSON schema"}
 EFFORTS: dict[str | None, str] = {

@@ -17,7 +17,6 @@ from streamlit.delta_generator import DeltaGenerator
 from playground.arena.round import CardShows
 from playground.chat.apis import API_NAMES, Api
 from playground.endpoints.targets import card_api
-from playground.naming import fit_title, short_model_id
 from playground.session import Session
 from playground.session.commands import show_all_messages
 from playground.ui import arena as arena_ui
@@ -32,7 +31,8 @@ from playground.ui.messages import history, models_named
 from playground.ui.resources import SERVICES
 from playground.ui.state import CARD_HEIGHT, DEFAULT_CARD_HEIGHT, session, widget_key
 from playground.ui.text import label
-from playground.workspace import CUSTOM, Card
+from playground.workspace.naming import fit_title, short_model_id
+from playground.workspace.types import CUSTOM, Card
 
 log = logging.getLogger(__name__)
 HISTORY_WINDOW = 12  # messages drawn by default (6 turns); older ones on request

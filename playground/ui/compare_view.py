@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.naming import card_model, short_model_id
 from playground.rendering.diffing import AnswerDiff
 from playground.session import Session
 from playground.session.compare import Comparison, compare_answers, last_answer
 from playground.ui import arena as arena_ui
 from playground.ui.text import SHOWN_LIMIT, caption, diff_markdown_start, label, shown_part
-from playground.workspace import Card
+from playground.workspace.naming import card_model, short_model_id
+from playground.workspace.types import Card
 
 REFERENCE = "compare_reference"
 MARKERS = "compare_markers"

@@ -16,7 +16,7 @@ from playground.session import Session
 from playground.session.context import card_window
 from playground.ui.resources import SERVICES
 from playground.ui.typed_tokens import CardCount
-from playground.workspace import CUSTOM, Card
+from playground.workspace.types import CUSTOM, Card
 
 HELP = (
     "OpenAI models are counted with their own tokenizer; other models are estimated "

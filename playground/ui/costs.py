@@ -8,7 +8,7 @@ from playground.arena.round import CardShows
 from playground.money import dollars
 from playground.pricing import card_cost, workspace_cost
 from playground.session import Session
-from playground.workspace import Card
+from playground.workspace.types import Card
 
 HELP = (
     "From each endpoint's price in the config, or the genai-prices tables for public "

@@ -7,7 +7,7 @@ import streamlit as st
 
 from playground.session import Session, focus
 from playground.ui.state import widget_key
-from playground.workspace import Card
+from playground.workspace.types import Card
 
 
 def focus_items(state: Session, card: Card) -> None:

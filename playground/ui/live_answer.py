@@ -25,7 +25,7 @@ from playground.ui.resources import redraw_budget
 from playground.ui.run_stops import pause, replaced, wait_for_change
 from playground.ui.text import SHOWN_LIMIT
 from playground.ui.tool_calls_view import draw_call
-from playground.workspace import SamplingSettings
+from playground.workspace.types import SamplingSettings
 
 _CURSOR = " ▌"
 

@@ -20,7 +20,7 @@ from playground.ui.live_channel import channel_for, live_answer
 from playground.ui.messages import message_body
 from playground.ui.run_stops import pause
 from playground.ui.runs_view import answer_tabs
-from playground.workspace import Card, Message, SamplingSettings
+from playground.workspace.types import Card, Message, SamplingSettings
 
 REDRAW_S = 0.25  # live tabs: each tab's text at most 4 times a second
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.arena.round import OPEN, CardShows
-from playground.naming import short_model_id
 from playground.ui import runs_view
 from playground.ui import text as safe_text
 from playground.ui.attach_view import previews
@@ -16,7 +15,8 @@ from playground.ui.tool_calls_view import (
     draw_json_answer,
     ordered_parts,
 )
-from playground.workspace import Message, Metrics, SamplingSettings
+from playground.workspace.naming import short_model_id
+from playground.workspace.types import Message, Metrics, SamplingSettings
 
 
 def metrics_caption(metrics: Metrics | None) -> str | None:

@@ -14,7 +14,7 @@ from playground.session.history import HistoryScope, history_scope
 from playground.store import StoreError, WorkspaceStore
 from playground.ui.resources import SERVICES
 from playground.ui.text import warning
-from playground.workspace import Workspace
+from playground.workspace.types import Workspace
 
 WS_PARAM = "ws"
 

@@ -27,7 +27,7 @@ from playground.ui import persistence
 from playground.ui import text as safe_text
 from playground.ui.resources import SERVICES
 from playground.ui.tool_calls_view import draw_call
-from playground.workspace import SamplingSettings
+from playground.workspace.types import SamplingSettings
 
 PAGE_ROWS = 200  # grid rows drawn at once: a page selector shows the others
 

@@ -18,7 +18,7 @@ from playground.limits import MAX_RUNS_PER_PROMPT
 from playground.session import Session, ask_n
 from playground.ui.resources import SERVICES
 from playground.ui.state import session
-from playground.workspace import Message
+from playground.workspace.types import Message
 
 SYNC_RUNS_KEY = "sync_runs"  # the N for every card (Sync Input)
 

@@ -18,7 +18,7 @@ from playground.session import Session
 from playground.session.commands import CardFields, set_card_fields
 from playground.session.workspaces import opening_workspace
 from playground.ui.resources import SERVICES
-from playground.workspace import Card
+from playground.workspace.types import Card
 
 _KEY = "playground"
 _EPOCH = "playground-epoch"  # the session epoch the page's widgets were made for

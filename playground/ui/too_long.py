@@ -11,7 +11,7 @@ import streamlit as st
 from playground.session import Session, commands, shorten
 from playground.ui.resources import SERVICES
 from playground.ui.state import act, widget_key
-from playground.workspace import Card
+from playground.workspace.types import Card
 
 
 def too_long_actions(state: Session, card: Card) -> bool:

@@ -16,7 +16,7 @@ from playground.arena.round import OPEN, CardShows
 from playground.chat.tools.calls import ToolCall, call_marks, part_order, pretty_arguments
 from playground.chat.tools.fit import Fit, answer_fit, argument_fit
 from playground.ui import text as safe_text
-from playground.workspace import Message, SamplingSettings
+from playground.workspace.types import Message, SamplingSettings
 
 _FITS = ":material/check_circle:"
 _MARK = ":material/warning:"

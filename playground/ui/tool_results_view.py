@@ -20,7 +20,7 @@ from playground.ui import arena as arena_ui
 from playground.ui import text as safe_text
 from playground.ui.resources import SERVICES
 from playground.ui.state import act, widget_key
-from playground.workspace import Card
+from playground.workspace.types import Card
 
 
 def result_key(card: Card, position: int) -> str:

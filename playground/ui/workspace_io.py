@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.export import export_json, export_markdown
 from playground.session import Session
 from playground.session.imports import (
     cancel_import,
@@ -15,6 +14,7 @@ from playground.session.imports import (
 from playground.ui import persistence
 from playground.ui.resources import SERVICES
 from playground.ui.text import error, label
+from playground.workspace.export import export_json, export_markdown
 
 
 def export_buttons(state: Session) -> None:

@@ -18,9 +18,9 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Page, expect
 
-from playground.export import export_json
 from playground.rendering.safe_markdown import neutralise, parser
-from playground.workspace import (
+from playground.workspace.export import export_json
+from playground.workspace.types import (
     CUSTOM,
     Card,
     CardConfig,

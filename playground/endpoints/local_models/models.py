@@ -16,7 +16,7 @@ from pathlib import Path
 
 from playground.config_sections import LocalModelSettings
 from playground.endpoints.catalog import Endpoint
-from playground.workspace import SamplingSettings
+from playground.workspace.types import SamplingSettings
 
 
 @dataclass(frozen=True)

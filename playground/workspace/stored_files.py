@@ -67,7 +67,7 @@ class Attachment(BaseModel):
         """The thumbnail (base64; "" when there is none): made now, once, for an image
         saved before thumbnails were kept (it then stays with the attachment)."""
         if self.thumbnail is None:
-            from playground.images import thumbnail_of_saved  # Pillow only when needed
+            from playground.workspace.images import thumbnail_of_saved  # Pillow only when needed
 
             self.thumbnail = thumbnail_of_saved(self.data) if self.is_image else ""
         return self.thumbnail

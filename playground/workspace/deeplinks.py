@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from playground.workspace import BACKENDAI_PREFIX, CUSTOM, Card
+from playground.workspace.types import BACKENDAI_PREFIX, CUSTOM, Card
 
 TRUE_WORDS = frozenset({"1", "true", "on", "yes"})
 # Any query key that looks like it carries a credential ("access_token", "api-key",

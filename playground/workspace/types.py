@@ -19,14 +19,14 @@ from pydantic import (
     model_validator,
 )
 
-from playground.attachments import content_parts
 from playground.chat.apis import Api
 from playground.chat.metrics import Metrics
 from playground.chat.tools.calls import ToolCall, api_messages
 from playground.chat.tools.mocks import ToolMocks
 from playground.chat.tools.settings import ReasoningEffort, ResponseFormat, ToolSettings
 from playground.limits import MAX_RUNS_PER_PROMPT, MAX_SYSTEM_PROMPT_CHARS
-from playground.stored_files import Attachment, pack_files, unpack_files
+from playground.workspace.attachments import content_parts
+from playground.workspace.stored_files import Attachment, pack_files, unpack_files
 
 Role = Literal["user", "assistant"]
 Status = Literal["done", "streaming", "stopped", "error"]
@@ -235,7 +235,7 @@ class Workspace(BaseModel):
     """Everything on the playground page.
 
     Saved (dumped), each attached file is stored once, however many prompts and cards
-    it went to (``playground.stored_files``); loading puts it back in every prompt.
+    it went to (``playground.workspace.stored_files``); loading puts it back in every prompt.
     """
 
     model_config = ConfigDict(extra="forbid")

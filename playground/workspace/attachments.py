@@ -1,11 +1,11 @@
 """Files sent with a prompt: images as ``image_url`` content parts (data URLs), text
 files as fenced text, within the limits in ``playground.limits``.
 
-Images are read with Pillow (Streamlit's own dependency) in ``playground.images``:
+Images are read with Pillow (Streamlit's own dependency) in ``playground.workspace.images``:
 the type is what the bytes are, not what the name says, a decompression bomb is
 refused by its stated size before any pixel is decoded, and the image is then decoded
 whole, once, into the thumbnail its previews draw. A name is made safe to keep and
-show (``playground.file_names``).
+show (``playground.workspace.file_names``).
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from pathlib import PurePath
 from typing import Any
 
 from playground.errors import AttachmentRefused
-from playground.file_names import safe_file_name
-from playground.images import ImageUnreadable, read_image_bounded
 from playground.limits import (
     MAX_ATTACHMENT_BYTES,
     MAX_ATTACHMENTS_PER_REQUEST,
@@ -26,7 +24,9 @@ from playground.limits import (
     MIB,
 )
 from playground.rendering.markdown_writer import fence_lines
-from playground.stored_files import Attachment
+from playground.workspace.file_names import safe_file_name
+from playground.workspace.images import ImageUnreadable, read_image_bounded
+from playground.workspace.stored_files import Attachment
 
 log = logging.getLogger(__name__)
 TEXT_SUFFIXES = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playground.workspace import CUSTOM, Card
+from playground.workspace.types import CUSTOM, Card
 
 _FILE_SUFFIX = re.compile(r"\.(gguf|ggml|bin|safetensors|pt|pth|onnx)$", re.IGNORECASE)
 
