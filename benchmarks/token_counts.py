@@ -1,7 +1,7 @@
 """Counting long texts for an OpenAI model: seconds, first and remembered.
 
 The context line counts a card's whole history on every page run. A text past
-bpe-openai's limits is counted in pieces (``playground.tokenizers``); this measures
+bpe-openai's limits is counted in pieces (``playground.costs.tokenizers``); this measures
 the issue-27 inputs (a 100,000-character CJK Extension-B prompt, a 1 MB text file)
 and a prompt at MAX_PROMPT_CHARS: the first count (the tokenizer), the next one
 (remembered by digest), and the memory still allocated after both (bpe-openai
@@ -16,8 +16,8 @@ import tracemalloc
 
 from common import machine
 
+from playground.costs.tokenizers import counter_for
 from playground.limits import MAX_PROMPT_CHARS
-from playground.tokenizers import counter_for
 
 TEXTS = {
     "100,000 CJK Extension-B characters": "".join(

@@ -28,10 +28,10 @@ from playground.config_sections import (
     LocalModel,
     SecurityConfig,
 )
+from playground.costs.pricing import MAX_PRICE, Price
 from playground.endpoints.backendai.config import BackendAIConfig
 from playground.endpoints.urls import normalize_base_url
 from playground.errors import InvalidBaseURL
-from playground.pricing import MAX_PRICE, Price
 from playground.store.config import StoreConfig
 
 DEFAULT_CONFIG_FILE = "playground.toml"

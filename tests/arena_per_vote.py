@@ -16,7 +16,7 @@ import numpy as np
 from playground.arena.ratings import ALPHA, ROUNDS, Standing, WinRate, to_scale
 from playground.arena.round import Contestant
 from playground.arena.votes import Comparison, VoteRecord, comparisons
-from playground.pricing import Cost
+from playground.costs.pricing import Cost
 
 
 def vote_pairs(records: Sequence[VoteRecord], both_bad: str = "tie") -> list[list[Comparison]]:

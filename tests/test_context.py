@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 
 from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint
-from playground.context import context_use
+from playground.costs.context import context_use
 from playground.session import PlainServices, commands
 from playground.session.context import card_window
 from tests.fake_openai import FakeOpenAIServer, RawAnswer

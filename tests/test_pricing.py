@@ -15,8 +15,8 @@ from playground.arena import ratings
 from playground.arena.tally import tally_of
 from playground.arena.votes import Outcome, VoteRecord
 from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint
-from playground.money import dollars
-from playground.pricing import Pricing, card_cost, listed_cost, workspace_cost
+from playground.costs.money import dollars
+from playground.costs.pricing import Pricing, card_cost, listed_cost, workspace_cost
 from playground.promptsets.export import export_csv
 from playground.promptsets.registry import RunRegistry
 from playground.promptsets.summary import summarize

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import SecretStr
 
 from playground.config import EndpointConfig, Limits, LoadedConfig, SourcedEndpoint
-from playground.pricing import Price
+from playground.costs.pricing import Price
 from playground.promptsets.records import RunRow
 from playground.promptsets.size import TYPICAL_ANSWER_TOKENS
 from playground.session import PlainServices
@@ -35,7 +35,7 @@ def test_size_counts_answers_tokens_and_cost() -> None:
     session.workspace.cards[1].config.settings.max_tokens = 50
     size = size_of(session, svc, ROWS, 3)
     assert size.answers == 2 * 2 * 3
-    # each prompt: 4 chars a token, 4 of framing, 2 opening the reply (playground.tokens):
+    # each prompt: 4 chars a token, 4 of framing, 2 opening the reply (playground.costs.tokens):
     # (10 + 4 + 2) + (20 + 4 + 2) = 42, per run and card
     assert size.prompt_tokens == 42 * 3 * 2
     assert size.answer_tokens == (TYPICAL_ANSWER_TOKENS + 50) * 2 * 3

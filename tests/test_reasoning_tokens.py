@@ -12,7 +12,7 @@ import pytest
 
 from playground.chat.answer_shapes import whole_completion
 from playground.chat.metrics import Metrics
-from playground.money import dollars
+from playground.costs.money import dollars
 from playground.promptsets.export import export_csv
 from playground.promptsets.registry import RunRegistry
 from playground.promptsets.summary import summarize

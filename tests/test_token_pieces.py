@@ -4,7 +4,7 @@ bpe-openai refuses more than 200,000 tokens in one encode (``TokenLimitError``) 
 text of 1,000,000 characters (``ValueError: Input too long``): a 100,000-character
 prompt of CJK Extension-B characters, or a 1 MB text attachment, on a card whose model
 is an OpenAI id, replaced the page with an exception box. Such texts are now counted in
-pieces (``playground.tokenizers.pieces``): exact where the cuts are where the tokenizer
+pieces (``playground.costs.tokenizers.pieces``): exact where the cuts are where the tokenizer
 splits anyway, else marked as estimated. References are tiktoken's own counts.
 """
 
@@ -20,10 +20,10 @@ from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from playground.context import check_fits, context_use
+from playground.costs.context import check_fits, context_use
+from playground.costs.tokenizers import PIECE_CHARS, _encoder, count_text, counter_for, pieces
+from playground.costs.tokens import count_tokens
 from playground.errors import OverContextWindow
-from playground.tokenizers import PIECE_CHARS, _encoder, count_text, counter_for, pieces
-from playground.tokens import count_tokens
 from playground.ui.state import widget_key
 from tests.helpers import assert_cards_drawn, cards, key, new_app, sync_off
 from tests.test_tokenizers import reference
@@ -231,6 +231,6 @@ def test_a_tokenizer_that_fails_anyway_gives_the_estimate(monkeypatch: pytest.Mo
     def broken(text: str) -> object:
         raise RuntimeError("the tokenizer broke")
 
-    monkeypatch.setattr("playground.tokens.counter_for", lambda model: broken)
+    monkeypatch.setattr("playground.costs.tokens.counter_for", lambda model: broken)
     counted = count_tokens([{"role": "user", "content": "x" * 400}], "gpt-4o")
     assert not counted.exact and counted.tokens == 4 + 100 + 2  # the estimate

@@ -21,10 +21,10 @@ import pytest
 import tiktoken
 import tiktoken_ext.openai_public as openai_public
 
-from playground.context import check_fits, context_use
+from playground.costs.context import check_fits, context_use
+from playground.costs.tokenizers import counter_for, encoding_name
+from playground.costs.tokens import count_tokens
 from playground.errors import OverContextWindow
-from playground.tokenizers import counter_for, encoding_name
-from playground.tokens import count_tokens
 
 URL = "https://openaipublic.blob.core.windows.net/encodings/{}.tiktoken"
 TEXTS = [

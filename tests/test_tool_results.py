@@ -308,7 +308,7 @@ def test_a_merge_keeps_the_results_one_tab_gave(results_in: str) -> None:
 
 
 def test_calls_sent_back_count_towards_the_context_window() -> None:
-    from playground.tokens import count_tokens
+    from playground.costs.tokens import count_tokens
 
     arguments = json.dumps({"city": "Seoul " * 400})
     call = ToolCall(index=0, id="call_0", name="get_weather", arguments=arguments, result="ok")

@@ -28,7 +28,7 @@ import numpy as np
 
 from playground.arena.round import Contestant
 from playground.arena.tally import BothBad, Group, Tally
-from playground.pricing import Cost
+from playground.costs.pricing import Cost
 
 BASE = 1000.0
 SCALE = 400.0

@@ -21,7 +21,7 @@ from typing import Literal
 
 from playground.arena.round import Contestant
 from playground.arena.votes import Comparison, VoteRecord, comparisons
-from playground.pricing import Cost
+from playground.costs.pricing import Cost
 
 BothBad = Literal["tie", "drop"]
 

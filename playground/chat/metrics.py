@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from playground.money import dollars
-from playground.tokens import estimate_tokens
+from playground.costs.money import dollars
+from playground.costs.tokens import estimate_tokens
 
 if TYPE_CHECKING:
     from playground.chat.answer_shapes import Delta

@@ -10,7 +10,7 @@ from pydantic import SecretStr
 
 from playground.chat.apis import Api
 from playground.config import LoadedConfig, resolve_token
-from playground.pricing import Pricing
+from playground.costs.pricing import Pricing
 from playground.workspace.types import DEFAULT_CARDS, Card, CardConfig, SamplingSettings, Workspace
 
 

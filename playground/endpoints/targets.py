@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from playground.chat.apis import Api
+from playground.costs.pricing import Pricing, answer_cost
 from playground.endpoints.catalog import Endpoint, EndpointCatalog
 from playground.endpoints.egress import EgressPolicy
 from playground.endpoints.urls import normalize_base_url
 from playground.errors import CustomNotAllowed, HostRefused, IncompleteCard, InvalidBaseURL
-from playground.pricing import Pricing, answer_cost
 from playground.workspace.types import CUSTOM, CardConfig, Metrics
 
 

@@ -1,12 +1,12 @@
 """A run's size before it starts: answers, estimated tokens and cost.
 
 Prompt tokens are estimated as the chat cards estimate a prompt that is not counted
-exactly (``playground.tokens.estimate_tokens``: about four characters a token plus a
+exactly (``playground.costs.tokens.estimate_tokens``: about four characters a token plus a
 few of framing per message; the system prompt counted with each prompt). Answer tokens
 are each card's max tokens (the card's setting, else its endpoint's) when one is set:
 an upper bound; else ``TYPICAL_ANSWER_TOKENS`` a typical answer (marked ≈). Cost uses
 the card's endpoint price (``price = {...}``) or the ``genai-prices`` tables
-(``playground.pricing.listed_cost``); a card on ``gpu_hour`` or without a known price
+(``playground.costs.pricing.listed_cost``); a card on ``gpu_hour`` or without a known price
 adds none, and ``unpriced`` counts such cards.
 """
 
@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from playground.costs.pricing import listed_cost
+from playground.costs.tokens import estimate_tokens
 from playground.endpoints.targets import Target
-from playground.pricing import listed_cost
 from playground.promptsets.records import RunRow
-from playground.tokens import estimate_tokens
 from playground.workspace.types import CardConfig
 
 TYPICAL_ANSWER_TOKENS = 300  # assumed per answer when a card sets no max tokens

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from playground.context import check_fits
+from playground.costs.context import check_fits
 from playground.endpoints.targets import resolve_target
 from playground.errors import PlaygroundError
 from playground.session import backendai, room, streams

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from playground.costs.money import dollars
 from playground.endpoints.urls import without_secrets
-from playground.money import dollars
 from playground.promptsets.records import CellResult, RunSpec
 from playground.promptsets.summary import ColumnSummary
 from playground.share.records import (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.arena.round import CardShows
-from playground.context import context_use
+from playground.costs.context import context_use
 from playground.session import Session
 from playground.session.context import card_window
 from playground.ui.resources import SERVICES

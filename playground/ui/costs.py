@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.arena.round import CardShows
-from playground.money import dollars
-from playground.pricing import card_cost, workspace_cost
+from playground.costs.money import dollars
+from playground.costs.pricing import card_cost, workspace_cost
 from playground.session import Session
 from playground.workspace.types import Card
 

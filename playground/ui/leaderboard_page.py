@@ -14,7 +14,7 @@ from playground.arena import ratings
 from playground.arena.export import export_jsonl
 from playground.arena.tally import Tally
 from playground.arena.vote_store import VoteFilter, VoteStore
-from playground.money import dollars
+from playground.costs.money import dollars
 from playground.session import arena
 from playground.store import StoreError
 from playground.ui import persistence

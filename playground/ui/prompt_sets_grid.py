@@ -9,7 +9,7 @@ import streamlit as st
 
 from playground.chat.tools.calls import ToolCall, call_marks
 from playground.chat.tools.fit import argument_fit
-from playground.money import dollars
+from playground.costs.money import dollars
 from playground.promptsets.records import CellResult
 from playground.promptsets.summary import (
     ColumnSummary,

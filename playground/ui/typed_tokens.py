@@ -6,7 +6,7 @@ page (trusted code of ours; only numbers and our own widget keys go into it) rea
 the chat input being typed in and shows, just above it, the request's tokens: the
 server's count of the request with an empty prompt (history, system prompt, the
 prompt's framing; exact for OpenAI models) plus an estimate of the typed text (a
-token per four characters, as ``playground.tokens`` estimates), so the figure is
+token per four characters, as ``playground.costs.tokens`` estimates), so the figure is
 marked "≈". With Sync Input the card whose window the prompt fills most is named.
 The request itself is counted again when it is sent (``commands.start_answer``
 refuses one over the window).
@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 
 import streamlit as st
 
-from playground.tokens import CHARS_PER_TOKEN
+from playground.costs.tokens import CHARS_PER_TOKEN
 
 SYNC_INPUT_KEY = "sync_prompt"
 

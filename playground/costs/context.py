@@ -1,7 +1,7 @@
 """Will the next request fit the model's context window? Counted before it is sent.
 
 OpenAI models are counted exactly with their own tokenizer; any other model gets
-an estimate, shown with "≈" (``playground.tokens``). The window comes from the
+an estimate, shown with "≈" (``playground.costs.tokens``). The window comes from the
 endpoint's config (``context_window``), the embedded models' ``n_ctx``, or what
 the endpoint's model list states.
 """
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from playground.costs.tokens import count_tokens
 from playground.errors import OverContextWindow
-from playground.tokens import count_tokens
 
 
 @dataclass(frozen=True)

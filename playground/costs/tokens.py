@@ -1,6 +1,6 @@
 """How many tokens a request carries, before it is sent (no streamlit).
 
-OpenAI models are counted with their own tokenizer (``playground.tokenizers``) and
+OpenAI models are counted with their own tokenizer (``playground.costs.tokenizers``) and
 the chat framing OpenAI documents (3 tokens a message, 3 to open the reply: the
 cookbook's "How to count tokens with tiktoken"). Any other model, or a request
 holding images, gets an estimate (marked "≈" wherever it is shown): about four
@@ -8,7 +8,7 @@ characters a token, as OpenAI's guidance for English text puts it, plus a few
 tokens of framing per message as chat templates add.
 
 Counting never raises, whatever the text: a text past the tokenizer's own limits is
-counted in pieces (``playground.tokenizers``), and should the tokenizer still fail,
+counted in pieces (``playground.costs.tokenizers``), and should the tokenizer still fail,
 the request gets the estimate.
 """
 
@@ -19,7 +19,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from playground.tokenizers import TokenCount, counter_for
+from playground.costs.tokenizers import TokenCount, counter_for
 
 log = logging.getLogger(__name__)
 
