@@ -13,7 +13,7 @@ import time
 import openai
 from common import fake_server_process, machine
 
-from playground.config import Timeouts
+from playground.config.settings import Timeouts
 from playground.endpoints.clients import make_client
 
 ROUNDS = 9

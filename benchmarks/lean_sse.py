@@ -21,7 +21,7 @@ import openai
 from common import fake_server_process, machine
 
 from playground.chat.deltas import ChatRequest, open_deltas
-from playground.config import Timeouts
+from playground.config.settings import Timeouts
 from playground.endpoints.clients import Api, make_client
 
 TOKENS = 5000

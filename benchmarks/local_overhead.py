@@ -21,7 +21,7 @@ from pathlib import Path
 import openai
 from common import headless_app, machine, use_endpoints
 
-from playground.config_sections import LocalModel
+from playground.config.sections import LocalModel
 from playground.endpoints.local_models import LOCAL_MODELS, LocalModelServer, LocalModelSpec
 from playground.session import Session
 from playground.ui.resources import local_server

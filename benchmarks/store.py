@@ -22,7 +22,7 @@ from pathlib import Path
 from common import fake_server_process, machine
 
 from playground.chat.streaming import StreamJob
-from playground.config import Timeouts
+from playground.config.settings import Timeouts
 from playground.endpoints.clients import make_client
 from playground.store import AutoSaver, StoreConfig, WorkspaceStore
 from playground.store.history_facts import history_facts

@@ -16,8 +16,8 @@ import tracemalloc
 
 from common import machine
 
+from playground.config.limits import MAX_PROMPT_CHARS
 from playground.costs.tokenizers import counter_for
-from playground.limits import MAX_PROMPT_CHARS
 
 TEXTS = {
     "100,000 CJK Extension-B characters": "".join(

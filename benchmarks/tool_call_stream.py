@@ -19,7 +19,7 @@ import openai
 from common import machine
 
 from playground.chat.streaming import StreamJob
-from playground.config import Timeouts
+from playground.config.settings import Timeouts
 from playground.endpoints.clients import Api, make_client
 from playground.workspace.types import Message
 from tests.fake_openai import FakeOpenAIServer, Scenario

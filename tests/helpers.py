@@ -12,7 +12,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from playground.chat.streaming import StreamJob
-from playground.config import Timeouts
+from playground.config.settings import Timeouts
 from playground.endpoints.clients import make_client
 from playground.rendering.safe_markdown import ZERO_WIDTH_SPACE
 from playground.session import Session

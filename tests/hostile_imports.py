@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from playground.limits import ImportLimits
+from playground.config.limits import ImportLimits
 from playground.store.config import StoreConfig
 
 ROOT = Path(__file__).resolve().parent.parent

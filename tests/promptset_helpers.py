@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from playground.config import EndpointConfig, Limits, LoadedConfig, SourcedEndpoint
+from playground.config.settings import EndpointConfig, Limits, LoadedConfig, SourcedEndpoint
 from playground.session import PlainServices, Session
 from playground.store import StoreConfig
 from playground.workspace.types import Card, CardConfig, Workspace

@@ -13,7 +13,7 @@ from pydantic import SecretStr
 from playground.arena.round import Contestant, can_vote
 from playground.arena.vote_store import VoteFilter, VoteStore
 from playground.arena.votes import Outcome, VoteRecord
-from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint
+from playground.config.settings import EndpointConfig, LoadedConfig, SourcedEndpoint
 from playground.session import PlainServices, Session, arena, commands
 from playground.session.workspaces import save_soon
 from playground.store import StoreConfig, WorkspaceStore

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from playground.chat import runs
-from playground.config import Limits
+from playground.config.settings import Limits
 from playground.session import Session, ask_n, commands
 from playground.session.workspaces import open_workspace, save_soon
 from playground.store.history_facts import history_facts

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image
 
+from playground.config.limits import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_REQUEST
 from playground.errors import AttachmentRefused
-from playground.limits import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_REQUEST
 from playground.session import commands
 from playground.workspace.attachments import content_parts, make_attachment, prepare
 from playground.workspace.export import export_json

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from playground.config import load_config
+from playground.config.settings import load_config
 from playground.endpoints.backendai import BackendAIConfig, BadResponse, ManagerClient
 from playground.endpoints.backendai.parse import timestamp
 from playground.endpoints.backendai.versions import choose_api_version, manager_info

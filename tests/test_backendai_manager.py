@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from playground.config import Timeouts, load_config
+from playground.config.settings import Timeouts, load_config
 from playground.endpoints.backendai import (
     BackendAIConfig,
     BadKeypair,

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from playground.bounded import Done, Evaluator, Failed
-from playground.limits import MIB, EvaluatorLimits
+from playground.config.bounded import Done, Evaluator, Failed
+from playground.config.limits import MIB, EvaluatorLimits
 
 
 def sleep_for(seconds: float) -> float:

@@ -22,10 +22,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from playground.config import Timeouts
+from playground.config.limits import MAX_LISTED_MODELS
+from playground.config.settings import Timeouts
 from playground.endpoints.catalog import Endpoint
 from playground.endpoints.discovery import ModelList, list_models, usable_id
-from playground.limits import MAX_LISTED_MODELS
 from playground.session import Session, commands
 from playground.session.decisions import model_options
 from playground.workspace.types import CUSTOM

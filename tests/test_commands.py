@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint
+from playground.config.settings import EndpointConfig, LoadedConfig, SourcedEndpoint
 from playground.session import PlainServices, Session, commands
 from playground.session.imports import cancel_import, check_import, confirm_import
 from playground.session.links import apply_link, share_query

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from playground.config import config_file_path, load_config
+from playground.config.settings import config_file_path, load_config
 from playground.endpoints.catalog import build_catalog
 
 CANARY = "sk-canary-7f3a9c"

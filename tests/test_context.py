@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint
+from playground.config.settings import EndpointConfig, LoadedConfig, SourcedEndpoint
 from playground.costs.context import context_use
 from playground.session import PlainServices, commands
 from playground.session.context import card_window

@@ -1,6 +1,6 @@
 from collections.abc import Callable
 
-from playground.config import Timeouts
+from playground.config.settings import Timeouts
 from playground.endpoints.discovery import list_models, parse_model_list
 from tests.fake_openai import FakeOpenAIServer, closed_port
 from tests.helpers import scenario_name

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from playground.chat.deltas import ChatRequest, DeltaStream
-from playground.config import LoadedConfig, Timeouts, load_config
-from playground.config_sections import SecurityConfig
+from playground.config.sections import SecurityConfig
+from playground.config.settings import LoadedConfig, Timeouts, load_config
 from playground.endpoints.catalog import Endpoint
 from playground.endpoints.clients import make_client
 from playground.endpoints.discovery import ModelList, list_models

@@ -10,8 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import FileUploader
 
+from playground.config.limits import max_export_bytes
 from playground.errors import ImportProblem
-from playground.limits import max_export_bytes
 from playground.store.config import StoreConfig
 from playground.workspace.export import export_json, export_markdown, import_json
 from playground.workspace.types import (

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint
+from playground.config.settings import EndpointConfig, LoadedConfig, SourcedEndpoint
 from playground.session import PlainServices, Session, commands
 from playground.workspace.types import CUSTOM
 

@@ -14,9 +14,9 @@ import time
 
 import pytest
 
-from playground.bounded import Evaluator
+from playground.config.bounded import Evaluator
+from playground.config.limits import EvaluatorLimits
 from playground.errors import PromptSetProblem
-from playground.limits import EvaluatorLimits
 from playground.promptsets.cells import answered_cell
 from playground.promptsets.checks import evaluate, parse_checks
 from playground.promptsets.judge import read_verdict, read_verdict_bounded

@@ -15,7 +15,7 @@ from pathlib import Path
 import ijson
 import pytest
 
-from playground.limits import (
+from playground.config.limits import (
     INDENT_GROWTH,
     MIB,
     ImportLimits,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint, Timeouts
+from playground.config.settings import EndpointConfig, LoadedConfig, SourcedEndpoint, Timeouts
 from playground.session import PlainServices, Session, commands, shorten
 from tests.litellm_proxy import LiteLLMProxy
 

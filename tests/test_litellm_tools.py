@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from playground.chat.tools.calls import call_marks
-from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint, Timeouts
+from playground.config.settings import EndpointConfig, LoadedConfig, SourcedEndpoint, Timeouts
 from playground.session import PlainServices, Session, commands
 from playground.session.tool_rounds import send_results
 from playground.session.tools import apply_tools

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 
 from playground.chat.streaming import StreamJob
-from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint, Timeouts
+from playground.config.settings import EndpointConfig, LoadedConfig, SourcedEndpoint, Timeouts
 from playground.endpoints.local_models.models import gemma3_file as assemble_model_file
 from playground.session import PlainServices, Session, commands, shorten
 from playground.workspace.types import Message, SamplingSettings

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 import pytest
 
 from playground.chat.tools.calls import call_marks
-from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint, Timeouts
+from playground.config.settings import EndpointConfig, LoadedConfig, SourcedEndpoint, Timeouts
 from playground.endpoints.local_models.models import smollm2_file
 from playground.session import PlainServices, Session, commands
 from playground.session.tools import apply_tools

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from playground.chat.streaming import StreamJob
-from playground.config import Timeouts
+from playground.config.settings import Timeouts
 from playground.endpoints.clients import make_client
 from playground.endpoints.discovery import list_models
 from playground.endpoints.local_models import (

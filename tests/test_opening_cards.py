@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from playground.config import load_config
-from playground.config_sections import LocalModel
+from playground.config.sections import LocalModel
+from playground.config.settings import load_config
 from playground.endpoints.catalog import (
     Endpoint,
     EndpointCatalog,

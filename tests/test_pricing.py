@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from playground.arena import ratings
 from playground.arena.tally import tally_of
 from playground.arena.votes import Outcome, VoteRecord
-from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint
+from playground.config.settings import EndpointConfig, LoadedConfig, SourcedEndpoint
 from playground.costs.money import dollars
 from playground.costs.pricing import Pricing, card_cost, listed_cost, workspace_cost
 from playground.promptsets.export import export_csv

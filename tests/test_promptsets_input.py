@@ -7,8 +7,8 @@ import tracemalloc
 
 import pytest
 
+from playground.config.limits import MAX_PROMPT_SET_BYTES, MAX_PROMPT_SET_ROWS
 from playground.errors import PromptSetProblem
-from playground.limits import MAX_PROMPT_SET_BYTES, MAX_PROMPT_SET_ROWS
 from playground.promptsets.checks import KINDS, check_problems, evaluate, parse_checks
 from playground.promptsets.parse import read_prompt_set
 from playground.promptsets.template import compile_template

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from playground.chat.metrics import Metrics
-from playground.limits import MAX_TOOL_ROUNDS
+from playground.config.limits import MAX_TOOL_ROUNDS
 from playground.promptsets.export import export_csv
 from playground.promptsets.registry import RunRegistry
 from playground.promptsets.rounds import summed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import SecretStr
 
-from playground.config import EndpointConfig, Limits, LoadedConfig, SourcedEndpoint
+from playground.config.settings import EndpointConfig, Limits, LoadedConfig, SourcedEndpoint
 from playground.costs.pricing import Price
 from playground.promptsets.records import RunRow
 from playground.promptsets.size import TYPICAL_ANSWER_TOKENS

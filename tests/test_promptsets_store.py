@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from playground.chat.tools.calls import ToolCall
-from playground.config import LoadedConfig
+from playground.config.settings import LoadedConfig
 from playground.promptsets.records import CellResult, RunColumn, RunRow, RunSpec
 from playground.promptsets.store import CellWriter, RunStore
 from playground.session import PlainServices

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from playground.config.limits import MAX_SWEEP_COLUMNS, MAX_SWEEP_VALUES
 from playground.errors import PromptSetProblem
-from playground.limits import MAX_SWEEP_COLUMNS, MAX_SWEEP_VALUES
 from playground.promptsets.prepare import card_columns
 from playground.promptsets.records import RunSpec
 from playground.promptsets.sweeps import Sweep, expand, legend, parse_sweep, parse_sweeps

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint, Timeouts
+from playground.config.settings import EndpointConfig, LoadedConfig, SourcedEndpoint, Timeouts
 from playground.endpoints.clients import EndpointClient
 from playground.endpoints.concurrency import AdaptiveGate
 from playground.session import PlainServices, Session, commands

@@ -11,7 +11,7 @@ import pytest
 from playground.chat.answer_shapes import Delta
 from playground.chat.deltas import ChatRequest, DeltaStream
 from playground.chat.raw_events import event_data, lines
-from playground.config import Timeouts
+from playground.config.settings import Timeouts
 from playground.endpoints.clients import make_client
 from playground.errors import EndpointError, ServerError, StreamBroken
 from tests.fake_openai import RawAnswer

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from playground.arena.round import Contestant
-from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint, load_config
+from playground.config.settings import EndpointConfig, LoadedConfig, SourcedEndpoint, load_config
 from playground.endpoints.catalog import build_catalog
 from playground.endpoints.targets import card_api, resolve_target
 from playground.promptsets.registry import RunRegistry

@@ -1,4 +1,4 @@
-"""One JSON Schema validator (playground.bounded.schemas) in every place a schema comes from:
+"""One JSON Schema validator (playground.config.bounded.schemas) in every place a schema comes from:
 prompt-set checks (tests/test_hostile_checks.py), tool parameters, response formats."""
 
 from __future__ import annotations
@@ -8,7 +8,12 @@ import time
 
 import pytest
 
-from playground.bounded.schemas import check_schema, check_value, schema_problem, validation_error
+from playground.config.bounded.schemas import (
+    check_schema,
+    check_value,
+    schema_problem,
+    validation_error,
+)
 from playground.session import Session
 from playground.session.tools import apply_response_format, apply_tools
 from tests.test_hostile_checks import exponential_schema, rss

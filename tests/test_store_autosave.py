@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 
 from playground.chat.streaming import StreamJob
-from playground.config import Timeouts
+from playground.config.settings import Timeouts
 from playground.endpoints.clients import make_client
 from playground.store import (
     AutoSaver,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from playground.config import load_config
+from playground.config.settings import load_config
 from playground.store import StoreConfig
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from playground.chat.answer_shapes import whole_completion
 from playground.chat.streaming import StreamJob
-from playground.config import Timeouts
+from playground.config.settings import Timeouts
 from playground.endpoints.clients import make_client
 from playground.endpoints.errors import translate_errors
 from playground.errors import StreamBroken

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from playground.config import Timeouts
+from playground.config.settings import Timeouts
 from playground.session import Session, commands
 from playground.session.workspaces import open_workspace, save_soon
 from playground.store import StoreConfig, WorkspaceStore

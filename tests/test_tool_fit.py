@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from playground.bounded import Evaluator, Result
-from playground.bounded.schemas import check_text
 from playground.chat.tools.calls import ToolCall
 from playground.chat.tools.fit import Fit, answer_fit, argument_fit
 from playground.chat.tools.settings import ResponseFormat, ToolSettings
+from playground.config.bounded import Evaluator, Result
+from playground.config.bounded.schemas import check_text
 from tests.test_hostile_checks import exponential_schema
 
 CITY = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}

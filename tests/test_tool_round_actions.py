@@ -11,7 +11,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from playground.chat.tools.calls import ToolCall, call_marks
-from playground.limits import MAX_TOOL_RESULT_CHARS
+from playground.config.limits import MAX_TOOL_RESULT_CHARS
 from playground.session import commands
 from playground.session.tool_rounds import keep_draft, open_calls, send_results
 from playground.workspace.export import export_markdown

@@ -11,7 +11,7 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
-from playground.limits import MAX_TOOL_ROUNDS
+from playground.config.limits import MAX_TOOL_ROUNDS
 from playground.ui.state import MOCK_TOGGLE
 from playground.ui.tool_results_view import result_key
 from playground.workspace.types import Card

@@ -1,6 +1,6 @@
 import pytest
 
-from playground.config import EndpointConfig, LoadedConfig, SourcedEndpoint
+from playground.config.settings import EndpointConfig, LoadedConfig, SourcedEndpoint
 from playground.endpoints.catalog import build_catalog
 from playground.endpoints.targets import resolve_target
 from playground.errors import IncompleteCard, InvalidBaseURL

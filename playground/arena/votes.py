@@ -21,7 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from playground.arena.round import Contestant
-from playground.limits import MAX_VOTE_COMMENT_CHARS, MAX_VOTE_TAG_CHARS
+from playground.config.limits import MAX_VOTE_COMMENT_CHARS, MAX_VOTE_TAG_CHARS
 from playground.workspace.types import SamplingSettings
 
 Kind = Literal["a", "b", "tie", "bothbad", "best"]

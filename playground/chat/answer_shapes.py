@@ -15,10 +15,10 @@ from typing import Any
 
 from playground.chat.reasoning import DELTA_FIELDS, delta_reasoning
 from playground.chat.tools.calls import ToolCallPiece, finish_reason_of
+from playground.config.limits import MAX_COMPLETION_BYTES
 from playground.endpoints.errors import not_json_message, server_error_message
 from playground.endpoints.server_answers import TOO_LONG_ADVICE
 from playground.errors import EmptyStream, ServerError, StreamBroken
-from playground.limits import MAX_COMPLETION_BYTES
 
 
 @dataclass(frozen=True)

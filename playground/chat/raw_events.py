@@ -41,8 +41,8 @@ import httpx2
 import openai
 import orjson
 
+from playground.config.limits import MAX_COMPLETION_BYTES
 from playground.errors import StreamBroken
-from playground.limits import MAX_COMPLETION_BYTES
 
 # What the SDK counts as a request error while reading (openai-python v3.63.0
 # src/openai/_httpx2.py ``request_exceptions``).

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pydantic import SecretStr
 
 from playground.chat.apis import Api
-from playground.config import LoadedConfig, resolve_token
+from playground.config.settings import LoadedConfig, resolve_token
 from playground.costs.pricing import Pricing
 from playground.workspace.types import DEFAULT_CARDS, Card, CardConfig, SamplingSettings, Workspace
 

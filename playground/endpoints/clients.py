@@ -23,7 +23,7 @@ import openai
 
 from playground.chat.apis import Api as Api  # which API answers stream through (re-exported)
 from playground.chat.raw_events import RawEvents
-from playground.config import Timeouts
+from playground.config.settings import Timeouts
 from playground.endpoints.egress import EgressPolicy, PinnedTransport
 
 _NO_TOKEN = "no-token"  # never put on the wire (see the module docstring)

@@ -12,7 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from playground.config import Timeouts
+from playground.config.limits import MAX_LISTED_MODELS, MAX_MODEL_ID_CHARS, MAX_MODEL_LIST_BYTES
+from playground.config.settings import Timeouts
 from playground.endpoints.clients import make_client
 from playground.endpoints.egress import EgressPolicy
 from playground.endpoints.errors import (
@@ -23,7 +24,6 @@ from playground.endpoints.errors import (
     web_page_error,
 )
 from playground.errors import BadRequest, EndpointError
-from playground.limits import MAX_LISTED_MODELS, MAX_MODEL_ID_CHARS, MAX_MODEL_LIST_BYTES
 
 WHAT = "The endpoint's model list"
 

@@ -19,7 +19,7 @@ and the checks on tool calls and the response format (``tool_checks.py``):
 refused at once); ``check_problems`` refuses, before a run starts, a pattern that
 does not compile and a schema that is not a valid schema; ``evaluate`` gives each
 check's outcome. Patterns and schemas are typed by visitors: they are compiled and
-applied only in the bounded evaluator's workers (``playground.bounded``), within a
+applied only in the bounded evaluator's workers (``playground.config.bounded``), within a
 time and memory limit per call and a budget for all the checks of one answer
 (``EVAL_ANSWER_SECONDS``); a check past its limits fails with the reason named.
 """
@@ -36,10 +36,10 @@ from typing import Any
 
 import regex
 
-from playground.bounded import Done, Evaluator, Failed, default_evaluator
-from playground.bounded.schemas import schema_problem, validation_error
 from playground.chat.tools.calls import ToolCall
 from playground.chat.tools.settings import ResponseFormat
+from playground.config.bounded import Done, Evaluator, Failed, default_evaluator
+from playground.config.bounded.schemas import schema_problem, validation_error
 from playground.errors import PromptSetProblem
 from playground.promptsets.tool_checks import NO_ARG, TOOL_ARGS, TOOL_KINDS, parse_tool_check
 from playground.promptsets.tool_checks import run_tool_check as _tool_check

@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from playground.bounded import Done, Evaluator, default_evaluator
+from playground.config.bounded import Done, Evaluator, default_evaluator
 from playground.promptsets.template import Template, compile_template
 
 JUDGE_VARIABLES = ("rubric", "prompt", "answer")

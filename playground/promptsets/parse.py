@@ -11,7 +11,7 @@
 - **Plain text**: one prompt a line; blank lines are skipped.
 
 Everything is refused by size and count before it is built
-(``playground.limits``: ``MAX_PROMPT_SET_*``), and a problem names its row
+(``playground.config.limits``: ``MAX_PROMPT_SET_*``), and a problem names its row
 (1-based, the header not counted). Rows are counted lazily, so a file of
 100,000 rows stops at the first row past the limit.
 """
@@ -25,13 +25,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from playground.errors import PromptSetProblem
-from playground.limits import (
+from playground.config.limits import (
     MAX_PROMPT_SET_BYTES,
     MAX_PROMPT_SET_CELL_CHARS,
     MAX_PROMPT_SET_COLUMNS,
     MAX_PROMPT_SET_ROWS,
 )
+from playground.errors import PromptSetProblem
 
 Kind = Literal["csv", "jsonl", "text"]
 PROMPT = "prompt"

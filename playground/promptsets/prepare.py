@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from playground.bounded import Evaluator
+from playground.config.bounded import Evaluator
 from playground.errors import PromptSetProblem
 from playground.promptsets.checks import Check, check_problems, parse_checks
 from playground.promptsets.judge import judge_template

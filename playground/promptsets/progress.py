@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass
 from typing import Protocol
 
-from playground.config import LoadedConfig, Timeouts
+from playground.config.settings import LoadedConfig, Timeouts
 from playground.endpoints.clients import EndpointClient
 
 

@@ -22,7 +22,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from playground.chat.tools.calls import ToolCall
-from playground.limits import MAX_RUNS_PER_PROMPT
+from playground.config.limits import MAX_RUNS_PER_PROMPT
 from playground.promptsets.sweeps import RunColumn, Sweep
 from playground.workspace.types import Metrics
 

@@ -21,7 +21,7 @@ from typing import Any
 from playground.chat.metrics import Metrics
 from playground.chat.tools.calls import api_messages
 from playground.chat.tools.mocks import ToolMock, mock_results, rounds_exceeded
-from playground.limits import MAX_TOOL_ROUNDS
+from playground.config.limits import MAX_TOOL_ROUNDS
 from playground.promptsets.records import ToolRound
 from playground.workspace.types import Message
 

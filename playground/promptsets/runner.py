@@ -21,10 +21,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from playground.chat.streaming import StreamJob
+from playground.config.limits import PROMPT_SET_WORKERS_PER_ENDPOINT
 from playground.endpoints.clients import EndpointClient
 from playground.endpoints.targets import Target
 from playground.errors import PromptSetProblem
-from playground.limits import PROMPT_SET_WORKERS_PER_ENDPOINT
 from playground.promptsets.cells import answered_cell, failed_cell, scored
 from playground.promptsets.checks import parse_checks
 from playground.promptsets.judge import judge_template

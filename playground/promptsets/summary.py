@@ -17,9 +17,9 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from playground.bounded import Evaluator
 from playground.chat.tools.fit import Fit, answer_fit, argument_fit
 from playground.chat.tools.settings import ResponseFormat
+from playground.config.bounded import Evaluator
 from playground.costs.pricing import Cost
 from playground.promptsets.records import CellKey, CellResult, RunSpec
 from playground.promptsets.stats import median_p10_p90, wilson

@@ -35,8 +35,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from playground.config.limits import MAX_SWEEP_COLUMNS, MAX_SWEEP_VALUES, MAX_SWEEPS
 from playground.errors import PromptSetProblem
-from playground.limits import MAX_SWEEP_COLUMNS, MAX_SWEEP_VALUES, MAX_SWEEPS
 from playground.workspace.types import CardConfig, SamplingSettings
 
 SweepSetting = Literal["temperature", "top_p", "max_tokens", "reasoning_effort", "system_prompt"]

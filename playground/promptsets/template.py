@@ -11,7 +11,7 @@ comparisons; no loops, macros, calls, arithmetic or attribute access. Before a
 row is rendered, an upper bound of its length is checked against the prompt limit.
 
 Parsing and rendering still run only in the bounded evaluator's workers
-(``playground.bounded``): a short template can be slow or deep to compile (100
+(``playground.config.bounded``): a short template can be slow or deep to compile (100
 nested ``{% if %}``, a chain of 190 filters, deep parentheses), so a template that
 takes too long or too much memory, or that Jinja2 or Python's compiler refuses in
 any way, is a message, never an exception in the page. ``compile_template``
@@ -31,9 +31,9 @@ import jinja2
 from jinja2 import StrictUndefined, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-from playground.bounded import Done, Evaluator, default_evaluator
+from playground.config.bounded import Done, Evaluator, default_evaluator
+from playground.config.limits import MAX_PROMPT_CHARS
 from playground.errors import PromptSetProblem
-from playground.limits import MAX_PROMPT_CHARS
 
 FILTERS = frozenset({"upper", "lower", "trim", "title", "capitalize", "default", "d", "string"})
 TESTS = frozenset({"defined", "undefined", "none", "string", "number"})

@@ -13,7 +13,7 @@
 
 ``tool-args:`` schemas are typed by visitors: checked before the run like ``json-schema:``
 (``checks.check_problems``) and applied, like the response format's schema, only in the
-bounded evaluator (``playground.bounded.schemas.text_fit``: the arguments and the
+bounded evaluator (``playground.config.bounded.schemas.text_fit``: the arguments and the
 answer are read as JSON in the worker, nothing is fetched). ``run_tool_check`` is given
 ``bounded``, a function that runs one worker call within the answer's budget.
 """
@@ -23,10 +23,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from playground.bounded.schemas import text_fit
 from playground.chat.tools.calls import ToolCall
 from playground.chat.tools.fit import answer_fit
 from playground.chat.tools.settings import ResponseFormat
+from playground.config.bounded.schemas import text_fit
 from playground.errors import PromptSetProblem
 
 TOOL_KINDS = ("tool-call", "no-tool-call", "tool-args", "schema-valid")

@@ -18,13 +18,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from playground.bounded import Done, Evaluator, default_evaluator
 from playground.chat.metrics import Metrics
 from playground.chat.runs import agreement, kept_as, mean_similarity, ordered
+from playground.config.bounded import Done, Evaluator, default_evaluator
+from playground.config.limits import EVAL_DIFF_SECONDS, MAX_RUNS_PER_PROMPT
 from playground.costs.tokens import estimate_text, estimate_tokens
 from playground.endpoints.targets import resolve_target
 from playground.errors import PlaygroundError
-from playground.limits import EVAL_DIFF_SECONDS, MAX_RUNS_PER_PROMPT
 from playground.session import commands
 from playground.session.services import Services
 from playground.session.session import PendingAsk, Session

@@ -11,8 +11,8 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from playground.bounded import Done, Evaluator, default_evaluator
-from playground.limits import EVAL_DIFF_SECONDS
+from playground.config.bounded import Done, Evaluator, default_evaluator
+from playground.config.limits import EVAL_DIFF_SECONDS
 from playground.rendering.diffing import AnswerDiff, AnswerPart, CallLine, answer_diff
 from playground.session.session import Session
 from playground.workspace.types import Card

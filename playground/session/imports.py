@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from playground.config.limits import upload_mb
 from playground.errors import ImportProblem
-from playground.limits import upload_mb
 from playground.session import backendai
 from playground.session.services import Services
 from playground.session.session import Session

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from playground.config.limits import MAX_RUNS_PER_PROMPT
 from playground.endpoints.targets import Target, resolve_target
 from playground.errors import PlaygroundError, PromptSetProblem
-from playground.limits import MAX_RUNS_PER_PROMPT
 from playground.promptsets.prepare import (  # prepare: re-exported with the commands
     JudgeChoice,
     Preparation,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from playground.limits import MIB
+from playground.config.limits import MIB
 from playground.workspace.types import Attachment, Card, Message, Workspace
 
 ANSWER_ROOM_SHARE = 16  # 1/16 of the limit (256 KiB of 4 MiB) is kept for the answers

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from playground.chat.running import ModelListCache, RunningJobs
-from playground.config import LoadedConfig, Timeouts
+from playground.config.settings import LoadedConfig, Timeouts
 from playground.endpoints.backendai import (
     EndpointPage,
     EndpointToken,

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from playground.chat.tools.calls import ToolCall, answered
 from playground.chat.tools.mocks import ToolMock, mock_results, rounds_exceeded
-from playground.limits import MAX_TOOL_RESULT_CHARS, MAX_TOOL_ROUNDS
+from playground.config.limits import MAX_TOOL_RESULT_CHARS, MAX_TOOL_ROUNDS
 from playground.session.commands import start_answer
 from playground.session.services import Services
 from playground.session.session import Session

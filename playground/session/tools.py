@@ -3,7 +3,7 @@
 Each ``apply_*`` checks everything before it changes anything: the JSON and its
 shape (``playground.chat.tools.settings``), then each tool's ``parameters`` and the
 response format's schema as JSON Schemas in the bounded evaluator
-(``playground.bounded.schemas``: nothing fetched, bounded time and memory), all of
+(``playground.config.bounded.schemas``: nothing fetched, bounded time and memory), all of
 them within ``EVAL_SET_SECONDS``. It returns None when applied, or a message for a
 person when refused (nothing applied then).
 """
@@ -15,9 +15,9 @@ import time
 
 from pydantic import ValidationError
 
-from playground.bounded import Evaluator, default_evaluator
-from playground.bounded.schemas import check_schema
 from playground.chat.tools.settings import ReasoningEffort, ResponseFormat, ToolSettings
+from playground.config.bounded import Evaluator, default_evaluator
+from playground.config.bounded.schemas import check_schema
 from playground.session.session import Session
 from playground.workspace.types import Card, SamplingSettings
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from playground.limits import MAX_ATTACHMENT_BYTES, MIB
+from playground.config.limits import MAX_ATTACHMENT_BYTES, MIB
 from playground.ui import text as safe_text
 from playground.workspace.attachments import ACCEPTED
 from playground.workspace.types import Message

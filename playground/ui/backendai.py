@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from playground.config.limits import MAX_SEARCH_CHARS
 from playground.endpoints.backendai import EndpointPage
-from playground.limits import MAX_SEARCH_CHARS
 from playground.session import Session, backendai
 from playground.ui.resources import SERVICES
 from playground.ui.state import widget_key

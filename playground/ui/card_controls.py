@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check
 
-from playground.limits import MAX_PROMPT_CHARS
+from playground.config.limits import MAX_PROMPT_CHARS
 from playground.session import Session, ask_n, commands
 from playground.session.tool_rounds import open_calls
 from playground.ui.attach_view import INPUT_FILES, submitted

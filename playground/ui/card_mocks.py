@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from playground.limits import MAX_TOOL_RESULT_CHARS
+from playground.config.limits import MAX_TOOL_RESULT_CHARS
 from playground.session import Session
 from playground.session.tool_rounds import set_mock
 from playground.ui import text as safe_text

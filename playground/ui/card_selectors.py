@@ -7,11 +7,11 @@ import time
 import streamlit as st
 
 from playground.chat.apis import API_NAMES
+from playground.config.limits import MAX_BASE_URL_CHARS, MAX_MODEL_ID_CHARS, MAX_TOKEN_CHARS
 from playground.endpoints.catalog import EndpointCatalog
 from playground.endpoints.targets import CUSTOM_REFUSED, check_host, uses_config_token
 from playground.endpoints.urls import normalize_base_url
 from playground.errors import HostRefused, InvalidBaseURL
-from playground.limits import MAX_BASE_URL_CHARS, MAX_MODEL_ID_CHARS, MAX_TOKEN_CHARS
 from playground.session import Session, backendai, commands
 from playground.session.commands import CardFields
 from playground.session.decisions import (

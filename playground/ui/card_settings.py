@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 from pydantic import ValidationError
 
-from playground.limits import MAX_STOP_CHARS, MAX_SYSTEM_PROMPT_CHARS
+from playground.config.limits import MAX_STOP_CHARS, MAX_SYSTEM_PROMPT_CHARS
 from playground.session import Session, commands
 from playground.ui.card_menus import menu_kind, menu_label
 from playground.ui.card_mocks import mocks_section

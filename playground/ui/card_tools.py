@@ -17,7 +17,7 @@ from typing import Any
 import streamlit as st
 
 from playground.chat.tools.settings import CHOICES, parse_tools
-from playground.limits import MAX_RESPONSE_SCHEMA_CHARS, MAX_TOOLS_CHARS
+from playground.config.limits import MAX_RESPONSE_SCHEMA_CHARS, MAX_TOOLS_CHARS
 from playground.session import Session
 from playground.session.tools import (
     apply_response_format,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.limits import MAX_SEARCH_CHARS
+from playground.config.limits import MAX_SEARCH_CHARS
 from playground.session import Session, workspaces
 from playground.session.history import ago, told_apart
 from playground.store import StoreError, WorkspaceSummary

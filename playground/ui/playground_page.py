@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from playground.limits import MAX_PROMPT_CHARS
+from playground.config.limits import MAX_PROMPT_CHARS
 from playground.session import Session, ask_n, commands, focus
 from playground.session.tool_rounds import answer_open_with_mocks
 from playground.ui import arena as arena_ui

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from playground.config.limits import MAX_PROMPT_CHARS, MAX_PROMPT_SET_BYTES, MAX_TOOL_ROUNDS, MIB
 from playground.errors import PromptSetProblem
-from playground.limits import MAX_PROMPT_CHARS, MAX_PROMPT_SET_BYTES, MAX_TOOL_ROUNDS, MIB
 from playground.promptsets.judge import DEFAULT_JUDGE_PROMPT, DEFAULT_RUBRIC
 from playground.session import Session
 from playground.session.promptsets import JudgeChoice, card_label, prepare, start_run

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from playground.config.limits import MAX_RUNS_PER_PROMPT
 from playground.errors import PromptSetProblem
-from playground.limits import MAX_RUNS_PER_PROMPT
 from playground.promptsets.prepare import Preparation
 from playground.promptsets.sweeps import Sweep
 from playground.session import Session

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from playground.config.limits import MAX_SWEEP_COLUMNS, MAX_SWEEP_VALUES, MAX_SWEEPS
 from playground.errors import PromptSetProblem
-from playground.limits import MAX_SWEEP_COLUMNS, MAX_SWEEP_VALUES, MAX_SWEEPS
 from playground.promptsets.prepare import JudgeChoice, Preparation
 from playground.promptsets.records import RunSpec
 from playground.promptsets.sweeps import (

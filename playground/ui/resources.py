@@ -15,7 +15,7 @@ import streamlit as st
 
 from playground.chat.redraws import RedrawBudget
 from playground.chat.running import ModelListCache, RunningJobs
-from playground.config import (
+from playground.config.settings import (
     LoadedConfig,
     SecurityConfig,
     Timeouts,

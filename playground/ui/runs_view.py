@@ -14,7 +14,7 @@ import streamlit as st
 
 from playground.arena.round import OPEN, CardShows
 from playground.chat.runs import ordered, spreads_summary
-from playground.limits import MAX_RUNS_PER_PROMPT
+from playground.config.limits import MAX_RUNS_PER_PROMPT
 from playground.session import Session, ask_n
 from playground.ui.resources import SERVICES
 from playground.ui.state import session

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.limits import MAX_TOOL_RESULT_CHARS
+from playground.config.limits import MAX_TOOL_RESULT_CHARS
 from playground.session import Session
 from playground.session.tool_rounds import keep_draft, open_calls, send_results
 from playground.ui import arena as arena_ui

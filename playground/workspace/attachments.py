@@ -1,5 +1,5 @@
 """Files sent with a prompt: images as ``image_url`` content parts (data URLs), text
-files as fenced text, within the limits in ``playground.limits``.
+files as fenced text, within the limits in ``playground.config.limits``.
 
 Images are read with Pillow (Streamlit's own dependency) in ``playground.workspace.images``:
 the type is what the bytes are, not what the name says, a decompression bomb is
@@ -16,13 +16,13 @@ from collections.abc import Sequence
 from pathlib import PurePath
 from typing import Any
 
-from playground.errors import AttachmentRefused
-from playground.limits import (
+from playground.config.limits import (
     MAX_ATTACHMENT_BYTES,
     MAX_ATTACHMENTS_PER_REQUEST,
     MAX_REQUEST_ATTACHMENT_BYTES,
     MIB,
 )
+from playground.errors import AttachmentRefused
 from playground.rendering.markdown_writer import fence_lines
 from playground.workspace.file_names import safe_file_name
 from playground.workspace.images import ImageUnreadable, read_image_bounded

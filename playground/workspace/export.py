@@ -7,7 +7,7 @@ or password typed into a Custom baseURL is removed. Export → import → export
 gives the same bytes.
 
 Import is strict: the file must be this format and version, within the limits
-of ``playground.limits.ImportLimits`` (checked by a streaming scan before any
+of ``playground.config.limits.ImportLimits`` (checked by a streaming scan before any
 object is built, see ``playground.workspace.export_scan``), and name only endpoints that
 exist here. A bad or hostile file raises ``ImportProblem`` with a message for
 the person, and nothing is changed.
@@ -21,9 +21,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from playground.chat.tools.calls import ToolCall, call_marks, part_order, pretty_arguments
+from playground.config.limits import ImportLimits
 from playground.endpoints.urls import without_secrets
 from playground.errors import ImportProblem
-from playground.limits import ImportLimits
 from playground.rendering.markdown_writer import code_span, escape, fence_lines
 from playground.store.config import StoreConfig
 from playground.workspace.export_scan import Refused, scan

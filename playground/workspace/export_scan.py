@@ -33,7 +33,7 @@ from typing import Any
 
 import ijson
 
-from playground.limits import ImportLimits
+from playground.config.limits import ImportLimits
 
 try:  # the C backend when the wheel ships it (it does on Linux, macOS, Windows)
     _PARSER: Any = ijson.get_backend("yajl2_c")

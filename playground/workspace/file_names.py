@@ -14,7 +14,7 @@ from pathlib import PurePath
 
 import regex
 
-from playground.limits import MAX_FILE_NAME_CHARS
+from playground.config.limits import MAX_FILE_NAME_CHARS
 
 # Bidirectional embeddings, overrides, isolates and marks (category Cf, but unlike a
 # zero-width joiner they never belong in a name: they reorder what is shown).

@@ -14,7 +14,7 @@ The bounds, in order:
 4. a thumbnail of at most ``THUMBNAIL_SIDE_PX`` a side made from it, kept with the
    attachment: previews draw that, never the file again.
 
-All of it runs in the bounded evaluator's workers (``playground.bounded``): decoding an
+All of it runs in the bounded evaluator's workers (``playground.config.bounded``): decoding an
 8192×4882 PNG takes about 150 MB for a moment, which the app process never holds, and a
 decoder that runs past ``EVAL_IMAGE_SECONDS`` or its memory limit is killed there.
 
@@ -30,8 +30,8 @@ import io
 import logging
 from dataclasses import dataclass
 
-from playground.bounded import Done, Evaluator, default_evaluator
-from playground.limits import (
+from playground.config.bounded import Done, Evaluator, default_evaluator
+from playground.config.limits import (
     EVAL_IMAGE_SECONDS,
     MAX_IMAGE_PIXELS,
     MAX_IMAGE_SIDE_PX,

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from playground.limits import MAX_FILE_NAME_CHARS
+from playground.config.limits import MAX_FILE_NAME_CHARS
 
 FILE_ID_PATTERN = r"^[0-9a-f]{64}$"
 

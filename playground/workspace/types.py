@@ -24,7 +24,7 @@ from playground.chat.metrics import Metrics
 from playground.chat.tools.calls import ToolCall, api_messages
 from playground.chat.tools.mocks import ToolMocks
 from playground.chat.tools.settings import ReasoningEffort, ResponseFormat, ToolSettings
-from playground.limits import MAX_RUNS_PER_PROMPT, MAX_SYSTEM_PROMPT_CHARS
+from playground.config.limits import MAX_RUNS_PER_PROMPT, MAX_SYSTEM_PROMPT_CHARS
 from playground.workspace.attachments import content_parts
 from playground.workspace.stored_files import Attachment, pack_files, unpack_files
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from playground.limits import MAX_PROMPT_CHARS
+from playground.config.limits import MAX_PROMPT_CHARS
 from tests.browser.helpers import no_error_boxes, start_app, stop_app
 from tests.browser.pg import PlaygroundPage
 from tests.fake_openai import FakeOpenAIServer, Scenario

@@ -12,6 +12,6 @@
 
 Each parameter's shape is noted beside the openai-python file it was taken from.
 A tool's ``parameters`` and a response format's schema are checked as schemas only
-in the bounded evaluator (``playground.bounded.schemas``), by the application layer
+in the bounded evaluator (``playground.config.bounded.schemas``), by the application layer
 (``playground.session.tools``) when a person applies them.
 """

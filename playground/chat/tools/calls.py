@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from playground.limits import MAX_TOOL_RESULT_CHARS
+from playground.config.limits import MAX_TOOL_RESULT_CHARS
 
 MAX_FINISH_REASON_CHARS = 40
 

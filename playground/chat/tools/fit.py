@@ -1,7 +1,7 @@
 """Whether a finished answer keeps to what its card asked: each call's arguments to its
 tool's ``parameters``, the answer's text to the response format.
 
-Both are checked in the bounded evaluator (``playground.bounded.schemas.check_text``:
+Both are checked in the bounded evaluator (``playground.config.bounded.schemas.check_text``:
 nothing fetched, bounded time and memory) and remembered there by the texts checked,
 so a page run redraws a verdict without checking again. Only a finished answer is
 checked: its texts no longer change.
@@ -13,10 +13,10 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from playground.bounded import Evaluator
-from playground.bounded.schemas import check_text
 from playground.chat.tools.calls import ToolCall
 from playground.chat.tools.settings import ResponseFormat, ToolSettings
+from playground.config.bounded import Evaluator
+from playground.config.bounded.schemas import check_text
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from playground.chat.tools.calls import ToolCall
-from playground.limits import MAX_MOCK_ROWS, MAX_TOOL_RESULT_CHARS, MAX_TOOLS_PER_CARD
+from playground.config.limits import MAX_MOCK_ROWS, MAX_TOOL_RESULT_CHARS, MAX_TOOLS_PER_CARD
 
 _Text = Annotated[str, StringConstraints(max_length=MAX_TOOL_RESULT_CHARS)]
 _Key = Annotated[str, StringConstraints(max_length=200)]

@@ -33,7 +33,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from playground.limits import MAX_RESPONSE_SCHEMA_CHARS, MAX_TOOLS_CHARS, MAX_TOOLS_PER_CARD
+from playground.config.limits import MAX_RESPONSE_SCHEMA_CHARS, MAX_TOOLS_CHARS, MAX_TOOLS_PER_CARD
 
 # A function's or a response format's name (function_definition.py, response_format_json_schema.py)
 NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")

@@ -16,7 +16,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from playground.limits import MAX_SEARCH_CHARS
+from playground.config.limits import MAX_SEARCH_CHARS
 
 _ENDPOINT_FIELDS = """
       endpoint_id

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from playground.config_sections import LocalModelSettings
+from playground.config.sections import LocalModelSettings
 from playground.endpoints.catalog import Endpoint
 from playground.workspace.types import SamplingSettings
 

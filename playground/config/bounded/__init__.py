@@ -2,12 +2,12 @@
 
 ``Evaluator.call`` runs a module-level function in a worker process with a wall-clock
 limit and a memory limit and returns ``Done(value)`` or a named ``Failed``; see
-``playground.bounded.pool``. Limits are in ``playground.limits`` (``EVAL_*``).
-``playground.bounded.schemas`` is the one JSON Schema validator (prompt-set checks,
+``playground.config.bounded.pool``. Limits are in ``playground.config.limits`` (``EVAL_*``).
+``playground.config.bounded.schemas`` is the one JSON Schema validator (prompt-set checks,
 tool parameters, response formats), run only through it.
 """
 
-from playground.bounded.pool import (
+from playground.config.bounded.pool import (
     Done,
     Evaluator,
     Failed,

@@ -24,7 +24,7 @@ objects are built from it, so a hostile input costs little more than its size.
   ``MAX_PROMPT_SET_BYTES``. A sweep takes ``MAX_SWEEP_VALUES`` values of at most
   ``MAX_SWEEPS`` settings, and at most ``MAX_SWEEP_COLUMNS`` columns in all.
 - **What a library interprets** (a regex, a JSON Schema, a template, a judge's
-  reply): only in the bounded evaluator's workers (``playground.bounded``), with
+  reply): only in the bounded evaluator's workers (``playground.config.bounded``), with
   the time and memory limits ``EVAL_*`` below.
 - **Attachments** (``playground.workspace.attachments``, ``playground.workspace.images``): a file by
   its size, a prompt by its count and total, a name cut to ``MAX_FILE_NAME_CHARS``;
@@ -81,7 +81,7 @@ MAX_SWEEPS = 2  # settings swept at once (a grid of more is not read)
 MAX_SWEEP_VALUES = 8  # values of one setting (system prompt variants included)
 MAX_SWEEP_COLUMNS = 32  # a run's columns once swept (cards x combinations)
 
-# -- the bounded evaluator (playground.bounded): a visitor's regex, JSON Schema, template
+# -- the bounded evaluator (playground.config.bounded): a visitor's regex, JSON Schema, template
 # and a judge's reply are interpreted in worker processes with these limits.
 EVAL_WORKERS = 2  # worker processes (the machine has 2 cores; a call takes one)
 EVAL_MEMORY_BYTES = 512 * MIB  # address space a call may add to a fresh worker (an image

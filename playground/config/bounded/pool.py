@@ -37,7 +37,7 @@ from typing import Any, Generic, TypeVar
 
 import pebble
 
-from playground.limits import EvaluatorLimits
+from playground.config.limits import EvaluatorLimits
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -46,7 +46,7 @@ STARTUP_SECONDS = 60.0  # the fork server and its first workers
 WORKER_NICENESS = 10  # a worker's scheduling priority below the app's (Linux nice)
 # What the app's workers run: imported once in the fork server, not in every worker.
 PRELOAD = (
-    "playground.bounded.schemas",
+    "playground.config.bounded.schemas",
     "playground.promptsets.checks",
     "playground.promptsets.template",
     "playground.workspace.images",

@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from playground.chat.apis import Api
-from playground.config_sections import (
+from playground.config.sections import (
     LocalModel,
     SecurityConfig,
 )
@@ -85,7 +85,8 @@ class Timeouts(BaseModel):
 
 class Limits(BaseModel):
     """``[limits]``: how many cards a workspace holds; an optional hard cap on concurrent
-    requests per endpoint (none by default: ``playground.endpoints.concurrency`` adapts to the server)."""
+    requests per endpoint (none by default: ``playground.endpoints.concurrency`` adapts
+    to the server)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -1,4 +1,4 @@
-"""The ``[local_model]`` and ``[security]`` config sections (read by ``playground.config``)."""
+"""The ``[local_model]`` and ``[security]`` config sections (read by ``settings.py``)."""
 
 from __future__ import annotations
 

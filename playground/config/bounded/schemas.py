@@ -3,7 +3,7 @@
 One validator for every place a schema comes from: a prompt set's ``json-schema:``
 check, a tool's ``parameters``, a response format's schema (issue 28). The worker
 side (``schema_problem``, ``validation_error``) runs only in the bounded evaluator's
-workers (``playground.bounded``): a schema of local references can be exponential,
+workers (``playground.config.bounded``): a schema of local references can be exponential,
 or recursive (``{"$ref": "#"}``). The app side (``check_schema``, ``check_value``)
 calls them there and turns a call past its limits into a message.
 
@@ -29,7 +29,7 @@ import referencing
 import referencing.exceptions
 import referencing.jsonschema
 
-from playground.bounded.pool import Evaluator, Failed, default_evaluator
+from playground.config.bounded.pool import Evaluator, Failed, default_evaluator
 
 _REF_KEYS = ("$ref", "$dynamicRef", "$recursiveRef")
 # The base of a schema that names none (.invalid is never a host; nothing is fetched anyway).
