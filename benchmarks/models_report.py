@@ -28,7 +28,7 @@ from common import APP, AppTest, machine
 from playground.arena.vote_store import VoteStore
 from playground.promptsets.records import CellResult, CheckResult, RunColumn, RunRow, RunSpec
 from playground.promptsets.store import RunStore
-from playground.report.queries import ReportFilter, check_rates, figures
+from playground.reports.models.queries import ReportFilter, check_rates, figures
 from playground.store import WorkspaceStore
 from playground.store.engine import reading
 from playground.workspace.types import (
@@ -138,7 +138,7 @@ def sql_alone(store: WorkspaceStore) -> float:
 def postgres(answers: int, votes: int) -> tuple[float, float]:
     """The same store on PostgreSQL (tests/postgres.py starts one on 127.0.0.1): wall
     seconds of the report's SQL alone, and of the whole report (SQL, votes, ratings)."""
-    from playground.report.report import load
+    from playground.reports.models.report import load
     from tests.postgres import PostgresServer, _bin_dir
 
     bin_dir = _bin_dir()

@@ -174,7 +174,7 @@ def test_share_is_not_offered_while_a_blind_round_has_no_vote(
 
 
 def test_a_chart_with_nothing_to_plot_says_why() -> None:
-    from playground.report.chart import COST, TTFT, unplotted
+    from playground.reports.models.chart import COST, TTFT, unplotted
 
     rows: list[dict[str, object]] = [
         {"Quality %": 66.7, COST[0]: None, TTFT[0]: 0.35},

@@ -16,9 +16,9 @@ from playground.arena.round import Contestant
 from playground.promptsets.records import CellResult, CheckResult, RunColumn, RunRow, RunSpec
 from playground.promptsets.stats import wilson
 from playground.promptsets.store import RunStore
-from playground.report.queries import Figures, ModelKey, ReportFilter, figures
-from playground.report.report import ModelRow, build, front, load
-from playground.report.settings import settings_label
+from playground.reports.models.queries import Figures, ModelKey, ReportFilter, figures
+from playground.reports.models.report import ModelRow, build, front, load
+from playground.reports.models.settings import settings_label
 from playground.store import WorkspaceStore
 from playground.store.engine import reading, writing
 from playground.workspace.types import (

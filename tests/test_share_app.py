@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from playground.promptsets.stats import wilson
-from playground.share import SnapshotStore, snapshot_html
+from playground.reports.sharing import SnapshotStore, snapshot_html
 from playground.store import StoreConfig, WorkspaceStore
 from playground.store.schema import snapshots
 from tests.helpers import (

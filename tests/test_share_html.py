@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 from playground.chat.tools.calls import ToolCall
 from playground.promptsets.records import CellResult, CheckResult, RunColumn, RunRow, RunSpec
-from playground.share import freeze_run, freeze_workspace, snapshot_html
+from playground.reports.sharing import freeze_run, freeze_workspace, snapshot_html
 from playground.workspace.types import CUSTOM, CardConfig, CustomConfig, Message, Workspace
 
 CANARY = "sk-canary-html-91b2"

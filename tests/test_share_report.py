@@ -11,10 +11,10 @@ import pytest
 
 from playground.arena.ratings import Standing
 from playground.arena.round import Contestant
-from playground.report.queries import Figures, ModelKey, ReportFilter
-from playground.report.report import build
-from playground.report.shown import shown_filters, shown_rows
-from playground.share import ReportSnapshot, SnapshotStore, freeze_report, snapshot_html
+from playground.reports.models.queries import Figures, ModelKey, ReportFilter
+from playground.reports.models.report import build
+from playground.reports.models.shown import shown_filters, shown_rows
+from playground.reports.sharing import ReportSnapshot, SnapshotStore, freeze_report, snapshot_html
 from playground.store import WorkspaceStore
 from playground.ui.share_controls import MODELS_PAGE, PROMPT_SETS_PAGE, snapshot_link
 from tests.postgres import database_url, postgres_server, postgres_url  # noqa: F401

@@ -12,8 +12,7 @@ import sqlalchemy as sa
 from playground.chat.tools.calls import ToolCall
 from playground.promptsets.records import CellResult, CheckResult, RunColumn, RunRow, RunSpec
 from playground.promptsets.summary import summarize
-from playground.session.shares import may_delete, may_view
-from playground.share import (
+from playground.reports.sharing import (
     ChatSnapshot,
     RunSnapshot,
     SnapshotStore,
@@ -21,7 +20,8 @@ from playground.share import (
     freeze_workspace,
     thaw,
 )
-from playground.share.store import SnapshotTooLarge
+from playground.reports.sharing.store import SnapshotTooLarge
+from playground.session.shares import may_delete, may_view
 from playground.store import WorkspaceStore
 from playground.store.schema import MIGRATIONS, current_version, migrate, snapshots
 from playground.workspace.types import CUSTOM, CardConfig, CustomConfig, Message, Metrics, Workspace

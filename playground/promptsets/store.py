@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from playground.promptsets.cell_writer import CellWriter
 from playground.promptsets.records import CellKey, CellResult, RunSpec, RunStatus
-from playground.report import facts
+from playground.reports.models import facts
 from playground.store.engine import reading, writing
 from playground.store.records import (
     ANY_OWNER,

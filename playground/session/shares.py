@@ -16,11 +16,7 @@ from dataclasses import dataclass
 
 from playground.errors import StoreError
 from playground.promptsets.summary import summarize
-from playground.session.promptsets import RunView
-from playground.session.services import Services
-from playground.session.session import Session
-from playground.session.workspaces import new_workspace
-from playground.share import (
+from playground.reports.sharing import (
     AnySnapshot,
     ReportSnapshot,
     SnapshotStore,
@@ -30,6 +26,10 @@ from playground.share import (
     freeze_workspace,
     thaw,
 )
+from playground.session.promptsets import RunView
+from playground.session.services import Services
+from playground.session.session import Session
+from playground.session.workspaces import new_workspace
 
 UNKNOWN = (
     "This snapshot link is unknown: it was deleted, or the link is incomplete. "
@@ -89,7 +89,7 @@ def share_report(
     filters: dict[str, str],
     user: str | None,
 ) -> Shared:
-    """Freeze the Models report as shown (``playground.report.shown``): filters and rows.
+    """Freeze the Models report as shown (``playground.reports.models.shown``): filters and rows.
     Never while a blind round has no vote: the report names the models."""
     if session.arena.hiding:
         return Shared(None, "A blind round hides its models: vote first, then share.")

@@ -9,7 +9,7 @@ append a step and update the table below: never edit a released step.
 Versions: 1 workspaces; 2 History's columns; 3 blind comparison votes; 4 prompt-set runs
 and their cells; 5 what each vote compares and what its answers cost (the Leaderboard
 counts in SQL); 6 shared snapshots (read-only views behind ``?snapshot=<id>``); 7 one
-row of facts per saved answer and check (the Models report, ``playground.report.tables``).
+row of facts per saved answer and check (the Models report, ``playground.reports.models.tables``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from playground.errors import SchemaTooNew
-from playground.report.backfill import v7_answer_facts
+from playground.reports.models.backfill import v7_answer_facts
 from playground.store.history_facts import history_facts
 from playground.store.snapshot_table import snapshots as snapshots  # one place for tables
 from playground.store.snapshot_table import v6_snapshots

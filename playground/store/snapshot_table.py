@@ -1,4 +1,4 @@
-"""Schema version 6: the shared snapshots' table (``playground.share.store``).
+"""Schema version 6: the shared snapshots' table (``playground.reports.sharing.store``).
 
 A snapshot is written once and never updated, only deleted by its owner.
 """

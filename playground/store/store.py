@@ -17,7 +17,7 @@ from playground.errors import (
     WorkspaceTooLarge,
     WorkspaceUnreadable,
 )
-from playground.report import facts as answer_facts
+from playground.reports.models import facts as answer_facts
 from playground.store.config import StoreConfig
 from playground.store.engine import create_engine, reading, writing
 from playground.store.history_facts import history_facts

@@ -1,5 +1,5 @@
 """The Models page: one row per model as a person chose it, from every saved answer,
-prompt-set check and blind vote (``playground.report``), and quality against cost and
+prompt-set check and blind vote (``playground.reports.models``), and quality against cost and
 against first token with the models no other beats on both marked."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from playground.arena.vote_store import VoteStore
-from playground.report import report
-from playground.report.chart import COST, TTFT, chart, unplotted
-from playground.report.queries import ReportFilter, choices
-from playground.report.shown import shown_filters, shown_rows
+from playground.reports.models import report
+from playground.reports.models.chart import COST, TTFT, chart, unplotted
+from playground.reports.models.queries import ReportFilter, choices
+from playground.reports.models.shown import shown_filters, shown_rows
 from playground.session import Session
 from playground.store import StoreError, WorkspaceStore
 from playground.store.engine import reading

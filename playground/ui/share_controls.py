@@ -8,16 +8,16 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from playground.promptsets.summary import summarize
-from playground.session import Session
-from playground.session.promptsets import RunView
-from playground.session.shares import Shared, share_report, share_run, share_workspace
-from playground.share import (
+from playground.reports.sharing import (
     AnySnapshot,
     freeze_report,
     freeze_run,
     freeze_workspace,
     snapshot_html,
 )
+from playground.session import Session
+from playground.session.promptsets import RunView
+from playground.session.shares import Shared, share_report, share_run, share_workspace
 from playground.ui import persistence
 from playground.ui.resources import SERVICES
 from playground.ui.text import warning

@@ -12,6 +12,7 @@ import streamlit as st
 
 from playground.promptsets.records import CellResult
 from playground.rendering.safe_markdown import neutralise
+from playground.reports.sharing import ChatSnapshot, ReportSnapshot, RunSnapshot, StoredSnapshot
 from playground.session import Session
 from playground.session.shares import (
     continues,
@@ -20,7 +21,6 @@ from playground.session.shares import (
     open_as_workspace,
     open_snapshot,
 )
-from playground.share import ChatSnapshot, ReportSnapshot, RunSnapshot, StoredSnapshot
 from playground.ui import persistence
 from playground.ui.messages import history
 from playground.ui.resources import SERVICES
@@ -120,7 +120,7 @@ def _run(snapshot: RunSnapshot) -> None:
 
 def _report(snapshot: ReportSnapshot) -> None:
     """The Models report's filters, table and charts, drawn again from its rows."""
-    from playground.report.chart import COST, TTFT, chart  # loads pandas: on use only
+    from playground.reports.models.chart import COST, TTFT, chart  # loads pandas: on use only
 
     chosen = [f"{name}: {value or 'all'}" for name, value in snapshot.filters.items()]
     caption(" · ".join(chosen), icon=":material/filter_alt:")

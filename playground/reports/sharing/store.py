@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Connection, Engine
 
 from playground.errors import StoreError
-from playground.share.records import SNAPSHOT, AnySnapshot, StoredSnapshot
+from playground.reports.sharing.records import SNAPSHOT, AnySnapshot, StoredSnapshot
 from playground.store.engine import reading, writing
 from playground.store.records import as_utc, is_workspace_id, new_workspace_id, now_naive_utc
 from playground.store.schema import snapshots as t

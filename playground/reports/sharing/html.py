@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from html import escape
 
-from playground.share.answer_html import answer_html, markdown
-from playground.share.records import AnySnapshot, ChatSnapshot, RunSnapshot
-from playground.share.report_html import report_body
-from playground.share.run_html import run_body
+from playground.reports.sharing.answer_html import answer_html, markdown
+from playground.reports.sharing.records import AnySnapshot, ChatSnapshot, RunSnapshot
+from playground.reports.sharing.report_html import report_body
+from playground.reports.sharing.run_html import run_body
 from playground.workspace.types import Message
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-action 'none'"

@@ -6,8 +6,8 @@ same rows, so the snapshot shows what the page showed. Nothing here loads pandas
 
 from __future__ import annotations
 
-from playground.report.queries import ReportFilter
-from playground.report.report import ModelRow
+from playground.reports.models.queries import ReportFilter
+from playground.reports.models.report import ModelRow
 
 Cell = float | int | str | None
 

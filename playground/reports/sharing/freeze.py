@@ -13,7 +13,7 @@ from playground.costs.money import dollars
 from playground.endpoints.urls import without_secrets
 from playground.promptsets.records import CellResult, RunSpec
 from playground.promptsets.summary import ColumnSummary
-from playground.share.records import (
+from playground.reports.sharing.records import (
     TITLE_MAX,
     ChatSnapshot,
     ReportSnapshot,
@@ -107,7 +107,7 @@ def freeze_run(
 def freeze_report(
     rows: list[dict[str, int | float | str | None]], filters: dict[str, str], title: str = ""
 ) -> ReportSnapshot:
-    """The Models report as shown (``playground.report.shown``): its filters and rows.
+    """The Models report as shown (``playground.reports.models.shown``): its filters and rows.
     A row names endpoint, model and settings label; none holds a URL or a token."""
     columns = list(rows[0]) if rows else []
     return ReportSnapshot(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from playground.report.tables import answer_facts, check_facts
+from playground.reports.models.tables import answer_facts, check_facts
 
 A = answer_facts.c
 C = check_facts.c
@@ -38,7 +38,7 @@ class ModelKey:
 @dataclass(frozen=True)
 class ReportFilter:
     """Which facts: by day (UTC, inclusive), prompt set (its title) and endpoint (any of
-    them; empty: all). Vote tags filter votes only (``playground.report.report``)."""
+    them; empty: all). Vote tags filter votes only (``playground.reports.models.report``)."""
 
     since: dt.date | None = None
     until: dt.date | None = None

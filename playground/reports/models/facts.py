@@ -18,8 +18,8 @@ from sqlalchemy.engine import Connection
 
 from playground.arena.round import contestant_of
 from playground.promptsets.records import CellResult, RunSpec
-from playground.report.settings import settings_label
-from playground.report.tables import answer_facts, check_facts, run_columns
+from playground.reports.models.settings import settings_label
+from playground.reports.models.tables import answer_facts, check_facts, run_columns
 from playground.workspace.types import Card, Message, Metrics, Workspace
 
 CHAT = "chat"

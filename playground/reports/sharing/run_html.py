@@ -5,8 +5,8 @@ from __future__ import annotations
 from html import escape
 
 from playground.promptsets.records import CellResult
-from playground.share.answer_html import answer_html
-from playground.share.records import RunSnapshot
+from playground.reports.sharing.answer_html import answer_html
+from playground.reports.sharing.records import RunSnapshot
 
 
 def _cell(cell: CellResult | None) -> str:

@@ -10,8 +10,8 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Connection
 
 from playground.promptsets.records import CellResult, RunSpec
-from playground.report import facts
-from playground.report.tables import metadata
+from playground.reports.models import facts
+from playground.reports.models.tables import metadata
 from playground.workspace.types import Workspace
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from playground.share.records import ReportSnapshot
+from playground.reports.sharing.records import ReportSnapshot
 
 
 def _value(value: int | float | str | None) -> str:

@@ -24,7 +24,7 @@ from playground.arena.round import Contestant
 from playground.arena.tally import Tally
 from playground.arena.vote_store import VoteFilter, VoteStore
 from playground.promptsets.stats import wilson
-from playground.report.queries import Figures, ModelKey, ReportFilter, check_rates, figures
+from playground.reports.models.queries import Figures, ModelKey, ReportFilter, check_rates, figures
 from playground.store import WorkspaceStore
 from playground.store.engine import reading
 

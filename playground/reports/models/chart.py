@@ -1,13 +1,13 @@
 """The Models report's charts (Altair): quality against cost or first token, the Pareto
 front marked. The Models page and a shared report's read-only view draw the same chart
-from the same rows (``playground.report.shown``). Imported on use: it loads pandas."""
+from the same rows (``playground.reports.models.shown``). Imported on use: it loads pandas."""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
-from playground.report.shown import Cell
+from playground.reports.models.shown import Cell
 
 COST = ("Cost / 1,000 answers ($)", "cost", "Quality against cost")
 TTFT = ("First token p50 (s)", "first token", "Quality against first token")

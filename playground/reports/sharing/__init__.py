@@ -18,9 +18,9 @@ A new kind is one more model in ``records.Snapshot``
 ``ReportSnapshot``, ``freeze_report``, ``report_html``).
 """
 
-from playground.share.freeze import freeze_report, freeze_run, freeze_workspace, thaw
-from playground.share.html import snapshot_html
-from playground.share.records import (
+from playground.reports.sharing.freeze import freeze_report, freeze_run, freeze_workspace, thaw
+from playground.reports.sharing.html import snapshot_html
+from playground.reports.sharing.records import (
     AnySnapshot,
     ChatSnapshot,
     ReportSnapshot,
@@ -29,7 +29,7 @@ from playground.share.records import (
     SnapshotCard,
     StoredSnapshot,
 )
-from playground.share.store import SnapshotStore
+from playground.reports.sharing.store import SnapshotStore
 
 __all__ = [
     "AnySnapshot",
