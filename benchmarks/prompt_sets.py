@@ -30,7 +30,7 @@ import openai
 from common import ROOT, fake_server_process, machine
 
 from playground.promptsets.registry import RunRegistry
-from playground.session.promptsets import prepare, run_store, start_run
+from playground.session.evaluation.promptsets import prepare, run_store, start_run
 from tests.promptset_helpers import services, session_on
 
 LIMIT = 8  # concurrent requests per endpoint

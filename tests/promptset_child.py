@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from playground.promptsets.registry import RunRegistry
-from playground.session.promptsets import prepare, start_run
+from playground.session.evaluation.promptsets import prepare, start_run
 from tests.promptset_helpers import services, session_on
 
 

@@ -14,8 +14,9 @@ from playground.arena.round import Contestant, can_vote
 from playground.arena.vote_store import VoteFilter, VoteStore
 from playground.arena.votes import Outcome, VoteRecord
 from playground.config.settings import EndpointConfig, LoadedConfig, SourcedEndpoint
-from playground.session import PlainServices, Session, arena, commands
-from playground.session.workspaces import save_soon
+from playground.session import PlainServices, Session, commands
+from playground.session.evaluation import arena
+from playground.session.workspaces.saving import save_soon
 from playground.store import StoreConfig, WorkspaceStore
 from playground.workspace.types import Message
 from tests.arena_votes import record

@@ -14,7 +14,7 @@ import pytest
 from playground.chat import runs
 from playground.config.settings import Limits
 from playground.session import Session, ask_n, commands
-from playground.session.workspaces import open_workspace, save_soon
+from playground.session.workspaces.saving import open_workspace, save_soon
 from playground.store.history_facts import history_facts
 from playground.store.merge import merge_workspaces
 from playground.workspace.export import export_json, export_markdown, import_json

@@ -10,9 +10,9 @@ import pytest
 
 from playground.config.settings import EndpointConfig, LoadedConfig, SourcedEndpoint
 from playground.session import PlainServices, Session, commands
-from playground.session.imports import cancel_import, check_import, confirm_import
-from playground.session.links import apply_link, share_query
-from playground.session.workspaces import new_workspace, open_workspace, save_soon
+from playground.session.workspaces.imports import cancel_import, check_import, confirm_import
+from playground.session.workspaces.links import apply_link, share_query
+from playground.session.workspaces.saving import new_workspace, open_workspace, save_soon
 from playground.store import StoreConfig
 from playground.workspace.export import export_json
 from playground.workspace.types import CUSTOM, SamplingSettings, Workspace

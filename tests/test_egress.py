@@ -27,9 +27,9 @@ from playground.errors import HostRefused
 from playground.session import PlainServices, Session, commands
 from playground.session.backendai import as_endpoint
 from playground.session.decisions import model_options
-from playground.session.imports import check_import, confirm_import
-from playground.session.links import apply_link
-from playground.session.workspaces import open_workspace, save_soon
+from playground.session.workspaces.imports import check_import, confirm_import
+from playground.session.workspaces.links import apply_link
+from playground.session.workspaces.saving import open_workspace, save_soon
 from playground.store import StoreConfig
 from playground.workspace.export import export_json
 from playground.workspace.types import CUSTOM, Card, CardConfig, Workspace

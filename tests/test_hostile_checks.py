@@ -21,7 +21,7 @@ from playground.promptsets.cells import answered_cell
 from playground.promptsets.checks import evaluate, parse_checks
 from playground.promptsets.judge import read_verdict, read_verdict_bounded
 from playground.promptsets.template import compile_template
-from playground.session.promptsets import prepare
+from playground.session.evaluation.promptsets import prepare
 from playground.workspace.types import Message
 
 MB = 1_000_000

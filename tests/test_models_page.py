@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground.arena.vote_store import VoteStore
 from playground.promptsets.store import RunStore
-from playground.session.shares import share_report
+from playground.session.workspaces.shares import share_report
 from playground.store import StoreConfig, WorkspaceStore
 from playground.ui.resources import SERVICES
 from tests.arena_votes import record

@@ -20,8 +20,9 @@ from playground.costs.pricing import Pricing, card_cost, listed_cost, workspace_
 from playground.promptsets.export import export_csv
 from playground.promptsets.registry import RunRegistry
 from playground.promptsets.summary import summarize
-from playground.session import PlainServices, Session, arena, commands
-from playground.session.promptsets import prepare, start_run
+from playground.session import PlainServices, Session, commands
+from playground.session.evaluation import arena
+from playground.session.evaluation.promptsets import prepare, start_run
 from playground.store import StoreConfig
 from playground.workspace.export import export_json, export_markdown
 from tests.test_commands import finish, on

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from playground.errors import PromptSetProblem
 from playground.promptsets.parse import read_prompt_set
-from playground.session.promptsets import prepare
+from playground.session.evaluation.promptsets import prepare
 from tests.helpers import endpoints_toml, new_app, shown
 from tests.test_prompt_sets_page import prompt_sets_page
 

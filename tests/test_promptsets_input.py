@@ -13,7 +13,7 @@ from playground.promptsets.checks import KINDS, check_problems, evaluate, parse_
 from playground.promptsets.parse import read_prompt_set
 from playground.promptsets.template import compile_template
 from playground.promptsets.tool_checks import TOOL_KINDS
-from playground.session.promptsets import prepare
+from playground.session.evaluation.promptsets import prepare
 from playground.workspace.types import Metrics
 
 

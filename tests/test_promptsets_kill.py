@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from playground.promptsets.registry import RunRegistry
-from playground.session.promptsets import load_run, resume_run, run_store
+from playground.session.evaluation.promptsets import load_run, resume_run, run_store
 from tests.fake_openai import FakeOpenAIServer
 from tests.helpers import scenario_name
 from tests.promptset_helpers import services, session_on

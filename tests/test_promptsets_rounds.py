@@ -18,7 +18,13 @@ from playground.promptsets.registry import RunRegistry
 from playground.promptsets.rounds import summed
 from playground.promptsets.summary import grid, summarize
 from playground.session import Session
-from playground.session.promptsets import continue_as_chat, load_run, prepare, start_run, stop_run
+from playground.session.evaluation.promptsets import (
+    continue_as_chat,
+    load_run,
+    prepare,
+    start_run,
+    stop_run,
+)
 from playground.session.tool_rounds import set_mock
 from playground.session.tools import apply_tools
 from tests.fake_openai import FakeOpenAIServer

@@ -18,7 +18,7 @@ from playground.promptsets.export import export_csv, export_json
 from playground.promptsets.registry import RunRegistry
 from playground.promptsets.summary import grid, summarize
 from playground.session import commands
-from playground.session.promptsets import (
+from playground.session.evaluation.promptsets import (
     JudgeChoice,
     continue_as_chat,
     load_run,

@@ -9,7 +9,7 @@ from playground.costs.pricing import Price
 from playground.promptsets.records import RunRow
 from playground.promptsets.size import TYPICAL_ANSWER_TOKENS
 from playground.session import PlainServices
-from playground.session.promptset_runs import needs_confirm, size_of
+from playground.session.evaluation.promptset_runs import needs_confirm, size_of
 from tests.promptset_helpers import session_on
 
 ROWS = [RunRow(number=1, prompt="x" * 40), RunRow(number=2, prompt="y" * 80)]

@@ -12,8 +12,8 @@ from playground.config.settings import LoadedConfig
 from playground.promptsets.records import CellResult, RunColumn, RunRow, RunSpec
 from playground.promptsets.store import CellWriter, RunStore
 from playground.session import PlainServices
-from playground.session.history import HistoryScope
-from playground.session.promptsets import run_store, visible_runs
+from playground.session.evaluation.promptsets import run_store, visible_runs
+from playground.session.workspaces.history import HistoryScope
 from playground.store import StoreConfig, WorkspaceStore
 from playground.workspace.types import CardConfig, Metrics
 from tests.postgres import database_url, postgres_server, postgres_url  # noqa: F401

@@ -10,7 +10,7 @@ from pathlib import Path
 from playground.promptsets.registry import RunRegistry
 from playground.promptsets.summary import summarize
 from playground.promptsets.sweeps import parse_sweeps
-from playground.session.promptsets import (
+from playground.session.evaluation.promptsets import (
     JudgeChoice,
     continue_as_chat,
     load_run,

@@ -81,7 +81,7 @@ def test_token_from_config_only_for_the_endpoints_own_url() -> None:
 def test_history_rows_with_the_same_title_are_told_apart() -> None:
     import datetime as dt
 
-    from playground.session.history import told_apart
+    from playground.session.workspaces.history import told_apart
     from playground.store.records import WorkspaceSummary
 
     def row(wid: str, title: str, models: tuple[str, ...], day: int) -> WorkspaceSummary:

@@ -17,7 +17,7 @@ from playground.promptsets.export import export_csv
 from playground.promptsets.registry import RunRegistry
 from playground.promptsets.summary import summarize
 from playground.session import commands
-from playground.session.promptsets import prepare, start_run
+from playground.session.evaluation.promptsets import prepare, start_run
 from tests.helpers import cards, endpoints_toml, new_app, send_to_card, sync_off
 from tests.helpers import start_stream as start
 from tests.test_commands import finish, on

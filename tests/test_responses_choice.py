@@ -19,10 +19,11 @@ from playground.config.settings import EndpointConfig, LoadedConfig, SourcedEndp
 from playground.endpoints.catalog import build_catalog
 from playground.endpoints.targets import card_api, resolve_target
 from playground.promptsets.registry import RunRegistry
-from playground.session import PlainServices, Session, arena, commands
+from playground.session import PlainServices, Session, commands
 from playground.session.commands import CardFields
-from playground.session.imports import check_import, confirm_import
-from playground.session.promptsets import prepare, start_run
+from playground.session.evaluation import arena
+from playground.session.evaluation.promptsets import prepare, start_run
+from playground.session.workspaces.imports import check_import, confirm_import
 from playground.workspace.export import export_json, import_json
 from playground.workspace.types import CUSTOM, Card, CardConfig, CustomConfig, Workspace
 from tests.fake_openai import FakeOpenAIServer

@@ -21,7 +21,7 @@ from playground.reports.sharing import (
     thaw,
 )
 from playground.reports.sharing.store import SnapshotTooLarge
-from playground.session.shares import may_delete, may_view
+from playground.session.workspaces.shares import may_delete, may_view
 from playground.store import WorkspaceStore
 from playground.store.schema import MIGRATIONS, current_version, migrate, snapshots
 from playground.workspace.types import CUSTOM, CardConfig, CustomConfig, Message, Metrics, Workspace

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from playground.config.settings import Timeouts
 from playground.session import Session, commands
-from playground.session.workspaces import open_workspace, save_soon
+from playground.session.workspaces.saving import open_workspace, save_soon
 from playground.store import StoreConfig, WorkspaceStore
 from tests.fake_openai import FakeOpenAIServer
 from tests.helpers import scenario_name

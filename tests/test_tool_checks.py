@@ -14,7 +14,7 @@ from playground.promptsets.cells import answered_cell
 from playground.promptsets.checks import evaluate, parse_checks
 from playground.promptsets.records import CellResult
 from playground.promptsets.tool_checks import TOOL_KINDS
-from playground.session.promptsets import prepare
+from playground.session.evaluation.promptsets import prepare
 from playground.workspace.types import Message
 from tests.test_hostile_checks import exponential_schema
 

@@ -14,5 +14,5 @@
     export.py      votes as JSONL preference pairs (prompt, chosen, rejected, models)
 
 The actions (start a round, a new round, vote, withdraw) are in
-``playground.session.arena``; the UI only draws what ``what_card_shows`` allows.
+``playground.session.evaluation.arena``; the UI only draws what ``what_card_shows`` allows.
 """

@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.arena.round import OPEN, CardShows, what_card_shows
-from playground.session import Session, arena
+from playground.session import Session
+from playground.session.evaluation import arena
 from playground.ui import persistence
 from playground.ui.resources import SERVICES
 from playground.ui.state import SYNC_TOGGLE, act

@@ -9,7 +9,8 @@ from streamlit.delta_generator import DeltaGenerator
 from playground.arena.round import can_vote
 from playground.arena.votes import TAGS, TWO_CARD_KINDS, Outcome
 from playground.config.limits import MAX_VOTE_COMMENT_CHARS, MAX_VOTE_TAG_CHARS
-from playground.session import Session, arena
+from playground.session import Session
+from playground.session.evaluation import arena
 from playground.ui import persistence
 from playground.ui.arena import new_round
 from playground.ui.resources import SERVICES

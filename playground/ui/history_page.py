@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.config.limits import MAX_SEARCH_CHARS
-from playground.session import Session, workspaces
-from playground.session.history import ago, told_apart
+from playground.session import Session
+from playground.session.workspaces import saving as workspaces
+from playground.session.workspaces.history import ago, told_apart
 from playground.store import StoreError, WorkspaceSummary
 from playground.ui import persistence
 from playground.ui.prompt_sets_history import history_runs

@@ -15,7 +15,7 @@ from playground.arena.export import export_jsonl
 from playground.arena.tally import Tally
 from playground.arena.vote_store import VoteFilter, VoteStore
 from playground.costs.money import dollars
-from playground.session import arena
+from playground.session.evaluation import arena
 from playground.store import StoreError
 from playground.ui import persistence
 from playground.ui.arena import hidden_page

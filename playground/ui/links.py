@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.session import Session
-from playground.session.links import apply_link as apply_link_to
-from playground.session.links import note_dropped_secrets, share_query
+from playground.session.workspaces.links import apply_link as apply_link_to
+from playground.session.workspaces.links import note_dropped_secrets, share_query
 from playground.ui.address import scrub_secret_params
 from playground.ui.resources import SERVICES
 from playground.ui.state import session

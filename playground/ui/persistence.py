@@ -1,7 +1,7 @@
 """The workspace's link (``?ws=<id>``): restore it, keep it in the address, and the store.
 
 What is saved when, and who may open what, is decided in
-``playground.session.workspaces``; this module reads the address and the
+``playground.session.workspaces.saving``; this module reads the address and the
 signed-in person, and draws save problems.
 """
 
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.session import Session, workspaces
-from playground.session.history import HistoryScope, history_scope
+from playground.session import Session
+from playground.session.workspaces import saving as workspaces
+from playground.session.workspaces.history import HistoryScope, history_scope
 from playground.store import StoreError, WorkspaceStore
 from playground.ui.resources import SERVICES
 from playground.ui.text import warning

@@ -22,7 +22,7 @@ from playground.promptsets.summary import (
 )
 from playground.rendering.safe_markdown import block_images
 from playground.session import Session
-from playground.session.promptsets import RunView, continue_as_chat
+from playground.session.evaluation.promptsets import RunView, continue_as_chat
 from playground.ui import persistence
 from playground.ui import text as safe_text
 from playground.ui.resources import SERVICES

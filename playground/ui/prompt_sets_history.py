@@ -7,8 +7,8 @@ import streamlit as st
 from playground.promptsets.store import RunSummary
 from playground.rendering.safe_markdown import block_images
 from playground.session import Session
-from playground.session.history import ago
-from playground.session.promptsets import visible_runs
+from playground.session.evaluation.promptsets import visible_runs
+from playground.session.workspaces.history import ago
 from playground.ui import persistence
 from playground.ui.prompt_sets_state import RUN_PARAM
 from playground.ui.resources import SERVICES

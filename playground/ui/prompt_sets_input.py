@@ -8,7 +8,7 @@ from playground.config.limits import MAX_PROMPT_CHARS, MAX_PROMPT_SET_BYTES, MAX
 from playground.errors import PromptSetProblem
 from playground.promptsets.judge import DEFAULT_JUDGE_PROMPT, DEFAULT_RUBRIC
 from playground.session import Session
-from playground.session.promptsets import JudgeChoice, card_label, prepare, start_run
+from playground.session.evaluation.promptsets import JudgeChoice, card_label, prepare, start_run
 from playground.ui import persistence
 from playground.ui import text as safe_text
 from playground.ui.prompt_sets_runs import chosen_runs, run_problem, runs_and_size

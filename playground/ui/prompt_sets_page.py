@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.session import Session
-from playground.session.promptsets import card_label
+from playground.session.evaluation.promptsets import card_label
 from playground.ui import persistence
 from playground.ui.arena import hidden_page
 from playground.ui.prompt_sets_history import saved_runs

@@ -6,7 +6,7 @@ import streamlit as st
 
 from playground.promptsets.export import export_csv, export_json
 from playground.session import Session
-from playground.session.promptsets import RunView, resume_run, stop_run, view_run
+from playground.session.evaluation.promptsets import RunView, resume_run, stop_run, view_run
 from playground.store.records import ANY_OWNER
 from playground.ui import persistence
 from playground.ui.prompt_sets_grid import results

@@ -13,8 +13,8 @@ from playground.errors import PromptSetProblem
 from playground.promptsets.prepare import Preparation
 from playground.promptsets.sweeps import Sweep
 from playground.session import Session
-from playground.session.promptset_runs import confirm_over, needs_confirm, size_of
-from playground.session.promptsets import run_columns
+from playground.session.evaluation.promptset_runs import confirm_over, needs_confirm, size_of
+from playground.session.evaluation.promptsets import run_columns
 from playground.ui.prompt_sets_sweep import chosen_sweeps
 from playground.ui.resources import SERVICES
 

@@ -18,7 +18,7 @@ from playground.promptsets.sweeps import (
     parse_sweeps,
 )
 from playground.session import Session
-from playground.session.promptsets import run_columns
+from playground.session.evaluation.promptsets import run_columns
 from playground.ui import text as safe_text
 
 NO_SWEEP = ""

@@ -16,8 +16,8 @@ from playground.reports.sharing import (
     snapshot_html,
 )
 from playground.session import Session
-from playground.session.promptsets import RunView
-from playground.session.shares import Shared, share_report, share_run, share_workspace
+from playground.session.evaluation.promptsets import RunView
+from playground.session.workspaces.shares import Shared, share_report, share_run, share_workspace
 from playground.ui import persistence
 from playground.ui.resources import SERVICES
 from playground.ui.text import warning

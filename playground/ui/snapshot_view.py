@@ -14,7 +14,7 @@ from playground.promptsets.records import CellResult
 from playground.rendering.safe_markdown import neutralise
 from playground.reports.sharing import ChatSnapshot, ReportSnapshot, RunSnapshot, StoredSnapshot
 from playground.session import Session
-from playground.session.shares import (
+from playground.session.workspaces.shares import (
     continues,
     delete_snapshot,
     may_delete,

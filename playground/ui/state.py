@@ -16,7 +16,7 @@ import streamlit as st
 
 from playground.session import Session
 from playground.session.commands import CardFields, set_card_fields
-from playground.session.workspaces import opening_workspace
+from playground.session.workspaces.saving import opening_workspace
 from playground.ui.resources import SERVICES
 from playground.workspace.types import Card
 

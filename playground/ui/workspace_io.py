@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.session import Session
-from playground.session.imports import (
+from playground.session.workspaces.imports import (
     cancel_import,
     check_import,
     confirm_import,

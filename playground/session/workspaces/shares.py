@@ -26,10 +26,10 @@ from playground.reports.sharing import (
     freeze_workspace,
     thaw,
 )
-from playground.session.promptsets import RunView
+from playground.session.evaluation.promptsets import RunView
 from playground.session.services import Services
 from playground.session.session import Session
-from playground.session.workspaces import new_workspace
+from playground.session.workspaces.saving import new_workspace
 
 UNKNOWN = (
     "This snapshot link is unknown: it was deleted, or the link is incomplete. "

@@ -29,10 +29,10 @@ from playground.arena.vote_store import VoteStore, new_vote_id
 from playground.arena.votes import Entry, Outcome, VoteRecord
 from playground.session.backendai import PREFIX as BACKENDAI_PREFIX
 from playground.session.compare import last_answer
-from playground.session.history import history_scope
 from playground.session.services import Services
 from playground.session.session import Session
-from playground.session.workspaces import leave
+from playground.session.workspaces.history import history_scope
+from playground.session.workspaces.saving import leave
 from playground.store import StoreError
 from playground.workspace.types import Card
 

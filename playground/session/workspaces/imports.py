@@ -7,7 +7,7 @@ from playground.errors import ImportProblem
 from playground.session import backendai
 from playground.session.services import Services
 from playground.session.session import Session
-from playground.session.workspaces import new_workspace
+from playground.session.workspaces.saving import new_workspace
 from playground.workspace.export import import_json
 
 

@@ -15,7 +15,7 @@ from playground.session import backendai
 from playground.session.decisions import opening_sync
 from playground.session.services import Services
 from playground.session.session import Session
-from playground.session.workspaces import opening_workspace
+from playground.session.workspaces.saving import opening_workspace
 from playground.workspace.deeplinks import (
     CardLink,
     backendai_card,

@@ -26,10 +26,10 @@ from playground.promptsets.runner import PromptSetRunner
 from playground.promptsets.store import CellWriter, RunStore, RunSummary, StoredRun
 from playground.promptsets.sweeps import Sweep, expand
 from playground.session import backendai
-from playground.session.history import HistoryScope
 from playground.session.services import Services
 from playground.session.session import Session
-from playground.session.workspaces import ensure_saved
+from playground.session.workspaces.history import HistoryScope
+from playground.session.workspaces.saving import ensure_saved
 from playground.store import StoreError
 from playground.store.records import ANY_OWNER, OwnerFilter, new_workspace_id
 from playground.workspace.types import Card, Message

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from playground.promptsets.records import RunRow
 from playground.promptsets.size import RunSize, run_size
 from playground.promptsets.sweeps import Sweep
-from playground.session.promptsets import _target, run_columns
+from playground.session.evaluation.promptsets import _target, run_columns
 from playground.session.services import Services
 from playground.session.session import Session
 

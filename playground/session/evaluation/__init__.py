@@ -1,0 +1,3 @@
+"""Blind rounds and votes, and prompt-set runs: the application
+layer's actions for comparing models.
+"""
