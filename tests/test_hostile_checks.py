@@ -17,9 +17,9 @@ import pytest
 from playground.config.bounded import Evaluator
 from playground.config.limits import EvaluatorLimits
 from playground.errors import PromptSetProblem
-from playground.promptsets.cells import answered_cell
-from playground.promptsets.checks import evaluate, parse_checks
-from playground.promptsets.judge import read_verdict, read_verdict_bounded
+from playground.promptsets.checks.checks import evaluate, parse_checks
+from playground.promptsets.checks.judge import read_verdict, read_verdict_bounded
+from playground.promptsets.running.cells import answered_cell
 from playground.promptsets.template import compile_template
 from playground.session.evaluation.promptsets import prepare
 from playground.workspace.types import Message

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from playground.errors import PromptSetProblem
-from playground.promptsets.checks import KINDS
+from playground.promptsets.checks.checks import KINDS
 from playground.promptsets.template import compile_template
 from playground.session.evaluation.promptsets import prepare
 from tests.helpers import endpoints_toml, new_app, shown

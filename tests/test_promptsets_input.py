@@ -9,10 +9,10 @@ import pytest
 
 from playground.config.limits import MAX_PROMPT_SET_BYTES, MAX_PROMPT_SET_ROWS
 from playground.errors import PromptSetProblem
-from playground.promptsets.checks import KINDS, check_problems, evaluate, parse_checks
+from playground.promptsets.checks.checks import KINDS, check_problems, evaluate, parse_checks
+from playground.promptsets.checks.tool_checks import TOOL_KINDS
 from playground.promptsets.parse import read_prompt_set
 from playground.promptsets.template import compile_template
-from playground.promptsets.tool_checks import TOOL_KINDS
 from playground.session.evaluation.promptsets import prepare
 from playground.workspace.types import Metrics
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from playground.promptsets.ledger import DONE, ERROR, MISSING, STOPPED, Ledger, Results
 from playground.promptsets.records import CellResult, RunColumn, RunRow, RunSpec
+from playground.promptsets.running.ledger import DONE, ERROR, MISSING, STOPPED, Ledger, Results
 from playground.promptsets.store import CellWriter, RunStore
 from playground.store import WorkspaceStore
 from playground.workspace.types import CardConfig

@@ -15,7 +15,7 @@ from playground.chat.metrics import Metrics
 from playground.config.limits import MAX_TOOL_ROUNDS
 from playground.promptsets.export import export_csv
 from playground.promptsets.registry import RunRegistry
-from playground.promptsets.rounds import summed
+from playground.promptsets.running.rounds import summed
 from playground.promptsets.summary import grid, summarize
 from playground.session import Session
 from playground.session.evaluation.promptsets import (

@@ -10,10 +10,10 @@ import pytest
 from playground.chat.tools.calls import ToolCall
 from playground.chat.tools.settings import ResponseFormat
 from playground.errors import PromptSetProblem
-from playground.promptsets.cells import answered_cell
-from playground.promptsets.checks import evaluate, parse_checks
+from playground.promptsets.checks.checks import evaluate, parse_checks
+from playground.promptsets.checks.tool_checks import TOOL_KINDS
 from playground.promptsets.records import CellResult
-from playground.promptsets.tool_checks import TOOL_KINDS
+from playground.promptsets.running.cells import answered_cell
 from playground.session.evaluation.promptsets import prepare
 from playground.workspace.types import Message
 from tests.test_hostile_checks import exponential_schema

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from playground.config.bounded import Evaluator
 from playground.errors import PromptSetProblem
-from playground.promptsets.checks import Check, check_problems, parse_checks
-from playground.promptsets.judge import judge_template
+from playground.promptsets.checks.checks import Check, check_problems, parse_checks
+from playground.promptsets.checks.judge import judge_template
 from playground.promptsets.parse import read_prompt_set
 from playground.promptsets.records import RunColumn, RunRow
 from playground.promptsets.template import compile_template, render_rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from playground.promptsets.runner import PromptSetRunner
+from playground.promptsets.running.runner import PromptSetRunner
 
 KEEP_FINISHED = 4  # finished runs kept (the store has them all)
 

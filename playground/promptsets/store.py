@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlalchemy.engine import Connection, Engine
 
-from playground.promptsets.cell_writer import CellWriter
 from playground.promptsets.records import CellKey, CellResult, RunSpec, RunStatus
+from playground.promptsets.running.cell_writer import CellWriter
 from playground.reports.models import facts
 from playground.store.engine import reading, writing
 from playground.store.records import (

@@ -6,7 +6,7 @@ import streamlit as st
 
 from playground.config.limits import MAX_PROMPT_CHARS, MAX_PROMPT_SET_BYTES, MAX_TOOL_ROUNDS, MIB
 from playground.errors import PromptSetProblem
-from playground.promptsets.judge import DEFAULT_JUDGE_PROMPT, DEFAULT_RUBRIC
+from playground.promptsets.checks.judge import DEFAULT_JUDGE_PROMPT, DEFAULT_RUBRIC
 from playground.session import Session
 from playground.session.evaluation.promptsets import JudgeChoice, card_label, prepare, start_run
 from playground.ui import persistence

@@ -47,7 +47,7 @@ WORKER_NICENESS = 10  # a worker's scheduling priority below the app's (Linux ni
 # What the app's workers run: imported once in the fork server, not in every worker.
 PRELOAD = (
     "playground.config.bounded.schemas",
-    "playground.promptsets.checks",
+    "playground.promptsets.checks.checks",
     "playground.promptsets.template",
     "playground.workspace.images",
     "playground.rendering.diffing",

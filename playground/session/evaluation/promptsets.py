@@ -22,7 +22,7 @@ from playground.promptsets.prepare import (  # prepare: re-exported with the com
 )
 from playground.promptsets.records import CellKey, CellResult, JudgeSpec, RunColumn, RunSpec
 from playground.promptsets.registry import RunRegistry
-from playground.promptsets.runner import PromptSetRunner
+from playground.promptsets.running.runner import PromptSetRunner
 from playground.promptsets.store import CellWriter, RunStore, RunSummary, StoredRun
 from playground.promptsets.sweeps import Sweep, expand
 from playground.session import backendai

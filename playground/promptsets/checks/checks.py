@@ -41,8 +41,8 @@ from playground.chat.tools.settings import ResponseFormat
 from playground.config.bounded import Done, Evaluator, Failed, default_evaluator
 from playground.config.bounded.schemas import schema_problem, validation_error
 from playground.errors import PromptSetProblem
-from playground.promptsets.tool_checks import NO_ARG, TOOL_ARGS, TOOL_KINDS, parse_tool_check
-from playground.promptsets.tool_checks import run_tool_check as _tool_check
+from playground.promptsets.checks.tool_checks import NO_ARG, TOOL_ARGS, TOOL_KINDS, parse_tool_check
+from playground.promptsets.checks.tool_checks import run_tool_check as _tool_check
 from playground.workspace.types import Metrics
 
 SEPARATOR = " && "

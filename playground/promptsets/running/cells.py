@@ -6,8 +6,8 @@ import logging
 import threading
 
 from playground.chat.tools.settings import ResponseFormat
-from playground.promptsets.checks import Check, evaluate
-from playground.promptsets.judge import read_verdict_bounded
+from playground.promptsets.checks.checks import Check, evaluate
+from playground.promptsets.checks.judge import read_verdict_bounded
 from playground.promptsets.records import CellKey, CellResult, CheckResult, ToolRound
 from playground.workspace.types import Message
 

@@ -25,13 +25,13 @@ from playground.config.limits import PROMPT_SET_WORKERS_PER_ENDPOINT
 from playground.endpoints.clients import EndpointClient
 from playground.endpoints.targets import Target
 from playground.errors import PromptSetProblem
-from playground.promptsets.cells import answered_cell, failed_cell, scored
-from playground.promptsets.checks import parse_checks
-from playground.promptsets.judge import judge_template
-from playground.promptsets.ledger import DONE, ERROR, Results
-from playground.promptsets.progress import Progress, RunServices
+from playground.promptsets.checks.checks import parse_checks
+from playground.promptsets.checks.judge import judge_template
 from playground.promptsets.records import CellKey, CellResult, RunSpec, RunStatus
-from playground.promptsets.rounds import run_exchange
+from playground.promptsets.running.cells import answered_cell, failed_cell, scored
+from playground.promptsets.running.ledger import DONE, ERROR, Results
+from playground.promptsets.running.progress import Progress, RunServices
+from playground.promptsets.running.rounds import run_exchange
 from playground.promptsets.store import CellWriter
 from playground.workspace.types import Message, SamplingSettings
 

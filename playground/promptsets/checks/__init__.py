@@ -1,0 +1,3 @@
+"""A prompt-set answer's checks: the deterministic checks, the
+tool-call checks and the judge.
+"""
