@@ -13,7 +13,7 @@ if __name__ != "__main__":  # imported by the server: the app and its routes
     import os
 
     from playground.chat.channel_route import channel_lifespan, channel_routes
-    from playground.ui.live_channel import CHANNELS
+    from playground.ui.card.live_channel import CHANNELS
 
     # PLAYGROUND_LIVE_CHANNEL=off: no route (as a host without this entry): cards redraw.
     served = os.environ.get("PLAYGROUND_LIVE_CHANNEL", "on") != "off"
@@ -25,7 +25,7 @@ if __name__ != "__main__":  # imported by the server: the app and its routes
     )
 else:  # a page run
     from playground.ui import streamlit_races
-    from playground.ui.links import drop_secret_params
+    from playground.ui.workspaces.links import drop_secret_params
 
     streamlit_races.install()  # before this run's first interaction: none is lost
 

@@ -52,7 +52,7 @@ def before(files: list[str]) -> None:
 
 def after(files: list[str], thumbnails: list[str]) -> None:
     """The previews now: ``attach_view.previews`` draws the kept thumbnails."""
-    from playground.ui.attach_view import previews
+    from playground.ui.card.attachments import previews
     from playground.workspace.types import Attachment, Message
 
     attachments = [

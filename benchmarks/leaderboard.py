@@ -79,7 +79,7 @@ def after() -> dict[str, float]:
     st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=300)
     at.run()
-    imports, _ = timed(lambda: importlib.import_module("playground.ui.leaderboard_page"))
+    imports, _ = timed(lambda: importlib.import_module("playground.ui.arena.leaderboard"))
     print(f"the page's imports (altair, pandas, choix, once per process): {imports:.2f} s")
     wall, _ = timed(lambda: at.switch_page("pages/leaderboard.py").run())
     assert not at.exception, [e.value for e in at.exception]

@@ -1,3 +1,3 @@
-from playground.ui.history_page import render
+from playground.ui.workspaces.history_page import render
 
 render()

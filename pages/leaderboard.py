@@ -1,3 +1,3 @@
-from playground.ui.leaderboard_page import render
+from playground.ui.arena.leaderboard import render
 
 render()

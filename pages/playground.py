@@ -1,3 +1,3 @@
-from playground.ui.playground_page import render
+from playground.ui.playground.page import render
 
 render()

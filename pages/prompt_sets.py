@@ -1,3 +1,3 @@
-from playground.ui.prompt_sets_page import render
+from playground.ui.prompt_sets.page import render
 
 render()

@@ -221,7 +221,7 @@ def test_a_damaged_image_saved_before_draws_as_a_note_not_an_error() -> None:
     from streamlit.testing.v1 import AppTest
 
     def page(data: str) -> None:
-        from playground.ui.attach_view import previews
+        from playground.ui.card.attachments import previews
         from playground.workspace.types import Attachment, Message
 
         attachment = Attachment(name="cut.png", mime="image/png", data=data)
@@ -240,7 +240,7 @@ def test_previews_come_from_the_thumbnail_not_the_file() -> None:
     from streamlit.testing.v1 import AppTest
 
     def page(thumbnail: str) -> None:
-        from playground.ui.attach_view import previews
+        from playground.ui.card.attachments import previews
         from playground.workspace.types import Attachment, Message
 
         # The file's bytes are not an image at all: only the thumbnail can be drawn.

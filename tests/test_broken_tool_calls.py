@@ -5,7 +5,7 @@ real HTTP by ``tests/fake_openai.py`` (the chunk format of ``tests/fake_tool_cal
 
 Whatever comes: the card keeps every call as received, each breakage is marked as such
 (``call_marks``, and ``argument_fit`` for a tool the card does not have: the marks the
-card draws under the call, ``playground/ui/tool_calls_view.py``), and the card answers
+card draws under the call, ``playground/ui/tools/calls.py``), and the card answers
 the next prompt normally.
 """
 

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import pytest
 
-from playground.ui.live_channel import CHANNELS
+from playground.ui.card.live_channel import CHANNELS
 from tests.browser.helpers import RunningApp, start_app, stop_app
 from tests.helpers import cards, new_app, send_to_card, shown, state, sync_off
 from tests.streamlit_client import StreamlitSession, follow_channel

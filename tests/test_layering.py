@@ -32,7 +32,7 @@ def test_only_ui_imports_streamlit() -> None:
 
 def test_ui_does_import_streamlit() -> None:
     # Guards the check above against silently scanning nothing.
-    assert "streamlit" in imported_modules(PACKAGE / "ui" / "card_view.py")
+    assert "streamlit" in imported_modules(PACKAGE / "ui" / "card" / "view.py")
 
 
 def test_the_playground_page_loads_no_heavy_library_it_may_never_use() -> None:
@@ -42,7 +42,7 @@ def test_the_playground_page_loads_no_heavy_library_it_may_never_use() -> None:
     import sys
 
     code = (
-        "import sys, playground.ui.playground_page, playground.ui.card_view\n"
+        "import sys, playground.ui.playground.page, playground.ui.card.view\n"
         "print(sorted(m for m in ('jwt', 'cryptography', 'bpe_openai') if m in sys.modules))"
     )
     loaded = subprocess.run(

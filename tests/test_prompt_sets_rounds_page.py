@@ -71,7 +71,7 @@ def test_with_the_mock_toggle_on_a_run_answers_calls_and_checks_the_final_answer
 def test_a_cell_shows_its_calls_with_results_then_the_final_answer() -> None:
     def page(data: str) -> None:
         from playground.promptsets.records import CellResult
-        from playground.ui.prompt_sets_grid import draw_exchange
+        from playground.ui.prompt_sets.grid import draw_exchange
         from playground.workspace.types import SamplingSettings
 
         draw_exchange(CellResult.model_validate_json(data), SamplingSettings())

@@ -16,7 +16,7 @@ from playground.reports.models.report import build
 from playground.reports.models.shown import shown_filters, shown_rows
 from playground.reports.sharing import ReportSnapshot, SnapshotStore, freeze_report, snapshot_html
 from playground.store import WorkspaceStore
-from playground.ui.share_controls import MODELS_PAGE, PROMPT_SETS_PAGE, snapshot_link
+from playground.ui.sharing.controls import MODELS_PAGE, PROMPT_SETS_PAGE, snapshot_link
 from tests.postgres import database_url, postgres_server, postgres_url  # noqa: F401
 from tests.test_share_html import HOSTILE, assert_inert
 

@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from playground.session import commands
 from playground.session.tool_rounds import open_calls, send_results
 from playground.store import AutoSaver, StoreConfig
-from playground.ui.tool_results_view import result_key
+from playground.ui.tools.results import result_key
 from tests.fake_openai import FakeOpenAIServer
 from tests.fake_tool_calls import FakeCall
 from tests.helpers import (

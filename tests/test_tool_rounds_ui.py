@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground.config.limits import MAX_TOOL_ROUNDS
 from playground.ui.state import MOCK_TOGGLE
-from playground.ui.tool_results_view import result_key
+from playground.ui.tools.results import result_key
 from playground.workspace.types import Card
 from tests.fake_openai import FakeOpenAIServer
 from tests.fake_tool_calls import FakeCall

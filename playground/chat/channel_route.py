@@ -16,7 +16,7 @@ Each message: ``{"text": [at, piece], "reasoning": [at, piece], "calls": str,
 text becomes ``text[:at] + piece`` (a ``</think>`` found late re-splits the text,
 so ``at`` is not always its end). ``calls`` is the tool calls so far as plain text.
 What is sent is text only: the live-answer component shows it with
-``textContent``, never as HTML (``playground/ui/live_channel.py``).
+``textContent``, never as HTML (``playground/ui/card/live_channel.py``).
 """
 
 from __future__ import annotations

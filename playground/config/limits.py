@@ -10,7 +10,7 @@ objects are built from it, so a hostile input costs little more than its size.
   scan (``playground.workspace.export_scan``) that stops at the first limit in
   ``ImportLimits``. ``.streamlit/config.toml``'s ``server.maxUploadSize`` is
   ``upload_mb`` of the default (a test checks it); raise both together.
-- **Links** (``playground.ui.links``): at most ``[limits] max_cards`` ``card``
+- **Links** (``playground.ui.workspaces.links``): at most ``[limits] max_cards`` ``card``
   values are read; the rest are ignored with a notice.
 - **Text fields**: the chat input, Custom's baseURL, Model ID and Token, the
   system prompt, the Backend.AI search, a card's tools and response schema

@@ -17,5 +17,5 @@
     export.py     CSV and JSON of a run (never a token)
 
 The actions (run, stop, resume, view, continue as chat) are in
-``playground.session.evaluation.promptsets``; the page is ``playground.ui.prompt_sets_page``.
+``playground.session.evaluation.promptsets``; the page is ``playground.ui.prompt_sets.page``.
 """

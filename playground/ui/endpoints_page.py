@@ -7,7 +7,7 @@ import streamlit as st
 from playground.endpoints.backendai import EndpointPage
 from playground.endpoints.discovery import ModelList
 from playground.session import commands
-from playground.ui.arena import hidden_page
+from playground.ui.arena.blind_round import hidden_page
 from playground.ui.resources import SERVICES
 from playground.ui.state import session
 from playground.ui.text import label

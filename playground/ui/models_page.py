@@ -17,10 +17,10 @@ from playground.reports.models.shown import shown_filters, shown_rows
 from playground.session import Session
 from playground.store import StoreError, WorkspaceStore
 from playground.store.engine import reading
-from playground.ui import persistence
-from playground.ui.arena import hidden_page
-from playground.ui.share_controls import share_report_controls
+from playground.ui.arena.blind_round import hidden_page
+from playground.ui.sharing.controls import share_report_controls
 from playground.ui.state import session
+from playground.ui.workspaces import persistence
 
 METHOD = """\
 **How it is counted.** A row is a model as it was chosen: endpoint, model and the

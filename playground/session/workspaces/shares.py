@@ -1,6 +1,6 @@
 """Sharing: freeze a view into a snapshot, open one read-only, go on from it, delete it.
 
-Who sees what (decided here, drawn by ``playground.ui.snapshot_view``):
+Who sees what (decided here, drawn by ``playground.ui.sharing.snapshot``):
 
 - Without sign-in, a snapshot is a secret link: anyone who has ``?snapshot=<id>``
   (128 random bits) sees it; only the browser session that shared it may delete it.

@@ -1,0 +1,1 @@
+"""Blind comparison and the Leaderboard page."""

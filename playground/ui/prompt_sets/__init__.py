@@ -1,0 +1,1 @@
+"""The Prompt sets page: input, grid, results, sweeps, saved runs."""

@@ -1,0 +1,1 @@
+"""Share and Export HTML controls, and the read-only snapshot view."""

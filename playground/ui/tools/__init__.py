@@ -1,0 +1,1 @@
+"""A card's tools: the panel, mock results, and drawing calls and results."""
