@@ -31,7 +31,7 @@ objects are built from it, so a hostile input costs little more than its size.
   an image by its stated size before any pixel is decoded, then decoded whole
   (its first frame) once, when accepted, into a thumbnail of ``THUMBNAIL_SIDE_PX``.
   A file is stored once per workspace and counted against ``[store]
-  max_workspace_bytes`` before the prompt is sent (``playground.session.room``).
+  max_workspace_bytes`` before the prompt is sent (``playground.session.workspaces.room``).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from playground.costs.context import check_fits
 from playground.endpoints.targets import resolve_target
 from playground.errors import PlaygroundError
-from playground.session import backendai, room, streams
+from playground.session import backendai, streams
 from playground.session.card_fields import (
     CardFields,
     choose_endpoint,
@@ -33,6 +33,7 @@ from playground.session.context import card_window
 from playground.session.decisions import other_model
 from playground.session.services import Services
 from playground.session.session import Session
+from playground.session.workspaces import room
 from playground.workspace.attachments import prepare
 from playground.workspace.types import CUSTOM, Card, Message
 
