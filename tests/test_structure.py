@@ -109,3 +109,32 @@ def test_no_module_over_the_size_limit() -> None:
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
     }
     assert too_long == {}
+
+
+MAX_TOP_ENTRIES = 14
+MAX_MODULES_PER_FOLDER = 16
+
+
+def test_the_top_of_the_package_is_short() -> None:
+    entries = [p.name for p in PACKAGE.iterdir() if p.name != "__pycache__"]
+    assert "__init__.py" in entries
+    assert len(entries) <= MAX_TOP_ENTRIES, sorted(entries)
+
+
+def test_no_folder_holds_more_than_sixteen_modules() -> None:
+    crowded = {
+        str(folder.relative_to(ROOT)): count
+        for folder in [PACKAGE, *(p for p in PACKAGE.rglob("*") if p.is_dir())]
+        if folder.name != "__pycache__"
+        and (count := len(list(folder.glob("*.py")))) > MAX_MODULES_PER_FOLDER
+    }
+    assert crowded == {}
+
+
+def test_every_folder_says_what_it_holds() -> None:
+    silent = []
+    for init in PACKAGE.rglob("__init__.py"):
+        tree = ast.parse(init.read_text(encoding="utf-8"))
+        if not ast.get_docstring(tree):
+            silent.append(str(init.relative_to(ROOT)))
+    assert silent == []
