@@ -1,6 +1,6 @@
 """Hostile Import JSON files, and a child process that imports one and reports its cost.
 
-Used by tests/test_import_limits.py (memory and message) and by
+Used by tests/workspace/test_import_limits.py (memory and message) and by
 benchmarks/import_limits.py (memory and seconds). Each file is written to disk by
 the parent; the child (``python -m tests.hostile_imports FILE``) imports the
 playground, notes its peak resident memory (VmHWM), reads the file (as Streamlit

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.helpers import RunningApp, no_error_boxes, start_app, stop_app
 from tests.browser.pg import PlaygroundPage
 from tests.fake_openai import FakeOpenAIServer, Scenario
-from tests.test_ask_n import numbered
+from tests.session.test_ask_n import numbered
 
 pytestmark = pytest.mark.browser
 

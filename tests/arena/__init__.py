@@ -1,0 +1,1 @@
+"""Tests of playground/arena: blind rounds, votes, ratings, the leaderboard."""

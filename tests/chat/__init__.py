@@ -1,0 +1,1 @@
+"""Tests of playground/chat: deltas, answer shapes, streaming jobs, tools, runs."""

@@ -1,0 +1,1 @@
+"""Tests of playground/config: the config file, limits, the bounded evaluator."""

@@ -1,0 +1,1 @@
+"""Tests of playground/costs: prices, token counts, context windows."""

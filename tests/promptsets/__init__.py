@@ -1,0 +1,1 @@
+"""Tests of playground/promptsets: parsing, checks, runs, sweeps, stores."""

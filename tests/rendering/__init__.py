@@ -1,0 +1,1 @@
+"""Tests of playground/rendering: the safe Markdown policy, the writer, blocks, diffs."""

@@ -1,0 +1,1 @@
+"""Tests of playground/reports: the Models report and shared snapshots."""

@@ -1,0 +1,1 @@
+"""Tests of playground/session: every action a person can take, in plain pytest."""

@@ -1,0 +1,1 @@
+"""Tests of playground/store: saved workspaces on SQLite and PostgreSQL."""

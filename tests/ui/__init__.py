@@ -1,0 +1,1 @@
+"""Tests of playground/ui and pages/: the app's pages through Streamlit's AppTest."""

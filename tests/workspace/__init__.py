@@ -1,0 +1,1 @@
+"""Tests of playground/workspace: types, attachments, export and import, links."""
