@@ -48,7 +48,7 @@ from common import ROOT, fake_server_process, machine
 
 from tests.helpers import shown
 from tests.postgres import PostgresServer, _bin_dir, _free_port
-from tests.streamlit_client import CardView, Drawn, StreamlitSession
+from tests.streamlit_client import CardView, Drawn, StreamlitSession, follow_channel
 
 ENDPOINT = "Load"
 MODEL = "fake-small"
@@ -319,6 +319,17 @@ def _watch(results: dict[str, CardResult], words: dict[str, str]):  # type: igno
     return on_drawn
 
 
+def _first_text(result: CardResult):  # type: ignore[no-untyped-def]
+    """A channel message's handler: the time its answer's first text arrived."""
+
+    def on_message(message: dict[str, object]) -> None:
+        text = message.get("text")
+        if result.first is None and isinstance(text, list) and text[1:] and text[1]:
+            result.first = time.monotonic()
+
+    return on_message
+
+
 async def _cookie(http: str) -> str | None:
     """What a browser gets loading the page (nginx's route cookie), as a Cookie header."""
 
@@ -350,17 +361,37 @@ async def one_session(
             for cid, w in words.items()
         }
         session.on_drawn = _watch(results, words)
+        followers: dict[str, asyncio.Task[object]] = {}
+
+        def follow_new_channels() -> None:
+            """Where the app streams over its token channel, read each card's channel as
+            the browser's live-answer component does: its first text is the first token."""
+            for cid, paths in session.channels.items():
+                if cid in results and paths and cid not in followers:
+                    followers[cid] = asyncio.create_task(
+                        follow_channel(
+                            http,
+                            paths[-1],
+                            on_message=_first_text(results[cid]),
+                            cookie=session.cookie,
+                        )
+                    )
+
         for cid in order:
             results[cid].sent = time.monotonic()
             await session.send_prompt(cid, words[cid])
+            follow_new_channels()
             await asyncio.sleep(gap)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and not all(
             r.final or r.stopped or r.failed for r in results.values()
         ):
-            await asyncio.sleep(0.1)
+            follow_new_channels()
+            await asyncio.sleep(0.01)
         return list(results.values())
     finally:
+        for task in followers.values():
+            task.cancel()
         await session.close()
         receiving.cancel()
         with contextlib.suppress(asyncio.CancelledError):

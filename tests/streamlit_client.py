@@ -289,12 +289,16 @@ async def follow_channel(
     path: str,
     origin: str | None = "same",
     on_message: Callable[[dict[str, object]], None] | None = None,
+    cookie: str | None = None,
 ) -> tuple[str, list[dict[str, object]]]:
     """Read a live-answer channel as the component does: the answer's text when the
     route closes it, and the messages. ``base``: the app's http URL; ``origin``: the
-    handshake's Origin ("same": ``base``; None: none); ``on_message`` sees each. Raises
+    handshake's Origin ("same": ``base``; None: none); ``on_message`` sees each;
+    ``cookie``: sent as the browser would (nginx's route). Raises
     ``websockets.InvalidStatus`` when the route refuses the handshake."""
-    headers = {"Origin": base if origin == "same" else origin} if origin else None
+    headers = {"Origin": base if origin == "same" else origin} if origin else {}
+    if cookie:  # behind nginx: the route cookie keeps the socket on the page's process
+        headers["Cookie"] = cookie
     messages: list[dict[str, object]] = []
     text = ""
     url = base.replace("http", "ws", 1) + path

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from tests.browser.helpers import start_app, stop_app
 from tests.fake_tool_calls import FakeCall
 from tests.helpers import shown
@@ -17,6 +19,14 @@ from tests.streamlit_client import StreamlitSession, watch_one_card
 
 ARGUMENTS = '{"city": "Paris", "unit": "celsius", "note": "<b>x</b>"}'
 Screen = list[tuple[str, str]]
+
+
+@pytest.fixture(autouse=True)
+def _card_redraws(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These watch the card's own redraws: the app served without its token channel (as
+    a host that runs the script without the st.App entry). Tool calls over the channel
+    are tests/chat/test_channel.py's."""
+    monkeypatch.setenv("PLAYGROUND_LIVE_CHANNEL", "off")
 
 
 async def _watch(

@@ -228,7 +228,7 @@ def test_a_card_following_through_the_channel_imports_no_dataframe_library(
     code = (
         "import sys\n"
         "from streamlit.testing.v1 import AppTest\n"
-        "from playground.ui import live_answer, live_channel\n"
+        "from playground.ui.card import live_answer, live_channel\n"
         "live_channel.CHANNELS.mounted.set()\n"
         "mounted = []\n"
         "def counted(channel, key, mount=live_answer.live_answer):\n"
