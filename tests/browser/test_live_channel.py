@@ -131,12 +131,13 @@ def test_asked_n_times_each_tab_streams_over_its_own_channel(
     sockets = _Sockets(page)
     try:
         pg = PlaygroundPage(page, app.url).open()
+        pg.set_sync(False)  # the first page opens synced; this test types into one card
         first = pg.card_ids()[0]
         runs = pg.widget(first, "runs").locator("input")
         runs.fill("3")
         runs.press("Enter")
         expect(page.get_by_text("Each prompt: 3 answers")).to_be_visible(timeout=20_000)
-        pg.send_synced("thrice")
+        pg.send_to_card(first, "thrice")
         live = pg.history(first).locator(".pglive-text")
         expect(live).to_have_count(3, timeout=30_000)
         expect(live.first).to_contain_text("thrice w0 w1", timeout=30_000)
