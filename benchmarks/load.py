@@ -323,8 +323,11 @@ def _first_text(result: CardResult):  # type: ignore[no-untyped-def]
     """A channel message's handler: the time its answer's first text arrived."""
 
     def on_message(message: dict[str, object]) -> None:
-        text = message.get("text")
-        if result.first is None and isinstance(text, list) and text[1:] and text[1]:
+        tail, blocks = message.get("tail"), message.get("blocks")
+        shown = (isinstance(tail, list) and tail[1:] and tail[1]) or (
+            isinstance(blocks, list) and blocks[1:] and blocks[1]
+        )
+        if result.first is None and shown:
             result.first = time.monotonic()
 
     return on_message

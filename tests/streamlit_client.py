@@ -291,16 +291,19 @@ async def follow_channel(
     on_message: Callable[[dict[str, object]], None] | None = None,
     cookie: str | None = None,
 ) -> tuple[str, list[dict[str, object]]]:
-    """Read a live-answer channel as the component does: the answer's text when the
-    route closes it, and the messages. ``base``: the app's http URL; ``origin``: the
-    handshake's Origin ("same": ``base``; None: none); ``on_message`` sees each;
-    ``cookie``: sent as the browser would (nginx's route). Raises
-    ``websockets.InvalidStatus`` when the route refuses the handshake."""
+    """Read a live-answer channel as the component does: what it shows when the route
+    closes it (the finished blocks' HTML, then the tail's text: an answer with no
+    finished block is its text as it is), and the messages. ``base``: the app's http
+    URL; ``origin``: the handshake's Origin ("same": ``base``; None: none);
+    ``on_message`` sees each; ``cookie``: sent as the browser would (nginx's route).
+    Raises ``websockets.InvalidStatus`` when the route
+    refuses the handshake."""
     headers = {"Origin": base if origin == "same" else origin} if origin else {}
     if cookie:  # behind nginx: the route cookie keeps the socket on the page's process
         headers["Cookie"] = cookie
     messages: list[dict[str, object]] = []
-    text = ""
+    blocks: list[str] = []
+    tail = ""
     url = base.replace("http", "ws", 1) + path
     async with websockets.connect(url, additional_headers=headers, open_timeout=30) as ws:
         try:
@@ -309,9 +312,12 @@ async def follow_channel(
                 messages.append(message)
                 if on_message is not None:
                     on_message(message)
-                if "text" in message:
-                    at, piece = message["text"]
-                    text = text[:at] + piece
+                if "blocks" in message:
+                    kept, new = message["blocks"]
+                    blocks = blocks[:kept] + new
+                if "tail" in message:
+                    at, piece = message["tail"]
+                    tail = tail[:at] + piece
         except websockets.ConnectionClosed:
             pass
-    return text, messages
+    return "".join(blocks) + tail, messages

@@ -11,12 +11,17 @@ websockets. The handshake is refused (HTTP 403, as uvicorn answers a close
 before accept) alike for a foreign or missing ``Origin``, an unknown id and an
 answer that has ended: nothing tells which, and nothing lists ids.
 
-Each message: ``{"text": [at, piece], "reasoning": [at, piece], "calls": str,
-"thinking": bool, "done": bool}`` (each key only when it changed): the reader's
-text becomes ``text[:at] + piece`` (a ``</think>`` found late re-splits the text,
-so ``at`` is not always its end). ``calls`` is the tool calls so far as plain text.
-What is sent is text only: the live-answer component shows it with
-``textContent``, never as HTML (``playground/ui/card/live_channel.py``).
+Each message: ``{"blocks": [kept, [html, ...]], "tail": [at, piece],
+"reasoning": [at, piece], "calls": str, "thinking": bool, "done": bool}`` (each
+key only when it changed). The answer's text comes as finished blocks rendered
+to HTML here, on the server, through the final view's safe policy
+(``playground.rendering.live_html``): the reader keeps its first ``kept`` blocks and
+appends these (each block is sent once; ``kept`` is less than what it holds only
+when the text was re-split, as a ``</think>`` found late does), and the
+unfinished ``tail`` as text: it becomes ``tail[:at] + piece``. The reasoning is
+text, spliced alike; ``calls`` is the tool calls so far as plain text. The
+live-answer component inserts only ``blocks`` as HTML and shows everything else
+with ``textContent`` (``playground/ui/card/live_channel.py``).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from playground.chat.answer_buffer import Snapshot
 from playground.chat.channels import Channels
 from playground.chat.streaming import StreamJob
+from playground.rendering.live_html import LiveBlocks, block_html
 
 POLL = 0.05  # seconds between looks at the answer (it publishes at most every 50 ms)
 LIVE_LIMIT = 50_000  # characters streamed live, as the final view renders (ui.text.SHOWN_LIMIT)
@@ -83,17 +89,21 @@ class _Sent:
     """What the reader has been sent so far, and the message that brings it up to date."""
 
     def __init__(self) -> None:
-        self.text = ""
+        self.blocks = LiveBlocks()
+        self.tail = ""
         self.reasoning = ""
         self.calls = ""
         self.thinking = False
 
-    def update(self, snap: Snapshot) -> dict[str, Any]:
+    def update(self, snap: Snapshot) -> tuple[dict[str, Any], tuple[int, list[str]] | None]:
+        """The message, and the new finished blocks (kept, Markdown sources) to render
+        into it as ``blocks``: rendering is left to the caller (off the event loop)."""
         message: dict[str, Any] = {}
         text, reasoning = snap.text[:LIVE_LIMIT], snap.reasoning[:LIVE_LIMIT]
         calls = "\n".join(f"{c.name}({c.arguments[:2000]})" for c in snap.calls)
-        if (splice := _spliced(self.text, text)) is not None:
-            message["text"], self.text = splice, text
+        blocks = self.blocks.feed(text)
+        if (splice := _spliced(self.tail, self.blocks.tail)) is not None:
+            message["tail"], self.tail = splice, self.blocks.tail
         if (splice := _spliced(self.reasoning, reasoning)) is not None:
             message["reasoning"], self.reasoning = splice, reasoning
         if calls != self.calls:
@@ -102,7 +112,12 @@ class _Sent:
             message["thinking"] = self.thinking = snap.thinking
         if snap.done:
             message["done"] = True
-        return message
+        return message, blocks
+
+
+def _rendered(blocks: tuple[int, list[str]]) -> list[Any]:
+    kept, sources = blocks
+    return [kept, [block_html(source) for source in sources]]
 
 
 async def _stream(websocket: WebSocket, job: StreamJob) -> None:
@@ -111,7 +126,9 @@ async def _stream(websocket: WebSocket, job: StreamJob) -> None:
         if job.version != seen or job.done:
             snap = job.snapshot()  # also counts as following: the job does not stop itself
             seen = snap.version
-            message = sent.update(snap)
+            message, blocks = sent.update(snap)
+            if blocks is not None:  # rare (a blank line, a closed fence): worth a thread
+                message["blocks"] = await anyio.to_thread.run_sync(_rendered, blocks)
             if message:
                 await websocket.send_text(json.dumps(message, ensure_ascii=False))
             if snap.done:

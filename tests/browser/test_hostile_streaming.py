@@ -160,9 +160,10 @@ def test_the_corpus_streamed_slowly_fetches_nothing_at_any_moment(
     else:
         pytest.fail(f"the answers did not finish in 90 s; shown {samples[-1:]} characters")
 
-    # The sampling did see the answers grow through many partial states.
+    # The sampling did see the answers grow through many partial states (not always
+    # shorter than the final: the live tail shows Markdown marks the final view draws).
     for number in range(GROUPS):
-        growing = {s[number] for s in samples if 0 < s[number] < samples[-1][number]}
+        growing = {s[number] for s in samples if 0 < s[number] != samples[-1][number]}
         assert len(growing) >= 20, [s[number] for s in samples]
     assert screenshot_taken
     assert problems == [], sorted({p.split(": ", 1)[1][:60] for p in problems})[:30]

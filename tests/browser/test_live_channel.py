@@ -108,7 +108,7 @@ def test_the_live_component_shows_hostile_text_as_text_and_fetches_nothing(
     try:
         pg = PlaygroundPage(page, app.url).open()
         first = pg.card_ids()[0]
-        pg.send_to_card(first, "be hostile")
+        pg.send_synced("be hostile")
         live = pg.history(first).locator(".pglive")
         expect(live.locator(".pglive-text")).to_contain_text("<script>window.__ran = 1</script>")
         expect(live.locator(".pglive-text")).to_contain_text(" w", timeout=30_000)
@@ -131,6 +131,7 @@ def test_asked_n_times_each_tab_streams_over_its_own_channel(
     sockets = _Sockets(page)
     try:
         pg = PlaygroundPage(page, app.url).open()
+        pg.set_sync(False)  # the first page opens synced; this test types into one card
         first = pg.card_ids()[0]
         runs = pg.widget(first, "runs").locator("input")
         runs.fill("3")
@@ -146,6 +147,46 @@ def test_asked_n_times_each_tab_streams_over_its_own_channel(
         expect(live).to_have_count(0)
         expect(pg.history(first)).to_contain_text("thrice w0 w1 w2")
         expect(pg.history(first)).to_contain_text("w78 w79")
+        no_error_boxes(page)
+    finally:
+        stop_app(app)
+
+
+MARKDOWN = (
+    "# Live heading\n\nA paragraph with **bold** and a [link](https://example.com/x).\n\n"
+    "- first item\n- second item\n\n"
+    '<img src="http://127.0.0.1:9/raw.png"> ![pic](http://127.0.0.1:9/md.png)\n\n'
+    + " ".join(f"still streaming {i}" for i in range(60))
+)
+
+
+def test_finished_blocks_are_formatted_while_the_tail_streams_as_text(
+    page: Page, server: FakeOpenAIServer, tmp_path: Path, shot: Callable[[str], Path]
+) -> None:
+    url = server.add("md-live", Scenario(reply=MARKDOWN, chunk_chars=6, tokens_per_second=20))
+    app = start_app(f'[[endpoints]]\nname = "M"\nbase_url = "{url}"\n', tmp_path)
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if ":9/" in r.url else None)
+    try:
+        pg = PlaygroundPage(page, app.url).open()
+        first = pg.card_ids()[0]
+        pg.send_synced("format it")
+        live = pg.history(first).locator(".pglive")
+        expect(live.locator(".pglive-tail")).to_contain_text("still streaming 3", timeout=30_000)
+        blocks = live.locator(".pglive-blocks")
+        expect(blocks.locator("h1")).to_have_text("Live heading")
+        expect(blocks.locator("li")).to_have_text(["first item", "second item"])
+        expect(blocks.locator("strong")).to_have_text("bold")
+        link = blocks.locator("a", has_text="link")
+        assert link.get_attribute("rel") == "noopener noreferrer nofollow"
+        assert "# Live" not in (live.text_content() or "")  # no raw marks left
+        assert live.locator("img, script").count() == 0
+        assert '<img src="http://127.0.0.1:9/raw.png">' in (blocks.text_content() or "")
+        assert "streaming 59" not in (live.text_content() or "")  # still mid-stream
+        shot("markdown-live")
+        expect(live).to_have_count(0, timeout=30_000)  # then the final answer
+        expect(pg.bubbles(first).last.locator("h1")).to_have_text("Live heading")
+        assert fetched == []
         no_error_boxes(page)
     finally:
         stop_app(app)

@@ -21,8 +21,11 @@ from playground.chat.channel_route import (
     same_origin,
 )
 from playground.chat.channels import Channels
+from playground.rendering.markdown_blocks import BlockSplitter
+from playground.reports.sharing.answer_html import markdown
 from tests.helpers import start_stream, wait_for_text
 from tests.local_server import LocalServer
+from tests.rendering.test_live_html import ANSWER, unsafe
 from tests.streamlit_client import follow_channel
 
 
@@ -57,7 +60,7 @@ def test_the_channel_delivers_exactly_the_answers_text_in_order(
     assert text.endswith(" w59") and card.messages[-1].status == "done"
     assert len(messages) > 3  # it came as it grew, not at once
     assert messages[-1].get("done") is True
-    grown = [m["text"] for m in messages if "text" in m]
+    grown = [m["tail"] for m in messages if "tail" in m]
     assert all(at > 0 for at, _ in grown[1:])  # each piece appended where the last ended
 
 
@@ -235,3 +238,27 @@ def test_tool_calls_come_as_plain_text(
     calls = [m["calls"] for m in messages if "calls" in m]
     assert calls[-1] == 'get_weather({"city": "<img src=x onerror=alert(1)>"})'  # as text
     assert card.messages[-1].tool_calls[0].name == "get_weather"
+
+
+def test_finished_blocks_come_once_as_safe_html_and_the_tail_as_text(
+    route: tuple[Channels, str], scenario: Callable[..., str]
+) -> None:
+    channels, base = route
+    card, job = start_stream(scenario(reply=ANSWER, chunk_chars=4, tokens_per_second=80))
+    channel = channels.issue(job, "session-a")
+    assert channel is not None
+    shown, messages = _read(base, channel)
+    assert card.messages[-1].content == ANSWER
+    sent = [m["blocks"] for m in messages if "blocks" in m]
+    assert all(kept == sum(len(b) for _, b in sent[:i]) for i, (kept, _) in enumerate(sent))
+    html = [h for _, new in sent for h in new]  # each block's HTML, in the order sent
+    finished = BlockSplitter().feed(ANSWER)
+    assert len(html) == len(finished) == 6  # heading, paragraph, list, fence, image, HTML
+    assert html == [markdown(block) for block in finished]  # once each, the safe render
+    assert shown == "".join(html) + "the tail, unfinished"  # the tail: text
+    assert "<h1>A heading</h1>" in html[0] and "<li>two</li>" in html[2]
+    assert "&lt;script&gt;" in html[5]
+    assert not any(m.get("done") for m in messages if "blocks" in m)  # they came live
+    for message in messages:  # nothing in any message is markup but the blocks' HTML
+        assert unsafe("".join(message.get("blocks", [0, []])[1])) == []
+        assert "text" not in message

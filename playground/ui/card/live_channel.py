@@ -7,11 +7,16 @@ page or fragment run then only waits for the answer to end: the text comes to
 the browser over ``playground.chat.channel_route``, not as page deltas. The final
 answer is drawn by Streamlit as before, through ``ui.text``'s safe policy.
 
-What streams is shown as plain text (``textContent``, never ``innerHTML``):
-nothing a model writes is interpreted until it is final, so no image is
-fetched, no link is live and no HTML runs while it streams, by construction,
-and there is one Markdown renderer with one safe policy (the final view's)
-rather than a second one in this component to keep in step with it.
+What streams is drawn as the final view will draw it, through the same safe
+policy: each finished block (a paragraph, a list, a closed fence) arrives as HTML
+rendered on the server by ``playground.rendering.live_html`` (``safe_markdown.neutralise``,
+then markdown-it-py with HTML input off; images a placeholder, only
+``http``/``https``/``mailto`` links), so Markdown marks do not show raw while the
+answer streams; the unfinished tail, the reasoning and the tool calls are shown
+as plain text (``textContent``). Only the route's ``blocks`` are ever parsed as
+HTML here, through an inert ``<template>``; nothing a model writes is
+interpreted in the browser, so no image is fetched, no link is live but
+``http``/``https``/``mailto`` and no HTML runs while it streams.
 
 ``CHANNELS`` is the process's one registry: the ASGI route (no script run, no
 ``st.cache_resource``) and every session's script thread must reach the same
@@ -33,20 +38,29 @@ CHANNELS = Channels()
 NAME = "pg_live_answer"
 
 _HTML = """<div class="pglive"><div class="pglive-reasoning"></div>\
-<div><span class="pglive-text"></span><span class="pglive-cursor"> ▌</span></div>\
+<div class="pglive-text"><div class="pglive-blocks"></div><span class="pglive-tail"></span></div>\
 <div class="pglive-calls"></div></div>"""
 
 _CSS = """
 .pglive { font-family: var(--st-font, inherit); line-height: 1.6; overflow-wrap: anywhere; }
-.pglive-text, .pglive-reasoning, .pglive-calls { white-space: pre-wrap; }
+.pglive-tail, .pglive-reasoning, .pglive-calls { white-space: pre-wrap; }
 .pglive-reasoning { opacity: 0.6; font-size: 0.9em; margin-bottom: 0.5em; }
 .pglive-reasoning:empty, .pglive-calls:empty { display: none; }
 .pglive-calls { font-family: var(--st-code-font, monospace); font-size: 0.85em; }
-.pglive-text:empty::before { content: "…"; }
-.pglive.done .pglive-cursor, .pglive-text:empty + .pglive-cursor { display: none; }
+.pglive-blocks code { font-family: var(--st-code-font, monospace); font-size: 0.85em; }
+.pglive-blocks pre { overflow-x: auto; padding: 0.75em 1em; border-radius: 0.5rem;
+  background: var(--st-secondary-background-color, rgba(128, 128, 128, 0.12)); }
+.pglive-blocks table { border-collapse: collapse; }
+.pglive-blocks th, .pglive-blocks td { border: 1px solid rgba(128, 128, 128, 0.3);
+  padding: 0.25em 0.5em; }
+.pglive-blocks .placeholder { opacity: 0.7; font-style: italic; }
+.pglive-tail::after { content: " ▌"; }
+.pglive.done .pglive-tail::after, .pglive-tail:empty::after { content: none; }
+.pglive-blocks:empty + .pglive-tail:empty::before { content: "…"; }
 """
 
-# Text only: every string from the route goes through textContent.
+# Only the route's "blocks" (HTML the server rendered through the safe policy) are
+# parsed as HTML, in an inert <template>; every other string goes through textContent.
 _JS = """
 function parse(data) {
   try {
@@ -63,12 +77,13 @@ export default function (component) {
   const info = parse(component.data);
   const root = component.parentElement.querySelector(".pglive");
   if (!root || !info || typeof info.path !== "string") return;
+  const blocks = root.querySelector(".pglive-blocks");
   const parts = {
-    text: root.querySelector(".pglive-text"),
+    tail: root.querySelector(".pglive-tail"),
     reasoning: root.querySelector(".pglive-reasoning"),
     calls: root.querySelector(".pglive-calls"),
   };
-  const held = { text: "", reasoning: "" };
+  const held = { tail: "", reasoning: "" };
   const url = new URL(info.path, window.location.href);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   const socket = new WebSocket(url.href);
@@ -79,7 +94,19 @@ export default function (component) {
     } catch (e) {
       return;
     }
-    for (const name of ["text", "reasoning"]) {
+    const added = message.blocks;
+    if (Array.isArray(added) && added.length === 2 && Array.isArray(added[1])) {
+      while (blocks.childElementCount > Number(added[0])) blocks.lastElementChild.remove();
+      for (const html of added[1]) {
+        const template = document.createElement("template");
+        template.innerHTML = String(html);  // server-rendered by playground.rendering.live_html
+        const block = document.createElement("div");
+        block.className = "pglive-block";
+        block.append(template.content);
+        blocks.append(block);
+      }
+    }
+    for (const name of ["tail", "reasoning"]) {
       const splice = message[name];
       if (Array.isArray(splice) && splice.length === 2) {
         held[name] = held[name].slice(0, Number(splice[0])) + String(splice[1]);
