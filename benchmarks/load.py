@@ -345,19 +345,22 @@ async def _cookie(http: str) -> str | None:
 
 
 async def one_session(
-    index: int, port: int, cards: int, tokens: int, gap: float, timeout: float
+    index: int, port: int, cards: int, tokens: int, gap: float, timeout: float, synced: bool
 ) -> list[CardResult]:
     http = f"http://127.0.0.1:{port}"
     session = StreamlitSession(f"ws://127.0.0.1:{port}/_stcore/stream", cookie=await _cookie(http))
     await session.connect()
     receiving = asyncio.create_task(session.receive())
     try:
-        await session.rerun("&".join([f"card={ENDPOINT}:{MODEL}"] * cards))
+        link = "&".join([f"card={ENDPOINT}:{MODEL}"] * cards) + ("&sync=1" if synced else "")
+        await session.rerun(link)
         await asyncio.wait_for(session.finished.wait(), timeout)
-        order = sorted(session.inputs, key=lambda cid: session.cards[cid].prefix)
+        drawn = session.cards if synced else session.inputs
+        order = sorted(drawn, key=lambda cid: session.cards[cid].prefix)
         if len(order) != cards:
-            raise RuntimeError(f"session {index}: {len(order)} card inputs, not {cards}")
-        words = {cid: f"word{index:02d}x{k}" for k, cid in enumerate(order)}
+            raise RuntimeError(f"session {index}: {len(order)} cards with inputs, not {cards}")
+        # Synced: one word a session (every card answers it); else one word a card.
+        words = {cid: f"word{index:02d}x{0 if synced else k}" for k, cid in enumerate(order)}
         filler = "".join(f" w{i}" for i in range(tokens))
         results = {
             cid: CardResult(w, f"[{MODEL}] turn 1: {w}{filler}", tokens + 4)
@@ -380,7 +383,12 @@ async def one_session(
                         )
                     )
 
-        for cid in order:
+        if synced:
+            for cid in order:
+                results[cid].sent = time.monotonic()
+            await session.send_synced(words[order[0]])
+            follow_new_channels()
+        for cid in order if not synced else ():
             results[cid].sent = time.monotonic()
             await session.send_prompt(cid, words[cid])
             follow_new_channels()
@@ -402,11 +410,11 @@ async def one_session(
 
 
 async def load(
-    sessions: int, port: int, cards: int, tokens: int, gap: float, timeout: float
+    sessions: int, port: int, cards: int, tokens: int, gap: float, timeout: float, synced: bool
 ) -> list[CardResult]:
     async def staggered(i: int) -> list[CardResult]:
         await asyncio.sleep(i * 0.05)  # people do not all press Enter in the same millisecond
-        return await one_session(i, port, cards, tokens, gap, timeout)
+        return await one_session(i, port, cards, tokens, gap, timeout, synced)
 
     done = await asyncio.gather(*(staggered(i) for i in range(sessions)))
     return [r for rs in done for r in rs]
@@ -424,7 +432,9 @@ def measure(args: argparse.Namespace, url: str, port: int, pids: list[int], s: i
     prober = threading.Thread(target=probe.run, args=(stop,), daemon=True)
     with ProcStats(pids) as stats:
         prober.start()
-        results = asyncio.run(load(s, port, args.cards, args.tokens, args.gap, args.timeout))
+        results = asyncio.run(
+            load(s, port, args.cards, args.tokens, args.gap, args.timeout, args.synced)
+        )
         stop.set()
         prober.join(30)
     server_rate = statistics.median(probe.rates) if probe.rates else args.rate
@@ -493,8 +503,9 @@ def table(args: argparse.Namespace, rows: list[dict]) -> None:
     if args.script != "streamlit_app.py":
         where += f", page {args.script}"
     print(
-        f"# {args.cards} cards per session, server {args.rate:g} tok/s x {args.tokens + 4} "
-        f"tokens, {where} ({machine()})"
+        f"# {args.cards} cards per session ("
+        + ("one prompt through Sync Input" if args.synced else "a prompt per card, its own input")
+        + f"), server {args.rate:g} tok/s x {args.tokens + 4} tokens, {where} ({machine()})"
     )
     print(
         "| sessions | answers intact | lost / stopped / failed / cross-wired | delivered / server "
@@ -520,6 +531,12 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--rate", type=float, default=50.0, help="server tokens/s per stream")
     parser.add_argument("--gap", type=float, default=0.1, help="seconds between prompts")
     parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument(
+        "--synced",
+        action="store_true",
+        help="each session sends one prompt through Sync Input (the first page's default) "
+        "instead of each card its own word from its own input",
+    )
     parser.add_argument("--timeout", type=float, default=40.0)
     parser.add_argument(
         "--script",

@@ -74,6 +74,7 @@ class StreamlitSession:
         self.on_delta: Callable[[Path], None] | None = None
         self.bad_paths: list[Path] = []  # deltas the browser would reject
         self.channels: dict[str, list[str]] = {}  # card id -> live-answer channel paths drawn
+        self.sync_input: str | None = None  # Sync Input's own chat input, once drawn
         self.stops: dict[str, str] = {}  # card id -> its Stop button's widget id, once drawn
         self.runs = 0  # script runs (page or fragment) that finished
         self._ws: websockets.ClientConnection | None = None
@@ -109,6 +110,13 @@ class StreamlitSession:
     async def send_prompt(self, card_id: str, text: str) -> None:
         """Type ``text`` into the card's own chat input and press Enter."""
         widget = WidgetState(id=self.inputs[card_id])
+        widget.chat_input_value.data = text
+        await self.rerun(widgets=[widget])
+
+    async def send_synced(self, text: str) -> None:
+        """Type ``text`` into Sync Input's chat input (every card) and press Enter."""
+        assert self.sync_input is not None, "Sync Input's chat input was not drawn"
+        widget = WidgetState(id=self.sync_input)
         widget.chat_input_value.data = text
         await self.rerun(widgets=[widget])
 
@@ -223,6 +231,8 @@ class StreamlitSession:
             if widget_id.endswith("-input") and "-card-" in widget_id:
                 card_id = widget_id.rsplit("-card-", 1)[1].removesuffix("-input")
                 self.inputs[card_id] = widget_id
+            elif widget_id.endswith("-sync_prompt"):
+                self.sync_input = widget_id
             return
         if etype == "markdown":
             text = element.markdown.body
