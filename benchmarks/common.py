@@ -72,8 +72,12 @@ def fake_server_process(tokens: int, tokens_per_second: float) -> Iterator[dict[
 
 
 def headless_app() -> AppTest:
+    """The app in AppTest with Sync Input off (it opens on with two cards): the
+    benchmarks type into one card's own input."""
     at = AppTest.from_file(APP, default_timeout=300)
     at.run()
+    if at.session_state["playground"].workspace.sync_input:
+        at.toggle(key="sync_input_toggle").set_value(False).run()
     if at.exception:
         raise RuntimeError([e.value for e in at.exception])
     return at

@@ -72,10 +72,11 @@ def test_a_synced_answer_grows_in_the_live_component_then_is_drawn_final(
     lives = [pg.history(c).locator(".pglive-text") for c in (first, second)]
     for live in lives:
         expect(live).to_contain_text("[model-a] turn 1: live please w", timeout=30_000)
-    early = [live.text_content() or "" for live in lives]
+    # The answer's text so far, without the cursor drawn after it while it streams.
+    early = [(live.text_content() or "").removesuffix(" ▌") for live in lives]
     start = time.monotonic()
     page.wait_for_timeout(1500)
-    later = [live.text_content() or "" for live in lives]
+    later = [(live.text_content() or "").removesuffix(" ▌") for live in lives]
     window = [m for t, m in sockets.streamlit if start <= t <= time.monotonic()]
     shot("streaming")
     for before, after in zip(early, later, strict=True):

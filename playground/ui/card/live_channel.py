@@ -38,7 +38,8 @@ CHANNELS = Channels()
 NAME = "pg_live_answer"
 
 _HTML = """<div class="pglive"><div class="pglive-reasoning"></div>\
-<div class="pglive-text"><div class="pglive-blocks"></div><span class="pglive-tail"></span></div>\
+<div class="pglive-text"><div class="pglive-blocks"></div><span class="pglive-tail"></span>\
+<span class="pglive-cursor"> ▌</span></div>\
 <div class="pglive-calls"></div></div>"""
 
 _CSS = """
@@ -54,8 +55,7 @@ _CSS = """
 .pglive-blocks th, .pglive-blocks td { border: 1px solid rgba(128, 128, 128, 0.3);
   padding: 0.25em 0.5em; }
 .pglive-blocks .placeholder { opacity: 0.7; font-style: italic; }
-.pglive-tail::after { content: " ▌"; }
-.pglive.done .pglive-tail::after, .pglive-tail:empty::after { content: none; }
+.pglive.done .pglive-cursor { display: none; }
 .pglive-blocks:empty + .pglive-tail:empty::before { content: "…"; }
 """
 
