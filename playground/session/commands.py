@@ -6,7 +6,7 @@ run, a callback, a test or a script. The UI reads its widgets, calls one of
 these, and draws.
 
 A new card action goes here (and gets its own plain-pytest test in
-``tests/test_commands.py``); the button that calls it goes in ``playground/ui/``.
+``tests/session/test_commands.py``); the button that calls it goes in ``playground/ui/``.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ cut before its widget states are applied, or in the middle of its callback
 ``caching/cache_utils.py: _hold_compute_lock`` checks the run's ``yield_check``;
 the prompt was then in its card with no answer, ever), and its prompt is gone:
 the new run carries only the new interaction's states
-(``tests/test_lost_prompts.py``; issue 14's lost prompts). Upstream tracks
+(``tests/ui/test_lost_prompts.py``; issue 14's lost prompts). Upstream tracks
 this race class in streamlit/streamlit#16763 ("Session-owned rerun mailbox").
 
 ``install`` makes applying the states and running the callbacks one step that
