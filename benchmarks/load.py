@@ -21,6 +21,10 @@ nginx (Debian's; sticky by a cookie) sharing one PostgreSQL store.
 
 ``--script benchmarks/floor_app.py`` measures, the same way, a page that does
 nothing but stream (the floor of this way of streaming on this machine).
+``--synced`` sends one prompt a session through Sync Input (the first page's
+default) instead of one a card. Where the app serves its token channel, each card's
+channel is read as the browser's live-answer component reads it: the first text it
+brings is the card's first token; the final answer is what the page draws at the end.
 
 Usage: ``python benchmarks/load.py [--sessions 1,8,16,32] [--cards 4] [--processes 1]``
 """
