@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 import websockets
@@ -28,6 +30,15 @@ from tests.local_server import LocalServer
 from tests.rendering.test_live_html import ANSWER, unsafe
 from tests.streamlit_client import follow_channel
 
+T = TypeVar("T")
+
+
+def run_apart(coro: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` in a thread of its own: a browser test earlier in the run
+    (Playwright's sync API) leaves an event loop running in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
 
 @pytest.fixture
 def route() -> Iterator[tuple[Channels, str]]:
@@ -39,7 +50,7 @@ def route() -> Iterator[tuple[Channels, str]]:
 
 
 def _read(base: str, channel: str, origin: str | None = "same") -> tuple[str, list[dict]]:
-    return asyncio.run(follow_channel(base, channel_path() + channel, origin))
+    return run_apart(follow_channel(base, channel_path() + channel, origin))
 
 
 def _refused(base: str, channel: str, origin: str | None = "same") -> int:
@@ -80,7 +91,7 @@ def test_each_session_gets_its_own_id_for_an_answer_and_each_id_only_its_answer(
         ids = (b, other_tab)
         return await asyncio.gather(*(follow_channel(base, channel_path() + c) for c in ids))
 
-    (text_b, _), (text_a, _) = asyncio.run(both())
+    (text_b, _), (text_a, _) = run_apart(both())
     assert text_b == card_b.messages[-1].content and "from b" in text_b  # b's id: b's only
     assert text_a == card_a.messages[-1].content and "from a" in text_a
 
@@ -156,7 +167,7 @@ def test_stop_ends_the_stream_at_once_with_the_text_kept(
         text, messages = await asyncio.wait_for(reading, 5)
         return text, messages, loop.time() - stopped
 
-    text, messages, took = asyncio.run(read_and_stop())
+    text, messages, took = run_apart(read_and_stop())
     assert card.messages[-1].status == "stopped"
     assert text == card.messages[-1].content and not text.endswith(" w399")
     assert messages[-1].get("done") is True
@@ -172,7 +183,7 @@ def test_the_route_is_marked_served_only_while_the_app_runs() -> None:
             seen.append(channels.mounted.is_set())
         return [*seen, channels.mounted.is_set()]
 
-    assert asyncio.run(lifetime()) == [False, True, False]
+    assert run_apart(lifetime()) == [False, True, False]
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,10 @@ from playground.chat.streaming import StreamJob
 CHANNELS = Channels()
 NAME = "pg_live_answer"
 
+# Before the first text, "…" (or "… thinking") and, after half a second, "… waiting N s",
+# as the card's own redraws show it (live_answer); the cursor comes with the text.
 _HTML = """<div class="pglive"><div class="pglive-reasoning"></div>\
+<div class="pglive-wait">…</div>\
 <div class="pglive-text"><div class="pglive-blocks"></div><span class="pglive-tail"></span>\
 <span class="pglive-cursor"> ▌</span></div>\
 <div class="pglive-calls"></div></div>"""
@@ -55,8 +58,10 @@ _CSS = """
 .pglive-blocks th, .pglive-blocks td { border: 1px solid rgba(128, 128, 128, 0.3);
   padding: 0.25em 0.5em; }
 .pglive-blocks .placeholder { opacity: 0.7; font-style: italic; }
-.pglive.done .pglive-cursor { display: none; }
-.pglive-blocks:empty + .pglive-tail:empty::before { content: "…"; }
+.pglive-cursor { display: none; }
+.pglive.has-text .pglive-cursor { display: inline; }
+.pglive.done .pglive-cursor, .pglive.has-text .pglive-wait, .pglive.done .pglive-wait {
+  display: none; }
 """
 
 # Only the route's "blocks" (HTML the server rendered through the safe policy) are
@@ -84,6 +89,14 @@ export default function (component) {
     calls: root.querySelector(".pglive-calls"),
   };
   const held = { tail: "", reasoning: "" };
+  const wait = root.querySelector(".pglive-wait");
+  const started = Date.now();
+  let thinking = false;
+  const waiting = setInterval(() => {
+    if (root.classList.contains("has-text") || root.classList.contains("done")) return;
+    const seconds = Math.round((Date.now() - started) / 1000);
+    wait.textContent = thinking ? "… thinking" : seconds >= 1 ? `… waiting ${seconds} s` : "…";
+  }, 500);
   const url = new URL(info.path, window.location.href);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   const socket = new WebSocket(url.href);
@@ -114,9 +127,17 @@ export default function (component) {
       }
     }
     if (typeof message.calls === "string") parts.calls.textContent = message.calls;
-    if (message.done) root.classList.add("done");
+    if (typeof message.thinking === "boolean") thinking = message.thinking;
+    if (blocks.childElementCount || held.tail) root.classList.add("has-text");
+    if (message.done) {
+      root.classList.add("done");
+      clearInterval(waiting);
+    }
   };
-  return () => socket.close();
+  return () => {
+    clearInterval(waiting);
+    socket.close();
+  };
 }
 """
 
