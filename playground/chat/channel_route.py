@@ -39,10 +39,10 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from playground.chat.answer_buffer import Snapshot
 from playground.chat.channels import Channels
 from playground.chat.streaming import StreamJob
+from playground.config.limits import SHOWN_ANSWER_CHARS
 from playground.rendering.live_html import LiveBlocks, block_html
 
 POLL = 0.05  # seconds between looks at the answer (it publishes at most every 50 ms)
-LIVE_LIMIT = 50_000  # characters streamed live, as the final view renders (ui.text.SHOWN_LIMIT)
 REFUSED = 1008  # policy violation: before accept, uvicorn answers the handshake with 403
 
 
@@ -99,7 +99,7 @@ class _Sent:
         """The message, and the new finished blocks (kept, Markdown sources) to render
         into it as ``blocks``: rendering is left to the caller (off the event loop)."""
         message: dict[str, Any] = {}
-        text, reasoning = snap.text[:LIVE_LIMIT], snap.reasoning[:LIVE_LIMIT]
+        text, reasoning = snap.text[:SHOWN_ANSWER_CHARS], snap.reasoning[:SHOWN_ANSWER_CHARS]
         calls = "\n".join(f"{c.name}({c.arguments[:2000]})" for c in snap.calls)
         blocks = self.blocks.feed(text)
         if (splice := _spliced(self.tail, self.blocks.tail)) is not None:

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 MIB = 1024 * 1024  # Streamlit's "MB" (server.maxUploadSize) is MiB
 
 # -- text fields (characters) ----------------------------------------------------
+SHOWN_ANSWER_CHARS = 50_000  # of one answer drawn (final view, live view); the rest a download
 MAX_PROMPT_CHARS = 500_000  # one chat prompt: ~125k tokens, a long-context model's whole window
 MAX_SYSTEM_PROMPT_CHARS = 100_000  # a card's system prompt (Settings.system_prompt)
 MAX_BASE_URL_CHARS = 2_048  # Custom baseURL (browsers' practical URL length)

@@ -6,9 +6,10 @@ will show, through the same safe policy, while the answer is still growing
 fence, a link cut before its ``)``), so the answer is cut with
 ``markdown_blocks.BlockSplitter``: each finished block (a paragraph, a whole code
 fence, a long run of lines) is rendered here, on the server, once, by
-``share.answer_html.markdown``: ``safe_markdown.neutralise`` (the final view's
-policy: raw HTML shown as text, images inert, only ``http``/``https``/``mailto``
-links live) and then markdown-it-py with HTML input off, links
+``rendering.safe_html.markdown`` (as a snapshot's HTML file is):
+``safe_markdown.neutralise`` (the final view's policy: raw HTML shown as text,
+images inert, only ``http``/``https``/``mailto`` links live) and then markdown-it-py
+with HTML input off, links
 ``rel="noopener noreferrer nofollow"``, images a placeholder that loads nothing.
 The unfinished tail stays text: the browser shows it with ``textContent``.
 
@@ -22,7 +23,7 @@ linearly with the answer.
 from __future__ import annotations
 
 from playground.rendering.markdown_blocks import BlockSplitter
-from playground.reports.sharing.answer_html import markdown
+from playground.rendering.safe_html import markdown
 
 __all__ = ["LiveBlocks", "block_html"]
 

@@ -26,10 +26,11 @@ from collections.abc import Callable, Iterable
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from playground.config.limits import SHOWN_ANSWER_CHARS
 from playground.rendering.diffing import Op
 from playground.rendering.safe_markdown import escape, neutralise, plain
 
-SHOWN_LIMIT = 50_000  # characters of one answer rendered; the rest is a download
+SHOWN_LIMIT = SHOWN_ANSWER_CHARS  # characters of one answer rendered; the rest is a download
 
 
 def label(text: str) -> str:

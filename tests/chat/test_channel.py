@@ -24,7 +24,7 @@ from playground.chat.channel_route import (
 )
 from playground.chat.channels import Channels
 from playground.rendering.markdown_blocks import BlockSplitter
-from playground.reports.sharing.answer_html import markdown
+from playground.rendering.safe_html import markdown
 from tests.helpers import start_stream, wait_for_text
 from tests.local_server import LocalServer
 from tests.rendering.test_live_html import ANSWER, unsafe

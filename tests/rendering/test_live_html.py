@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 
 from playground.rendering.live_html import LiveBlocks, block_html
-from playground.reports.sharing.answer_html import markdown
+from playground.rendering.safe_html import markdown
 from tests.hostile_corpus import corpus
 
 # What markdown-it-py writes for CommonMark + tables + strikethrough, and the image

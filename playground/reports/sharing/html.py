@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from html import escape
 
-from playground.reports.sharing.answer_html import answer_html, markdown
+from playground.rendering.safe_html import markdown
+from playground.reports.sharing.answer_html import answer_html
 from playground.reports.sharing.records import AnySnapshot, ChatSnapshot, RunSnapshot
 from playground.reports.sharing.report_html import report_body
 from playground.reports.sharing.run_html import run_body
