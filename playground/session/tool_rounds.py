@@ -147,6 +147,15 @@ def answer_with_mocks(
     return send_results(session, services, card_id, results)
 
 
+def mocks_due(session: Session, card_ids: set[str]) -> bool:
+    """Whether ``answer_open_with_mocks`` would answer one of ``card_ids`` now: mock answers
+    on and the card's answer has ended with open calls."""
+    if not session.mock_answers:
+        return False
+    cards = (session.card(card_id) for card_id in card_ids)
+    return any(card is not None and not card.is_streaming and open_calls(card) for card in cards)
+
+
 def answer_open_with_mocks(session: Session, services: Services) -> list[str]:
     """With ``session.mock_answers`` on: answer each finished card's open calls with its
     mocks (``answer_with_mocks``); returns the ids of the cards answered or stopped."""

@@ -255,7 +255,7 @@ def test_finished_blocks_come_once_as_safe_html_and_the_tail_as_text(
     route: tuple[Channels, str], scenario: Callable[..., str]
 ) -> None:
     channels, base = route
-    card, job = start_stream(scenario(reply=ANSWER, chunk_chars=4, tokens_per_second=80))
+    card, job = start_stream(scenario(reply=ANSWER, chunk_chars=4, tokens_per_second=40))
     channel = channels.issue(job, "session-a")
     assert channel is not None
     shown, messages = _read(base, channel)
@@ -269,7 +269,9 @@ def test_finished_blocks_come_once_as_safe_html_and_the_tail_as_text(
     assert shown == "".join(html) + "the tail, unfinished"  # the tail: text
     assert "<h1>A heading</h1>" in html[0] and "<li>two</li>" in html[2]
     assert "&lt;script&gt;" in html[5]
-    assert not any(m.get("done") for m in messages if "blocks" in m)  # they came live
+    # They came live: the first block before the end (the last may come with the end's
+    # message, when the reader's 50 ms look straddles the last chunks on a busy machine).
+    assert not next(m for m in messages if "blocks" in m).get("done")
     for message in messages:  # nothing in any message is markup but the blocks' HTML
         assert unsafe("".join(message.get("blocks", [0, []])[1])) == []
         assert "text" not in message

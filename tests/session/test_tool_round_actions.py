@@ -187,3 +187,22 @@ def test_a_typed_result_is_kept_on_its_open_call_until_it_is_sent(scenario: Scen
     assert (call.result, call.draft) == ("12 C", "")
     keep_draft(session, card.id, call.id, "late")  # an answered call takes no draft
     assert call.draft == ""
+
+
+def test_mocks_are_due_for_a_card_that_ended_with_open_calls_only(scenario: Scenario) -> None:
+    """The page asks this after drawing the controls of cards that streamed when it gave
+    mocks out: one that ended meanwhile still gets its mocks (a new run)."""
+    from playground.session.tool_rounds import mocks_due
+
+    url = scenario(tool_calls=[FakeCall("get_weather", '{"city": "Seoul"}')], tokens_per_second=40)
+    svc = services(A=url)
+    session = on(svc)
+    card = session.workspace.cards[0]
+    session.mock_answers = True
+    commands.send(session, svc, [card.id], "Weather?")
+    assert card.is_streaming and not mocks_due(session, {card.id})  # still answering
+    finish(session)
+    assert open_calls(card) and mocks_due(session, {card.id})
+    assert not mocks_due(session, set()) and not mocks_due(session, {"no-such-card"})
+    session.mock_answers = False
+    assert not mocks_due(session, {card.id})  # mock answers off: nothing is due

@@ -7,7 +7,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from playground.config.limits import MAX_PROMPT_CHARS
 from playground.session import Session, ask_n, commands, focus
-from playground.session.tool_rounds import answer_open_with_mocks
+from playground.session.tool_rounds import answer_open_with_mocks, mocks_due
 from playground.ui import look
 from playground.ui.arena import blind_round as arena_ui
 from playground.ui.arena import vote as arena_vote
@@ -169,6 +169,7 @@ def render() -> None:
     status = _top_bar(state, SERVICES.config().limits.max_cards)
     # Here, on the page's thread before any card fragment runs: answers that ended with
     # tool calls get their mock results (while_streaming starts this run when one ends).
+    racing = {c.id for c in state.workspace.cards if c.is_streaming}  # skipped just below
     answer_open_with_mocks(state, SERVICES)
     persistence.before_run(state)
     notices(state)
@@ -219,6 +220,8 @@ def render() -> None:
     _typed_tokens(state)
     follow_card_bodies()
     persistence.after_run(state)  # before waiting: answers are saved while they stream
+    if mocks_due(state, racing - stopping):  # it ended after the mocks, before its controls
+        st.rerun()  # while_streaming does not follow it: the next run answers it
     while_streaming(state, status, controls, stopping)
     arena_vote.vote_panel(state, vote_slot)
     if ws.sync_input:
