@@ -387,6 +387,7 @@ async def one_session(
                         )
                     )
 
+        follow_new_channels()  # the ids for each card's next answer, drawn with the page
         if synced:
             for cid in order:
                 results[cid].sent = time.monotonic()

@@ -3,7 +3,9 @@
 ``GET {base}/api/live/{channel}`` upgraded to a websocket: the answer the channel
 id names (``channels.Channels``) is sent as it grows, one JSON message per
 publish (at most every 50 ms, as ``StreamJob`` publishes), then the socket
-closes when the answer ends. A websocket rather than server-sent events: a
+closes when the answer ends. An id issued for a card's next answer
+(``Channels.issue_next``) is accepted at once and held, sending nothing, until that
+answer starts; then it streams it alike. A websocket rather than server-sent events: a
 browser always sends ``Origin`` on a websocket handshake (RFC 6455 §4.1; on a
 same-origin ``EventSource`` GET it does not), so the same-origin check below
 holds for every browser request, and Streamlit's uvicorn already serves
@@ -37,7 +39,7 @@ from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from playground.chat.answer_buffer import Snapshot
-from playground.chat.channels import Channels
+from playground.chat.channels import WAITING, Channels
 from playground.chat.streaming import StreamJob
 from playground.config.limits import SHOWN_ANSWER_CHARS
 from playground.rendering.live_html import LiveBlocks, block_html
@@ -136,10 +138,18 @@ async def _stream(websocket: WebSocket, job: StreamJob) -> None:
         await anyio.sleep(POLL)
 
 
+async def _started(channels: Channels, channel: str) -> StreamJob | None:
+    """A pending id's answer once it starts; None if its session goes first."""
+    while (found := channels.bind(channel)) == WAITING:
+        await anyio.sleep(POLL)
+    return found if isinstance(found, StreamJob) else None
+
+
 def _follow(channels: Channels) -> Callable[[WebSocket], Any]:
     async def follow(websocket: WebSocket) -> None:
-        job = channels.job(websocket.path_params["channel"])
-        if job is None or not same_origin(websocket.headers):
+        channel = websocket.path_params["channel"]
+        found = channels.bind(channel)
+        if found is None or not same_origin(websocket.headers):
             await websocket.close(REFUSED)
             return
         await websocket.accept()
@@ -154,7 +164,11 @@ def _follow(channels: Channels) -> Callable[[WebSocket], Any]:
 
             tasks.start_soon(until_gone)
             try:
-                await _stream(websocket, job)
+                job = found if isinstance(found, StreamJob) else await _started(channels, channel)
+                if job is not None:
+                    if found is WAITING:  # the reader shows it has begun ("…")
+                        await websocket.send_text('{"started": true}')
+                    await _stream(websocket, job)
                 await websocket.close(1000)
             except (WebSocketDisconnect, RuntimeError, OSError):
                 pass  # the reader went away: the answer streams on, the page follows it

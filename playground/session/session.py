@@ -124,6 +124,16 @@ class Session:
         record = self.runtimes.get(card_id)
         return record.job if record is not None else None
 
+    def next_answer(self, card_id: str) -> StreamJob | None:
+        """The job streaming the card's last answer, read only (for the token route's
+        thread: ``Channels.issue_next``); None for an answer asked N times (its tabs are
+        drawn by the page) and once it has ended."""
+        card, job = self.card(card_id), self.job(card_id)
+        if card is None or job is None or job.done or not card.messages:
+            return None
+        last = card.messages[-1]
+        return job if job.message is last and not last.runs else None
+
     def live_job(self, card_id: str) -> StreamJob | None:
         """The job streaming the card's last answer, if any.
 

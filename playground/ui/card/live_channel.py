@@ -31,7 +31,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from playground.chat.channel_route import channel_path
-from playground.chat.channels import Channels
+from playground.chat.channels import Channels, NextAnswers
 from playground.chat.streaming import StreamJob
 
 CHANNELS = Channels()
@@ -59,6 +59,9 @@ _CSS = """
   padding: 0.25em 0.5em; }
 .pglive-blocks .placeholder { opacity: 0.7; font-style: italic; }
 .pglive-cursor { display: none; }
+.pglive.next { display: none; }
+.stElementContainer:has(.pglive.next) { display: none; }
+.pglive.waits { padding-left: 2.5rem; }
 .pglive.has-text .pglive-cursor { display: inline; }
 .pglive.done .pglive-cursor, .pglive.has-text .pglive-wait, .pglive.done .pglive-wait {
   display: none; }
@@ -82,18 +85,24 @@ export default function (component) {
   const info = parse(component.data);
   const root = component.parentElement.querySelector(".pglive");
   if (!root || !info || typeof info.path !== "string") return;
+  // A new answer on the same element starts clean. One issued before its answer
+  // started is hidden until it does; then indented as a chat message's text is.
+  root.className = info.next === true ? "pglive next waits" : "pglive";
   const blocks = root.querySelector(".pglive-blocks");
   const parts = {
     tail: root.querySelector(".pglive-tail"),
     reasoning: root.querySelector(".pglive-reasoning"),
     calls: root.querySelector(".pglive-calls"),
   };
+  blocks.replaceChildren();
+  for (const part of Object.values(parts)) part.textContent = "";
   const held = { tail: "", reasoning: "" };
   const wait = root.querySelector(".pglive-wait");
-  const started = Date.now();
+  wait.textContent = "…";
+  let started = Date.now();
   let thinking = false;
   const waiting = setInterval(() => {
-    if (root.classList.contains("has-text") || root.classList.contains("done")) return;
+    if (["has-text", "done", "next"].some((name) => root.classList.contains(name))) return;
     const seconds = Math.round((Date.now() - started) / 1000);
     wait.textContent = thinking ? "… thinking" : seconds >= 1 ? `… waiting ${seconds} s` : "…";
   }, 500);
@@ -128,6 +137,8 @@ export default function (component) {
     }
     if (typeof message.calls === "string") parts.calls.textContent = message.calls;
     if (typeof message.thinking === "boolean") thinking = message.thinking;
+    if (message.started === true) started = Date.now();  // its wait counts from here
+    root.classList.remove("next");
     if (blocks.childElementCount || held.tail) root.classList.add("has-text");
     if (message.done) {
       root.classList.add("done");
@@ -153,12 +164,29 @@ def channel_for(job: StreamJob) -> str | None:
     return CHANNELS.issue(job, ctx.session_id)
 
 
-def live_answer(channel: str, key: str) -> None:
-    """Draw the component that shows ``channel``'s answer as it streams."""
+def next_answer(state: NextAnswers, card_id: str) -> None:
+    """Under a card's history, where the route is served: the component that waits for
+    the card's next answer (``Channels.issue_next``), hidden until it starts, so its
+    text shows as soon as the answer begins, before a page run has drawn the card."""
+    if not CHANNELS.mounted.is_set():
+        return
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return
+    channel = CHANNELS.issue_next(ctx.session_id, card_id, state)
+    # Its own element for each id: the one a page run leaves behind (stale, hidden, until
+    # the run ends) never shows a later answer.
+    live_answer(channel, f"next-{card_id}-{channel[:8]}", True)
+
+
+def live_answer(channel: str, key: str, waits: bool = False) -> None:
+    """Draw the component that shows ``channel``'s answer as it streams (``waits``: one
+    issued for an answer not started yet, hidden until it starts)."""
     # In the page's DOM, not a shadow root: the card's text (what a person selects,
     # copies, finds) includes it; its classes are all "pglive-".
     mount = st.components.v2.component(NAME, html=_HTML, css=_CSS, js=_JS, isolate_styles=False)
     path = channel_path(str(st.get_option("server.baseUrlPath") or "")) + channel
     # Bytes: passed on as they are (a dict's values would be searched for dataframes,
     # importing pandas).
-    mount(key=f"pglive-{key}", data=json.dumps({"path": path}).encode(), height="content")
+    data = json.dumps({"path": path, "next": waits}).encode()
+    mount(key=f"pglive-{key}", data=data, height="content")

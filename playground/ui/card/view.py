@@ -22,6 +22,7 @@ from playground.session.commands import show_all_messages
 from playground.ui.arena import blind_round as arena_ui
 from playground.ui.card.context import context_caption
 from playground.ui.card.live_answer import follow
+from playground.ui.card.live_channel import next_answer
 from playground.ui.card.live_runs import follow_runs
 from playground.ui.card.menus import COMPACT_PER_ROW, more_menu, remove_control
 from playground.ui.card.messages import history, models_named
@@ -108,6 +109,7 @@ def _card_body(state: Session, card: Card) -> None:
     with st.container(key=f"pghistory-{card.id}", height=height or "content", autoscroll=False):
         _history(state, card, shows)
         _follow_stream(state, card, shows)
+        next_answer(state, card.id)  # where the route is served: its text starts at once
     arena_ui.reveal(shows)
     costs.card_total(card, shows)
     context_caption(state, card, shows)
