@@ -97,8 +97,14 @@ export default function (component) {
   blocks.replaceChildren();
   for (const part of Object.values(parts)) part.textContent = "";
   const held = { tail: "", reasoning: "" };
+  // Hidden, it holds no text at all (a card's text, as a person copies or finds it).
   const wait = root.querySelector(".pglive-wait");
-  wait.textContent = "…";
+  const cursor = root.querySelector(".pglive-cursor");
+  const mark = (text) => {
+    wait.textContent = text ? "…" : "";
+    cursor.textContent = text ? " ▌" : "";
+  };
+  mark(info.next !== true);
   let started = Date.now();
   let thinking = false;
   const waiting = setInterval(() => {
@@ -137,8 +143,11 @@ export default function (component) {
     }
     if (typeof message.calls === "string") parts.calls.textContent = message.calls;
     if (typeof message.thinking === "boolean") thinking = message.thinking;
-    if (message.started === true) started = Date.now();  // its wait counts from here
-    root.classList.remove("next");
+    if (root.classList.contains("next")) {  // its answer has started: shown from here
+      started = Date.now();
+      mark(true);
+      root.classList.remove("next");
+    }
     if (blocks.childElementCount || held.tail) root.classList.add("has-text");
     if (message.done) {
       root.classList.add("done");
