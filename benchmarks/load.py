@@ -383,18 +383,20 @@ async def one_session(
         followers: dict[str, asyncio.Task[object]] = {}
 
         def follow_new_channels() -> None:
-            """Where the app streams over its token channel, read each card's channel as
-            the browser's live-answer component does: its first text is the first token."""
+            """Where the app streams over its token channel, read each channel a card draws
+            as the browser's live-answer component does (a page run may draw a card's
+            next-answer reader anew): its first text is the first token."""
             for cid, paths in session.channels.items():
-                if cid in results and paths and cid not in followers:
-                    followers[cid] = asyncio.create_task(
-                        follow_channel(
-                            http,
-                            paths[-1],
-                            on_message=_first_text(results[cid]),
-                            cookie=session.cookie,
+                for path in paths if cid in results else ():
+                    if path not in followers:
+                        followers[path] = asyncio.create_task(
+                            follow_channel(
+                                http,
+                                path,
+                                on_message=_first_text(results[cid]),
+                                cookie=session.cookie,
+                            )
                         )
-                    )
 
         follow_new_channels()  # the ids for each card's next answer, drawn with the page
         if synced:
