@@ -25,6 +25,7 @@ object, and a "Clear caches" must not cut live answers off.
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import streamlit as st
@@ -183,9 +184,15 @@ def next_answer(state: NextAnswers, card_id: str) -> None:
     if ctx is None:
         return
     channel = CHANNELS.issue_next(ctx.session_id, card_id, state)
-    # Its own element for each id: the one a page run leaves behind (stale, hidden, until
-    # the run ends) never shows a later answer.
-    live_answer(channel, f"next-{card_id}-{channel[:8]}", True)
+    live_answer(channel, next_reader_key(card_id, channel), True)
+
+
+def next_reader_key(card_id: str, channel: str) -> str:
+    """The element key of a card's next-answer reader: its own for each id, so the one a
+    page run leaves behind (stale, hidden, until the run ends) never shows a later
+    answer. Hex from a digest of the id: an id may hold "__", which Streamlit refuses in
+    a component's key, and the page's class names then carry nothing of the id."""
+    return f"next-{card_id}-{hashlib.sha256(channel.encode()).hexdigest()[:12]}"
 
 
 def live_answer(channel: str, key: str, waits: bool = False) -> None:
