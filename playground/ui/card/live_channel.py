@@ -62,6 +62,8 @@ _CSS = """
 .pglive-cursor { display: none; }
 .pglive.next { display: none; }
 .stElementContainer:has(.pglive.next) { display: none; }
+/* Its answer streaming while the card's run has not reached it yet: live, not faded. */
+.stElementContainer[data-stale="true"]:has(.pglive.waits:not(.next)) { opacity: 1; }
 .pglive.waits { padding-left: 2.5rem; }
 .pglive.has-text .pglive-cursor { display: inline; }
 .pglive.done .pglive-cursor, .pglive.has-text .pglive-wait, .pglive.done .pglive-wait {
