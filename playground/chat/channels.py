@@ -86,14 +86,18 @@ class Channels:
         """A pending id's answer once it has started (the id then names it, as ``issue``
         would), ``WAITING`` until then, None if the id is unknown, ended or its session
         has gone. An id already bound gives its answer while it streams."""
+        # The route asks this every 50 ms while a reader waits: it looks at this id only
+        # (the others are pruned when ids are issued or counted).
         with self._lock:
-            self._prune()
             pending = self._pending.get(channel)
             if pending is None:
-                job = self._jobs.get(channel)
-                return job if job is not None and not job.done else None
+                return self._streaming(channel)
             source = pending.source()
-            job = source.next_answer(pending.card_id) if source is not None else None
+            if source is None:  # its session has gone
+                del self._pending[channel]
+                del self._next[(pending.card_id, pending.owner)]
+                return None
+            job = source.next_answer(pending.card_id)
             if job is None or job is pending.before:
                 return WAITING
             del self._pending[channel]
@@ -119,8 +123,10 @@ class Channels:
     def job(self, channel: str) -> StreamJob | None:
         """The streaming answer ``channel`` names; None if unknown or ended."""
         with self._lock:
-            self._prune()
-            job = self._jobs.get(channel)
+            return self._streaming(channel)
+
+    def _streaming(self, channel: str) -> StreamJob | None:
+        job = self._jobs.get(channel)
         return job if job is not None and not job.done else None
 
     def open_count(self) -> int:

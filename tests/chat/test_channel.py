@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -19,14 +19,12 @@ import websockets
 from playground.chat.channel_route import (
     channel_lifespan,
     channel_path,
-    channel_routes,
     same_origin,
 )
 from playground.chat.channels import Channels
 from playground.rendering.markdown_blocks import BlockSplitter
 from playground.rendering.safe_html import markdown
 from tests.helpers import start_stream, wait_for_text
-from tests.local_server import LocalServer
 from tests.rendering.test_live_html import ANSWER, unsafe
 from tests.streamlit_client import follow_channel
 
@@ -38,15 +36,6 @@ def run_apart(coro: Coroutine[Any, Any, T]) -> T:
     (Playwright's sync API) leaves an event loop running in this one."""
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coro).result()
-
-
-@pytest.fixture
-def route() -> Iterator[tuple[Channels, str]]:
-    channels = Channels()
-    server = LocalServer(channel_routes(channels), "the channel route")  # type: ignore[arg-type]
-    port = server.start()
-    yield channels, f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 def _read(base: str, channel: str, origin: str | None = "same") -> tuple[str, list[dict]]:

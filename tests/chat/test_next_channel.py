@@ -12,28 +12,16 @@ from __future__ import annotations
 import asyncio
 import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-import pytest
-
-from playground.chat.channel_route import channel_path, channel_routes
+from playground.chat.channel_route import channel_path
 from playground.chat.channels import WAITING, Channels
 from playground.session import Session, commands
 from tests.chat.test_channel import run_apart
-from tests.local_server import LocalServer
 from tests.session.test_commands import finish, on, services
 from tests.streamlit_client import follow_channel
 
 Scenario = Callable[..., str]
-
-
-@pytest.fixture
-def route() -> Iterator[tuple[Channels, str]]:
-    channels = Channels()
-    server = LocalServer(channel_routes(channels), "the channel route")  # type: ignore[arg-type]
-    port = server.start()
-    yield channels, f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 async def _ask_while_reading(
