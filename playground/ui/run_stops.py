@@ -18,6 +18,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from playground.chat.streaming import Snapshot, StreamJob
+from playground.ui.draw_turns import DRAWING
 
 SLICE = 0.05  # seconds: how soon a waiting follower notices its run is being stopped
 
@@ -32,18 +33,21 @@ def replaced() -> bool:
 def wait_for_change(job: StreamJob, seen: int, timeout: float) -> Snapshot:
     """``job.wait_for_change``, ended early (``StopException``) if the run is being stopped."""
     deadline = time.monotonic() + timeout
-    while True:
-        snap = job.wait_for_change(seen, timeout=min(SLICE, max(0.0, deadline - time.monotonic())))
-        if snap.done or snap.version != seen or time.monotonic() >= deadline:
-            return snap
-        if replaced():
-            raise StopException()  # what this fragment's next redraw would raise
+    with DRAWING.released():
+        while True:
+            left = max(0.0, deadline - time.monotonic())
+            snap = job.wait_for_change(seen, timeout=min(SLICE, left))
+            if snap.done or snap.version != seen or time.monotonic() >= deadline:
+                return snap
+            if replaced():
+                raise StopException()  # what this fragment's next redraw would raise
 
 
 def pause(seconds: float) -> None:
     """``time.sleep``, ended early (``StopException``) if the run is being stopped."""
     deadline = time.monotonic() + seconds
-    while (left := deadline - time.monotonic()) > 0:
-        time.sleep(min(SLICE, left))
-        if replaced():
-            raise StopException()
+    with DRAWING.released():
+        while (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(SLICE, left))
+            if replaced():
+                raise StopException()

@@ -21,6 +21,7 @@ from playground.session.tool_rounds import open_calls
 from playground.ui.card.attachments import INPUT_FILES, submitted
 from playground.ui.card.runs import asked_runs, runs_input
 from playground.ui.card.too_long import too_long_actions
+from playground.ui.draw_turns import DRAWING
 from playground.ui.resources import SERVICES
 from playground.ui.state import act, widget_key
 from playground.ui.tools.results import tool_results_form
@@ -185,20 +186,22 @@ def while_streaming(
         note = st.empty()
     shown = 0
     yield_check = get_run_yield_check() or (lambda: None)
-    while pending:
-        for card_id, job in list(pending.items()):
-            if job is None or (job.done and state.runtime(card_id).all_done):
-                current = state.job(card_id)
-                if current is not None and current is not job and not current.done:
-                    pending[card_id] = current  # a new answer began: its Stop is already up
-                    continue
-                del pending[card_id]
-                if state.mock_answers and open_calls(cards[card_id]):
-                    st.rerun()  # the next run answers it with mocks (render's start)
-                card_controls(state, cards[card_id], controls[card_id])
-        if pending and len(pending) != shown:  # drawn when it changes: not per token
-            shown = len(pending)
-            note.caption(f"{shown} answering…")
-        yield_check()  # where a click elsewhere interrupts the run (no delta needed)
-        time.sleep(0.02)
+    with DRAWING.released():  # waiting; it draws in a turn of its own
+        while pending:
+            for card_id, job in list(pending.items()):
+                if job is None or (job.done and state.runtime(card_id).all_done):
+                    current = state.job(card_id)
+                    if current is not None and current is not job and not current.done:
+                        pending[card_id] = current  # a new answer began: its Stop is up
+                        continue
+                    del pending[card_id]
+                    if state.mock_answers and open_calls(cards[card_id]):
+                        st.rerun()  # the next run answers it with mocks (render's start)
+                    with DRAWING.turn():
+                        card_controls(state, cards[card_id], controls[card_id])
+            if pending and len(pending) != shown:  # drawn when it changes: not per token
+                shown = len(pending)
+                note.caption(f"{shown} answering…")
+            yield_check()  # where a click elsewhere interrupts the run (no delta needed)
+            time.sleep(0.02)
     status.empty()

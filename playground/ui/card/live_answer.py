@@ -21,6 +21,7 @@ from playground.chat.tools.calls import ToolCall, part_order
 from playground.rendering.markdown_blocks import BlockSplitter
 from playground.ui.card.live_channel import channel_for, live_answer
 from playground.ui.card.messages import _safe, message_body, model_caption
+from playground.ui.draw_turns import DRAWING
 from playground.ui.resources import redraw_budget
 from playground.ui.run_stops import pause, replaced, wait_for_change
 from playground.ui.text import SHOWN_LIMIT
@@ -74,10 +75,11 @@ def follow(
 def _wait_for_end(job: StreamJob) -> None:
     """Wait, drawing nothing, until the answer ends (a stop request ends the wait)."""
     seen = -1
-    while not (snap := wait_for_change(job, seen, 0.5)).done:
-        if replaced():  # no redraw here to be the yield point: look at the stop flag
-            raise StopException()
-        seen = snap.version
+    with DRAWING.released():  # the final answer is drawn in a new turn
+        while not (snap := wait_for_change(job, seen, 0.5)).done:
+            if replaced():  # no redraw here to be the yield point: look at the stop flag
+                raise StopException()
+            seen = snap.version
 
 
 def _follow_live(job: StreamJob, live: _Live, images: bool) -> None:

@@ -28,6 +28,7 @@ from playground.ui.card.menus import COMPACT_PER_ROW, more_menu, remove_control
 from playground.ui.card.messages import history, models_named
 from playground.ui.card.selectors import custom_fields, endpoint_selector, model_selector
 from playground.ui.card.settings import settings_menu
+from playground.ui.draw_turns import DRAWING
 from playground.ui.playground import costs
 from playground.ui.resources import SERVICES
 from playground.ui.state import CARD_HEIGHT, DEFAULT_CARD_HEIGHT, session, widget_key
@@ -73,7 +74,8 @@ def card_view(card_id: str) -> None:
         state.redraw_page = False
         st.rerun(scope="app")
     try:
-        _card_body(state, card)
+        with DRAWING.turn():  # its waits for an answer give it up (live_answer)
+            _card_body(state, card)
     except Exception:  # a bug in one card must not take the page down
         log.exception("card %s could not be drawn", card_id)
         st.error(

@@ -17,6 +17,7 @@ from playground.ui.card.controls import card_controls, sync_actions, while_strea
 from playground.ui.card.runs import SYNC_RUNS_KEY, asked_runs, confirm_box, runs_input
 from playground.ui.card.scroll import follow_card_bodies
 from playground.ui.card.view import card_view
+from playground.ui.draw_turns import DRAWING
 from playground.ui.playground import costs
 from playground.ui.playground.compare import compare_panel
 from playground.ui.playground.focus import focus_bar
@@ -156,6 +157,11 @@ def _first_run_help(state: Session) -> None:
 
 
 def render() -> None:
+    with DRAWING.turn():  # waits inside (while_streaming) give it up
+        _render()
+
+
+def _render() -> None:
     state = session()
     state.redraw_page = False  # this run draws the whole page already
     look.style()
