@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import pytest
 import websockets
 
+from playground.chat import channel_route
 from playground.chat.channel_route import (
     channel_lifespan,
     channel_path,
@@ -62,6 +63,21 @@ def test_the_channel_delivers_exactly_the_answers_text_in_order(
     assert messages[-1].get("done") is True
     grown = [m["tail"] for m in messages if "tail" in m]
     assert all(at > 0 for at, _ in grown[1:])  # each piece appended where the last ended
+
+
+def test_the_answer_wakes_the_route_at_each_publish(
+    route: tuple[Channels, str], scenario: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The route does not poll: with its fallback look set past the answer's end, the
+    text still comes as the job publishes it (every 50 ms), not once at the end."""
+    monkeypatch.setattr(channel_route, "LOOK_EVERY", 30.0)
+    channels, base = route
+    card, job = start_stream(scenario(tokens=60, tokens_per_second=120))  # 0.5 s
+    channel = channels.issue(job, "session-a")
+    assert channel is not None
+    text, messages = _read(base, channel)
+    assert text == card.messages[-1].content
+    assert len(messages) > 3
 
 
 def test_each_session_gets_its_own_id_for_an_answer_and_each_id_only_its_answer(

@@ -190,3 +190,44 @@ def test_no_token_sends_no_authorization_header(
 def test_a_whole_completion_nested_too_deeply_is_a_broken_stream() -> None:
     with pytest.raises(StreamBroken):
         list(whole_completion(b"[" * 100_000 + b"]" * 100_000, "The server", ()))
+
+
+def test_the_first_text_is_published_as_soon_as_it_comes(scenario: Callable[..., str]) -> None:
+    """The first piece is not held for the flush interval: a reader that only looks
+    (the token route, ``snapshot``) sees it although the server then stalls."""
+    card = Card()
+    answer = add_turn(card, "hello")
+    job = StreamJob(
+        make_client(
+            scenario(reply="start", tokens=40, stall_after=1), None, TIMEOUTS, max_retries=0
+        ),
+        model="fake-small",
+        history=card.history_for_request(),
+        target=answer,
+        flush_interval=10,  # the rest is published every 10 s: the first piece at once
+    ).start()
+    deadline = time.monotonic() + 2  # before the read timeout (3 s) would end the answer
+    while not job.snapshot().text and time.monotonic() < deadline:
+        time.sleep(0.01)
+    text, done = job.snapshot().text, job.done
+    job.cancel()
+    assert text == "start" and not done  # the first piece; the server sends nothing more
+
+
+def test_a_watcher_is_woken_at_each_publish_and_at_the_end(
+    scenario: Callable[..., str],
+) -> None:
+    _, first = start(scenario(tokens=40, tokens_per_second=200))
+    woken: list[tuple[int, bool]] = []
+    first.watch(lambda: woken.append((first.version, first.done)))
+    first.join(10)
+    assert len(woken) >= 3  # about 0.2 s of tokens published every 50 ms, and the end
+    assert [v for v, _ in woken] == sorted(v for v, _ in woken)
+    assert woken[-1] == (first.version, True)
+
+    _, second = start(scenario(tokens=40, tokens_per_second=200))
+    late: list[int] = []
+    unwatch = second.watch(lambda: late.append(second.version))
+    unwatch()
+    second.join(10)
+    assert late == [] and second.done

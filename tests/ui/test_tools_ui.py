@@ -19,6 +19,7 @@ from tests.helpers import (
     error_texts,
     key,
     new_app,
+    open_menu,
     scenario_name,
     send_to_card,
     shown,
@@ -51,10 +52,11 @@ def _app(write_config: Config, url: str) -> tuple[AppTest, Card]:
     write_config(endpoints_toml(Alpha=url))
     at = new_app()
     sync_off(at)  # the first page opens synced; this test types into one card
-    return at, cards(at)[0]
+    return open_menu(at, cards(at)[0], "settings"), cards(at)[0]
 
 
 def _apply_tools(at: AppTest, card: Card, text: str, choice: str | None = None) -> None:
+    open_menu(at, card, "settings")
     at.text_area(key=key(card, "tools")).set_value(text).run()
     if choice is not None:
         at.selectbox(key=key(card, "tool_choice")).set_value(choice)

@@ -1,7 +1,15 @@
-"""A card's header menus: Settings, More, and the "x" that removes it."""
+"""A card's header menus: Settings, More, and the "x" that removes it.
+
+Each is drawn only while it is open (``card_menu``): a closed menu is a button. Every
+run that draws a card (each prompt draws the whole page) would otherwise build all
+their widgets for every card, which under a team's load was the largest share of a
+page run's work and of the messages it sends (``benchmarks/README.md``, issue 30).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Literal
 
 import streamlit as st
@@ -15,14 +23,33 @@ from playground.workspace.types import Card
 COMPACT_PER_ROW = 3  # cards per row from which the header's menus show icons only
 
 
+@contextmanager
+def card_menu(state: Session, label: str, *, key: str, icon: str, help: str) -> Iterator[bool]:
+    """A card's popover menu; yields whether it is open, so its contents are drawn then only.
+
+    Opening it reruns the card (its fragment) to draw them. While answers stream, the
+    page's run holds that rerun back until they end (Streamlit queues fragment reruns
+    behind the app's run), so the menu says so meanwhile.
+    """
+    menu = st.popover(
+        label, key=key, icon=icon, help=help, type=menu_kind(state), on_change="rerun"
+    )
+    with menu:
+        if not menu.open:
+            streaming = any(c.is_streaming for c in state.workspace.cards)
+            st.caption(OPENS_AFTER_STREAMING if streaming else "Opening…")
+        yield bool(menu.open)
+
+
+OPENS_AFTER_STREAMING = "Opens when the answers streaming now have ended."
+
+
 def remove_control(state: Session, card: Card) -> None:
-    with st.popover(
-        "",
-        icon=":material/close:",
-        help="Remove chat card",
-        key=widget_key(card.id, "x"),
-        type=menu_kind(state),
-    ):
+    with card_menu(
+        state, "", icon=":material/close:", help="Remove chat card", key=widget_key(card.id, "x")
+    ) as open_:
+        if not open_:
+            return
         if len(state.workspace.cards) <= 1:
             st.caption("The last card cannot be removed.")
             return
@@ -45,13 +72,15 @@ def more_menu(state: Session, card: Card) -> None:
     full = len(state.workspace.cards) >= max_cards
     at_cap = f" (at most {max_cards} cards)" if full else ""
     images = state.runtime(card.id).load_images
-    with st.popover(
+    with card_menu(
+        state,
         menu_label(state, "More"),
         icon=":material/more_vert:",
         key=widget_key(card.id, "more"),
         help="More",
-        type=menu_kind(state),
-    ):
+    ) as open_:
+        if not open_:
+            return
         _menu_button(
             card,
             "clone",
