@@ -1,17 +1,17 @@
 """The app's own route that streams an answer's text to the browser, outside page runs.
 
-``GET {base}/api/live/{channel}`` upgraded to a websocket: the answer the channel
-id names (``channels.Channels``) is sent as it grows, one JSON message per
-publish (at most every 50 ms, as ``StreamJob`` publishes), then the socket
-closes when the answer ends. An id issued for a card's next answer
-(``Channels.issue_next``) is accepted at once and held, sending nothing, until that
-answer starts; then it streams it alike. A websocket rather than server-sent events: a
-browser always sends ``Origin`` on a websocket handshake (RFC 6455 §4.1; on a
-same-origin ``EventSource`` GET it does not), so the same-origin check below
-holds for every browser request, and Streamlit's uvicorn already serves
-websockets. The handshake is refused (HTTP 403, as uvicorn answers a close
-before accept) alike for a foreign or missing ``Origin``, an unknown id and an
-answer that has ended: nothing tells which, and nothing lists ids.
+``GET {base}/api/live/{channel}`` upgraded to a websocket: the answer the channel id
+names (``channels.Channels``) is sent as it grows, one JSON message per publish (at
+most every 50 ms, as ``StreamJob`` publishes; the job wakes the route, see
+``StreamJob.watch``), then the socket closes when the answer ends. An id issued for
+a card's next answer (``Channels.issue_next``) is accepted at once and held, sending
+nothing, until that answer starts; then it streams it alike. A websocket rather than
+server-sent events: a browser always sends ``Origin`` on a websocket handshake (RFC
+6455 §4.1; on a same-origin ``EventSource`` GET it does not), so the same-origin
+check below holds for every browser request, and Streamlit's uvicorn already serves
+websockets. The handshake is refused (HTTP 403, as uvicorn answers a close before
+accept) alike for a foreign or missing ``Origin``, an unknown id and an answer that
+has ended: nothing tells which, and nothing lists ids.
 
 Each message: ``{"blocks": [kept, [html, ...]], "tail": [at, piece],
 "reasoning": [at, piece], "calls": str, "thinking": bool, "done": bool}`` (each
@@ -28,6 +28,8 @@ with ``textContent`` (``playground/ui/card/live_channel.py``).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -44,7 +46,8 @@ from playground.chat.streaming import StreamJob
 from playground.config.limits import SHOWN_ANSWER_CHARS
 from playground.rendering.live_html import LiveBlocks, block_html
 
-POLL = 0.05  # seconds between looks at the answer (it publishes at most every 50 ms)
+POLL = 0.05  # seconds between a waiting reader's looks for its answer's start
+LOOK_EVERY = 0.25  # seconds: a streaming reader looks even if no publish woke it
 REFUSED = 1008  # policy violation: before accept, uvicorn answers the handshake with 403
 
 
@@ -124,18 +127,30 @@ def _rendered(blocks: tuple[int, list[str]]) -> list[Any]:
 
 async def _stream(websocket: WebSocket, job: StreamJob) -> None:
     sent, seen = _Sent(), -1
-    while True:
-        if job.version != seen or job.done:
-            snap = job.snapshot()  # also counts as following: the job does not stop itself
-            seen = snap.version
-            message, blocks = sent.update(snap)
-            if blocks is not None:  # rare (a blank line, a closed fence): worth a thread
-                message["blocks"] = await anyio.to_thread.run_sync(_rendered, blocks)
-            if message:
-                await websocket.send_text(json.dumps(message, ensure_ascii=False))
-            if snap.done:
-                return
-        await anyio.sleep(POLL)
+    changed, loop = asyncio.Event(), asyncio.get_running_loop()
+
+    def wake() -> None:  # on the answer's thread at each publish: no poll between them
+        with contextlib.suppress(RuntimeError):  # the loop has closed
+            loop.call_soon_threadsafe(changed.set)
+
+    unwatch = job.watch(wake)
+    try:
+        while True:
+            if job.version != seen or job.done:
+                snap = job.snapshot()  # also counts as following: the job does not stop itself
+                seen = snap.version
+                message, blocks = sent.update(snap)
+                if blocks is not None:  # rare (a blank line, a closed fence): worth a thread
+                    message["blocks"] = await anyio.to_thread.run_sync(_rendered, blocks)
+                if message:
+                    await websocket.send_text(json.dumps(message, ensure_ascii=False))
+                if snap.done:
+                    return
+            with contextlib.suppress(TimeoutError):  # a stall's pieces: see StreamJob
+                await asyncio.wait_for(changed.wait(), LOOK_EVERY)
+            changed.clear()
+    finally:
+        unwatch()
 
 
 async def _started(channels: Channels, channel: str) -> StreamJob | None:

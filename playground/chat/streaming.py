@@ -18,6 +18,7 @@ followed for ``unfollowed_after`` seconds stops itself: nobody would see the res
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -89,6 +90,7 @@ class StreamJob:
         self.started_at: float | None = None  # clock() when the request was sent
         self._cancelled = threading.Event()
         self._cond = threading.Condition()
+        self._watchers: list[Callable[[], None]] = []  # called at each publish (watch)
         self._thread = threading.Thread(target=self._run, name="playground-stream", daemon=True)
 
     # -- control -------------------------------------------------------
@@ -164,6 +166,22 @@ class StreamJob:
             self.followed_at = self._clock()
             return self._snap()
 
+    def watch(self, wake: Callable[[], None]) -> Callable[[], None]:
+        """Call ``wake`` (on the stream's thread: it must not block) at each publish and
+        at the end, so a reader on an event loop need not poll; returns the unwatch."""
+        with self._cond:
+            self._watchers.append(wake)
+
+        def unwatch() -> None:
+            with self._cond, contextlib.suppress(ValueError):
+                self._watchers.remove(wake)
+
+        return unwatch
+
+    def _wake_watchers(self) -> None:
+        for wake in self._watchers:  # each must not raise (channel_route's does not)
+            wake()
+
     def unfollowed(self) -> bool:
         """Whether no one has followed this answer for ``unfollowed_after`` seconds."""
         limit = self._unfollowed_after
@@ -181,6 +199,7 @@ class StreamJob:
         self._flushed_at = self._clock()
         self._version += 1
         self._cond.notify_all()
+        self._wake_watchers()
 
     def _finish(self, status: Status, error: str | None) -> bool:
         """Publish the final text, figures and status, once; whether this call did."""
@@ -198,6 +217,7 @@ class StreamJob:
             self._version += 1
             self._done = True
             self._cond.notify_all()
+            self._wake_watchers()
             return True
 
     def _end(self) -> None:
@@ -262,7 +282,8 @@ class StreamJob:
                     if self._counts.first is None:
                         self._counts.first = self._counts.last
                     self._counts.chunks += 1
-                if self._clock() - self._flushed_at >= self._flush_interval:
+                first_text = carried and self._counts.chunks == 1  # shown at once
+                if first_text or self._clock() - self._flushed_at >= self._flush_interval:
                     self._publish()
         except EndpointError as exc:
             status, error = "error", exc.message
