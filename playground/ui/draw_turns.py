@@ -16,11 +16,13 @@ they draw together, as without turns.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 MAX_WAIT = 0.25  # seconds a run waits for its turn before it draws anyway
+LOOK_EVERY = 0.02  # seconds between a waiting run's looks at whether it was replaced
 
 
 class Turns:
@@ -31,25 +33,32 @@ class Turns:
         self._lock = threading.Lock()
         self._queue: deque[tuple[int, threading.Event]] = deque()  # waiting, in order
         self._holder: int | None = None
-        self._held = threading.local()  # .depth: this thread's nested turns, held or not
+        self._held = threading.local()  # .depth: nested turns; .interrupt: see turn
 
     @contextmanager
-    def turn(self) -> Iterator[None]:
-        """Draw in this thread's turn (at once if it holds it already)."""
+    def turn(self, interrupt: Callable[[], None] | None = None) -> Iterator[None]:
+        """Draw in this thread's turn (at once if it holds it already).
+
+        ``interrupt`` is called while the run waits for its turn (and for each turn it
+        takes again after ``released``), every ``LOOK_EVERY`` seconds: Streamlit's run
+        yield check, which raises when the run is being stopped or replaced, so a run a
+        person has already replaced (a second prompt) leaves the queue at once.
+        """
         me = threading.get_ident()
         if getattr(self._held, "depth", 0):
-            self._held.depth = getattr(self._held, "depth", 0) + 1
+            self._held.depth += 1
             try:
                 yield
             finally:
                 self._held.depth -= 1
             return
-        self._acquire(me)
-        self._held.depth = 1
+        interrupt = interrupt or getattr(self._held, "interrupt", None)
+        self._acquire(me, interrupt)
+        self._held.depth, self._held.interrupt = 1, interrupt
         try:
             yield
         finally:
-            self._held.depth = 0
+            self._held.depth, self._held.interrupt = 0, None
             self._release(me)  # the turn it holds now, if any (see released)
 
     @contextmanager
@@ -68,10 +77,10 @@ class Turns:
         except BaseException:  # a stop or rerun ends the run: no new turn to wait for
             self._held.depth = depth
             raise
-        self._acquire(me)  # past MAX_WAIT it draws without one
+        self._acquire(me, self._held.interrupt)  # past MAX_WAIT it draws without one
         self._held.depth = depth
 
-    def _acquire(self, me: int) -> None:
+    def _acquire(self, me: int, interrupt: Callable[[], None] | None) -> None:
         """Wait for the turn, at most ``max_wait`` (then draw without it)."""
         with self._lock:
             if self._holder is None and not self._queue:
@@ -79,12 +88,29 @@ class Turns:
                 return
             given = threading.Event()
             self._queue.append((me, given))
-        if given.wait(self._max_wait):
-            return
-        with self._lock:
-            if given.is_set():  # handed over just as the wait ran out
+        deadline = time.monotonic() + self._max_wait
+        try:
+            while not given.wait(min(LOOK_EVERY, max(0.0, deadline - time.monotonic()))):
+                if time.monotonic() >= deadline:
+                    break
+                if interrupt is not None:
+                    interrupt()
+            else:
                 return
-            self._queue.remove((me, given))
+        except BaseException:
+            self._leave(me, given)
+            raise
+        with self._lock:
+            if not given.is_set():  # else it was handed over just as the wait ran out
+                self._queue.remove((me, given))
+
+    def _leave(self, me: int, given: threading.Event) -> None:
+        """Leave the queue; a turn handed over meanwhile goes to the next in line."""
+        with self._lock:
+            if not given.is_set():
+                self._queue.remove((me, given))
+                return
+        self._release(me)
 
     def _release(self, me: int) -> None:
         """Hand the turn to the first in line (only it wakes), if ``me`` holds it."""

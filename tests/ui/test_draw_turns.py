@@ -169,3 +169,46 @@ def test_a_run_stopped_while_it_waits_does_not_queue_for_a_turn_again() -> None:
     done.set()
     thread.join(5)
     assert left_after < 1  # it did not wait max_wait (5 s) for the holder's turn
+
+
+def test_a_run_replaced_while_it_waits_for_its_turn_leaves_the_queue_at_once() -> None:
+    """A waiting run looks at its interrupt (Streamlit's yield check, which raises once a
+    person's newer action replaces the run) and leaves; the queue goes on without it."""
+    turns, holding, done, replaced = Turns(max_wait=5), threading.Event(), threading.Event(), []
+    order: list[str] = []
+
+    def holder() -> None:
+        with turns.turn():
+            holding.set()
+            done.wait(5)
+            order.append("holder done")
+
+    def interrupt() -> None:
+        if replaced:
+            raise KeyboardInterrupt  # as Streamlit's RerunException ends the run
+
+    def waiting() -> None:
+        with pytest.raises(KeyboardInterrupt), turns.turn(interrupt):
+            order.append("replaced run drew")  # never: it left the queue first
+
+    def next_in_line() -> None:
+        with turns.turn():
+            order.append("next drew")
+
+    first = threading.Thread(target=holder)
+    first.start()
+    assert holding.wait(5)
+    second, third = threading.Thread(target=waiting), threading.Thread(target=next_in_line)
+    second.start()
+    time.sleep(0.05)
+    third.start()
+    time.sleep(0.05)
+    started = time.monotonic()
+    replaced.append(True)
+    second.join(5)
+    left_after = time.monotonic() - started
+    done.set()
+    for thread in (first, third):
+        thread.join(5)
+    assert left_after < 1  # not max_wait (5 s)
+    assert order == ["holder done", "next drew"]

@@ -13,6 +13,7 @@ import logging
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check
 
 from playground.arena.round import CardShows
 from playground.chat.apis import API_NAMES, Api
@@ -74,7 +75,7 @@ def card_view(card_id: str) -> None:
         state.redraw_page = False
         st.rerun(scope="app")
     try:
-        with DRAWING.turn():  # its waits for an answer give it up (live_answer)
+        with DRAWING.turn(get_run_yield_check()):  # its waits give it up (live_answer)
             _card_body(state, card)
     except Exception:  # a bug in one card must not take the page down
         log.exception("card %s could not be drawn", card_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check
 
 from playground.config.limits import MAX_PROMPT_CHARS
 from playground.session import Session, ask_n, commands, focus
@@ -157,7 +158,7 @@ def _first_run_help(state: Session) -> None:
 
 
 def render() -> None:
-    with DRAWING.turn():  # waits inside (while_streaming) give it up
+    with DRAWING.turn(get_run_yield_check()):  # waits inside (while_streaming) give it up
         _render()
 
 
