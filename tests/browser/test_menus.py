@@ -67,3 +67,37 @@ def test_the_more_menu_used_twice_in_a_row(
         expect(pg.button(first, "images")).to_contain_text("Block images")
     finally:
         stop_app(app)
+
+
+def test_a_menu_opened_while_answers_stream_says_so_then_fills_in(
+    page: Page, server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    """A card's menus are built only while open (``card_menu``): opened while answers
+    stream, the card's rerun waits for the page's run, and the menu says so meanwhile;
+    it fills in, still open, when the answers end."""
+    url = server.add("menus-streaming", Scenario(tokens=60, tokens_per_second=20))  # 3 s
+    app = start_app(
+        f'[[endpoints]]\nname = "Server"\nbase_url = "{url}"\n[local_model]\nenabled = false\n',
+        tmp_path,
+    )
+    try:
+        pg = PlaygroundPage(page, app.url).open()
+        first, second = pg.card_ids()
+        pg.open_menu(first, "settings", "system")  # idle: built at once
+        expect(pg.widget(first, "temperature")).to_be_visible()
+        page.keyboard.press("Escape")
+        expect(pg.widget(first, "system")).to_have_count(0)  # closed: not built
+
+        pg.send_synced("hello")
+        expect(pg.bubbles(second).last).to_contain_text("w3")  # streaming now
+        page.mouse.move(0, 0)
+        pg.button(second, "settings").click()
+        body = page.get_by_test_id("stPopoverBody")
+        expect(body).to_contain_text("Opens when the answers streaming now have ended.")
+        expect(pg.widget(second, "system")).to_have_count(0)
+
+        expect(pg.widget(second, "system")).to_be_visible(timeout=20_000)  # they ended
+        expect(pg.bubbles(second).last).to_contain_text("w59")
+        expect(body).not_to_contain_text("Opens when")
+    finally:
+        stop_app(app)
