@@ -27,6 +27,8 @@ nothing but stream (the floor of this way of streaming on this machine).
 default) instead of one a card. Where the app serves its token channel, each card's
 channel is read as the browser's live-answer component reads it: the first text it
 brings is the card's first token; the final answer is what the page draws at the end.
+A session types its first prompt once the page's readers have connected, as a
+browser's connect while the page is drawn, before a person can have typed anything.
 
 Before the measured levels, 2 sessions a process send their prompts unmeasured
 (``--cold`` skips it): a fresh process's first page runs import modules and fill
@@ -381,6 +383,7 @@ async def one_session(
         }
         session.on_drawn = _watch(results, words)
         followers: dict[str, asyncio.Task[object]] = {}
+        opened: list[asyncio.Event] = []
 
         def follow_new_channels() -> None:
             """Where the app streams over its token channel, read each channel a card draws
@@ -389,16 +392,21 @@ async def one_session(
             for cid, paths in session.channels.items():
                 for path in paths if cid in results else ():
                     if path not in followers:
+                        opened.append(asyncio.Event())
                         followers[path] = asyncio.create_task(
                             follow_channel(
                                 http,
                                 path,
                                 on_message=_first_text(results[cid]),
                                 cookie=session.cookie,
+                                opened=opened[-1],
                             )
                         )
 
         follow_new_channels()  # the ids for each card's next answer, drawn with the page
+        # As in a browser, the page's live-answer readers connect as it is drawn, before
+        # anyone has typed a prompt (a person takes more than the moment this takes).
+        await asyncio.wait_for(asyncio.gather(*(e.wait() for e in opened)), timeout)
         if synced:
             for cid in order:
                 results[cid].sent = time.monotonic()

@@ -300,12 +300,14 @@ async def follow_channel(
     origin: str | None = "same",
     on_message: Callable[[dict[str, object]], None] | None = None,
     cookie: str | None = None,
+    opened: asyncio.Event | None = None,
 ) -> tuple[str, list[dict[str, object]]]:
     """Read a live-answer channel as the component does: what it shows when the route
     closes it (the finished blocks' HTML, then the tail's text: an answer with no
     finished block is its text as it is), and the messages. ``base``: the app's http
     URL; ``origin``: the handshake's Origin ("same": ``base``; None: none);
-    ``on_message`` sees each; ``cookie``: sent as the browser would (nginx's route).
+    ``on_message`` sees each; ``cookie``: sent as the browser would (nginx's route);
+    ``opened`` is set once the route has accepted the socket.
     Raises ``websockets.InvalidStatus`` when the route
     refuses the handshake."""
     headers = {"Origin": base if origin == "same" else origin} if origin else {}
@@ -316,6 +318,8 @@ async def follow_channel(
     tail = ""
     url = base.replace("http", "ws", 1) + path
     async with websockets.connect(url, additional_headers=headers, open_timeout=30) as ws:
+        if opened is not None:
+            opened.set()
         try:
             async for raw in ws:
                 message = json.loads(raw)
