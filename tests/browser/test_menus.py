@@ -69,24 +69,36 @@ def test_the_more_menu_used_twice_in_a_row(
         stop_app(app)
 
 
-def test_a_menu_opened_while_answers_stream_says_so_then_fills_in(
+def test_a_menu_keeps_what_was_typed_and_opened_while_answers_stream_says_so(
     page: Page, server: FakeOpenAIServer, tmp_path: Path
 ) -> None:
-    """A card's menus are built only while open (``card_menu``): opened while answers
-    stream, the card's rerun waits for the page's run, and the menu says so meanwhile;
-    it fills in, still open, when the answers end."""
+    """A card's menus are built only while open (``card_menu``): text typed in one and
+    not applied is there again when it opens again; opened while answers stream, the
+    card's rerun waits for the page's run, and the menu says so meanwhile; it fills in,
+    still open, when the answers end."""
     url = server.add("menus-streaming", Scenario(tokens=60, tokens_per_second=20))  # 3 s
     app = start_app(
         f'[[endpoints]]\nname = "Server"\nbase_url = "{url}"\n[local_model]\nenabled = false\n',
         tmp_path,
     )
     try:
+        watcher = RunWatcher(page)
         pg = PlaygroundPage(page, app.url).open()
         first, second = pg.card_ids()
         pg.open_menu(first, "settings", "system")  # idle: built at once
         expect(pg.widget(first, "temperature")).to_be_visible()
+        tools = pg.widget(first, "tools").locator("textarea")
+        tools.fill('[{"type": "function"}]')  # typed, not applied
+        runs = watcher.fragment_runs()
+        tools.press("Control+Enter")
+        _wait_for(page, lambda: watcher.fragment_runs() > runs)  # the card has it
         page.keyboard.press("Escape")
         expect(pg.widget(first, "system")).to_have_count(0)  # closed: not built
+        pg.open_menu(first, "settings", "tools")  # what was typed is there again
+        expect(pg.widget(first, "tools").locator("textarea")).to_have_value(
+            '[{"type": "function"}]'
+        )
+        page.keyboard.press("Escape")
 
         pg.send_synced("hello")
         expect(pg.bubbles(second).last).to_contain_text("w3")  # streaming now

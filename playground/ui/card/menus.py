@@ -8,8 +8,9 @@ page run's work and of the messages it sends (``benchmarks/README.md``, issue 30
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Literal
 
 import streamlit as st
@@ -23,32 +24,66 @@ from playground.workspace.types import Card
 COMPACT_PER_ROW = 3  # cards per row from which the header's menus show icons only
 
 
+DRAFTS = "pg_menu_drafts"  # session state: a menu's key -> its _Drafts
+OPENS_AFTER_STREAMING = "Opens when the answers streaming now have ended."
+
+
+@dataclass
+class _Drafts:
+    keys: set[str] = field(default_factory=set)  # its widgets' keys, drawn while open
+    values: dict[str, str] = field(default_factory=dict)  # what they held when it closed
+
+
+@dataclass
+class Menu:
+    """An open or closed card menu; ``keyed`` records the keys of the widgets it draws."""
+
+    open: bool
+    _drafts: _Drafts
+
+    def keyed(self, make: Callable[[str], str]) -> Callable[[str], str]:
+        def key(name: str) -> str:
+            made = make(name)
+            self._drafts.keys.add(made)
+            return made
+
+        return key
+
+
 @contextmanager
-def card_menu(state: Session, label: str, *, key: str, icon: str, help: str) -> Iterator[bool]:
-    """A card's popover menu; yields whether it is open, so its contents are drawn then only.
+def card_menu(state: Session, label: str, *, key: str, icon: str, help: str) -> Iterator[Menu]:
+    """A card's popover menu, its contents drawn only while it is open (``Menu.open``).
 
     Opening it reruns the card (its fragment) to draw them. While answers stream, the
     page's run holds that rerun back until they end (Streamlit queues fragment reruns
-    behind the app's run), so the menu says so meanwhile.
+    behind the app's run), so the menu says so meanwhile. Text its widgets held when it
+    closed (typed, not yet applied: a tools list, a schema) is theirs again when it
+    opens: Streamlit forgets the state of a widget a run does not draw.
     """
     menu = st.popover(
         label, key=key, icon=icon, help=help, type=menu_kind(state), on_change="rerun"
     )
+    drafts: _Drafts = st.session_state.setdefault(DRAFTS, {}).setdefault(key, _Drafts())
     with menu:
-        if not menu.open:
+        if menu.open:
+            for widget, value in drafts.values.items():
+                st.session_state[widget] = value  # before the widget is drawn: it starts so
+            drafts.values.clear()
+        else:
+            if drafts.keys:  # it has just closed: keep what its text widgets held
+                held = {k: st.session_state.get(k) for k in drafts.keys}
+                drafts.values = {k: v for k, v in held.items() if isinstance(v, str)}
+                drafts.keys.clear()
             streaming = any(c.is_streaming for c in state.workspace.cards)
             st.caption(OPENS_AFTER_STREAMING if streaming else "Opening…")
-        yield bool(menu.open)
-
-
-OPENS_AFTER_STREAMING = "Opens when the answers streaming now have ended."
+        yield Menu(bool(menu.open), drafts)
 
 
 def remove_control(state: Session, card: Card) -> None:
     with card_menu(
         state, "", icon=":material/close:", help="Remove chat card", key=widget_key(card.id, "x")
-    ) as open_:
-        if not open_:
+    ) as menu:
+        if not menu.open:
             return
         if len(state.workspace.cards) <= 1:
             st.caption("The last card cannot be removed.")
@@ -78,8 +113,8 @@ def more_menu(state: Session, card: Card) -> None:
         icon=":material/more_vert:",
         key=widget_key(card.id, "more"),
         help="More",
-    ) as open_:
-        if not open_:
+    ) as menu:
+        if not menu.open:
             return
         _menu_button(
             card,

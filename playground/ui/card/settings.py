@@ -28,16 +28,15 @@ _NUMBERS: dict[str, tuple[str, float | None, float | None, float]] = {
 def settings_menu(state: Session, card: Card) -> None:
     """System prompt and sampling parameters, validated by ``Settings``.
 
-    Each widget starts from the card's config (``value=``): the widgets are drawn only
-    while the menu is open (``card_menu``), so each opening builds them anew and they
-    must not depend on widget state from an earlier opening. When the config changes
-    from outside the widgets (Apply to all cards), the card's runtime ``generation``
-    gives new keys.
+    Each widget starts from the card's config (``value=``), or from the text it held when
+    the menu last closed (``card_menu``: its widgets are drawn only while it is open).
+    When the config changes from outside the widgets (Apply to all cards), the card's
+    runtime ``generation`` gives new keys.
     """
     current = card.config.settings
     generation = state.runtime(card.id).generation
 
-    def key(name: str) -> str:
+    def generation_key(name: str) -> str:
         return widget_key(card.id, name if generation == 0 else f"{name}-g{generation}")
 
     with card_menu(
@@ -46,9 +45,10 @@ def settings_menu(state: Session, card: Card) -> None:
         icon=":material/tune:",
         key=widget_key(card.id, "settings"),
         help="Settings",
-    ) as open_:
-        if not open_:
+    ) as menu:
+        if not menu.open:
             return
+        key = menu.keyed(generation_key)
         system = st.text_area(
             "System prompt",
             value=current.system_prompt,
