@@ -56,13 +56,6 @@ def key(card: Card, name: str) -> str:
     return widget_key(card.id, name)
 
 
-def open_menu(at: AppTest, card: Card, menu: str) -> AppTest:
-    """Open a card's ``menu`` ("settings", "more" or "x"), as a click on it does: its
-    contents are drawn only while it is open (``playground.ui.card.menus.card_menu``)."""
-    at.session_state[key(card, menu)] = True
-    return at.run()
-
-
 def send_to_card(at: AppTest, card: Card, prompt: str) -> None:
     at.chat_input(key=key(card, "input")).set_value(prompt).run()
 

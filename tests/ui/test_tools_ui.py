@@ -19,7 +19,6 @@ from tests.helpers import (
     error_texts,
     key,
     new_app,
-    open_menu,
     scenario_name,
     send_to_card,
     shown,
@@ -52,11 +51,10 @@ def _app(write_config: Config, url: str) -> tuple[AppTest, Card]:
     write_config(endpoints_toml(Alpha=url))
     at = new_app()
     sync_off(at)  # the first page opens synced; this test types into one card
-    return open_menu(at, cards(at)[0], "settings"), cards(at)[0]
+    return at, cards(at)[0]
 
 
 def _apply_tools(at: AppTest, card: Card, text: str, choice: str | None = None) -> None:
-    open_menu(at, card, "settings")
     at.text_area(key=key(card, "tools")).set_value(text).run()
     if choice is not None:
         at.selectbox(key=key(card, "tool_choice")).set_value(choice)
@@ -100,30 +98,6 @@ def test_bad_tools_show_why_keep_the_old_tools_and_what_was_typed(
     assert cards(at)[0].config.settings.tools.text == TOOLS  # the old tools stay
     assert at.text_area(key=key(card, "tools-g1")).value == bad  # what was typed stays
     assert_cards_drawn(at)
-
-
-def test_what_was_typed_in_settings_stays_when_the_menu_closes_and_opens(
-    write_config: Config, scenario: MakeScenario
-) -> None:
-    """Settings are drawn only while open; text typed and not applied (tools not yet
-    applied, a refused list) is there again when the menu opens again."""
-    at, card = _app(write_config, scenario())
-    at.text_area(key=key(card, "tools")).set_value(TOOLS).run()  # typed, not applied
-    at.session_state[key(card, "settings")] = False  # closed, as a click outside does
-    at.run()
-    assert not [t for t in at.text_area if t.key == key(card, "tools")]  # not drawn
-    open_menu(at, card, "settings")
-    assert at.text_area(key=key(card, "tools")).value == TOOLS
-    assert cards(at)[0].config.settings.tools.text == ""  # still not applied
-    bad = json.dumps([WEATHER_TOOL, WEATHER_TOOL])
-    at.text_area(key=key(card, "tools")).set_value(bad).run()
-    at.button(key=key(card, "tools_apply")).click().run()
-    assert error_texts(at)  # refused
-    at.session_state[key(card, "settings")] = False
-    at.run()
-    open_menu(at, card, "settings")
-    assert at.text_area(key=key(card, "tools")).value == bad
-    assert not at.exception
 
 
 def test_a_parameters_schema_that_refers_outside_is_refused(

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from playground.config.limits import MAX_STOP_CHARS, MAX_SYSTEM_PROMPT_CHARS
 from playground.session import Session, commands
-from playground.ui.card.menus import card_menu, menu_label
+from playground.ui.card.menus import menu_kind, menu_label
 from playground.ui.state import widget_key
 from playground.ui.tools.mocks import mocks_section
 from playground.ui.tools.panel import tools_sections
@@ -28,27 +28,24 @@ _NUMBERS: dict[str, tuple[str, float | None, float | None, float]] = {
 def settings_menu(state: Session, card: Card) -> None:
     """System prompt and sampling parameters, validated by ``Settings``.
 
-    Each widget starts from the card's config (``value=``), or from the text it held when
-    the menu last closed (``card_menu``: its widgets are drawn only while it is open).
-    When the config changes from outside the widgets (Apply to all cards), the card's
-    runtime ``generation`` gives new keys.
+    Each widget starts from the card's config (``value=``): the widgets sit in a
+    popover the browser may never have opened, so they must not depend on widget
+    state the browser never reported. When the config changes from outside the
+    widgets (Apply to all cards), the card's runtime ``generation`` gives new keys.
     """
     current = card.config.settings
     generation = state.runtime(card.id).generation
 
-    def generation_key(name: str) -> str:
+    def key(name: str) -> str:
         return widget_key(card.id, name if generation == 0 else f"{name}-g{generation}")
 
-    with card_menu(
-        state,
+    with st.popover(
         menu_label(state, "Settings"),
         icon=":material/tune:",
         key=widget_key(card.id, "settings"),
         help="Settings",
-    ) as menu:
-        if not menu.open:
-            return
-        key = menu.keyed(generation_key)
+        type=menu_kind(state),
+    ):
         system = st.text_area(
             "System prompt",
             value=current.system_prompt,
