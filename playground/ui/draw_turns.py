@@ -52,13 +52,14 @@ class Turns:
             finally:
                 self._held.depth -= 1
             return
-        interrupt = interrupt or getattr(self._held, "interrupt", None)
+        prior = getattr(self._held, "interrupt", None)  # the run's, inside ``released``
+        interrupt = interrupt or prior
         self._acquire(me, interrupt)
         self._held.depth, self._held.interrupt = 1, interrupt
         try:
             yield
         finally:
-            self._held.depth, self._held.interrupt = 0, None
+            self._held.depth, self._held.interrupt = 0, prior
             self._release(me)  # the turn it holds now, if any (see released)
 
     @contextmanager

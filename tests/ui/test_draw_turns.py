@@ -212,3 +212,32 @@ def test_a_run_replaced_while_it_waits_for_its_turn_leaves_the_queue_at_once() -
         thread.join(5)
     assert left_after < 1  # not max_wait (5 s)
     assert order == ["holder done", "next drew"]
+
+
+def test_a_turn_taken_while_released_leaves_the_runs_interrupt_in_place() -> None:
+    """The page draws a card's controls in a turn of its own while it waits
+    (``while_streaming``); its next wait for a turn still looks at its interrupt."""
+    turns, holding, done, replaced = Turns(max_wait=5), threading.Event(), threading.Event(), []
+
+    def interrupt() -> None:
+        if replaced:
+            raise KeyboardInterrupt  # as Streamlit's RerunException ends the run
+
+    def holder() -> None:
+        with turns.turn():
+            holding.set()
+            done.wait(5)
+
+    thread = threading.Thread(target=holder)
+    with turns.turn(interrupt):
+        with pytest.raises(KeyboardInterrupt), turns.released():
+            with turns.turn():
+                pass  # a card's controls, drawn in a turn of their own
+            thread.start()
+            assert holding.wait(5)
+            replaced.append(True)
+            started = time.monotonic()
+        left_after = time.monotonic() - started  # the turn taken again looked at it
+    done.set()
+    thread.join(5)
+    assert left_after < 1  # not max_wait (5 s)
