@@ -16,6 +16,7 @@ from playground.config.settings import Timeouts
 from playground.endpoints.clients import make_client
 from playground.rendering.safe_markdown import ZERO_WIDTH_SPACE
 from playground.session import Session
+from playground.ui.card.settings import SETTINGS_OPEN
 from playground.ui.state import widget_key
 from playground.workspace.types import Card, Message
 
@@ -54,6 +55,17 @@ def cards(at: AppTest) -> list[Card]:
 
 def key(card: Card, name: str) -> str:
     return widget_key(card.id, name)
+
+
+def open_settings(at: AppTest, card: Card) -> AppTest:
+    """Click the card's Settings button: the page's run draws them in a dialog."""
+    return at.button(key=key(card, "settings")).click().run()
+
+
+def close_settings(at: AppTest) -> AppTest:
+    """Close the open Settings dialog, as its "x", Escape or a click beside it does."""
+    at.session_state[SETTINGS_OPEN] = None
+    return at.run()
 
 
 def send_to_card(at: AppTest, card: Card, prompt: str) -> None:

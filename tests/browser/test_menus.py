@@ -67,3 +67,67 @@ def test_the_more_menu_used_twice_in_a_row(
         expect(pg.button(first, "images")).to_contain_text("Block images")
     finally:
         stop_app(app)
+
+
+SHOTS = Path("/tmp/settings-shots")
+TOOLS = '[{"type": "function", "function": {"name": "get_time", "parameters": {}}}]'
+
+
+def test_settings_open_in_a_dialog_keep_what_was_typed_and_let_another_page_open(
+    page: Page, server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    """A card's Settings open in a dialog drawn only while open (issue 30: page runs
+    cost less). Closed and opened again, they hold what was typed and not applied;
+    closed, a click on another page opens that page (a stale run of the card once left
+    it blank: the reverted popover menus)."""
+    url = server.add("settings-dialog", Scenario(tokens=2))
+    app = start_app(
+        f'[[endpoints]]\nname = "Server"\nbase_url = "{url}"\n[local_model]\nenabled = false\n',
+        tmp_path,
+    )
+    SHOTS.mkdir(exist_ok=True)
+    try:
+        pg = PlaygroundPage(page, app.url).open()
+        first, second = pg.card_ids()
+        dialog = page.get_by_role("dialog")
+        expect(dialog).to_have_count(0)
+        expect(pg.widget(first, "system")).to_have_count(0)  # not drawn while closed
+
+        pg.open_menu(first, "settings", "temperature")
+        expect(dialog).to_contain_text("Settings: card 1")
+        temperature = pg.widget(first, "temperature").locator("input")
+        temperature.fill("0.3")
+        temperature.press("Enter")
+        tools = pg.widget(first, "tools").locator("textarea")
+        tools.fill(TOOLS)  # typed, not applied
+        pg.widget(first, "system").locator("textarea").click()  # the tools field's blur
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(SHOTS / "1-settings-open.png"))
+        top_p = pg.widget(first, "top_p").locator("input")
+        top_p.fill("0.9")
+        top_p.press("Enter")  # and closed at once: its run and the close's may merge
+
+        page.keyboard.press("Escape")
+        expect(dialog).to_have_count(0)
+        expect(pg.cards().first).to_contain_text("T 0.3")  # applied: the header says so
+        expect(pg.cards().first).to_contain_text("top_p 0.9")
+        expect(pg.widget(first, "tools")).to_have_count(0)
+
+        pg.open_menu(first, "settings", "tools")
+        expect(pg.widget(first, "tools").locator("textarea")).to_have_value(TOOLS)
+        expect(pg.widget(first, "temperature").locator("input")).to_have_value("0.30")
+        page.keyboard.press("Escape")
+        expect(dialog).to_have_count(0)
+
+        # The other card's Settings are its own, and the page goes on to History.
+        pg.open_menu(second, "settings", "temperature")
+        expect(dialog).to_contain_text("Settings: card 2")
+        expect(pg.widget(second, "tools").locator("textarea")).to_have_value("")
+        page.keyboard.press("Escape")
+        page.get_by_role("link", name="History").click()
+        heading = page.get_by_role("heading", name="History", exact=True)
+        expect(heading).to_be_visible(timeout=30_000)
+        page.screenshot(path=str(SHOTS / "2-history.png"))
+        expect(pg.cards()).to_have_count(0)
+    finally:
+        stop_app(app)

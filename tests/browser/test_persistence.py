@@ -111,7 +111,7 @@ def test_a_killed_server_keeps_all_but_the_last_moments(
 def test_settings_survive_a_reload_and_an_endpoint_change(
     page: Page, server: FakeOpenAIServer, tmp_path: Path
 ) -> None:
-    """Settings widgets live in a popover the reloaded page has not opened yet."""
+    """Settings widgets live in a dialog the reloaded page has not opened yet."""
     one = server.add("persist-settings-1", Scenario(tokens=2))
     two = server.add("persist-settings-2", Scenario(tokens=2))
     text = config(one, tmp_path / "data") + f'[[endpoints]]\nname = "Other"\nbase_url = "{two}"\n'
@@ -133,8 +133,9 @@ def test_settings_survive_a_reload_and_an_endpoint_change(
         temperature = pg.widget(first, "temperature").locator("input")
         temperature.fill("0.3")
         temperature.press("Enter")
+        expect(temperature).to_have_value("0.30")
+        page.keyboard.press("Escape")  # Settings close: the card is drawn again
         expect(pg.cards().first).to_contain_text("T 0.3")
-        page.keyboard.press("Escape")
         pg.send_to_card(first, "ahoy")
         expect(pg.history(first)).to_contain_text("turn 1: ahoy", timeout=20_000)
         page.wait_for_timeout(1200)  # saved (every 0.5 s)

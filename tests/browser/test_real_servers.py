@@ -63,9 +63,10 @@ def test_apply_to_all_cards_shows_in_every_card_at_once(
     field = pg.widget(first, "temperature").locator("input")
     field.fill("0.5")
     field.press("Enter")
-    expect(pg.cards().nth(0)).to_contain_text("T 0.5")
+    expect(field).to_have_value("0.50")
     pg.button(first, "apply_all").click()
-    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")  # Settings close: the cards are drawn again
+    expect(pg.cards().nth(0)).to_contain_text("T 0.5")
     expect(pg.cards().nth(1)).to_contain_text("T 0.5")
     # Its widgets were renewed (new keys) to start from the copied values.
     pg.open_menu(second, "settings", "temperature-g1")

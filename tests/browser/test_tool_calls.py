@@ -57,9 +57,10 @@ def test_a_card_draws_two_tool_calls(page: Page, server: FakeOpenAIServer, tmp_p
         pg.set_sync(False)  # the first page opens synced; this test types into one card
         first, _ = pg.card_ids()
         _apply_tools(pg, first)
-        expect(pg.cards().first).to_contain_text("2 tools", timeout=15_000)
+        expect(pg.widget(first, "mock-0-key-g1")).to_be_visible(timeout=15_000)  # applied
         page.screenshot(path=str(SHOTS / "settings.png"), full_page=True)
-        page.keyboard.press("Escape")
+        page.keyboard.press("Escape")  # Settings close: the card is drawn again
+        expect(pg.cards().first).to_contain_text("2 tools", timeout=15_000)
 
         pg.send_to_card(first, "Weather and time in Seoul?")
         history = pg.history(first)
@@ -103,9 +104,10 @@ def test_two_synced_cards_answer_their_calls_with_mock_results(
         pg.button(first, "mock-0-set-g1").click()
         expect(pg.widget(first, "mock-0-key-g2").locator("input")).to_have_value("city")
         pg.button(first, "tools_apply_all-g2").click()
+        page.wait_for_timeout(500)  # the dialog's run of the click
+        page.keyboard.press("Escape")  # Settings close: the cards are drawn again
         for position in (1, 2):
             expect(pg.cards().nth(position)).to_contain_text("2 tools", timeout=15_000)
-        page.keyboard.press("Escape")
 
         pg.set_sync(True)
         toggle = page.locator('.st-key-mock_answers_toggle:not([data-stale="true"]) input')

@@ -13,6 +13,7 @@ from tests.helpers import (
     endpoints_toml,
     key,
     new_app,
+    open_settings,
     scenario_name,
     send_synced,
     send_to_card,
@@ -51,10 +52,12 @@ def test_clone_card_copies_endpoint_model_and_settings(
     sync_off(at)  # the first page opens synced; this test types into one card
     first = cards(at)[0]
     at.selectbox(key=key(first, "model")).set_value("m2").run()
+    open_settings(at, first)
     at.number_input(key=key(first, "temperature")).set_value(0.2).run()
     send_to_card(at, first, "hello")
     at.button(key=key(first, "clone")).click().run()
     first, clone, _ = cards(at)
+    open_settings(at, clone)
     assert clone.config.endpoint == "Alpha" and clone.config.model == "m2"
     assert clone.config.settings.temperature == 0.2
     assert clone.messages == [] and clone.id != first.id
@@ -72,6 +75,7 @@ def test_compare_with_other_models_picks_an_unused_model(
     write_config(endpoints_toml(Alpha=scenario(models=["m1", "m2", "m3"])))
     at = new_app()
     first = cards(at)[0]  # both cards start on m1
+    open_settings(at, first)
     at.text_area(key=key(first, "system")).set_value("Be brief.").run()
     at.button(key=key(first, "compare")).click().run()
     compared = cards(at)[1]

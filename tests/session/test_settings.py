@@ -10,7 +10,16 @@ from pydantic import ValidationError
 
 from playground.workspace.types import Card, Message, SamplingSettings
 from tests.fake_openai import FakeOpenAIServer
-from tests.helpers import cards, endpoints_toml, key, new_app, scenario_name, send_to_card, sync_off
+from tests.helpers import (
+    cards,
+    endpoints_toml,
+    key,
+    new_app,
+    open_settings,
+    scenario_name,
+    send_to_card,
+    sync_off,
+)
 
 
 def test_request_params_and_summary() -> None:
@@ -58,6 +67,7 @@ def test_settings_are_sent_and_applied_to_all(
     at = new_app()
     sync_off(at)  # the first page opens synced; this test types into one card
     first, second = cards(at)
+    open_settings(at, first)
     at.text_area(key=key(first, "system")).set_value("Answer in French.")
     at.number_input(key=key(first, "temperature")).set_value(0.3)
     at.number_input(key=key(first, "max_tokens")).set_value(64).run()
@@ -70,9 +80,11 @@ def test_settings_are_sent_and_applied_to_all(
     at.button(key=key(first, "apply_all")).click().run()
     assert cards(at)[1].config.settings == cards(at)[0].config.settings
     # The other card's Settings widgets show the copied values (a new generation of keys).
+    open_settings(at, second)
     assert at.number_input(key=key(second, "temperature-g1")).value == 0.3
     assert at.text_area(key=key(second, "system-g1")).value == "Answer in French."
 
+    open_settings(at, first)  # one card's Settings open at a time
     at.toggle(key=key(first, "send_sampling")).set_value(False).run()
     send_to_card(at, first, "encore")
     body = server.chat_requests(scenario_name(url))[-1].body or {}

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from playground.arena.round import HIDDEN
 from playground.arena.vote_store import VoteStore
 from playground.store import StoreConfig, WorkspaceStore
-from tests.helpers import cards, endpoints_toml, key, new_app, state
+from tests.helpers import cards, endpoints_toml, key, new_app, open_settings, state
 
 Config = Callable[..., Path]
 MakeScenario = Callable[..., str]
@@ -136,3 +136,18 @@ def test_three_cards_vote_best_and_worst(
     at.button(key="arena-vote-best").click().run()
     assert state(at).arena.verdict == "Best: C, worst: A"
     assert len([t for t in at.text if " was " in t.value]) == 3
+
+
+def test_settings_open_when_a_blind_round_begins_close_and_name_nothing(
+    write_config: Config, scenario: MakeScenario, tmp_path: Path
+) -> None:
+    at = setup(write_config, scenario, tmp_path)
+    first = cards(at)[0]
+    open_settings(at, first)
+    assert [t for t in at.text_area if t.label == "System prompt"]  # open
+    at.toggle(key="blind_toggle").set_value(True).run()
+    assert not at.exception
+    assert not [t for t in at.text_area if t.label == "System prompt"]  # closed
+    assert names_in(tree_text(at)) == []
+    at.toggle(key="blind_toggle").set_value(False).run()
+    assert not [t for t in at.text_area if t.label == "System prompt"]  # not opened again

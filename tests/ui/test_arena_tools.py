@@ -19,7 +19,7 @@ from playground.store import StoreConfig, WorkspaceStore
 from playground.ui.state import MOCK_TOGGLE
 from playground.workspace.types import Card, Message, Status
 from tests.fake_tool_calls import FakeCall
-from tests.helpers import cards, endpoints_toml, key, new_app, shown, state
+from tests.helpers import cards, endpoints_toml, key, new_app, open_settings, shown, state
 from tests.ui.test_arena_app import names_in, send_synced, tree_text
 
 Config = Callable[..., Path]
@@ -48,6 +48,7 @@ def _setup(write_config: Config, scenario: MakeScenario, tmp_path: Path, *, mock
     )
     at = new_app()
     first, second = cards(at)
+    open_settings(at, first)
     at.text_area(key=key(first, "tools")).set_value(TOOLS).run()
     at.button(key=key(first, "tools_apply")).click().run()
     if mocks:  # a mock result that names both models

@@ -15,7 +15,16 @@ from playground.promptsets.records import CellResult, ToolRound
 from playground.ui.state import MOCK_TOGGLE
 from tests.fake_openai import FakeOpenAIServer
 from tests.fake_tool_calls import FakeCall
-from tests.helpers import cards, endpoints_toml, key, new_app, scenario_name, shown, state
+from tests.helpers import (
+    cards,
+    endpoints_toml,
+    key,
+    new_app,
+    open_settings,
+    scenario_name,
+    shown,
+    state,
+)
 from tests.ui.test_prompt_sets_page import prompt_sets_page, wait_done
 
 CITY = {"type": "object", "properties": {"city": {"type": "string"}}}
@@ -36,6 +45,7 @@ def test_with_the_mock_toggle_on_a_run_answers_calls_and_checks_the_final_answer
     write_config(endpoints_toml(Alpha=url))
     at = new_app()
     card = cards(at)[0]
+    open_settings(at, card)
     at.text_area(key=key(card, "tools")).set_value(TOOLS).run()
     at.button(key=key(card, "tools_apply")).click().run()
     at.text_area(key=key(card, "mock-0-result-g1")).set_value("12 C, rain")

@@ -24,6 +24,7 @@ from tests.helpers import (
     error_texts,
     key,
     new_app,
+    open_settings,
     scenario_name,
     send_synced,
     send_to_card,
@@ -50,6 +51,7 @@ def _app(write_config: Config, url: str) -> tuple[AppTest, Card]:
     at = new_app()
     sync_off(at)  # the first page opens synced; this test types into one card
     card = cards(at)[0]
+    open_settings(at, card)
     at.text_area(key=key(card, "tools")).set_value(TOOLS).run()
     at.button(key=key(card, "tools_apply")).click().run()
     assert not at.error and cards(at)[0].config.settings.tools.text == TOOLS

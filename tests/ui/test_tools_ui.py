@@ -15,10 +15,12 @@ from tests.fake_tool_calls import FakeCall
 from tests.helpers import (
     assert_cards_drawn,
     cards,
+    close_settings,
     endpoints_toml,
     error_texts,
     key,
     new_app,
+    open_settings,
     scenario_name,
     send_to_card,
     shown,
@@ -51,10 +53,11 @@ def _app(write_config: Config, url: str) -> tuple[AppTest, Card]:
     write_config(endpoints_toml(Alpha=url))
     at = new_app()
     sync_off(at)  # the first page opens synced; this test types into one card
-    return at, cards(at)[0]
+    return open_settings(at, cards(at)[0]), cards(at)[0]
 
 
 def _apply_tools(at: AppTest, card: Card, text: str, choice: str | None = None) -> None:
+    open_settings(at, card)
     at.text_area(key=key(card, "tools")).set_value(text).run()
     if choice is not None:
         at.selectbox(key=key(card, "tool_choice")).set_value(choice)
@@ -98,6 +101,48 @@ def test_bad_tools_show_why_keep_the_old_tools_and_what_was_typed(
     assert cards(at)[0].config.settings.tools.text == TOOLS  # the old tools stay
     assert at.text_area(key=key(card, "tools-g1")).value == bad  # what was typed stays
     assert_cards_drawn(at)
+
+
+def test_what_was_typed_in_settings_stays_when_the_dialog_closes_and_opens(
+    write_config: Config, scenario: MakeScenario
+) -> None:
+    """Settings are drawn only while open; text typed and not applied (tools not yet
+    applied, a refused list) is there again when the dialog opens again."""
+    at, card = _app(write_config, scenario())
+    at.text_area(key=key(card, "tools")).set_value(TOOLS).run()  # typed, not applied
+    close_settings(at)
+    assert not [t for t in at.text_area if t.key == key(card, "tools")]  # not drawn
+    open_settings(at, card)
+    assert at.text_area(key=key(card, "tools")).value == TOOLS
+    assert cards(at)[0].config.settings.tools.text == ""  # still not applied
+    bad = json.dumps([WEATHER_TOOL, WEATHER_TOOL])
+    at.text_area(key=key(card, "tools")).set_value(bad).run()
+    at.button(key=key(card, "tools_apply")).click().run()
+    assert error_texts(at)  # refused
+    close_settings(at)
+    open_settings(at, card)
+    assert at.text_area(key=key(card, "tools")).value == bad
+    assert not at.exception
+
+
+def test_text_kept_from_a_closed_dialog_gives_way_to_settings_changed_since(
+    write_config: Config, scenario: MakeScenario
+) -> None:
+    """Kept text is the card's only while its settings are as they were when the dialog
+    closed: settings copied onto it since (Apply to all cards) are what it shows."""
+    at, card = _app(write_config, scenario())
+    at.text_area(key=key(card, "system")).set_value("Kept while closed.").run()
+    close_settings(at)
+    other = cards(at)[1]
+    open_settings(at, other)
+    at.text_area(key=key(other, "system")).set_value("From the other card.").run()
+    at.button(key=key(other, "apply_all")).click().run()
+    close_settings(at)
+    open_settings(at, card)
+    (system,) = [t for t in at.text_area if t.label == "System prompt"]
+    assert system.value == "From the other card."
+    assert cards(at)[0].config.settings.system_prompt == "From the other card."
+    assert not at.exception
 
 
 def test_a_parameters_schema_that_refers_outside_is_refused(

@@ -28,7 +28,7 @@ from playground.ui.card.live_runs import follow_runs
 from playground.ui.card.menus import COMPACT_PER_ROW, more_menu, remove_control
 from playground.ui.card.messages import history, models_named
 from playground.ui.card.selectors import custom_fields, endpoint_selector, model_selector
-from playground.ui.card.settings import settings_menu
+from playground.ui.card.settings import settings_button
 from playground.ui.draw_turns import DRAWING
 from playground.ui.playground import costs
 from playground.ui.resources import SERVICES
@@ -94,7 +94,7 @@ def _card_body(state: Session, card: Card) -> None:
     with st.container(horizontal=True, vertical_alignment="center", wrap=False):
         title = st.empty()  # filled once the selectors below have their values
         if shows.menus:
-            settings_menu(state, card)
+            settings_button(state, card)
             more_menu(state, card)
             remove_control(state, card)
     if shows.selectors:

@@ -17,6 +17,7 @@ from playground.ui.card.context import typed_count
 from playground.ui.card.controls import card_controls, sync_actions, while_streaming
 from playground.ui.card.runs import SYNC_RUNS_KEY, asked_runs, confirm_box, runs_input
 from playground.ui.card.scroll import follow_card_bodies
+from playground.ui.card.settings import settings_dialog
 from playground.ui.card.view import card_view
 from playground.ui.draw_turns import DRAWING
 from playground.ui.playground import costs
@@ -199,6 +200,7 @@ def _render() -> None:
                 controls[card.id] = st.empty()
                 if card_controls(state, card, controls[card.id]):
                     stopping.add(card.id)
+    settings_dialog(state)  # the open card's Settings (a dialog: the page's run draws it)
     vote_slot = st.empty()  # the blind vote, drawn once the answers have ended
     if ws.sync_input:
         sync_actions(state)

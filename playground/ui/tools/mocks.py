@@ -2,7 +2,7 @@
 small table (a JSON object: the argument's value -> the result).
 
 Each tool applied to the card gets its fields, started from its ``ToolMock`` and keyed
-as the rest of the popover is (``card_settings``). **Set mock** hands them to
+as the rest of its Settings are (``ui.card.settings``). **Set mock** hands them to
 ``tool_rounds.set_mock``, which checks them before it changes anything; a refusal is
 kept on the card's runtime and shown here, what was typed left as it was. All fields
 empty removes the tool's mock.

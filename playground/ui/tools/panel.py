@@ -1,7 +1,7 @@
-"""A card's Settings → Tools, Response format and Reasoning effort (in its Settings popover).
+"""A card's Settings → Tools, Response format and Reasoning effort (in its Settings dialog).
 
 Each section starts from the card's config (``value=``), keyed by the card's id and
-its runtime ``generation`` as the rest of the popover is (``card_settings``). Tools
+its runtime ``generation`` as the rest of its Settings are (``ui.card.settings``). Tools
 and Response format take effect on **Apply** only: the callback hands what the
 widgets hold to one action of ``playground.session.tools``, which checks everything
 (shape, then each schema in the bounded evaluator) before it changes anything. A
