@@ -25,16 +25,18 @@ if __name__ != "__main__":  # imported by the server: the app and its routes
     )
 else:  # a page run
     from playground.ui import streamlit_races
+    from playground.ui.card.settings import forget_open_settings
     from playground.ui.workspaces.links import drop_secret_params
 
     streamlit_races.install()  # before this run's first interaction: none is lost
 
     st.set_page_config(page_title="LLM Playground", page_icon=":material/forum:", layout="wide")
+    playground = st.Page(
+        "pages/playground.py", title="Playground", icon=":material/forum:", default=True
+    )
     page = st.navigation(
         [
-            st.Page(
-                "pages/playground.py", title="Playground", icon=":material/forum:", default=True
-            ),
+            playground,
             st.Page("pages/prompt_sets.py", title="Prompt sets", icon=":material/checklist:"),
             st.Page("pages/history.py", title="History", icon=":material/history:"),
             st.Page("pages/endpoints.py", title="Endpoints", icon=":material/dns:"),
@@ -42,5 +44,7 @@ else:  # a page run
             st.Page("pages/models.py", title="Models", icon=":material/analytics:"),
         ]
     )
+    if page.url_path != playground.url_path:  # left with a card's Settings open (Back)
+        forget_open_settings()
     if not drop_secret_params():  # an address with a token is cleaned first, then the page runs
         page.run()

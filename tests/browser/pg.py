@@ -114,7 +114,8 @@ class PlaygroundPage:
         return self.widget(card_id, "model").get_by_role("combobox")
 
     def open_menu(self, card_id: str, menu: str, inside: str) -> None:
-        """Open a card's popover (``menu``: settings, more, ...) and wait for ``inside``.
+        """Open a card's menu (``more``, ``x``: popovers; ``settings``: a button that opens
+        a dialog) and wait for ``inside``.
 
         A popover stays open after a button in it is used (the run that button
         starts redraws it open), and its own button toggles it: clicking that

@@ -79,7 +79,7 @@ def test_settings_open_in_a_dialog_keep_what_was_typed_and_let_another_page_open
     """A card's Settings open in a dialog drawn only while open (issue 30: page runs
     cost less). Closed and opened again, they hold what was typed and not applied;
     closed, a click on another page opens that page (a stale run of the card once left
-    it blank: the reverted popover menus)."""
+    it blank: the reverted popover menus); left open by Back, they are closed on return."""
     url = server.add("settings-dialog", Scenario(tokens=2))
     app = start_app(
         f'[[endpoints]]\nname = "Server"\nbase_url = "{url}"\n[local_model]\nenabled = false\n',
@@ -129,5 +129,17 @@ def test_settings_open_in_a_dialog_keep_what_was_typed_and_let_another_page_open
         expect(heading).to_be_visible(timeout=30_000)
         page.screenshot(path=str(SHOTS / "2-history.png"))
         expect(pg.cards()).to_have_count(0)
+
+        # Left open by the browser's Back (the dialog covers the page's own links),
+        # Settings are closed when the Playground comes back.
+        page.get_by_role("link", name="Playground").click()
+        expect(pg.cards()).to_have_count(2, timeout=30_000)
+        pg.open_menu(first, "settings", "temperature")
+        page.go_back()
+        expect(heading).to_be_visible(timeout=30_000)
+        page.get_by_role("link", name="Playground").click()
+        expect(pg.cards()).to_have_count(2, timeout=30_000)
+        page.wait_for_timeout(1000)
+        expect(dialog).to_have_count(0)
     finally:
         stop_app(app)

@@ -58,6 +58,7 @@ def test_clone_card_copies_endpoint_model_and_settings(
     at.button(key=key(first, "clone")).click().run()
     first, clone, _ = cards(at)
     open_settings(at, clone)
+    assert at.number_input(key=key(clone, "temperature")).value == 0.2  # its Settings show it
     assert clone.config.endpoint == "Alpha" and clone.config.model == "m2"
     assert clone.config.settings.temperature == 0.2
     assert clone.messages == [] and clone.id != first.id

@@ -97,7 +97,7 @@ def test_mock_results_are_set_in_settings_and_bad_rows_refused(
     write_config: Config, scenario: MakeScenario
 ) -> None:
     at, card = _app(write_config, scenario())
-    # Apply tools started the popover's widgets afresh: generation 1.
+    # Apply tools started the Settings widgets afresh: generation 1.
     at.text_input(key=key(card, "mock-0-key-g1")).set_value("city")
     at.text_area(key=key(card, "mock-0-rows-g1")).set_value('{"Seoul": 12')
     at.button(key=key(card, "mock-0-set-g1")).click().run()

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground.workspace.types import Card
@@ -24,6 +25,7 @@ from tests.helpers import (
     scenario_name,
     send_to_card,
     shown,
+    state,
     sync_off,
 )
 
@@ -129,20 +131,35 @@ def test_text_kept_from_a_closed_dialog_gives_way_to_settings_changed_since(
     write_config: Config, scenario: MakeScenario
 ) -> None:
     """Kept text is the card's only while its settings are as they were when the dialog
-    closed: settings copied onto it since (Apply to all cards) are what it shows."""
+    closed: settings changed since, under the same widget keys (another tab's save taken
+    in keeps generation 0), are what it shows."""
     at, card = _app(write_config, scenario())
-    at.text_area(key=key(card, "system")).set_value("Kept while closed.").run()
+    at.text_area(key=key(card, "tools")).set_value(TOOLS).run()  # typed, not applied
     close_settings(at)
-    other = cards(at)[1]
-    open_settings(at, other)
-    at.text_area(key=key(other, "system")).set_value("From the other card.").run()
-    at.button(key=key(other, "apply_all")).click().run()
-    close_settings(at)
+    changed = card.config.settings.model_copy(update={"system_prompt": "From another tab."})
+    cards(at)[0].config.settings = changed  # as taking in another tab's save does
     open_settings(at, card)
-    (system,) = [t for t in at.text_area if t.label == "System prompt"]
-    assert system.value == "From the other card."
-    assert cards(at)[0].config.settings.system_prompt == "From the other card."
+    assert state(at).runtime(card.id).generation == 0  # the same keys as when it closed
+    assert at.text_area(key=key(card, "tools")).value == ""  # the card's, not the kept
+    assert at.text_area(key=key(card, "system")).value == "From another tab."
     assert not at.exception
+
+
+def test_a_fault_in_settings_shows_in_the_dialog_and_the_page_goes_on(
+    write_config: Config, scenario: MakeScenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug in a card's Settings (injected here) shows an error in their dialog; the
+    page's run goes on past it: the card's input is drawn and a prompt answered."""
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("injected")
+
+    monkeypatch.setattr("playground.ui.card.settings.tools_sections", broken)
+    at, card = _app(write_config, scenario())
+    assert not at.exception
+    assert any("could not be drawn completely" in e for e in error_texts(at))
+    send_to_card(at, card, "still answering?")
+    assert cards(at)[0].messages[-1].status == "done"
 
 
 def test_a_parameters_schema_that_refers_outside_is_refused(
@@ -177,7 +194,7 @@ def test_response_format_and_reasoning_effort_are_sent(
     }
 
 
-def test_a_schema_that_is_not_json_is_refused_in_the_popover(
+def test_a_schema_that_is_not_json_is_refused_in_settings(
     write_config: Config, scenario: MakeScenario
 ) -> None:
     at, card = _app(write_config, scenario())

@@ -12,7 +12,8 @@ an app run, never a stale run of one card's fragment.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 
@@ -39,6 +40,7 @@ _NUMBERS: dict[str, tuple[str, float | None, float | None, float]] = {
 }
 
 
+log = logging.getLogger(__name__)
 SETTINGS_OPEN = "pg_settings_open"  # session state: the card whose Settings are open
 _DRAFTS = "pg_settings_drafts"  # session state: card id -> _Drafts
 
@@ -47,10 +49,16 @@ _DRAFTS = "pg_settings_drafts"  # session state: card id -> _Drafts
 class _Drafts:
     """What a card's Settings' text fields held when last drawn, and the card's settings
     then: typed and not applied (a tools list, a schema) is kept when the dialog closes,
-    though Streamlit forgets the state of widgets a run does not draw."""
+    though Streamlit forgets the state of widgets a run does not draw. (Only text: a
+    button's state may not be set, and numbers are applied as they change.)"""
 
     settings: SamplingSettings
     texts: dict[str, str]
+
+
+def _held(keys: Iterable[str]) -> dict[str, str]:
+    """The text the widgets under ``keys`` hold."""
+    return {k: v for k in keys if isinstance(v := st.session_state.get(k), str)}
 
 
 def _keys(state: Session, card_id: str) -> Callable[[str], str]:
@@ -139,10 +147,15 @@ def _close(state: Session, card_id: str) -> None:
     kept: _Drafts | None = st.session_state.get(_DRAFTS, {}).get(card_id)
     card = state.card(card_id)
     if kept is not None and card is not None:  # what the fields hold now, as applied now
-        texts = {k: v for k in kept.texts if isinstance(v := st.session_state.get(k), str)}
+        texts = _held(kept.texts)
         st.session_state[_DRAFTS][card_id] = _Drafts(card.config.settings, texts)
     if st.session_state.get(SETTINGS_OPEN) == card_id:
         st.session_state[SETTINGS_OPEN] = None
+
+
+def forget_open_settings() -> None:
+    """Another page runs: Settings left open there (the browser's Back) stay closed."""
+    st.session_state.pop(SETTINGS_OPEN, None)
 
 
 def settings_dialog(state: Session) -> None:
@@ -161,7 +174,21 @@ def settings_dialog(state: Session) -> None:
         position="right",
         icon=":material/tune:",
         on_dismiss=partial(_close, state, card.id),
-    )(settings_menu)(state, card)
+    )(_guarded_settings)(state, card)
+
+
+def _guarded_settings(state: Session, card: Card) -> None:
+    """``settings_menu``; a bug in it shows an error in the dialog, and the page's run
+    goes on (its inputs, saving, the answers' ends), as a card's does (``card_view``)."""
+    try:
+        settings_menu(state, card)
+    except Exception:
+        log.exception("the Settings of card %s could not be drawn", card.id)
+        st.error(
+            "These settings hit an unexpected problem and could not be drawn completely. "
+            "The card's applied settings are kept; close them and try again.",
+            icon=":material/error:",
+        )
 
 
 def settings_menu(state: Session, card: Card) -> None:
@@ -235,5 +262,5 @@ def settings_menu(state: Session, card: Card) -> None:
     st.divider()
     tools_sections(state, card, key)
     mocks_section(state, card, key)
-    texts = {k: v for k in keys if isinstance(v := st.session_state.get(k), str)}
+    texts = _held(keys)
     drafts[card.id] = _Drafts(card.config.settings, texts)
