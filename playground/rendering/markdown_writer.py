@@ -42,6 +42,20 @@ def escape(text: str) -> str:
     return re.sub("[\n\r\t]", lambda m: _CONTROL[m.group(0)], escaped)
 
 
+# GFM's autolink literals with a protocol (cmark-gfm's extension, read after escapes)
+# link "mailto:" and "xmpp:" addresses in text, and cmark-gfm takes letters before them
+# into the href: "a-mailto:a@b.c" became a link to the scheme "a-mailto".
+_PROTOCOL_AUTOLINK = re.compile(r"(?i)(mailto|xmpp)(?=:)")
+_ZERO_WIDTH_SPACE = "\u200b"
+
+
+def _unlinked_protocols(text: str) -> str:
+    """``text`` (not a link's) with a zero-width space after each ``mailto``/``xmpp``
+    before a colon: shown the same, never the start of an autolink literal. (Where the
+    parser found a live ``mailto:`` address, it is a link node and written as one.)"""
+    return _PROTOCOL_AUTOLINK.sub(lambda m: m.group(0) + _ZERO_WIDTH_SPACE, text)
+
+
 def _edge_spaces(line: str) -> str:
     """``line`` with the white space at its start and end as references (kept, not
     trimmed: CommonMark trims spaces and tabs, markdown-it any Unicode white space)."""
@@ -215,7 +229,7 @@ class Writer:
     def _inline(self, node: SyntaxTreeNode, in_table: bool, in_link: bool, word: bool) -> str:
         kind = node.type
         if kind == "text":
-            return escape(node.content)
+            return escape(node.content if in_link else _unlinked_protocols(node.content))
         if kind == "softbreak":
             return " " if in_table else "\n"
         if kind == "hardbreak":

@@ -124,6 +124,22 @@ def test_ordinary_markdown_renders_as_before(text: str, expected_html: str) -> N
     assert expected_html in cmark_html(neutralise(text))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\\![a [b] c](http://h/1)a-mailto:a@b.c`_",  # found by Hypothesis in CI
+        "x a-xmpp:a@b.c",
+        "a_mailto:a@b.c and 1-MAILTO:a@b.c",
+    ],
+)
+def test_text_before_a_protocol_address_makes_no_link_of_another_scheme(text: str) -> None:
+    """cmark-gfm's autolink literals took the letters before "mailto:" into the href
+    ("a-mailto:a@b.c", a scheme of its own) where markdown-it left the address as text."""
+    out = neutralise(text)
+    assert_inert(out)
+    assert "mailto:a@b.c" in cmark_html(out).replace("\u200b", "") or "xmpp" in text
+
+
 def test_math_stays_math_and_risky_math_becomes_code() -> None:
     out = neutralise(r"Euler: $e^{i\pi}+1=0$ and $\left(x\right)$, but $\href{javascript:x}{y}$")
     assert r"$e^{i\pi}+1=0$" in out and r"$\left(x\right)$" in out
