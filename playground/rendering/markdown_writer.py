@@ -42,20 +42,6 @@ def escape(text: str) -> str:
     return re.sub("[\n\r\t]", lambda m: _CONTROL[m.group(0)], escaped)
 
 
-# GFM's autolink literals with a protocol (cmark-gfm's extension, read after escapes)
-# link "mailto:" and "xmpp:" addresses in text, and cmark-gfm takes letters before them
-# into the href: "a-mailto:a@b.c" became a link to the scheme "a-mailto".
-_PROTOCOL_AUTOLINK = re.compile(r"(?i)(mailto|xmpp)(?=:)")
-_ZERO_WIDTH_SPACE = "\u200b"
-
-
-def _unlinked_protocols(text: str) -> str:
-    """``text`` (not a link's) with a zero-width space after each ``mailto``/``xmpp``
-    before a colon: shown the same, never the start of an autolink literal. (Where the
-    parser found a live ``mailto:`` address, it is a link node and written as one.)"""
-    return _PROTOCOL_AUTOLINK.sub(lambda m: m.group(0) + _ZERO_WIDTH_SPACE, text)
-
-
 def _edge_spaces(line: str) -> str:
     """``line`` with the white space at its start and end as references (kept, not
     trimmed: CommonMark trims spaces and tabs, markdown-it any Unicode white space)."""
@@ -93,11 +79,13 @@ def fence_lines(content: str, info: str = "") -> list[str]:
 
 @dataclass(frozen=True)
 class Policy:
-    """What may stay live: the writer asks before writing a link, image or formula."""
+    """What may stay live: the writer asks before writing a link, image or formula; and
+    what text outside links is written as (``text``: kept from reading as a link)."""
 
     link_ok: Callable[[str], bool]
     image_ok: Callable[[str], bool]
     math_ok: Callable[[str], bool]
+    text: Callable[[str], str]
 
 
 class Writer:
@@ -229,7 +217,7 @@ class Writer:
     def _inline(self, node: SyntaxTreeNode, in_table: bool, in_link: bool, word: bool) -> str:
         kind = node.type
         if kind == "text":
-            return escape(node.content if in_link else _unlinked_protocols(node.content))
+            return escape(node.content if in_link else self._policy.text(node.content))
         if kind == "softbreak":
             return " " if in_table else "\n"
         if kind == "hardbreak":

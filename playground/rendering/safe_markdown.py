@@ -86,7 +86,12 @@ def parser() -> MarkdownIt:
 
 
 def _policy(images: bool) -> Policy:
-    return Policy(link_ok=_link_ok, image_ok=_image_ok if images else _never, math_ok=_math_ok)
+    return Policy(
+        link_ok=_link_ok,
+        image_ok=_image_ok if images else _never,
+        math_ok=_math_ok,
+        text=_unlinked_protocols,
+    )
 
 
 def as_code(text: str) -> str:
@@ -114,6 +119,19 @@ def _unlinked(line: str) -> str:
     """``line`` with a zero-width space after each ``http``/``https``/``ftp``/``www`` that
     could start a GFM autolink literal: shown the same, linked by no parser."""
     return _AUTOLINK_START.sub(lambda m: m.group(0) + ZERO_WIDTH_SPACE, line)
+
+
+# GFM's autolink literals with a protocol (cmark-gfm's extension, read after escapes)
+# link "mailto:" and "xmpp:" addresses in text, and cmark-gfm takes letters before them
+# into the href: "a-mailto:a@b.c" became a link to the scheme "a-mailto".
+_PROTOCOL_AUTOLINK = re.compile(r"(?i)(mailto|xmpp)(?=:)")
+
+
+def _unlinked_protocols(text: str) -> str:
+    """``text`` (not a link's) with a zero-width space after each ``mailto``/``xmpp``
+    before a colon: shown the same, never the start of an autolink literal. (Where the
+    parser found a live ``mailto:`` address, it is a link node and written as one.)"""
+    return _PROTOCOL_AUTOLINK.sub(lambda m: m.group(0) + ZERO_WIDTH_SPACE, text)
 
 
 def _safe(tokens: list[Token], images: bool) -> bool:
